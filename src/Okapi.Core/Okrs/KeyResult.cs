@@ -1,0 +1,147 @@
+namespace Okapi.Core.Okrs;
+
+public enum KeyResultType
+{
+    IncreaseTo,
+    DecreaseTo,
+    StayAbove,
+    StayBelow,
+    Milestone,
+    CommitTargetStretch,
+}
+
+/// <summary>One item of a milestone key result's checklist.</summary>
+public sealed record ChecklistItem(string Title, bool Done);
+
+/// <summary>A measurable outcome of an objective. Progress formulas live here, in one place.</summary>
+public sealed class KeyResult : Entity
+{
+    public const int MaxTitleLength = 200;
+
+    public required string Title { get; set; }
+    public Guid ObjectiveId { get; set; }
+    public Guid? OwnerPersonId { get; set; }
+    public KeyResultType Type { get; set; } = KeyResultType.IncreaseTo;
+    public string? Unit { get; set; }
+    public double Start { get; set; }
+    public double Target { get; set; }
+
+    /// <summary>Commit level of a commit/target/stretch key result (progress 0.3).</summary>
+    public double? Commit { get; set; }
+
+    /// <summary>Stretch level of a commit/target/stretch key result (progress 1.0).</summary>
+    public double? Stretch { get; set; }
+
+    /// <summary>The latest checked-in value; null until the first check-in (the start value counts).</summary>
+    public double? Current { get; set; }
+    public double Weight { get; set; } = 1;
+    public int UpdateRhythmDays { get; set; } = 7;
+    public List<ChecklistItem> Checklist { get; set; } = [];
+
+    /// <summary>Grade recorded when the cycle closed; null while the cycle runs.</summary>
+    public double? FinalGrade { get; set; }
+
+    public double CurrentValue => Current ?? Start;
+
+    /// <summary>Progress in [0, 1] of the current value.</summary>
+    public double Progress() => ProgressAt(CurrentValue);
+
+    /// <summary>Progress in [0, 1] that <paramref name="value"/> would mean for this key result.</summary>
+    public double ProgressAt(double value) => Type switch
+    {
+        KeyResultType.IncreaseTo or KeyResultType.DecreaseTo => Math.Clamp(Linear(value, Start, Target), 0, 1),
+        KeyResultType.StayAbove => Satisfies(value) ? 1 : 0,
+        KeyResultType.StayBelow => Satisfies(value) ? 1 : 0,
+        KeyResultType.Milestone => Checklist.Count > 0
+            ? (double)Checklist.Count(i => i.Done) / Checklist.Count
+            : value >= 1 ? 1 : 0,
+        KeyResultType.CommitTargetStretch => CommitTargetStretchProgress(value),
+        _ => 0,
+    };
+
+    /// <summary>Uncapped attainment: how much of the way from start to target was covered (1.2 = 120 %).</summary>
+    public double Attainment() => Type switch
+    {
+        KeyResultType.IncreaseTo or KeyResultType.DecreaseTo or KeyResultType.CommitTargetStretch =>
+            Linear(CurrentValue, Start, Target),
+        _ => Progress(),
+    };
+
+    /// <summary>For stay above/below: whether a value keeps to the right side of the bound.</summary>
+    public bool Satisfies(double value) => Type switch
+    {
+        KeyResultType.StayAbove => value >= Target,
+        KeyResultType.StayBelow => value <= Target,
+        _ => ProgressAt(value) >= 1,
+    };
+
+    private static double Linear(double value, double start, double target) =>
+        target == start ? 0 : (value - start) / (target - start);
+
+    private double CommitTargetStretchProgress(double value)
+    {
+        var commit = Commit ?? Start;
+        var stretch = Stretch ?? Target;
+        ReadOnlySpan<(double Value, double Progress)> anchors =
+            [(Start, 0), (commit, 0.3), (Target, 0.7), (stretch, 1.0)];
+        var increasing = stretch >= Start;
+        if ((increasing && value <= Start) || (!increasing && value >= Start))
+        {
+            return 0;
+        }
+
+        for (var i = 1; i < anchors.Length; i++)
+        {
+            var (v0, p0) = anchors[i - 1];
+            var (v1, p1) = anchors[i];
+            var reached = increasing ? value <= v1 : value >= v1;
+            if (reached)
+            {
+                return v1 == v0 ? p1 : p0 + (p1 - p0) * (value - v0) / (v1 - v0);
+            }
+        }
+
+        return 1;
+    }
+
+    /// <summary>The rules a key result must satisfy, shared by the API and the UI.</summary>
+    public ValidationErrors Validate()
+    {
+        var errors = new ValidationErrors()
+            .Text(Title, "title", MaxTitleLength)
+            .Text(Unit, "unit", 40, required: false)
+            .Finite(Start, "start").Finite(Target, "target").Finite(Commit, "commit").Finite(Stretch, "stretch")
+            .Finite(Current, "current").Finite(Weight, "weight")
+            .Require(Weight > 0 && Weight <= 1000, "weight", "must be greater than 0 and at most 1000.")
+            .Require(UpdateRhythmDays is >= 1 and <= 92, "updateRhythmDays", "must be between 1 and 92 days.")
+            .Require(Checklist.Count <= 100, "checklist", "may hold at most 100 items.");
+        foreach (var item in Checklist)
+        {
+            errors.Text(item.Title, "checklist", MaxTitleLength);
+        }
+
+        switch (Type)
+        {
+            case KeyResultType.IncreaseTo:
+                errors.Require(Target > Start, "target", "must be greater than start for an 'increase to' key result.");
+                break;
+            case KeyResultType.DecreaseTo:
+                errors.Require(Target < Start, "target", "must be less than start for a 'decrease to' key result.");
+                break;
+            case KeyResultType.CommitTargetStretch:
+                if (Commit is not { } commit || Stretch is not { } stretch)
+                {
+                    errors.Add("commit", "commit and stretch are required for a commit/target/stretch key result.");
+                    break;
+                }
+
+                var increasing = Start < commit && commit < Target && Target < stretch;
+                var decreasing = Start > commit && commit > Target && Target > stretch;
+                errors.Require(increasing || decreasing, "target",
+                    "start, commit, target and stretch must be strictly increasing or strictly decreasing.");
+                break;
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,71 @@
+namespace Okapi.Core.Okrs;
+
+public enum ObjectiveState
+{
+    Draft,
+    Active,
+    Closed,
+}
+
+public enum Visibility
+{
+    Public,
+    Private,
+}
+
+/// <summary>A qualitative goal for a cycle, owned by a team or by a person.</summary>
+public sealed class Objective : Entity
+{
+    public required string Title { get; set; }
+    public string? Description { get; set; }
+    public Guid CycleId { get; set; }
+    public Guid? OwnerTeamId { get; set; }
+    public Guid? OwnerPersonId { get; set; }
+    public ObjectiveState State { get; set; } = ObjectiveState.Active;
+    public Visibility Visibility { get; set; } = Visibility.Public;
+    public List<string> Tags { get; set; } = [];
+
+    /// <summary>The objective this one continues from a previous cycle, if any.</summary>
+    public Guid? ContinuedFromId { get; set; }
+
+    /// <summary>Grade recorded when the cycle closed; null while the cycle runs.</summary>
+    public double? FinalGrade { get; set; }
+
+    public const int MaxTitleLength = 200;
+    public const int MaxDescriptionLength = 20_000;
+
+    /// <summary>The rules an objective must satisfy, shared by the API and the UI.</summary>
+    public ValidationErrors Validate()
+    {
+        var errors = new ValidationErrors()
+            .Text(Title, "title", MaxTitleLength)
+            .Text(Description, "description", MaxDescriptionLength, required: false)
+            .Require(OwnerTeamId is not null || OwnerPersonId is not null, "owner", "an owner team or an owner person is required.")
+            .Require(Tags.Count <= 20, "tags", "at most 20 tags.");
+        foreach (var tag in Tags)
+        {
+            errors.Text(tag, "tags", 40);
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>
+/// An alignment edge: the child objective contributes to a parent objective or to a parent key result.
+/// Alignment is a graph: an objective may have several parents.
+/// </summary>
+public sealed class ObjectiveLink : IOrganisationOwned
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid ChildObjectiveId { get; set; }
+    public Guid? ParentObjectiveId { get; set; }
+    public Guid? ParentKeyResultId { get; set; }
+
+    /// <summary>Contribution weight of the child in the parent's rollup.</summary>
+    public double Weight { get; set; } = 1;
+
+    /// <summary>Whether the child's progress counts in the parent's progress.</summary>
+    public bool RollsUp { get; set; } = true;
+}

@@ -1,0 +1,52 @@
+namespace Okapi.Core.Organisations;
+
+public enum CycleKind
+{
+    Quarter,
+    Year,
+    Custom,
+}
+
+public enum CycleState
+{
+    Planning,
+    Active,
+    Closed,
+}
+
+/// <summary>A time box for OKRs; start and end are dates in the organisation's time zone, both inclusive.</summary>
+public sealed class Cycle : Entity
+{
+    public required string Name { get; set; }
+    public DateOnly Start { get; set; }
+    public DateOnly End { get; set; }
+    public CycleKind Kind { get; set; } = CycleKind.Quarter;
+    public CycleState State { get; set; } = CycleState.Planning;
+    public Guid? ParentCycleId { get; set; }
+
+    /// <summary>The cycle as instants: from the start of its first day to the end of its last day, in <paramref name="zone"/>.</summary>
+    public CycleWindow Window(TimeZoneInfo zone) => CycleWindow.FromDates(Start, End, zone);
+}
+
+/// <summary>A half-open interval of time [Start, End) over which pace and forecasts are computed.</summary>
+public readonly record struct CycleWindow(DateTimeOffset Start, DateTimeOffset End)
+{
+    public static CycleWindow FromDates(DateOnly start, DateOnly end, TimeZoneInfo zone) =>
+        new(StartOfDay(start, zone), StartOfDay(end.AddDays(1), zone));
+
+    public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        // A day that starts inside a daylight-saving gap starts at the first valid instant after it.
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30);
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    public TimeSpan Length => End - Start;
+
+    public bool Contains(DateTimeOffset t) => t >= Start && t < End;
+}
