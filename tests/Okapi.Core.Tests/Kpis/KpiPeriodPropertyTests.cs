@@ -11,6 +11,7 @@ public class KpiPeriodPropertyTests
         TimeZoneInfo.FindSystemTimeZoneById("America/New_York"),
         TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"),
         TimeZoneInfo.FindSystemTimeZoneById("Australia/Lord_Howe"), // half-hour DST shift
+        TimeZoneInfo.FindSystemTimeZoneById("America/Santiago"), // DST gap at midnight
     ];
 
     private static readonly DateTimeOffset Origin = new(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -1,4 +1,5 @@
 using Okapi.Core.Kpis;
+using Okapi.Core.Organisations;
 
 namespace Okapi.Core.Tests.Kpis;
 
@@ -81,6 +82,34 @@ public class KpiPeriodTests
         Assert.Equal(
             [(new DateOnly(2026, 10, 25), Utc(2026, 10, 24, 22), 3.0), (new DateOnly(2026, 10, 26), Utc(2026, 10, 25, 23), 3.0)],
             days.Select(d => (d.Start, d.StartUtc, d.Value)));
+    }
+
+    [Fact]
+    public void DayWhoseMidnightFallsInTheDaylightSavingGapStartsAtItsFirstRealInstant()
+    {
+        // Santiago skips from 00:00 to 01:00 on 6 September 2026, so that day begins at 01:00 −03 (04:00 UTC).
+        var calendar = new PeriodCalendar(TimeZoneInfo.FindSystemTimeZoneById("America/Santiago"), DayOfWeek.Monday);
+
+        var day = Assert.Single(calendar.Aggregate([new(Utc(2026, 9, 6, 12), 1)], Cadence.Daily, PeriodAggregation.Last));
+
+        Assert.Equal((new DateOnly(2026, 9, 6), Utc(2026, 9, 6, 4)), (day.Start, day.StartUtc));
+    }
+
+    [Fact]
+    public void CalendarOfAnOrganisationUsesItsZoneAndWeekStart()
+    {
+        var organisation = new Organisation
+        {
+            Name = "Acme",
+            Slug = "acme",
+            TimeZone = "Europe/Berlin",
+            WeekStart = DayOfWeek.Sunday,
+        };
+
+        var calendar = PeriodCalendar.For(organisation);
+
+        Assert.Equal(new DateOnly(2026, 1, 11), calendar.PeriodStart(Utc(2026, 1, 11, 23, 30), Cadence.Weekly));
+        Assert.Equal(DayOfWeek.Sunday, calendar.WeekStart);
     }
 
     [Fact]
