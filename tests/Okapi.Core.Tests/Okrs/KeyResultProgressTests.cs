@@ -165,4 +165,29 @@ public class KeyResultProgressTests
 
         Assert.Equal(expected, keyResult.Satisfies(value));
     }
+
+    [Fact]
+    public void IncreaseAcrossTheWholeDoubleRangeIsHalfDoneAtZero()
+    {
+        var keyResult = Increase(-1.5e308, 1.5e308, current: 0);
+
+        Assert.True(keyResult.Validate().IsValid);
+        Assert.Equal(0.5, keyResult.Progress());
+        Assert.Equal(0.5, keyResult.Attainment());
+    }
+
+    [Fact]
+    public void IncreaseAcrossTheWholeDoubleRangeIsDoneAtItsTarget()
+    {
+        Assert.Equal(1.0, Increase(-1e308, 1e308, current: 1e308).Progress());
+    }
+
+    [Fact]
+    public void CommitTargetStretchWithFarApartLevelsInterpolatesWithoutOverflow()
+    {
+        // Halfway from commit to target is 0.3 + 0.4 / 2.
+        var keyResult = CommitTargetStretch(-1.7e308, -1.5e308, 1.5e308, 1.7e308, current: 0);
+
+        Assert.Equal(0.5, keyResult.Progress(), 12);
+    }
 }
