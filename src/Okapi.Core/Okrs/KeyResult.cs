@@ -75,8 +75,10 @@ public sealed class KeyResult : Entity
         _ => ProgressAt(value) >= 1,
     };
 
+    // Halved first: for valid far-apart finite levels (−1e308 → 1e308) the plain differences overflow to
+    // infinity and the ratio to 0 or NaN. Halving is exact above the subnormals, so other results are unchanged.
     private static double Linear(double value, double start, double target) =>
-        target == start ? 0 : (value - start) / (target - start);
+        target == start ? 0 : (value / 2 - start / 2) / (target / 2 - start / 2);
 
     private double CommitTargetStretchProgress(double value)
     {
@@ -97,7 +99,7 @@ public sealed class KeyResult : Entity
             var reached = increasing ? value <= v1 : value >= v1;
             if (reached)
             {
-                return v1 == v0 ? p1 : p0 + (p1 - p0) * (value - v0) / (v1 - v0);
+                return v1 == v0 ? p1 : p0 + (p1 - p0) * Linear(value, v0, v1);
             }
         }
 
