@@ -43,7 +43,9 @@ public readonly record struct CycleWindow(DateTimeOffset Start, DateTimeOffset E
             local = local.AddMinutes(30);
         }
 
-        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+        // Where clocks go back at midnight, the day starts at the first of the two midnights (the larger offset).
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
     public TimeSpan Length => End - Start;

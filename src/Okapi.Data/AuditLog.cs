@@ -1,0 +1,93 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Okapi.Core;
+using Okapi.Core.Auditing;
+using Okapi.Core.Organisations;
+using Okapi.Data.Identity;
+
+namespace Okapi.Data;
+
+/// <summary>Turns tracked changes into audit events, before they are saved.</summary>
+internal static class AuditLog
+{
+    private static readonly HashSet<string> Ignored =
+        [nameof(IVersioned.Version), nameof(Entity.CreatedAt), nameof(Entity.UpdatedAt), nameof(ApiToken.Hash), nameof(ApiToken.LastUsedAt)];
+
+    public static List<AuditEvent> Collect(OkapiDbContext db, DateTime now)
+    {
+        var pending = new List<AuditEvent>();
+        foreach (var entry in db.ChangeTracker.Entries())
+        {
+            if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted) || !IsAudited(entry.Entity))
+            {
+                continue;
+            }
+
+            var changes = new Dictionary<string, object?>();
+            foreach (var property in entry.Properties)
+            {
+                var name = property.Metadata.Name;
+                if (Ignored.Contains(name) || name == nameof(IOrganisationOwned.OrganisationId))
+                {
+                    continue;
+                }
+
+                switch (entry.State)
+                {
+                    case EntityState.Added:
+                        changes[Camel(name)] = new { after = property.CurrentValue };
+                        break;
+                    case EntityState.Deleted:
+                        changes[Camel(name)] = new { before = property.OriginalValue };
+                        break;
+                    case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
+                        changes[Camel(name)] = new { before = property.OriginalValue, after = property.CurrentValue };
+                        break;
+                }
+            }
+
+            if (entry.State == EntityState.Modified && changes.Count == 0)
+            {
+                continue;
+            }
+
+            var organisationId = entry.Entity switch
+            {
+                Organisation o => o.Id,
+                IOrganisationOwned owned => owned.OrganisationId,
+                _ => db.OrganisationId,
+            };
+            pending.Add(new AuditEvent
+            {
+                OrganisationId = organisationId,
+                At = now,
+                ActorId = db.ActorId,
+                ActorName = db.ActorName,
+                EntityType = entry.Metadata.ClrType.Name,
+                EntityId = EntityId(entry),
+                Action = entry.State switch
+                {
+                    EntityState.Added => AuditAction.Create,
+                    EntityState.Deleted => AuditAction.Delete,
+                    _ => AuditAction.Update,
+                },
+                Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+                Reason = db.AuditReason,
+            });
+        }
+
+        return pending;
+    }
+
+    private static bool IsAudited(object entity) =>
+        entity is IOrganisationOwned or Organisation && entity is not AuditEvent;
+
+    private static Guid EntityId(EntityEntry entry) => entry.Entity switch
+    {
+        TeamMembership m => m.TeamId,
+        _ => entry.Properties.FirstOrDefault(p => p.Metadata.Name == "Id")?.CurrentValue as Guid? ?? Guid.Empty,
+    };
+
+    private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
+}

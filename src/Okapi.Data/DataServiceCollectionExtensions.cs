@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Okapi.Data;
+
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>Registers <see cref="OkapiDbContext"/> on the configured provider.</summary>
+    public static IServiceCollection AddOkapiData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var connectionString = options.ResolveConnectionString();
+        services.AddSingleton(options);
+        services.TryAddSingleton(TimeProvider.System);
+        switch (options.Provider)
+        {
+            case DatabaseProvider.Postgres:
+                services.AddDbContext<PostgresOkapiDbContext>(o => ConfigurePostgres(o, connectionString));
+                services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<PostgresOkapiDbContext>());
+                break;
+            default:
+                services.AddDbContext<SqliteOkapiDbContext>(o => ConfigureSqlite(o, connectionString));
+                services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<SqliteOkapiDbContext>());
+                break;
+        }
+
+        return services;
+    }
+
+    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName))
+            .AddInterceptors(new SqlitePragmas());
+
+    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+        o.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName));
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the SQLite context without starting the app.</summary>
+public sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteOkapiDbContext>
+{
+    public SqliteOkapiDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<SqliteOkapiDbContext>();
+        DataServiceCollectionExtensions.ConfigureSqlite(builder, "Data Source=design-time.db");
+        return new SqliteOkapiDbContext(builder.Options, TimeProvider.System);
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build the PostgreSQL context without starting the app or a server.</summary>
+public sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresOkapiDbContext>
+{
+    public PostgresOkapiDbContext CreateDbContext(string[] args)
+    {
+        var builder = new DbContextOptionsBuilder<PostgresOkapiDbContext>();
+        DataServiceCollectionExtensions.ConfigurePostgres(builder, "Host=localhost;Database=okapi_design");
+        return new PostgresOkapiDbContext(builder.Options, TimeProvider.System);
+    }
+}

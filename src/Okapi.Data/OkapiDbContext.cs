@@ -1,0 +1,126 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Auditing;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Data.Identity;
+
+namespace Okapi.Data;
+
+/// <summary>
+/// Okapi's data layer. Every tenant-owned row is filtered by <see cref="OrganisationId"/>, and every
+/// save stamps versions and times and writes the audit log in the same transaction.
+/// </summary>
+public abstract class OkapiDbContext(DbContextOptions options, TimeProvider clock)
+    : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options)
+{
+    /// <summary>The organisation whose rows this context sees. Empty sees nothing.</summary>
+    public Guid OrganisationId { get; set; }
+
+    /// <summary>Who is making changes, for the audit log.</summary>
+    public Guid? ActorId { get; set; }
+    public string? ActorName { get; set; }
+
+    /// <summary>A reason to record with the next audited save (e.g. a grade override).</summary>
+    public string? AuditReason { get; set; }
+
+    public TimeProvider Clock => clock;
+
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Team> Teams => Set<Team>();
+    public DbSet<TeamMembership> TeamMemberships => Set<TeamMembership>();
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Cycle> Cycles => Set<Cycle>();
+    public DbSet<Objective> Objectives => Set<Objective>();
+    public DbSet<ObjectiveLink> ObjectiveLinks => Set<ObjectiveLink>();
+    public DbSet<KeyResult> KeyResults => Set<KeyResult>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<Initiative> Initiatives => Set<Initiative>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<string>().HaveMaxLength(4000);
+    }
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(OkapiDbContext).Assembly);
+
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(IOrganisationOwned).IsAssignableFrom(t.ClrType)))
+        {
+            var filter = typeof(OkapiDbContext).GetMethod(nameof(TenantFilter), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(type.ClrType).Invoke(this, null);
+            builder.Entity(type.ClrType).HasQueryFilter((LambdaExpression)filter!);
+            builder.Entity(type.ClrType).HasIndex(nameof(IOrganisationOwned.OrganisationId));
+        }
+
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(IVersioned).IsAssignableFrom(t.ClrType)))
+        {
+            builder.Entity(type.ClrType).Property(nameof(IVersioned.Version)).IsConcurrencyToken();
+        }
+    }
+
+    private Expression<Func<T, bool>> TenantFilter<T>() where T : IOrganisationOwned =>
+        e => e.OrganisationId == OrganisationId;
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) =>
+        SaveChangesAsync(acceptAllChangesOnSuccess).GetAwaiter().GetResult();
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        StampChanges(now);
+        AuditEvents.AddRange(AuditLog.Collect(this, now));
+        AuditReason = null;
+        return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    private void StampChanges(DateTime now)
+    {
+        foreach (var entry in ChangeTracker.Entries())
+        {
+            if (entry is { State: EntityState.Added, Entity: IOrganisationOwned owned } && owned.OrganisationId == Guid.Empty)
+            {
+                owned.OrganisationId = OrganisationId;
+            }
+
+            if (entry.Entity is Entity entity)
+            {
+                if (entry.State == EntityState.Added)
+                {
+                    entity.CreatedAt = entity.CreatedAt == default ? now : entity.CreatedAt;
+                    entity.UpdatedAt = now;
+                }
+                else if (entry.State == EntityState.Modified)
+                {
+                    entity.UpdatedAt = now;
+                }
+            }
+
+            if (entry is { State: EntityState.Modified, Entity: IVersioned versioned })
+            {
+                versioned.Version++;
+            }
+        }
+    }
+}
+
+/// <summary>SQLite drops the kind of a DateTime; everything Okapi stores is UTC.</summary>
+public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
+    v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+    v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+
+public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> options, TimeProvider clock)
+    : OkapiDbContext(options, clock);
+
+public sealed class PostgresOkapiDbContext(DbContextOptions<PostgresOkapiDbContext> options, TimeProvider clock)
+    : OkapiDbContext(options, clock);

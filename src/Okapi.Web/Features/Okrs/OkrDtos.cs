@@ -1,0 +1,86 @@
+using System.ComponentModel.DataAnnotations;
+using Okapi.Core.Okrs;
+using Okapi.Core.Scoring;
+
+namespace Okapi.Web.Features.Okrs;
+
+public sealed record ForecastDto(double Value, double Low, double High, ForecastMethod Method)
+{
+    public static ForecastDto From(Forecast f) => new(f.Value, f.Low, f.High, f.Method);
+}
+
+public sealed record KeyResultDto(
+    Guid Id, Guid ObjectiveId, string Title, Guid? OwnerPersonId, KeyResultType Type, string? Unit,
+    double Start, double Target, double? Commit, double? Stretch, double Current, double Weight, int UpdateRhythmDays,
+    IReadOnlyList<ChecklistItem> Checklist, int Version,
+    double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
+    double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
+    DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static KeyResultDto From(KeyResult k, KeyResultScore s) => new(
+        k.Id, k.ObjectiveId, k.Title, k.OwnerPersonId, k.Type, k.Unit, k.Start, k.Target, k.Commit, k.Stretch,
+        k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version,
+        s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
+        s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
+        k.CreatedAt, k.UpdatedAt);
+}
+
+public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp)
+{
+    public static AlignmentLinkDto From(ObjectiveLink l) => new(l.Id, l.ParentObjectiveId, l.ParentKeyResultId, l.Weight, l.RollsUp);
+}
+
+public sealed record ObjectiveDto(
+    Guid Id, Guid CycleId, string Title, string? Description, Guid? OwnerTeamId, Guid? OwnerPersonId,
+    ObjectiveState State, Visibility Visibility, IReadOnlyList<string> Tags, Guid? ContinuedFromId, int Version,
+    double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
+    IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
+    DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record ObjectiveRequest(
+    [property: Required, StringLength(Objective.MaxTitleLength)] string Title,
+    [property: StringLength(Objective.MaxDescriptionLength)] string? Description,
+    Guid CycleId,
+    Guid? OwnerTeamId,
+    Guid? OwnerPersonId,
+    ObjectiveState? State,
+    Visibility? Visibility,
+    List<string>? Tags);
+
+public sealed record AlignmentLinkRequest(Guid? ParentObjectiveId, Guid? ParentKeyResultId, [property: Range(0.0001, 1000)] double? Weight, bool? RollsUp);
+
+public sealed record KeyResultRequest(
+    Guid ObjectiveId,
+    [property: Required, StringLength(KeyResult.MaxTitleLength)] string Title,
+    Guid? OwnerPersonId,
+    KeyResultType Type,
+    [property: StringLength(40)] string? Unit,
+    double Start,
+    double Target,
+    double? Commit,
+    double? Stretch,
+    double? Weight,
+    [property: Range(1, 92)] int? UpdateRhythmDays,
+    List<ChecklistItem>? Checklist);
+
+public sealed record CheckInRequest(double Value, Confidence? Confidence, [property: StringLength(10_000)] string? Note, DateTimeOffset? At);
+
+public sealed record CheckInDto(Guid Id, Guid KeyResultId, double Value, Confidence? Confidence, string? Note, Guid? AuthorId, DateTime At, CheckInSource Source)
+{
+    public static CheckInDto From(CheckIn c) => new(c.Id, c.KeyResultId, c.Value, c.Confidence, c.Note, c.AuthorId, c.At, c.Source);
+}
+
+public sealed record InitiativeRequest(
+    Guid ObjectiveId, Guid? KeyResultId, [property: Required, StringLength(200)] string Title, Guid? OwnerPersonId,
+    InitiativeState? State, DateOnly? DueDate);
+
+public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, string Title, Guid? OwnerPersonId, InitiativeState State, DateOnly? DueDate, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static InitiativeDto From(Initiative i) => new(i.Id, i.ObjectiveId, i.KeyResultId, i.Title, i.OwnerPersonId, i.State, i.DueDate, i.Version, i.CreatedAt, i.UpdatedAt);
+}
+
+public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, [property: Required, StringLength(20_000)] string Body);
+
+public sealed record CommentUpdateRequest([property: Required, StringLength(20_000)] string Body);
+
+public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt);

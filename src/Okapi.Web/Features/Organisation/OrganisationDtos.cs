@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using Okapi.Core.Organisations;
+
+namespace Okapi.Web.Features.Organisation;
+
+public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version)
+{
+    public static OrganisationDto From(Core.Organisations.Organisation o) =>
+        new(o.Id, o.Name, o.Slug, o.TimeZone, o.FiscalYearStartMonth, o.CheckInWeekday, o.CheckInHour, o.WeekStart, o.Vision, o.Version);
+}
+
+public sealed record OrganisationRequest(
+    [property: Required, StringLength(200)] string Name,
+    [property: Required, StringLength(100)] string TimeZone,
+    [property: Range(1, 12)] int FiscalYearStartMonth,
+    DayOfWeek CheckInWeekday,
+    [property: Range(0, 23)] int CheckInHour,
+    DayOfWeek WeekStart,
+    [property: StringLength(4000)] string? Vision);
+
+public sealed record TeamMemberDto(Guid PersonId, bool IsLead);
+
+public sealed record TeamDto(Guid Id, string Name, Guid? ParentTeamId, string? Mission, IReadOnlyList<TeamMemberDto> Members, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static TeamDto From(Team t) => new(t.Id, t.Name, t.ParentTeamId, t.Mission,
+        t.Members.OrderByDescending(m => m.IsLead).ThenBy(m => m.PersonId).Select(m => new TeamMemberDto(m.PersonId, m.IsLead)).ToList(),
+        t.Version, t.CreatedAt, t.UpdatedAt);
+}
+
+public sealed record TeamRequest(
+    [property: Required, StringLength(200)] string Name,
+    Guid? ParentTeamId,
+    [property: StringLength(4000)] string? Mission,
+    List<TeamMemberDto>? Members);
+
+public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt);
+
+public sealed record PersonRequest(
+    [property: Required, StringLength(200)] string Name,
+    [property: Required, EmailAddress, StringLength(320)] string Email,
+    Role Role,
+    bool? RemindersEnabled,
+    [property: StringLength(200, MinimumLength = 8)] string? Password);
+
+public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End, CycleKind Kind, CycleState State, Guid? ParentCycleId, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+{
+    public static CycleDto From(Cycle c) => new(c.Id, c.Name, c.Start, c.End, c.Kind, c.State, c.ParentCycleId, c.Version, c.CreatedAt, c.UpdatedAt);
+}
+
+public sealed record CycleRequest(
+    [property: Required, StringLength(100)] string Name,
+    DateOnly Start,
+    DateOnly End,
+    CycleKind Kind,
+    CycleState? State,
+    Guid? ParentCycleId);

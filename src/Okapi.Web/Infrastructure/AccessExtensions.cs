@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Okapi.Data;
+using Okapi.Data.Identity;
+
+namespace Okapi.Web.Infrastructure;
+
+public static class AccessExtensions
+{
+    public const string SignedIn = "signed-in";
+
+    /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
+    public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
+    {
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = "Okapi";
+                o.DefaultChallengeScheme = "Okapi";
+            })
+            .AddPolicyScheme("Okapi", "Cookie or bearer token", o => o.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? BearerTokenHandler.SchemeName
+                    : IdentityConstants.ApplicationScheme)
+            .AddScheme<AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null)
+            .AddIdentityCookies();
+
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "okapi.session";
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            o.SlidingExpiration = true;
+            o.LoginPath = "/account/sign-in";
+
+            // An API client wants a status code, not a redirect to a sign-in page.
+            o.Events.OnRedirectToLogin = context => Reject(context, StatusCodes.Status401Unauthorized);
+            o.Events.OnRedirectToAccessDenied = context => Reject(context, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddIdentityCore<Account>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.MaxFailedAccessAttempts = 10;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<OkapiDbContext>()
+            .AddSignInManager()
+            .AddClaimsPrincipalFactory<AccountClaimsFactory>()
+            .AddDefaultTokenProviders();
+
+        services.AddAuthorizationBuilder()
+            .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
+        services.AddScoped<Caller>();
+        return services;
+    }
+
+    private static Task Reject(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)
+    {
+        context.Response.StatusCode = status;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Loads the <see cref="Caller"/> of every authenticated request and points the database at their organisation.
+    /// A principal whose person is gone is treated as anonymous.
+    /// </summary>
+    public static IApplicationBuilder UseOkapiCaller(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.User.Identity?.IsAuthenticated == true)
+        {
+            var caller = context.RequestServices.GetRequiredService<Caller>();
+            var db = context.RequestServices.GetRequiredService<OkapiDbContext>();
+            if (!await caller.LoadAsync(context.User, db, context.RequestAborted))
+            {
+                context.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity());
+            }
+        }
+
+        await next(context);
+    });
+}
+
+/// <summary>Adds the organisation to the cookie principal, so that requests know their tenant without a lookup.</summary>
+public sealed class AccountClaimsFactory(UserManager<Account> users, RoleManager<IdentityRole<Guid>> roles, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)
+    : UserClaimsPrincipalFactory<Account, IdentityRole<Guid>>(users, roles, options)
+{
+    protected override async Task<System.Security.Claims.ClaimsIdentity> GenerateClaimsAsync(Account user)
+    {
+        var identity = await base.GenerateClaimsAsync(user);
+        identity.AddClaim(new System.Security.Claims.Claim(Caller.OrganisationClaim, user.OrganisationId.ToString()));
+        return identity;
+    }
+}

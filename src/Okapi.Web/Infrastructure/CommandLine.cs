@@ -1,0 +1,114 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
+
+namespace Okapi.Web.Infrastructure;
+
+/// <summary>
+/// Administrative commands run instead of the server:
+/// <c>create-token --name ci --scope admin [--scope read] [--email someone@example.com]</c> prints only the token;
+/// <c>create-organisation --name "Acme" --admin-email a@acme.example [--time-zone Europe/Berlin]</c> prints the admin's password.
+/// </summary>
+public sealed class CommandLine
+{
+    private readonly string _name;
+    private readonly ILookup<string, string> _options;
+
+    private CommandLine(string name, ILookup<string, string> options) => (_name, _options) = (name, options);
+
+    public static CommandLine? Parse(string[] args)
+    {
+        if (args.Length == 0 || args[0] is not ("create-token" or "create-organisation"))
+        {
+            return null;
+        }
+
+        var pairs = new List<(string, string)>();
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            pairs.Add((args[i].TrimStart('-'), args[i + 1]));
+        }
+
+        return new CommandLine(args[0], pairs.ToLookup(p => p.Item1, p => p.Item2));
+    }
+
+    public async Task<int> RunAsync(IServiceProvider services)
+    {
+        await services.BootstrapAsync();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+        try
+        {
+            return _name == "create-token"
+                ? await CreateTokenAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>())
+                : await CreateOrganisationAsync(scope.ServiceProvider.GetRequiredService<Bootstrap>());
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    private async Task<int> CreateTokenAsync(OkapiDbContext db, TimeProvider clock)
+    {
+        var email = _options["email"].FirstOrDefault();
+        var people = db.People.IgnoreQueryFilters();
+        var person = email is null
+            ? await people.Where(p => p.Role == Role.Admin).OrderBy(p => p.CreatedAt).FirstOrDefaultAsync()
+            : await people.FirstOrDefaultAsync(p => p.Email == email);
+        if (person is null)
+        {
+            throw new InvalidOperationException(email is null ? "There is no admin yet." : $"No person signs in as {email}.");
+        }
+
+        var scopes = _options["scope"].Select(ParseScope).Distinct().ToList();
+        if (scopes.Count == 0)
+        {
+            throw new ArgumentException("Give at least one --scope: read, write, kpi:ingest or admin.");
+        }
+
+        if (scopes.Contains(TokenScope.Admin) && person.Role != Role.Admin)
+        {
+            throw new ArgumentException($"{person.Email} is not an admin and cannot hold an admin token.");
+        }
+
+        db.OrganisationId = person.OrganisationId;
+        db.ActorId = person.Id;
+        db.ActorName = "create-token";
+        var days = _options["expires-in-days"].Select(int.Parse).FirstOrDefault();
+        var (token, secret) = TokensApi.Issue(person.Id, _options["name"].FirstOrDefault() ?? "cli", scopes,
+            days > 0 ? clock.GetUtcNow().UtcDateTime.AddDays(days) : null, clock);
+        token.OrganisationId = person.OrganisationId;
+        db.ApiTokens.Add(token);
+        await db.SaveChangesAsync();
+        Console.WriteLine(secret);
+        return 0;
+    }
+
+    private async Task<int> CreateOrganisationAsync(Bootstrap bootstrap)
+    {
+        var name = _options["name"].FirstOrDefault() ?? throw new ArgumentException("--name is required.");
+        var email = _options["admin-email"].FirstOrDefault() ?? throw new ArgumentException("--admin-email is required.");
+        var zone = _options["time-zone"].FirstOrDefault() ?? "UTC";
+        if (!Organisation.IsKnownTimeZone(zone))
+        {
+            throw new ArgumentException($"Unknown time zone {zone}.");
+        }
+
+        var (_, _, password) = await bootstrap.CreateOrganisationAsync(name, zone, _options["admin-name"].FirstOrDefault() ?? "Administrator", email, null, CancellationToken.None);
+        Console.WriteLine(password);
+        return 0;
+    }
+
+    private static TokenScope ParseScope(string value) => value switch
+    {
+        "read" => TokenScope.Read,
+        "write" => TokenScope.Write,
+        "kpi:ingest" => TokenScope.KpiIngest,
+        "admin" => TokenScope.Admin,
+        _ => throw new ArgumentException($"Unknown scope '{value}': use read, write, kpi:ingest or admin."),
+    };
+}

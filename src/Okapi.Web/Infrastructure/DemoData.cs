@@ -1,0 +1,256 @@
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Core.Scoring;
+using Okapi.Data;
+
+namespace Okapi.Web.Infrastructure;
+
+/// <summary>
+/// The demo organisation: the OKR literature's familiar examples, turned into good OKRs, with a closed previous
+/// quarter and weeks of check-ins that make statuses and forecasts differ. One objective is weak on purpose.
+/// </summary>
+public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
+{
+    private readonly Random _noise = new(20_27);
+    private readonly Dictionary<string, Person> _people = [];
+    private readonly Dictionary<string, Team> _teams = [];
+
+    public async Task SeedAsync(Organisation organisation, Person admin, CancellationToken ct)
+    {
+        organisation.Vision = "Get everyone outdoors, well equipped and safe.";
+        var zone = organisation.FindTimeZone();
+        var now = clock.GetUtcNow();
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+        var quarterStart = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1);
+        var current = new Cycle { Name = QuarterName(quarterStart), Start = quarterStart, End = quarterStart.AddMonths(3).AddDays(-1), State = CycleState.Active };
+        var previousStart = quarterStart.AddMonths(-3);
+        var previous = new Cycle { Name = QuarterName(previousStart), Start = previousStart, End = quarterStart.AddDays(-1), State = CycleState.Closed };
+        db.Cycles.AddRange(previous, current);
+
+        var company = db.Teams.Local.Single(t => t.ParentTeamId is null);
+        _teams["company"] = company;
+        AddPerson("maya", "Maya Okafor", Role.Admin, ("company", true));
+        AddTeam("sales", "Sales", company, "Turn interest into happy, returning customers.");
+        AddTeam("marketing", "Marketing", company, "Make Acme the outdoor brand people talk about.");
+        AddTeam("success", "Customer Success", company, "Every customer contact is a reason to stay.");
+        AddTeam("engineering", "Engineering", company, "A shop that is fast, reliable and safe.");
+        AddTeam("performance", "Application Performance", _teams["engineering"], "Make every page feel instant.");
+        AddPerson("liam", "Liam Chen", Role.Member, ("sales", true));
+        AddPerson("sofia", "Sofia Rossi", Role.Member, ("sales", false));
+        AddPerson("noah", "Noah Becker", Role.Member, ("sales", false));
+        AddPerson("amara", "Amara Diallo", Role.Member, ("marketing", true));
+        AddPerson("ethan", "Ethan Park", Role.Member, ("marketing", false));
+        AddPerson("chloe", "Chloé Martin", Role.Member, ("marketing", false));
+        AddPerson("priya", "Priya Nair", Role.Member, ("success", true));
+        AddPerson("lucas", "Lucas Silva", Role.Member, ("success", false));
+        AddPerson("hannah", "Hannah Müller", Role.Member, ("engineering", true));
+        AddPerson("omar", "Omar Haddad", Role.Member, ("performance", true), ("engineering", false));
+        AddPerson("grace", "Grace Kim", Role.Viewer);
+
+        var window = current.Window(zone);
+        var start = window.Start.UtcDateTime;
+
+        // Company level.
+        var satisfaction = Objective(current, "company", "maya", "Become the sector leader in customer satisfaction",
+            "Customers who love us come back and bring their friends.", "retention");
+        var csat = KeyResult(satisfaction, "priya", "Raise customer satisfaction from 30 % to 50 %", KeyResultType.IncreaseTo, "%", 30, 50);
+        var churn = KeyResult(satisfaction, "priya", "Keep monthly churn below 2 %", KeyResultType.StayBelow, "%", 2.5, 2);
+        var growth = Objective(current, "company", "maya", "Grow a profitable business our customers love",
+            "Rolls up from Sales and Marketing: this objective has no key results of its own.", "revenue");
+
+        // Sales: "Increase sales by 20 % this quarter", turned into a good objective.
+        var delight = Objective(current, "sales", "liam", "Delight more customers into buying from us",
+            "Our rewrite of \"increase sales by 20 %\": the number moved into the key results.", "revenue", "acquisition");
+        var sales = KeyResult(delight, "sofia", "Grow the number of sales from 800 to 960 a quarter", KeyResultType.IncreaseTo, "sales", 800, 960);
+        var customers = KeyResult(delight, "noah", "Win 120 new customers", KeyResultType.IncreaseTo, "customers", 0, 120);
+        var orderValue = KeyResult(delight, "liam", "Raise the average order value from €80 to €92", KeyResultType.IncreaseTo, "€", 80, 92);
+        Link(delight, growth, 2);
+
+        // Marketing: brand awareness, SEO and content.
+        var awareness = Objective(current, "marketing", "amara", "Increase brand awareness",
+            "People who love the outdoors should know our name.", "awareness");
+        var ctr = KeyResult(awareness, "ethan", "Lift the website click-through rate by 30 %, from 2.0 % to 2.6 %", KeyResultType.IncreaseTo, "%", 2.0, 2.6);
+        var followers = KeyResult(awareness, "chloe", "Grow Instagram followers from 400,000 to 1 million", KeyResultType.IncreaseTo, "followers", 400_000, 1_000_000);
+        Link(awareness, growth, 1);
+        var seo = Objective(current, "marketing", "ethan", "Be found first by people searching for outdoor gear", null, "awareness", "seo");
+        var keywords = KeyResult(seo, "ethan", "Rank in the top 3 for 20 priority keywords, up from 4", KeyResultType.IncreaseTo, "keywords", 4, 20);
+        var organic = KeyResult(seo, "ethan", "Grow organic search visits from 40,000 to 60,000 a month", KeyResultType.IncreaseTo, "visits", 40_000, 60_000);
+        Link(seo, awareness, 1);
+        var content = Objective(current, "marketing", "chloe", "Become the trusted voice for outdoor beginners", null, "awareness", "content");
+        var subscribers = KeyResult(content, "chloe", "Grow newsletter subscribers from 12,000 to 18,000", KeyResultType.IncreaseTo, "subscribers", 12_000, 18_000);
+        var timeOnPage = KeyResult(content, "chloe", "Raise average time on guide pages from 1.8 to 3 minutes", KeyResultType.IncreaseTo, "min", 1.8, 3);
+        Link(content, awareness, 1);
+
+        // Customer success.
+        var support = Objective(current, "success", "priya", "Make every support contact a reason to stay", null, "retention");
+        var wait = KeyResult(support, "lucas", "Cut the average customer-service wait time from 10 to 4 minutes", KeyResultType.DecreaseTo, "min", 10, 4);
+        var resolution = KeyResult(support, "priya", "Lift first-contact resolution from 62 % to 75 %", KeyResultType.IncreaseTo, "%", 62, 75);
+        Link(support, satisfaction, 1);
+
+        // Application performance: aligned to a key result and, without rolling up, to sales too.
+        var instant = Objective(current, "performance", "omar", "Make our shop feel instant", null, "reliability");
+        var loadTime = KeyResult(instant, "omar", "Cut the p95 checkout load time from 2.4 s to 1.2 s", KeyResultType.DecreaseTo, "s", 2.4, 1.2);
+        var uptime = KeyResult(instant, "hannah", "Keep server uptime above 99.9 %", KeyResultType.StayAbove, "%", 99.95, 99.9);
+        var cdn = KeyResult(instant, "omar", "Serve every product image from the new image CDN", KeyResultType.Milestone, null, 0, 1);
+        cdn.Checklist = [new("Pick a CDN provider", true), new("Migrate product images", true), new("Switch the shop over", false), new("Retire the old image servers", false)];
+        LinkToKeyResult(instant, csat);
+        Link(instant, delight, 0.5, rollsUp: false);
+
+        // A private objective: only Engineering and admins see it.
+        var audit = Objective(current, "engineering", "hannah", "Pass the security audit without findings", "Private until the auditors report.", "security");
+        audit.Visibility = Visibility.Private;
+        var findings = KeyResult(audit, "hannah", "Close all 14 open penetration-test findings", KeyResultType.IncreaseTo, "findings", 0, 14);
+        var mfa = KeyResult(audit, "hannah", "Enforce multi-factor sign-in for every admin account", KeyResultType.Milestone, null, 0, 1);
+
+        // Deliberately weak: a number in the title, a single activity key result, aligned to nothing.
+        var weak = Objective(current, "sales", "noah", "Increase sales by 20 % this quarter", "An example of what the OKR linter flags.");
+        var training = KeyResult(weak, "noah", "Hold weekly sales training sessions", KeyResultType.IncreaseTo, "sessions", 0, 12);
+
+        // Weekly check-ins; the pace factor decides whether a key result is on track, at risk or off track.
+        CheckIns(csat, window, now, pace: 1.05, Confidence.OnTrack);
+        CheckIns(churn, window, now, pace: 1.0, Confidence.OnTrack, stay: (2.4, 1.8));
+        CheckIns(sales, window, now, pace: 1.1, Confidence.OnTrack);
+        CheckIns(customers, window, now, pace: 0.65, Confidence.AtRisk);
+        CheckIns(orderValue, window, now, pace: 0.2, Confidence.OnTrack); // says on track, data say off: flagged
+        CheckIns(ctr, window, now, pace: 0.9, Confidence.OnTrack);
+        CheckIns(followers, window, now, pace: 0.55, Confidence.AtRisk);
+        CheckIns(keywords, window, now, pace: 1.2, Confidence.OnTrack);
+        CheckIns(organic, window, now, pace: 0.8, Confidence.AtRisk);
+        CheckIns(subscribers, window, now, pace: 0.95, Confidence.OnTrack, stopWeeksAgo: 3); // stale
+        CheckIns(timeOnPage, window, now, pace: 0.4, Confidence.OffTrack);
+        CheckIns(wait, window, now, pace: 0.85, Confidence.AtRisk);
+        CheckIns(resolution, window, now, pace: 1.0, Confidence.OnTrack);
+        CheckIns(loadTime, window, now, pace: 0.7, Confidence.AtRisk);
+        CheckIns(uptime, window, now, pace: 1.0, Confidence.OnTrack, stay: (99.97, 99.91));
+        CheckIns(findings, window, now, pace: 1.0, Confidence.OnTrack);
+        CheckIns(training, window, now, pace: 0.5, Confidence.AtRisk);
+        CheckIns(cdn, window, now, pace: 0, null, milestoneValue: 0);
+        CheckIns(mfa, window, now, pace: 0, Confidence.OnTrack, milestoneValue: 0);
+
+        // The closed previous quarter, graded.
+        var spring = Objective(previous, "sales", "liam", "Bring the new collection to every customer", null, "revenue");
+        var lines = KeyResult(spring, "sofia", "Launch six new product lines online", KeyResultType.IncreaseTo, "product lines", 0, 6);
+        lines.Current = 3;
+        var loyalty = KeyResult(spring, "liam", "Launch the loyalty programme", KeyResultType.Milestone, null, 0, 1);
+        loyalty.Current = 1;
+        var returns = KeyResult(spring, "priya", "Reduce the return rate from 12 % to 8 %", KeyResultType.DecreaseTo, "%", 12, 8);
+        returns.Current = 9.5;
+        var reliability = Objective(previous, "performance", "omar", "Make checkout reliable", null, "reliability");
+        var errors = KeyResult(reliability, "omar", "Cut checkout errors from 3 % to 0.5 %", KeyResultType.DecreaseTo, "%", 3, 0.5);
+        errors.Current = 2.2;
+        var previousWindow = previous.Window(zone);
+        foreach (var kr in new[] { lines, loyalty, returns, errors })
+        {
+            kr.FinalGrade = Grades.Grade(kr.Progress());
+            AddCheckIn(kr, kr.Current!.Value, previousWindow.End.AddDays(-3), Confidence.AtRisk);
+        }
+
+        spring.FinalGrade = Grades.Grade(AlignmentGraph.WeightedMean(new[] { lines, loyalty, returns }.Select(k => (k.Progress(), k.Weight))));
+        reliability.FinalGrade = errors.FinalGrade;
+        foreach (var o in new[] { spring, reliability })
+        {
+            o.State = ObjectiveState.Closed;
+        }
+
+        await db.SaveChangesAsync(ct);
+        _ = (growth, start);
+    }
+
+    private static string QuarterName(DateOnly start) => $"{start.Year} Q{(start.Month - 1) / 3 + 1}";
+
+    private void AddTeam(string key, string name, Team parent, string mission)
+    {
+        var team = new Team { Name = name, ParentTeamId = parent.Id, Mission = mission };
+        _teams[key] = team;
+        db.Teams.Add(team);
+    }
+
+    private void AddPerson(string key, string name, Role role, params (string Team, bool Lead)[] teams)
+    {
+        var person = new Person { Name = name, Email = $"{key}@acme.example", Role = role };
+        _people[key] = person;
+        db.People.Add(person);
+        foreach (var (team, lead) in teams)
+        {
+            _teams[team].Members.Add(new TeamMembership { TeamId = _teams[team].Id, PersonId = person.Id, IsLead = lead });
+        }
+    }
+
+    private Objective Objective(Cycle cycle, string team, string owner, string title, string? description, params string[] tags)
+    {
+        var objective = new Objective
+        {
+            Title = title,
+            Description = description,
+            CycleId = cycle.Id,
+            OwnerTeamId = _teams[team].Id,
+            OwnerPersonId = _people[owner].Id,
+            Tags = [.. tags],
+        };
+        db.Objectives.Add(objective);
+        return objective;
+    }
+
+    private KeyResult KeyResult(Objective objective, string owner, string title, KeyResultType type, string? unit, double start, double target)
+    {
+        var kr = new KeyResult { Title = title, ObjectiveId = objective.Id, OwnerPersonId = _people[owner].Id, Type = type, Unit = unit, Start = start, Target = target };
+        db.KeyResults.Add(kr);
+        return kr;
+    }
+
+    private void Link(Objective child, Objective parent, double weight, bool rollsUp = true) =>
+        db.ObjectiveLinks.Add(new ObjectiveLink { ChildObjectiveId = child.Id, ParentObjectiveId = parent.Id, Weight = weight, RollsUp = rollsUp });
+
+    private void LinkToKeyResult(Objective child, KeyResult parent) =>
+        db.ObjectiveLinks.Add(new ObjectiveLink { ChildObjectiveId = child.Id, ParentKeyResultId = parent.Id, RollsUp = false });
+
+    /// <summary>Weekly check-ins from the cycle's start until now, moving at <paramref name="pace"/> times the expected pace.</summary>
+    private void CheckIns(KeyResult kr, CycleWindow window, DateTimeOffset now, double pace, Confidence? confidence,
+        int stopWeeksAgo = 0, (double First, double Last)? stay = null, double? milestoneValue = null)
+    {
+        var last = now.AddDays(-7 * stopWeeksAgo);
+        var weeks = 0;
+        for (var at = window.Start.AddDays(6).AddHours(10); at <= last; at = at.AddDays(7))
+        {
+            weeks++;
+        }
+
+        for (var i = 1; i <= weeks; i++)
+        {
+            var at = window.Start.AddDays(6 + 7 * (i - 1)).AddHours(10);
+            var share = Math.Clamp((at - window.Start) / window.Length, 0, 1);
+            double value;
+            if (milestoneValue is { } m)
+            {
+                value = m;
+            }
+            else if (stay is { } s)
+            {
+                value = Math.Round(s.First + (s.Last - s.First) * i / weeks + (_noise.NextDouble() - 0.5) * 0.02, 2);
+            }
+            else
+            {
+                var noise = (_noise.NextDouble() - 0.5) * 0.04 * (kr.Target - kr.Start);
+                value = kr.Start + (kr.Target - kr.Start) * Math.Min(1.15, pace * share) + noise;
+                value = Math.Round(value, Math.Abs(kr.Target - kr.Start) >= 100 ? 0 : 2);
+            }
+
+            AddCheckIn(kr, value, at, confidence);
+        }
+    }
+
+    private void AddCheckIn(KeyResult kr, double value, DateTimeOffset at, Confidence? confidence)
+    {
+        kr.CreatedAt = kr.CreatedAt == default || kr.CreatedAt > at.UtcDateTime.AddDays(-7) ? at.UtcDateTime.AddDays(-7) : kr.CreatedAt;
+        kr.Current = value;
+        db.CheckIns.Add(new CheckIn
+        {
+            KeyResultId = kr.Id,
+            Value = value,
+            Confidence = confidence,
+            Note = confidence == Confidence.AtRisk ? "Slower than planned; see the initiatives." : null,
+            AuthorId = kr.OwnerPersonId,
+            At = at.UtcDateTime,
+        });
+    }
+}

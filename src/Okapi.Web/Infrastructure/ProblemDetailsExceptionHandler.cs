@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+
+namespace Okapi.Web.Infrastructure;
+
+/// <summary>Turns every exception that reaches the pipeline into an RFC 9457 problem detail.</summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail) = exception switch
+        {
+            BadHttpRequestException { InnerException: JsonException json } =>
+                (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this resource.", json.Message),
+            BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", bad.Message),
+            JsonException json => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this resource.", json.Message),
+            DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed,
+                "The resource was changed by someone else.", "Fetch it again and retry with its current ETag."),
+            OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed the request.", null),
+            _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred.", null),
+        };
+
+        if (status >= 500)
+        {
+            log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
+        }
+
+        context.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        });
+    }
+}

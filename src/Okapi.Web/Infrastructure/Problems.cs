@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Core;
+
+namespace Okapi.Web.Infrastructure;
+
+/// <summary>The problem details Okapi answers with, in one place so that their titles stay consistent.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(title: "You may not do this.", detail: detail, statusCode: StatusCodes.Status403Forbidden);
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(title: "The request conflicts with the current state.", detail: detail, statusCode: StatusCodes.Status409Conflict);
+
+    public static ProblemHttpResult PreconditionFailed(IVersioned current) => TypedResults.Problem(
+        title: "The resource was changed by someone else.",
+        detail: $"If-Match does not match the current ETag {ETags.For(current)}. Fetch it again and retry.",
+        statusCode: StatusCodes.Status412PreconditionFailed);
+
+    /// <summary>A validation problem for one field, for rules that need the database (existence, loops).</summary>
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new ValidationErrors().Add(field, message).ToDictionary());
+}

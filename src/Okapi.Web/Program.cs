@@ -1,0 +1,67 @@
+using Okapi.Data;
+using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Audit;
+using Okapi.Web.Features.Lint;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Features.Organisation;
+using Okapi.Web.Infrastructure;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+var command = CommandLine.Parse(args);
+if (command is not null)
+{
+    // Commands print only their result, so that scripts can capture it.
+    builder.Logging.ClearProviders();
+}
+
+builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+builder.Services.AddOkapiData(builder.Configuration);
+builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
+builder.Services.AddScoped<Bootstrap>();
+builder.Services.AddScoped<OkrScoring>();
+builder.Services.AddOkapiAccess();
+builder.Services.AddOkapiApi();
+
+var app = builder.Build();
+if (command is not null)
+{
+    return await command.RunAsync(app.Services);
+}
+
+await app.Services.BootstrapAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseOkapiSecurityHeaders();
+app.UseAuthentication();
+app.UseOkapiCaller();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
+app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
+app.MapAccountApi();
+
+var api = app.MapGroup("/api/v1")
+    .RequireAuthorization(AccessExtensions.SignedIn)
+    .AddEndpointFilter<ScopeFilter>()
+    .ProducesProblem(StatusCodes.Status401Unauthorized)
+    .ProducesProblem(StatusCodes.Status403Forbidden);
+api.MapOrganisationApi()
+    .MapTeamsApi()
+    .MapPeopleApi()
+    .MapCyclesApi()
+    .MapObjectivesApi()
+    .MapKeyResultsApi()
+    .MapInitiativesApi()
+    .MapCommentsApi()
+    .MapLintApi()
+    .MapAuditApi()
+    .MapTokensApi();
+
+await app.RunAsync();
+return 0;
+
+public partial class Program;
