@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds Okapi, checks formatting and migrations, and runs every test against a throwaway PostgreSQL.
+# Works on a fresh Debian 12 machine (as root) with only the .NET 10 SDK installed.
+# Ends with one line: "dotnet: N passed, N failed, N skipped". With CI=true a skipped test fails the run.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+step() { printf '\n==> %s\n' "$*"; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# --- System packages ------------------------------------------------------------------------------
+missing=()
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+[[ -x /usr/bin/chromium ]] || missing+=(chromium)
+if ((${#missing[@]})); then
+  step "Installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# --- Throwaway PostgreSQL -------------------------------------------------------------------------
+step "Starting a throwaway PostgreSQL"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDATA=$(mktemp -d)
+chown postgres "$PGDATA"
+stop_postgres() {
+  runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$PGDATA"
+}
+trap stop_postgres EXIT
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+PGPORT=55432
+while port_taken "$PGPORT"; do PGPORT=$((PGPORT + 1)); done
+
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w \
+  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null
+export OKAPI_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
+echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PGPORT"
+
+# --- Build and static checks ----------------------------------------------------------------------
+step "Restoring tools"
+dotnet tool restore
+
+step "Building (Release)"
+dotnet build Okapi.slnx -c Release -nologo -v:q -clp:ErrorsOnly
+
+step "Checking formatting"
+dotnet format Okapi.slnx --verify-no-changes --no-restore
+
+for context in SqliteOkapiDbContext PostgresOkapiDbContext; do
+  step "Checking for a forgotten migration ($context)"
+  dotnet ef migrations has-pending-model-changes --project src/Okapi.Data --context "$context" --no-build -c Release
+done
+
+# --- Tests ----------------------------------------------------------------------------------------
+step "Running tests"
+mkdir -p test-output
+log=test-output/dotnet-test.log
+set +e
+dotnet test Okapi.slnx -c Release --no-build 2>&1 | tee "$log"
+test_status=${PIPESTATUS[0]}
+set -e
+
+# Per assembly, VSTest prints: "Passed!  - Failed:     0, Passed:     6, Skipped:     0, Total: ..."
+read -r passed failed skipped < <(
+  grep -E '^ *(Passed|Failed)! +- Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" |
+    sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' |
+    awk '{p += $1; f += $2; s += $3} END {print p + 0, f + 0, s + 0}'
+)
+
+step "Summary"
+status=0
+if ((test_status != 0)); then echo "dotnet test exited with $test_status"; status=1; fi
+if ((failed > 0)); then status=1; fi
+if ((passed + failed == 0)); then echo "No tests ran."; status=1; fi
+if ((skipped > 0)) && [[ "${CI:-}" == "true" ]]; then echo "Tests were skipped, which CI does not allow."; status=1; fi
+echo "dotnet: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
