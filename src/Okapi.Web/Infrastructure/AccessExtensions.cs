@@ -41,7 +41,11 @@ public static class AccessExtensions
             {
                 o.User.RequireUniqueEmail = true;
                 o.Password.RequiredLength = 10;
+                // Length over composition rules, as NIST SP 800-63B recommends.
                 o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireDigit = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
                 o.Lockout.MaxFailedAccessAttempts = 10;
             })
             .AddRoles<IdentityRole<Guid>>()

@@ -9,7 +9,7 @@ namespace Okapi.Web.Features.Audit;
 
 public sealed record AuditEventDto(Guid Id, DateTime At, Guid? ActorId, string? ActorName, string EntityType, Guid EntityId, AuditAction Action, JsonElement Changes, string? Reason);
 
-public sealed record AuditFilter(string? Entity, Guid? EntityId, Guid? Actor, AuditAction? Action, DateTimeOffset? From, DateTimeOffset? To);
+public sealed record AuditFilter(string? Entity, Guid? EntityId, Guid? Actor, EnumQuery<AuditAction>? Action, DateTimeOffset? From, DateTimeOffset? To);
 
 public static class AuditApi
 {
@@ -31,7 +31,7 @@ public static class AuditApi
         if (!string.IsNullOrWhiteSpace(filter.Entity)) query = query.Where(a => a.EntityType == filter.Entity);
         if (filter.EntityId is { } id) query = query.Where(a => a.EntityId == id);
         if (filter.Actor is { } actor) query = query.Where(a => a.ActorId == actor);
-        if (filter.Action is { } action) query = query.Where(a => a.Action == action);
+        if (filter.Action?.Value is { } action) query = query.Where(a => a.Action == action);
         if (filter.From is { } from) query = query.Where(a => a.At >= from.UtcDateTime);
         if (filter.To is { } to) query = query.Where(a => a.At < to.UtcDateTime);
         var (items, total) = await page.ApplyAsync(query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id), ct);

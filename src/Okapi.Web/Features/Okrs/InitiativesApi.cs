@@ -21,14 +21,14 @@ public static class InitiativesApi
     }
 
     public static async Task<Ok<Page<InitiativeDto>>> List(
-        OkapiDbContext db, Caller caller, Guid? objective, Guid? keyResult, Guid? owner, InitiativeState? state, [AsParameters] PageRequest page, CancellationToken ct)
+        OkapiDbContext db, Caller caller, Guid? objective, Guid? keyResult, Guid? owner, EnumQuery<InitiativeState>? state, [AsParameters] PageRequest page, CancellationToken ct)
     {
         var visible = caller.Visible(db.Objectives);
         var query = db.Initiatives.AsNoTracking().Where(i => visible.Any(o => o.Id == i.ObjectiveId));
         if (objective is { } o) query = query.Where(i => i.ObjectiveId == o);
         if (keyResult is { } k) query = query.Where(i => i.KeyResultId == k);
         if (owner is { } p) query = query.Where(i => i.OwnerPersonId == p);
-        if (state is { } s) query = query.Where(i => i.State == s);
+        if (state?.Value is { } s) query = query.Where(i => i.State == s);
         var (items, total) = await page.ApplyAsync(query.OrderBy(i => i.CreatedAt).ThenBy(i => i.Id), ct);
         return TypedResults.Ok(new Page<InitiativeDto>(items.Select(InitiativeDto.From).ToList(), page.Number, page.Size, total));
     }

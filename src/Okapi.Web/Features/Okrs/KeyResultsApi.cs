@@ -28,7 +28,7 @@ public static class KeyResultsApi
         var objectives = caller.Visible(db.Objectives);
         if (filter.Cycle is { } cycle) objectives = objectives.Where(o => o.CycleId == cycle);
         if (filter.Team is { } team) objectives = objectives.Where(o => o.OwnerTeamId == team);
-        if (filter.State is { } state) objectives = objectives.Where(o => o.State == state);
+        if (filter.State?.Value is { } state) objectives = objectives.Where(o => o.State == state);
         if (!string.IsNullOrWhiteSpace(filter.Tag)) objectives = objectives.Where(o => o.Tags.Contains(filter.Tag));
         var query = db.KeyResults.AsNoTracking().Where(k => objectives.Any(o => o.Id == k.ObjectiveId));
         if (filter.Objective is { } objective) query = query.Where(k => k.ObjectiveId == objective);
@@ -264,4 +264,4 @@ public static class KeyResultsApi
     }
 }
 
-public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid? Objective, ObjectiveState? State, string? Tag);
+public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid? Objective, EnumQuery<ObjectiveState>? State, string? Tag);

@@ -29,7 +29,7 @@ public static class ObjectivesApi
         if (filter.Cycle is { } cycle) query = query.Where(o => o.CycleId == cycle);
         if (filter.Team is { } team) query = query.Where(o => o.OwnerTeamId == team);
         if (filter.Owner is { } owner) query = query.Where(o => o.OwnerPersonId == owner);
-        if (filter.State is { } state) query = query.Where(o => o.State == state);
+        if (filter.State?.Value is { } state) query = query.Where(o => o.State == state);
         if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(o => o.Tags.Contains(filter.Tag));
         var (items, total) = await page.ApplyAsync(query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id), ct);
         var dtos = await ToDtosAsync(db, scoring, items, ct);
@@ -258,4 +258,4 @@ public static class ObjectivesApi
     }
 }
 
-public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, ObjectiveState? State, string? Tag);
+public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, EnumQuery<ObjectiveState>? State, string? Tag);

@@ -20,10 +20,10 @@ public static class CyclesApi
         return api;
     }
 
-    public static async Task<Ok<Page<CycleDto>>> List(OkapiDbContext db, CycleState? state, [AsParameters] PageRequest page, CancellationToken ct)
+    public static async Task<Ok<Page<CycleDto>>> List(OkapiDbContext db, EnumQuery<CycleState>? state, [AsParameters] PageRequest page, CancellationToken ct)
     {
         var query = db.Cycles.AsNoTracking();
-        if (state is { } s) query = query.Where(c => c.State == s);
+        if (state?.Value is { } s) query = query.Where(c => c.State == s);
         var (items, total) = await page.ApplyAsync(query.OrderByDescending(c => c.Start).ThenBy(c => c.Id), ct);
         return TypedResults.Ok(new Page<CycleDto>(items.Select(CycleDto.From).ToList(), page.Number, page.Size, total));
     }

@@ -23,11 +23,11 @@ public static class PeopleApi
         return api;
     }
 
-    public static async Task<Ok<Page<PersonDto>>> List(OkapiDbContext db, Guid? team, Role? role, string? search, [AsParameters] PageRequest page, CancellationToken ct)
+    public static async Task<Ok<Page<PersonDto>>> List(OkapiDbContext db, Guid? team, EnumQuery<Role>? role, string? search, [AsParameters] PageRequest page, CancellationToken ct)
     {
         var query = db.People.AsNoTracking();
         if (team is { } t) query = query.Where(p => db.TeamMemberships.Any(m => m.PersonId == p.Id && m.TeamId == t));
-        if (role is { } r) query = query.Where(p => p.Role == r);
+        if (role?.Value is { } r) query = query.Where(p => p.Role == r);
         if (!string.IsNullOrWhiteSpace(search)) query = query.Where(p => p.Name.ToLower().Contains(search.ToLower()) || p.Email.ToLower().Contains(search.ToLower()));
         var (items, total) = await page.ApplyAsync(query.OrderBy(p => p.Name).ThenBy(p => p.Id), ct);
         return TypedResults.Ok(new Page<PersonDto>(await ToDtosAsync(db, items, ct), page.Number, page.Size, total));
