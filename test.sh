@@ -14,7 +14,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 if ((${#missing[@]})); then
   step "Installing ${missing[*]}"
-  export DEBIAN_FRONTEND=noninteractive
+  export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
@@ -38,7 +38,7 @@ runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E 
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null
 export OKAPI_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
-echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $NF}') on 127.0.0.1:$PGPORT"
+echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
 
 # --- Build and static checks ----------------------------------------------------------------------
 step "Restoring tools"
@@ -52,7 +52,7 @@ dotnet format Okapi.slnx --verify-no-changes --no-restore
 
 for context in SqliteOkapiDbContext PostgresOkapiDbContext; do
   step "Checking for a forgotten migration ($context)"
-  dotnet ef migrations has-pending-model-changes --project src/Okapi.Data --context "$context" --no-build -c Release
+  dotnet ef migrations has-pending-model-changes --project src/Okapi.Data --context "$context" --no-build --configuration Release
 done
 
 # --- Tests ----------------------------------------------------------------------------------------
