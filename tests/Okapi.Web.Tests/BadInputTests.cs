@@ -1,0 +1,142 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Okrs;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Tests.Infrastructure;
+
+namespace Okapi.Web.Tests;
+
+/// <summary>Bad input gets a 4xx problem detail and stores nothing; never a 500.</summary>
+public abstract class BadInputTests(OkapiApp app)
+{
+    private HttpClient Admin => app.Admin;
+
+    private async Task<(Guid Cycle, Guid Team, Guid Objective)> SetUpAsync()
+    {
+        var cycle = await Admin.CreateCycleAsync();
+        var team = await Admin.CreateTeamAsync("Input");
+        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        return (cycle.Id, team.Id, objective.Id);
+    }
+
+    private Task<(int Objectives, int KeyResults, int CheckIns, int Links)> CountsAsync() => app.QueryAsync(async db =>
+        (await db.Objectives.CountAsync(), await db.KeyResults.CountAsync(), await db.CheckIns.CountAsync(), await db.ObjectiveLinks.CountAsync()));
+
+    public static TheoryData<string, string> MalformedBodies => new()
+    {
+        { "/api/v1/objectives", "{\"title\": \"Unclosed\"" },
+        { "/api/v1/objectives", "not json at all" },
+        { "/api/v1/objectives", "{\"title\": \"Wrong state\", \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\", \"state\": \"sleeping\"}" },
+        { "/api/v1/objectives", "{\"title\": \"Numeric enum\", \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\", \"visibility\": 1}" },
+        { "/api/v1/objectives", "{\"title\": 42, \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\"}" },
+        { "/api/v1/objectives", "{\"title\": \"Bad id\", \"cycleId\": \"not-a-guid\", \"ownerTeamId\": \"{team}\"}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"NaN start\", \"type\": \"increaseTo\", \"start\": NaN, \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"NaN as text\", \"type\": \"increaseTo\", \"start\": \"NaN\", \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Infinity\", \"type\": \"increaseTo\", \"start\": 0, \"target\": 1e999}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Unknown type\", \"type\": \"doubleIt\", \"start\": 0, \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Start equals target\", \"type\": \"increaseTo\", \"start\": 10, \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Wrong direction\", \"type\": \"decreaseTo\", \"start\": 1, \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"\", \"type\": \"increaseTo\", \"start\": 0, \"target\": 10}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Zero weight\", \"type\": \"increaseTo\", \"start\": 0, \"target\": 10, \"weight\": 0}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"00000000-0000-0000-0000-000000000001\", \"title\": \"No such objective\", \"type\": \"increaseTo\", \"start\": 0, \"target\": 10}" },
+        { "/api/v1/cycles", "{\"name\": \"Backwards\", \"start\": \"2027-03-31\", \"end\": \"2027-01-01\", \"kind\": \"quarter\"}" },
+        { "/api/v1/cycles", "{\"name\": \"Not a date\", \"start\": \"31/03/2027\", \"end\": \"2027-01-01\", \"kind\": \"quarter\"}" },
+        { "/api/v1/people", "{\"name\": \"No email\", \"email\": \"nobody\", \"role\": \"member\"}" },
+        { "/api/v1/people", "{\"name\": \"Bad role\", \"email\": \"bad@role.test\", \"role\": \"owner\"}" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public async Task MalformedOrInvalidBodiesGetA400ProblemAndStoreNothing(string url, string body)
+    {
+        var (cycle, team, objective) = await SetUpAsync();
+        var before = await CountsAsync();
+        var people = await app.QueryAsync(db => db.People.CountAsync());
+        var cycles = await app.QueryAsync(db => db.Cycles.CountAsync());
+
+        var json = body.Replace("{cycle}", cycle.ToString()).Replace("{team}", team.ToString()).Replace("{objective}", objective.ToString());
+        using var response = await Admin.SendRawAsync(HttpMethod.Post, url, json);
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(people, await app.QueryAsync(db => db.People.CountAsync()));
+        Assert.Equal(cycles, await app.QueryAsync(db => db.Cycles.CountAsync()));
+    }
+
+    [Fact]
+    public async Task ATitleOfTenThousandCharactersIsRefused()
+    {
+        var (cycle, team, objective) = await SetUpAsync();
+        var before = await CountsAsync();
+        using var create = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/objectives",
+            new ObjectiveRequest(new string('x', 10_000), null, cycle, team, null, null, null, null));
+        var problem = await Api.AssertProblemAsync(create, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("Title", out _) || problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
+
+        using var update = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/objectives/{objective}",
+            new ObjectiveRequest(new string('x', 10_000), null, cycle, team, null, null, null, null));
+        await Api.AssertProblemAsync(update, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal("Delight our customers", (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective}")).Title);
+    }
+
+    [Fact]
+    public async Task AnAlignmentLinkThatWouldCloseALoopIsRefused()
+    {
+        var (cycle, team, top) = await SetUpAsync();
+        var middle = await Admin.CreateObjectiveAsync(cycle, team, "Middle");
+        var bottom = await Admin.CreateObjectiveAsync(cycle, team, "Bottom");
+        var bottomKr = await Admin.CreateKeyResultAsync(bottom.Id);
+        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{middle.Id}/parents", new AlignmentLinkRequest(top, null, null, null));
+        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{bottom.Id}/parents", new AlignmentLinkRequest(middle.Id, null, null, null));
+        var before = await CountsAsync();
+
+        foreach (var request in new[]
+        {
+            new AlignmentLinkRequest(bottom.Id, null, null, null),
+            new AlignmentLinkRequest(null, bottomKr.Id, null, null),
+        })
+        {
+            using var loop = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", request);
+            var problem = await Api.AssertProblemAsync(loop, HttpStatusCode.BadRequest);
+            Assert.Contains("loop", problem.ToString());
+        }
+
+        using var self = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", new AlignmentLinkRequest(top, null, null, null));
+        await Api.AssertProblemAsync(self, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await CountsAsync());
+    }
+
+    [Fact]
+    public async Task ACheckInWithANonFiniteOrFutureValueIsRefused()
+    {
+        var (_, _, objective) = await SetUpAsync();
+        var kr = await Admin.CreateKeyResultAsync(objective);
+        var before = await CountsAsync();
+        using var nan = await Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": NaN}");
+        await Api.AssertProblemAsync(nan, HttpStatusCode.BadRequest);
+        using var future = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins",
+            new CheckInRequest(40, null, null, app.Clock.GetUtcNow().AddDays(3)));
+        await Api.AssertProblemAsync(future, HttpStatusCode.BadRequest);
+        using var confidence = await Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": 40, \"confidence\": \"certain\"}");
+        await Api.AssertProblemAsync(confidence, HttpStatusCode.BadRequest);
+        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(30, (await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+    }
+
+    [Fact]
+    public async Task UnknownIdsAndBadQueryValuesGetProblemsNotServerErrors()
+    {
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/objectives/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?state=sleeping"), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?cycle=nope"), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?page=abc"), HttpStatusCode.BadRequest);
+        var huge = await Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?pageSize=100000&page=-3");
+        Assert.Equal(Okapi.Web.Infrastructure.PageRequest.MaxPageSize, huge.PageSize);
+        Assert.Equal(1, huge.PageNumber);
+    }
+}
+
+public sealed class BadInputOnSqlite(SqliteApp app) : BadInputTests(app), IClassFixture<SqliteApp>;
+
+public sealed class BadInputOnPostgres(PostgresApp app) : BadInputTests(app), IClassFixture<PostgresApp>;
