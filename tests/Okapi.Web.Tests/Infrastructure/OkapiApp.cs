@@ -30,7 +30,7 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     public Guid AdminId { get; private set; }
 
     protected abstract DatabaseProvider Provider { get; }
-    protected abstract string ConnectionString { get; }
+    public abstract string ConnectionString { get; }
     protected virtual bool Demo => false;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -104,12 +104,12 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     }
 }
 
-public sealed class SqliteApp : OkapiApp
+public class SqliteApp : OkapiApp
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("okapi-test-").FullName;
 
     protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-    protected override string ConnectionString => $"Data Source={Path.Combine(_folder, "okapi.db")};Pooling=false";
+    public override string ConnectionString => $"Data Source={Path.Combine(_folder, "okapi.db")};Pooling=false";
 
     public override async Task DisposeAsync()
     {
@@ -124,7 +124,7 @@ public class PostgresApp : OkapiApp
 
     protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
 
-    protected override string ConnectionString => $"{ServerConnectionString};Database={_database}";
+    public override string ConnectionString => $"{ServerConnectionString};Database={_database}";
 
     /// <summary>The server test.sh started; without it these tests fail rather than pass silently.</summary>
     public static string ServerConnectionString => Environment.GetEnvironmentVariable("OKAPI_TEST_POSTGRES") is { Length: > 0 } value
@@ -140,4 +140,15 @@ public class PostgresApp : OkapiApp
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
         await drop.ExecuteNonQueryAsync();
     }
+}
+
+/// <summary>Okapi started with the demo organisation, as the README's run command does.</summary>
+public sealed class SqliteDemoApp : SqliteApp
+{
+    protected override bool Demo => true;
+}
+
+public sealed class PostgresDemoApp : PostgresApp
+{
+    protected override bool Demo => true;
 }
