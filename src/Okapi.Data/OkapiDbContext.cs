@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace Okapi.Data;
 /// save stamps versions and times and writes the audit log in the same transaction.
 /// </summary>
 public abstract class OkapiDbContext(DbContextOptions options, TimeProvider clock)
-    : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The organisation whose rows this context sees. Empty sees nothing.</summary>
     public Guid OrganisationId { get; set; }
@@ -42,6 +43,9 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    /// <summary>Cookie-signing keys, shared by every app instance on the same database.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

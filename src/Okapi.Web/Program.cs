@@ -37,11 +37,12 @@ app.UseOkapiSecurityHeaders();
 app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
 app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
-app.MapGet("/healthz", () => TypedResults.Ok("ok")).ExcludeFromDescription();
+app.MapOkapiHealth();
 app.MapAccountApi();
 
 var api = app.MapGroup("/api/v1")

@@ -1,4 +1,6 @@
+using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Okapi.Data;
 using Okapi.Data.Identity;
@@ -8,6 +10,7 @@ namespace Okapi.Web.Infrastructure;
 public static class AccessExtensions
 {
     public const string SignedIn = "signed-in";
+    public const string SignInLimit = "sign-in";
 
     /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
     public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
@@ -57,6 +60,18 @@ public static class AccessExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
         services.AddScoped<Caller>();
+
+        // Keys in the database: sessions survive restarts and work across instances behind a load balancer.
+        services.AddDataProtection().SetApplicationName("Okapi").PersistKeysToDbContext<OkapiDbContext>();
+
+        // Slow down password guessing: a few sign-in attempts a minute per client address.
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+        });
         return services;
     }
 

@@ -37,8 +37,9 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
         var (organisation, admin, password) = await CreateOrganisationAsync(name, options.TimeZone, options.AdminName, options.AdminEmail, options.AdminPassword, ct);
         if (password is not null)
         {
-            // Printed once, on purpose: there is no other way to learn a generated first password.
-            Console.WriteLine($"Okapi: created admin {admin.Email} with password {password} (change it after signing in).");
+            // Printed once, on purpose: there is no other way to learn a generated first password. Standard error
+            // keeps the standard output of commands such as create-token to their result alone.
+            Console.Error.WriteLine($"Okapi: created admin {admin.Email} with password {password} (change it after signing in).");
         }
 
         if (options.Demo)

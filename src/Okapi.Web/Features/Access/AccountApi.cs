@@ -13,7 +13,9 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/account").WithTags("Account").AllowAnonymous();
-        group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.");
+        group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.")
+            .RequireRateLimiting(Infrastructure.AccessExtensions.SignInLimit)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
         return app;
     }
