@@ -17,6 +17,13 @@ public static class Problems
         detail: $"If-Match does not match the current ETag {ETags.For(current)}. Fetch it again and retry.",
         statusCode: StatusCodes.Status412PreconditionFailed);
 
+    /// <summary>
+    /// The two checks before every change: may the caller make it (403 if not), and did they see the current
+    /// version (412 if not). Null when the change may go ahead.
+    /// </summary>
+    public static ProblemHttpResult? RefuseChange(bool allowed, string whyNot, HttpContext http, Microsoft.EntityFrameworkCore.DbContext db, IVersioned entity) =>
+        !allowed ? Forbidden(whyNot) : !ETags.Matches(http, db, entity) ? PreconditionFailed(entity) : null;
+
     /// <summary>A validation problem for one field, for rules that need the database (existence, loops).</summary>
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new ValidationErrors().Add(field, message).ToDictionary());

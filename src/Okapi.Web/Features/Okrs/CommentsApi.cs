@@ -97,14 +97,9 @@ public static class CommentsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanWrite || comment.AuthorId != caller.PersonId)
+        if (Problems.RefuseChange(caller.CanWrite && comment.AuthorId == caller.PersonId, "Only the author edits a comment.", http, db, comment) is { } refused)
         {
-            return Problems.Forbidden("Only the author edits a comment.");
-        }
-
-        if (!ETags.Matches(http, db, comment))
-        {
-            return Problems.PreconditionFailed(comment);
+            return refused;
         }
 
         var errors = new ValidationErrors().Text(request.Body, "body", 20_000);
@@ -127,14 +122,9 @@ public static class CommentsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanWrite || (comment.AuthorId != caller.PersonId && caller.Role != Role.Admin))
+        if (Problems.RefuseChange(caller.CanWrite && (comment.AuthorId == caller.PersonId || caller.Role == Role.Admin), "Only the author or an admin deletes a comment.", http, db, comment) is { } refused)
         {
-            return Problems.Forbidden("Only the author or an admin deletes a comment.");
-        }
-
-        if (!ETags.Matches(http, db, comment))
-        {
-            return Problems.PreconditionFailed(comment);
+            return refused;
         }
 
         db.Comments.Remove(comment);

@@ -82,14 +82,9 @@ public static class InitiativesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective) && !(caller.CanWrite && initiative.OwnerPersonId == caller.PersonId))
+        if (Problems.RefuseChange(caller.CanEdit(objective) || (caller.CanWrite && initiative.OwnerPersonId == caller.PersonId), "Only the initiative's owner, those who may edit its objective and admins edit it.", http, db, initiative) is { } refused)
         {
-            return Problems.Forbidden("Only the initiative's owner, those who may edit its objective and admins edit it.");
-        }
-
-        if (!ETags.Matches(http, db, initiative))
-        {
-            return Problems.PreconditionFailed(initiative);
+            return refused;
         }
 
         if (request.ObjectiveId != initiative.ObjectiveId)
@@ -117,14 +112,9 @@ public static class InitiativesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective))
+        if (Problems.RefuseChange(caller.CanEdit(objective), "Only those who may edit the objective delete its initiatives.", http, db, initiative) is { } refused)
         {
-            return Problems.Forbidden("Only those who may edit the objective delete its initiatives.");
-        }
-
-        if (!ETags.Matches(http, db, initiative))
-        {
-            return Problems.PreconditionFailed(initiative);
+            return refused;
         }
 
         db.Initiatives.Remove(initiative);

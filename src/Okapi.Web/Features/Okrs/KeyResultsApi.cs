@@ -87,14 +87,9 @@ public static class KeyResultsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective, kr))
+        if (Problems.RefuseChange(caller.CanEdit(objective, kr), "Only the key result's owner, those who may edit its objective and admins edit it.", http, db, kr) is { } refused)
         {
-            return Problems.Forbidden("Only the key result's owner, those who may edit its objective and admins edit it.");
-        }
-
-        if (!ETags.Matches(http, db, kr))
-        {
-            return Problems.PreconditionFailed(kr);
+            return refused;
         }
 
         if (request.ObjectiveId != kr.ObjectiveId)
@@ -122,14 +117,9 @@ public static class KeyResultsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective))
+        if (Problems.RefuseChange(caller.CanEdit(objective), "Only those who may edit the objective delete its key results.", http, db, kr) is { } refused)
         {
-            return Problems.Forbidden("Only those who may edit the objective delete its key results.");
-        }
-
-        if (!ETags.Matches(http, db, kr))
-        {
-            return Problems.PreconditionFailed(kr);
+            return refused;
         }
 
         db.ObjectiveLinks.RemoveRange(await db.ObjectiveLinks.Where(l => l.ParentKeyResultId == id).ToListAsync(ct));

@@ -79,14 +79,9 @@ public static class ObjectivesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective))
+        if (Problems.RefuseChange(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", http, db, objective) is { } refused)
         {
-            return Problems.Forbidden("Only the owner, the owner team's members and admins edit this objective.");
-        }
-
-        if (!ETags.Matches(http, db, objective))
-        {
-            return Problems.PreconditionFailed(objective);
+            return refused;
         }
 
         Apply(objective, request);
@@ -114,14 +109,9 @@ public static class ObjectivesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.CanEdit(objective))
+        if (Problems.RefuseChange(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", http, db, objective) is { } refused)
         {
-            return Problems.Forbidden("Only the owner, the owner team's members and admins delete this objective.");
-        }
-
-        if (!ETags.Matches(http, db, objective))
-        {
-            return Problems.PreconditionFailed(objective);
+            return refused;
         }
 
         // Links that point at this objective's key results would otherwise block the cascade on some providers.

@@ -68,14 +68,9 @@ public static class CyclesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage cycles.", http, db, cycle) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage cycles.");
-        }
-
-        if (!ETags.Matches(http, db, cycle))
-        {
-            return Problems.PreconditionFailed(cycle);
+            return refused;
         }
 
         var errors = await ApplyAsync(db, cycle, request, ct);
@@ -97,14 +92,9 @@ public static class CyclesApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage cycles.", http, db, cycle) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage cycles.");
-        }
-
-        if (!ETags.Matches(http, db, cycle))
-        {
-            return Problems.PreconditionFailed(cycle);
+            return refused;
         }
 
         if (await db.Objectives.AnyAsync(o => o.CycleId == id, ct) || await db.Cycles.AnyAsync(c => c.ParentCycleId == id, ct))

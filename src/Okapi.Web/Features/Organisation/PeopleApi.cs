@@ -92,14 +92,9 @@ public static class PeopleApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage people.", http, db, person) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage people.");
-        }
-
-        if (!ETags.Matches(http, db, person))
-        {
-            return Problems.PreconditionFailed(person);
+            return refused;
         }
 
         var errors = Validate(request);
@@ -154,14 +149,9 @@ public static class PeopleApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage people.", http, db, person) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage people.");
-        }
-
-        if (!ETags.Matches(http, db, person))
-        {
-            return Problems.PreconditionFailed(person);
+            return refused;
         }
 
         if (person.Role == Role.Admin && !await db.People.AnyAsync(p => p.Role == Role.Admin && p.Id != id, ct))

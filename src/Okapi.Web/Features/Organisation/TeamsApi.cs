@@ -70,14 +70,9 @@ public static class TeamsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage teams.", http, db, team) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage teams.");
-        }
-
-        if (!ETags.Matches(http, db, team))
-        {
-            return Problems.PreconditionFailed(team);
+            return refused;
         }
 
         var errors = await ApplyAsync(db, team, request, ct);
@@ -101,14 +96,9 @@ public static class TeamsApi
             return TypedResults.NotFound();
         }
 
-        if (!caller.IsAdmin)
+        if (Problems.RefuseChange(caller.IsAdmin, "Only admins manage teams.", http, db, team) is { } refused)
         {
-            return Problems.Forbidden("Only admins manage teams.");
-        }
-
-        if (!ETags.Matches(http, db, team))
-        {
-            return Problems.PreconditionFailed(team);
+            return refused;
         }
 
         if (await db.Teams.AnyAsync(t => t.ParentTeamId == id, ct) || await db.Objectives.AnyAsync(o => o.OwnerTeamId == id, ct))
