@@ -20,6 +20,7 @@ builder.Services.AddOkapiData(builder.Configuration);
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<OkrScoring>();
+builder.Services.AddScoped<ObjectiveService>();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
 
@@ -15,7 +16,7 @@ public sealed record KeyResultDto(
     IReadOnlyList<ChecklistItem> Checklist, int Version,
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
-    DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt)
+    DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {
     public static KeyResultDto From(KeyResult k, KeyResultScore s) => new(
         k.Id, k.ObjectiveId, k.Title, k.OwnerPersonId, k.Type, k.Unit, k.Start, k.Target, k.Commit, k.Stretch,
@@ -35,7 +36,7 @@ public sealed record ObjectiveDto(
     ObjectiveState State, Visibility Visibility, IReadOnlyList<string> Tags, Guid? ContinuedFromId, int Version,
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
-    DateTime CreatedAt, DateTime UpdatedAt);
+    DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,
@@ -74,7 +75,7 @@ public sealed record InitiativeRequest(
     Guid ObjectiveId, Guid? KeyResultId, [property: Required, StringLength(200)] string Title, Guid? OwnerPersonId,
     InitiativeState? State, DateOnly? DueDate);
 
-public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, string Title, Guid? OwnerPersonId, InitiativeState State, DateOnly? DueDate, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, string Title, Guid? OwnerPersonId, InitiativeState State, DateOnly? DueDate, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {
     public static InitiativeDto From(Initiative i) => new(i.Id, i.ObjectiveId, i.KeyResultId, i.Title, i.OwnerPersonId, i.State, i.DueDate, i.Version, i.CreatedAt, i.UpdatedAt);
 }
@@ -83,4 +84,4 @@ public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? P
 
 public sealed record CommentUpdateRequest([property: Required, StringLength(20_000)] string Body);
 
-public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;

@@ -1,9 +1,10 @@
 using System.ComponentModel.DataAnnotations;
 using Okapi.Core.Organisations;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Organisation;
 
-public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version)
+public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version) : IHasVersion
 {
     public static OrganisationDto From(Core.Organisations.Organisation o) =>
         new(o.Id, o.Name, o.Slug, o.TimeZone, o.FiscalYearStartMonth, o.CheckInWeekday, o.CheckInHour, o.WeekStart, o.Vision, o.Version);
@@ -20,7 +21,7 @@ public sealed record OrganisationRequest(
 
 public sealed record TeamMemberDto(Guid PersonId, bool IsLead);
 
-public sealed record TeamDto(Guid Id, string Name, Guid? ParentTeamId, string? Mission, IReadOnlyList<TeamMemberDto> Members, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record TeamDto(Guid Id, string Name, Guid? ParentTeamId, string? Mission, IReadOnlyList<TeamMemberDto> Members, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {
     public static TeamDto From(Team t) => new(t.Id, t.Name, t.ParentTeamId, t.Mission,
         t.Members.OrderByDescending(m => m.IsLead).ThenBy(m => m.PersonId).Select(m => new TeamMemberDto(m.PersonId, m.IsLead)).ToList(),
@@ -33,7 +34,7 @@ public sealed record TeamRequest(
     [property: StringLength(4000)] string? Mission,
     List<TeamMemberDto>? Members);
 
-public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
 
 public sealed record PersonRequest(
     [property: Required, StringLength(200)] string Name,
@@ -42,7 +43,7 @@ public sealed record PersonRequest(
     bool? RemindersEnabled,
     [property: StringLength(200, MinimumLength = 8)] string? Password);
 
-public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End, CycleKind Kind, CycleState State, Guid? ParentCycleId, int Version, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End, CycleKind Kind, CycleState State, Guid? ParentCycleId, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {
     public static CycleDto From(Cycle c) => new(c.Id, c.Name, c.Start, c.End, c.Kind, c.State, c.ParentCycleId, c.Version, c.CreatedAt, c.UpdatedAt);
 }

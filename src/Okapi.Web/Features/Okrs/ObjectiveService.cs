@@ -1,0 +1,241 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Okrs;
+using Okapi.Core.Scoring;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Okrs;
+
+public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, EnumQuery<ObjectiveState>? State, string? Tag);
+
+/// <summary>Objectives and their alignment, for the API and the pages alike.</summary>
+public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScoring scoring)
+{
+    public async Task<Page<ObjectiveDto>> ListAsync(ObjectiveFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var query = caller.Visible(db.Objectives.AsNoTracking());
+        if (filter.Cycle is { } cycle) query = query.Where(o => o.CycleId == cycle);
+        if (filter.Team is { } team) query = query.Where(o => o.OwnerTeamId == team);
+        if (filter.Owner is { } owner) query = query.Where(o => o.OwnerPersonId == owner);
+        if (filter.State?.Value is { } state) query = query.Where(o => o.State == state);
+        if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(o => o.Tags.Contains(filter.Tag));
+        var (items, total) = await page.ApplyAsync(query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id), ct);
+        return new Page<ObjectiveDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
+    }
+
+    public async Task<Outcome<ObjectiveDto>> GetAsync(Guid id, CancellationToken ct)
+    {
+        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (objective is null || !caller.CanSee(objective))
+        {
+            return Failure.NotFound;
+        }
+
+        return (await ToDtosAsync([objective], ct))[0];
+    }
+
+    public async Task<Outcome<ObjectiveDto>> CreateAsync(ObjectiveRequest request, CancellationToken ct)
+    {
+        var objective = new Objective { Title = request.Title };
+        Apply(objective, request);
+        var errors = await ValidateAsync(objective, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        if (!caller.CanEdit(objective))
+        {
+            return Failure.Forbidden("Members create objectives for themselves or for their own teams.");
+        }
+
+        db.Objectives.Add(objective);
+        await db.SaveChangesAsync(ct);
+        return (await ToDtosAsync([objective], ct))[0];
+    }
+
+    public async Task<Outcome<ObjectiveDto>> UpdateAsync(Guid id, ObjectiveRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var objective = await db.Objectives.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (objective is null || !caller.CanSee(objective))
+        {
+            return Failure.NotFound;
+        }
+
+        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", objective, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        Apply(objective, request);
+        var errors = await ValidateAsync(objective, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        if (!caller.CanEdit(objective))
+        {
+            return Failure.Forbidden("Members may not hand an objective to a team they are not in.");
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (await ToDtosAsync([objective], ct))[0];
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    {
+        var objective = await db.Objectives.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (objective is null || !caller.CanSee(objective))
+        {
+            return Failure.NotFound;
+        }
+
+        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", objective, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        // Links that point at this objective's key results would otherwise block the cascade on some providers.
+        var krIds = await db.KeyResults.Where(k => k.ObjectiveId == id).Select(k => k.Id).ToListAsync(ct);
+        db.ObjectiveLinks.RemoveRange(await db.ObjectiveLinks
+            .Where(l => l.ChildObjectiveId == id || l.ParentObjectiveId == id || (l.ParentKeyResultId != null && krIds.Contains(l.ParentKeyResultId.Value)))
+            .ToListAsync(ct));
+        db.Objectives.Remove(objective);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
+
+    public async Task<Outcome<AlignmentLinkDto>> AddParentAsync(Guid id, AlignmentLinkRequest request, CancellationToken ct)
+    {
+        var child = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (child is null || !caller.CanSee(child))
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.CanEdit(child))
+        {
+            return Failure.Forbidden("Only those who may edit the objective align it.");
+        }
+
+        if ((request.ParentObjectiveId is null) == (request.ParentKeyResultId is null))
+        {
+            return Failure.Invalid("parent", "Give exactly one of parentObjectiveId and parentKeyResultId.");
+        }
+
+        var parentId = request.ParentObjectiveId;
+        if (request.ParentKeyResultId is { } krId)
+        {
+            parentId = await db.KeyResults.Where(k => k.Id == krId).Select(k => (Guid?)k.ObjectiveId).FirstOrDefaultAsync(ct);
+        }
+
+        var parent = parentId is null ? null : await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
+        if (parent is null || !caller.CanSee(parent))
+        {
+            return Failure.Invalid("parent", "The parent objective or key result does not exist.");
+        }
+
+        var existing = await db.ObjectiveLinks.AsNoTracking().ToListAsync(ct);
+        var parentOfKr = await ParentObjectivesOfKeyResultsAsync(existing, ct);
+        var edges = existing.Select(l => new AlignmentEdge(l.ChildObjectiveId, l.ParentObjectiveId ?? parentOfKr[l.ParentKeyResultId!.Value]));
+        if (AlignmentGraph.WouldCreateLoop(edges, child.Id, parent.Id))
+        {
+            return Failure.Invalid("parent", "This link would close a loop: the parent already contributes to this objective.");
+        }
+
+        if (existing.Any(l => l.ChildObjectiveId == id && l.ParentObjectiveId == request.ParentObjectiveId && l.ParentKeyResultId == request.ParentKeyResultId))
+        {
+            return Failure.Conflict("The objective is already aligned to this parent.");
+        }
+
+        var errors = new ValidationErrors().Finite(request.Weight, "weight");
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var link = new ObjectiveLink
+        {
+            ChildObjectiveId = id,
+            ParentObjectiveId = request.ParentObjectiveId,
+            ParentKeyResultId = request.ParentKeyResultId,
+            Weight = request.Weight ?? 1,
+            RollsUp = request.RollsUp ?? true,
+        };
+        db.ObjectiveLinks.Add(link);
+        await db.SaveChangesAsync(ct);
+        return AlignmentLinkDto.From(link);
+    }
+
+    public async Task<Outcome<Done>> RemoveParentAsync(Guid id, Guid linkId, CancellationToken ct)
+    {
+        var child = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
+        var link = await db.ObjectiveLinks.FirstOrDefaultAsync(l => l.Id == linkId && l.ChildObjectiveId == id, ct);
+        if (child is null || link is null || !caller.CanSee(child))
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.CanEdit(child))
+        {
+            return Failure.Forbidden("Only those who may edit the objective change its alignment.");
+        }
+
+        db.ObjectiveLinks.Remove(link);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
+
+    /// <summary>Objectives with their key results and every computed field.</summary>
+    public async Task<IReadOnlyList<ObjectiveDto>> ToDtosAsync(IReadOnlyList<Objective> objectives, CancellationToken ct)
+    {
+        var scored = await scoring.ScoreAsync(objectives, ct);
+        var ids = objectives.Select(o => o.Id).ToList();
+        var parents = (await db.ObjectiveLinks.AsNoTracking().Where(l => ids.Contains(l.ChildObjectiveId)).ToListAsync(ct))
+            .ToLookup(l => l.ChildObjectiveId);
+        return objectives.Select(o =>
+        {
+            var score = scored.Objectives[o.Id];
+            var window = scored.Windows[o.CycleId];
+            OkrStatus? status = scored.Now < window.Start ? null : Grades.Status(score.Forecast);
+            var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
+            var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
+                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id])).ToList();
+            return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
+                o.Visibility, o.Tags, o.ContinuedFromId, o.Version, score.Progress, score.Forecast, status, grade,
+                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt);
+        }).ToList();
+    }
+
+    private Failure? Refuse(bool allowed, string whyNot, IVersioned entity, int? expectedVersion) =>
+        !allowed ? Failure.Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Failure.Stale(entity) : null;
+
+    private async Task<Dictionary<Guid, Guid>> ParentObjectivesOfKeyResultsAsync(List<ObjectiveLink> links, CancellationToken ct)
+    {
+        var krIds = links.Where(l => l.ParentKeyResultId is not null).Select(l => l.ParentKeyResultId!.Value).Distinct().ToList();
+        return await db.KeyResults.AsNoTracking().Where(k => krIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.ObjectiveId, ct);
+    }
+
+    private static void Apply(Objective o, ObjectiveRequest r)
+    {
+        o.Title = r.Title?.Trim() ?? "";
+        o.Description = string.IsNullOrWhiteSpace(r.Description) ? null : r.Description;
+        o.CycleId = r.CycleId;
+        o.OwnerTeamId = r.OwnerTeamId;
+        o.OwnerPersonId = r.OwnerPersonId;
+        o.State = r.State ?? o.State;
+        o.Visibility = r.Visibility ?? o.Visibility;
+        o.Tags = r.Tags?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList() ?? [];
+    }
+
+    private async Task<ValidationErrors> ValidateAsync(Objective o, CancellationToken ct)
+    {
+        var errors = o.Validate();
+        if (!await db.Cycles.AnyAsync(c => c.Id == o.CycleId, ct)) errors.Add("cycleId", "The cycle does not exist.");
+        if (o.OwnerTeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct)) errors.Add("ownerTeamId", "The team does not exist.");
+        if (o.OwnerPersonId is { } person && !await db.People.AnyAsync(p => p.Id == person, ct)) errors.Add("ownerPersonId", "The person does not exist.");
+        return errors;
+    }
+}
