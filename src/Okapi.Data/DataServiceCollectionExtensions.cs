@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,10 @@ namespace Okapi.Data;
 
 public static class DataServiceCollectionExtensions
 {
-    /// <summary>Registers <see cref="OkapiDbContext"/> on the configured provider.</summary>
+    /// <summary>
+    /// Registers <see cref="OkapiDbContext"/> on the configured provider. Interceptors registered as
+    /// <see cref="IInterceptor"/> singletons by the host are added to every context.
+    /// </summary>
     public static IServiceCollection AddOkapiData(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
@@ -18,11 +22,11 @@ public static class DataServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                services.AddDbContext<PostgresOkapiDbContext>(o => ConfigurePostgres(o, connectionString));
+                services.AddDbContext<PostgresOkapiDbContext>((sp, o) => ConfigurePostgres(o, connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<PostgresOkapiDbContext>());
                 break;
             default:
-                services.AddDbContext<SqliteOkapiDbContext>(o => ConfigureSqlite(o, connectionString));
+                services.AddDbContext<SqliteOkapiDbContext>((sp, o) => ConfigureSqlite(o, connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<SqliteOkapiDbContext>());
                 break;
         }
@@ -30,11 +34,11 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
-    internal static void ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName))
             .AddInterceptors(new SqlitePragmas());
 
-    internal static void ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
+    internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName));
 }
 

@@ -1,13 +1,18 @@
 using Okapi.Data;
+using Okapi.Web.Components;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
+using Okapi.Web.Features.Search;
 using Okapi.Web.Infrastructure;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+
+// Serves the libraries' assets (MudBlazor, the Blazor runtime) when running from a build rather than a publish.
+builder.WebHost.UseStaticWebAssets();
 var command = CommandLine.Parse(args);
 if (command is not null)
 {
@@ -21,8 +26,10 @@ builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("O
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddScoped<OkrScoring>();
 builder.Services.AddScoped<ObjectiveService>();
+builder.Services.AddScoped<SearchService>();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
+builder.Services.AddOkapiUi();
 
 var app = builder.Build();
 if (command is not null)
@@ -39,10 +46,10 @@ app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseAntiforgery();
 
 app.MapOpenApi();
 app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-app.MapGet("/", () => Results.Redirect("/api")).ExcludeFromDescription();
 app.MapOkapiHealth();
 app.MapAccountApi();
 
@@ -61,7 +68,9 @@ api.MapOrganisationApi()
     .MapCommentsApi()
     .MapLintApi()
     .MapAuditApi()
-    .MapTokensApi();
+    .MapTokensApi()
+    .MapSearchApi();
+app.MapOkapiUi();
 
 await app.RunAsync();
 return 0;

@@ -10,7 +10,6 @@ namespace Okapi.Web.Infrastructure;
 public static class AccessExtensions
 {
     public const string SignedIn = "signed-in";
-    public const string SignInLimit = "sign-in";
 
     /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
     public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
@@ -33,11 +32,12 @@ public static class AccessExtensions
             o.Cookie.HttpOnly = true;
             o.Cookie.SameSite = SameSiteMode.Lax;
             o.SlidingExpiration = true;
-            o.LoginPath = "/account/sign-in";
 
-            // An API client wants a status code, not a redirect to a sign-in page.
-            o.Events.OnRedirectToLogin = context => Reject(context, StatusCodes.Status401Unauthorized);
-            o.Events.OnRedirectToAccessDenied = context => Reject(context, StatusCodes.Status403Forbidden);
+            o.LoginPath = "/sign-in";
+
+            // An API client wants a status code, not a redirect to the sign-in page; a browser wants the page.
+            o.Events.OnRedirectToLogin = context => IsApi(context.Request) ? Reject(context, StatusCodes.Status401Unauthorized) : Redirect(context);
+            o.Events.OnRedirectToAccessDenied = context => IsApi(context.Request) ? Reject(context, StatusCodes.Status403Forbidden) : Redirect(context);
         });
 
         services.AddIdentityCore<Account>(o =>
@@ -68,11 +68,22 @@ public static class AccessExtensions
         services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SignInLimit, context => RateLimitPartition.GetFixedWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) }));
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                HttpMethods.IsPost(context.Request.Method) && (context.Request.Path == "/sign-in" || context.Request.Path == "/account/sign-in")
+                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter(""));
         });
         return services;
+    }
+
+    private static bool IsApi(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/account") || request.Path.StartsWithSegments("/openapi");
+
+    private static Task Redirect(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context)
+    {
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
     }
 
     private static Task Reject(RedirectContext<Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationOptions> context, int status)

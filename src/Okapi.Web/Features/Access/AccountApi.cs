@@ -14,7 +14,6 @@ public static class AccountApi
     {
         var group = app.MapGroup("/account").WithTags("Account").AllowAnonymous();
         group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.")
-            .RequireRateLimiting(Infrastructure.AccessExtensions.SignInLimit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
         return app;

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Search;
+
+public enum SearchKind
+{
+    Objective,
+    KeyResult,
+    Team,
+    Person,
+}
+
+public sealed record SearchHit(SearchKind Kind, Guid Id, string Title, string? Context, string Url);
+
+/// <summary>Finds objectives, key results, teams and people by name; private objectives stay hidden as everywhere.</summary>
+public sealed class SearchService(OkapiDbContext db, Caller caller)
+{
+    public const int MaxPerKind = 8;
+
+    public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? text, CancellationToken ct)
+    {
+        var q = text?.Trim().ToLowerInvariant() ?? "";
+        if (q.Length == 0)
+        {
+            return [];
+        }
+
+        var visible = caller.Visible(db.Objectives.AsNoTracking());
+        var objectives = await visible.Where(o => o.Title.ToLower().Contains(q))
+            .OrderByDescending(o => o.CreatedAt).Take(MaxPerKind)
+            .Select(o => new SearchHit(SearchKind.Objective, o.Id, o.Title, null, "/objectives/" + o.Id)).ToListAsync(ct);
+        var keyResults = await db.KeyResults.AsNoTracking()
+            .Where(k => k.Title.ToLower().Contains(q))
+            .Join(visible, k => k.ObjectiveId, o => o.Id, (k, o) => new { k.Id, k.Title, ObjectiveId = o.Id, Objective = o.Title, o.CreatedAt })
+            .OrderByDescending(k => k.CreatedAt).Take(MaxPerKind)
+            .Select(k => new SearchHit(SearchKind.KeyResult, k.Id, k.Title, k.Objective, "/objectives/" + k.ObjectiveId)).ToListAsync(ct);
+        var teams = await db.Teams.AsNoTracking().Where(t => t.Name.ToLower().Contains(q)).OrderBy(t => t.Name).Take(MaxPerKind)
+            .Select(t => new SearchHit(SearchKind.Team, t.Id, t.Name, t.Mission, "/okrs/team/" + t.Id)).ToListAsync(ct);
+        var people = await db.People.AsNoTracking().Where(p => p.Name.ToLower().Contains(q) || p.Email.ToLower().Contains(q)).OrderBy(p => p.Name).Take(MaxPerKind)
+            .Select(p => new SearchHit(SearchKind.Person, p.Id, p.Name, p.Email, "/okrs/person/" + p.Id)).ToListAsync(ct);
+        return [.. objectives, .. keyResults, .. teams, .. people];
+    }
+}
+
+public static class SearchApi
+{
+    public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/search", Search).WithTags("Search").WithSummary("Find objectives, key results, teams and people by name.");
+        return api;
+    }
+
+    public static async Task<Ok<IReadOnlyList<SearchHit>>> Search(string? q, SearchService search, CancellationToken ct) =>
+        TypedResults.Ok(await search.SearchAsync(q, ct));
+}

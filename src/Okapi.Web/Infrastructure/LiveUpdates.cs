@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Okapi.Core;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+
+namespace Okapi.Web.Infrastructure;
+
+/// <summary>Something in an organisation's OKRs changed (a check-in, an edit), so open pages can refresh.</summary>
+public sealed record OkrChanged(Guid OrganisationId, IReadOnlySet<Guid> EntityIds);
+
+/// <summary>
+/// In-process notifications of committed changes, for pages that stay open. Whatever writes — the API, a page,
+/// a job — goes through the DbContext, so one interceptor publishes for all of them.
+/// </summary>
+public sealed class LiveUpdates
+{
+    public event Action<OkrChanged>? OkrsChanged;
+
+    public void Publish(OkrChanged change) => OkrsChanged?.Invoke(change);
+}
+
+/// <summary>Collects the OKR rows a save touches and publishes them once the save has committed.</summary>
+public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInterceptor
+{
+    private readonly ConditionalWeakTable<DbContext, OkrChanged> _pending = [];
+
+    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        Collect(eventData.Context);
+        return base.SavingChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        Collect(eventData.Context);
+        return base.SavingChanges(eventData, result);
+    }
+
+    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        Flush(eventData.Context);
+        return base.SavedChangesAsync(eventData, result, cancellationToken);
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        Flush(eventData.Context);
+        return base.SavedChanges(eventData, result);
+    }
+
+    public override void SaveChangesFailed(DbContextErrorEventData eventData) => _pending.Remove(eventData.Context!);
+
+    private void Collect(DbContext? context)
+    {
+        if (context is null)
+        {
+            return;
+        }
+
+        var ids = new HashSet<Guid>();
+        Guid organisation = default;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            if (entry.State is EntityState.Unchanged or EntityState.Detached)
+            {
+                continue;
+            }
+
+            var id = entry.Entity switch
+            {
+                Objective o => o.Id,
+                KeyResult k => k.ObjectiveId,
+                CheckIn c => c.KeyResultId,
+                ObjectiveLink l => l.ChildObjectiveId,
+                Initiative i => i.ObjectiveId,
+                Comment c => c.ObjectiveId,
+                Team t => t.Id,
+                Cycle c => c.Id,
+                _ => Guid.Empty,
+            };
+            if (id != Guid.Empty && entry.Entity is IOrganisationOwned owned)
+            {
+                ids.Add(id);
+                organisation = owned.OrganisationId;
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            _pending.AddOrUpdate(context, new OkrChanged(organisation, ids));
+        }
+    }
+
+    private void Flush(DbContext? context)
+    {
+        if (context is not null && _pending.TryGetValue(context, out var change))
+        {
+            _pending.Remove(context);
+            updates.Publish(change);
+        }
+    }
+}
