@@ -1,3 +1,4 @@
+using System.Globalization;
 using Okapi.Data;
 using Okapi.Web.Components;
 using Okapi.Web.Features.Access;
@@ -8,6 +9,9 @@ using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Search;
 using Okapi.Web.Infrastructure;
 using Scalar.AspNetCore;
+
+// One culture for dates and numbers on every page, whatever the server's locale.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.GetCultureInfo("en-GB");
 
 var builder = WebApplication.CreateBuilder(args);
 
