@@ -15,6 +15,7 @@ public static class ObjectivesApi
         group.MapDelete("/{id:guid}", Delete);
         group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.");
         group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent);
+        api.MapGet("/alignment", Alignment).WithTags("Objectives").WithSummary("A cycle's objectives with the alignment links between them.");
         return api;
     }
 
@@ -35,6 +36,9 @@ public static class ObjectivesApi
 
     public static async Task<Results<Created<AlignmentLinkDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddParent(Guid id, AlignmentLinkRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.AddParentAsync(id, request, ct)).ToCreated(http, _ => $"/api/v1/objectives/{id}");
+
+    public static async Task<Ok<AlignmentDto>> Alignment(Guid cycle, ObjectiveService objectives, CancellationToken ct) =>
+        TypedResults.Ok(await objectives.AlignmentAsync(cycle, ct));
 
     public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveParent(Guid id, Guid linkId, ObjectiveService objectives, CancellationToken ct) =>
         (await objectives.RemoveParentAsync(id, linkId, ct)).ToNoContent();

@@ -85,3 +85,8 @@ public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? P
 public sealed record CommentUpdateRequest([property: Required, StringLength(20_000)] string Body);
 
 public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
+
+public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp);
+
+/// <summary>A cycle's objectives and the links between them; unaligned objectives (outside the company level) are listed apart.</summary>
+public sealed record AlignmentDto(IReadOnlyList<ObjectiveDto> Objectives, IReadOnlyList<AlignmentEdgeDto> Links, IReadOnlyList<Guid> Unaligned);
