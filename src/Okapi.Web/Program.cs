@@ -1,4 +1,5 @@
 using Okapi.Data;
+using Okapi.Web.Features;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Lint;
@@ -19,8 +20,7 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddOkapiData(builder.Configuration);
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
 builder.Services.AddScoped<Bootstrap>();
-builder.Services.AddScoped<OkrScoring>();
-builder.Services.AddScoped<ObjectiveService>();
+builder.Services.AddOkapiFeatures();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
 

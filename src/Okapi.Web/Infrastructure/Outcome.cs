@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 
 namespace Okapi.Web.Infrastructure;
@@ -27,6 +28,13 @@ public sealed record Failure(FailureKind Kind, string Message, IDictionary<strin
 
     public static Failure Stale(IVersioned current) =>
         new(FailureKind.Stale, $"The resource was changed by someone else (now at version {current.Version}). Reload it and try again.", CurrentVersion: current.Version);
+
+    /// <summary>
+    /// The two checks before every change: may the caller make it (forbidden if not), and did they see the current
+    /// version (stale if not). Null when the change may go ahead.
+    /// </summary>
+    public static Failure? Refuse(bool allowed, string whyNot, DbContext db, IVersioned entity, int? expectedVersion) =>
+        !allowed ? Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Stale(entity) : null;
 
     /// <summary>The first message to show a person: the first validation error, or the message itself.</summary>
     public string Describe() => Errors?.FirstOrDefault() is { } first ? $"{first.Key}: {first.Value.FirstOrDefault()}" : Message;

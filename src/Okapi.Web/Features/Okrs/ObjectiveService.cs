@@ -63,7 +63,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", objective, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", db, objective, expectedVersion) is { } refused)
         {
             return refused;
         }
@@ -92,7 +92,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", objective, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", db, objective, expectedVersion) is { } refused)
         {
             return refused;
         }
@@ -208,9 +208,6 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
                 Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt);
         }).ToList();
     }
-
-    private Failure? Refuse(bool allowed, string whyNot, IVersioned entity, int? expectedVersion) =>
-        !allowed ? Failure.Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Failure.Stale(entity) : null;
 
     private async Task<Dictionary<Guid, Guid>> ParentObjectivesOfKeyResultsAsync(List<ObjectiveLink> links, CancellationToken ct)
     {
