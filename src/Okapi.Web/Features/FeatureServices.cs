@@ -9,6 +9,7 @@ public static class FeatureServices
     {
         services.AddScoped<OkrScoring>();
         services.AddScoped<ObjectiveService>();
+        services.AddScoped<KeyResultService>();
         return services;
     }
 }

@@ -77,12 +77,17 @@ public static class OutcomeResults
         };
     }
 
-    public static Results<Created<T>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location)
+    public static Results<Created<T>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location) =>
+        outcome.ToCreated(http, location, value => value);
+
+    /// <summary>Created, answering with part of the value: when the new thing's address and the body differ.</summary>
+    public static Results<Created<TBody>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T, TBody>(this Outcome<T> outcome, HttpContext http, Func<T, string> location, Func<T, TBody> body)
     {
         if (outcome.IsOk)
         {
-            SetETag(http, outcome.Value);
-            return TypedResults.Created(location(outcome.Value!), outcome.Value);
+            var created = body(outcome.Value!);
+            SetETag(http, created);
+            return TypedResults.Created(location(outcome.Value!), created);
         }
 
         return ToProblem(outcome.Failure!) switch
