@@ -10,6 +10,8 @@ public static class FeatureServices
         services.AddScoped<OkrScoring>();
         services.AddScoped<ObjectiveService>();
         services.AddScoped<KeyResultService>();
+        services.AddScoped<InitiativeService>();
+        services.AddScoped<CommentService>();
         return services;
     }
 }
