@@ -1,4 +1,5 @@
 using Okapi.Web.Features.Okrs;
+using Okapi.Web.Features.Organisation;
 
 namespace Okapi.Web.Features;
 
@@ -7,6 +8,10 @@ public static class FeatureServices
     /// <summary>The feature services that the API and the pages share, one per request.</summary>
     public static IServiceCollection AddOkapiFeatures(this IServiceCollection services)
     {
+        services.AddScoped<OrganisationService>();
+        services.AddScoped<TeamService>();
+        services.AddScoped<PersonService>();
+        services.AddScoped<CycleService>();
         services.AddScoped<OkrScoring>();
         services.AddScoped<ObjectiveService>();
         services.AddScoped<KeyResultService>();
