@@ -1,3 +1,6 @@
+using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Audit;
+using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 
@@ -17,6 +20,9 @@ public static class FeatureServices
         services.AddScoped<KeyResultService>();
         services.AddScoped<InitiativeService>();
         services.AddScoped<CommentService>();
+        services.AddScoped<LintService>();
+        services.AddScoped<AuditService>();
+        services.AddScoped<TokenService>();
         return services;
     }
 }
