@@ -124,9 +124,7 @@ public static class OutcomeResults
         FailureKind.Invalid => TypedResults.ValidationProblem(failure.Errors ?? new Dictionary<string, string[]>()),
         FailureKind.Forbidden => Problems.Forbidden(failure.Message),
         FailureKind.Conflict => Problems.Conflict(failure.Message),
-        FailureKind.Stale => TypedResults.Problem(title: "The resource was changed by someone else.",
-            detail: $"If-Match does not match the current ETag \"{failure.CurrentVersion}\". Fetch it again and retry.",
-            statusCode: StatusCodes.Status412PreconditionFailed),
+        FailureKind.Stale => Problems.PreconditionFailed(failure.CurrentVersion!.Value),
         _ => throw new ArgumentOutOfRangeException(nameof(failure)),
     };
 }
