@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Lint;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Lint;
@@ -16,8 +17,8 @@ public sealed class LintService(OkapiDbContext db, Caller caller)
         var cycleIds = new List<Guid>();
         if (filter.Objective is { } objectiveId)
         {
-            var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == objectiveId, ct);
-            if (objective is null || !caller.CanSee(objective))
+            var objective = await db.VisibleObjectiveAsync(caller, objectiveId, ct);
+            if (objective is null)
             {
                 return Failure.NotFound;
             }

@@ -27,15 +27,10 @@ public sealed class CommentService(OkapiDbContext db, Caller caller)
 
     public async Task<Outcome<CommentDto>> CreateAsync(CommentRequest request, CancellationToken ct)
     {
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == request.ObjectiveId, ct);
-        if (objective is null || !caller.CanSee(objective))
+        var objective = await db.ObjectiveToAddToAsync(caller, request.ObjectiveId, _ => caller.CanWrite, "Viewers read; members and admins comment.", ct);
+        if (objective.Failure is { } refused)
         {
-            return Failure.Invalid("objectiveId", "The objective does not exist.");
-        }
-
-        if (!caller.CanWrite)
-        {
-            return Failure.Forbidden("Viewers read; members and admins comment.");
+            return refused;
         }
 
         var errors = new ValidationErrors().Text(request.Body, "body", 20_000);
@@ -112,8 +107,7 @@ public sealed class CommentService(OkapiDbContext db, Caller caller)
     private async Task<Comment?> FindAsync(Guid id, CancellationToken ct, bool track = false)
     {
         var comment = await (track ? db.Comments : db.Comments.AsNoTracking()).FirstOrDefaultAsync(c => c.Id == id, ct);
-        var objective = comment is null ? null : await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == comment.ObjectiveId, ct);
-        return objective is not null && caller.CanSee(objective) ? comment : null;
+        return comment is not null && await db.VisibleObjectiveAsync(caller, comment.ObjectiveId, ct) is not null ? comment : null;
     }
 
     private static CommentDto ToDto(Comment c) =>

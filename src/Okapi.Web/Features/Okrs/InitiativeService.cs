@@ -31,15 +31,10 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
 
     public async Task<Outcome<InitiativeDto>> CreateAsync(InitiativeRequest request, CancellationToken ct)
     {
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == request.ObjectiveId, ct);
-        if (objective is null || !caller.CanSee(objective))
+        var objective = await db.ObjectiveToAddToAsync(caller, request.ObjectiveId, caller.CanEdit, "Only those who may edit the objective add initiatives to it.", ct);
+        if (objective.Failure is { } refused)
         {
-            return Failure.Invalid("objectiveId", "The objective does not exist.");
-        }
-
-        if (!caller.CanEdit(objective))
-        {
-            return Failure.Forbidden("Only those who may edit the objective add initiatives to it.");
+            return refused;
         }
 
         var initiative = new Initiative { Title = request.Title };
@@ -105,8 +100,8 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
     private async Task<(Initiative?, Objective?)> FindAsync(Guid id, CancellationToken ct, bool track = false)
     {
         var initiative = await (track ? db.Initiatives : db.Initiatives.AsNoTracking()).FirstOrDefaultAsync(i => i.Id == id, ct);
-        var objective = initiative is null ? null : await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == initiative.ObjectiveId, ct);
-        return objective is not null && caller.CanSee(objective) ? (initiative, objective) : (null, null);
+        var objective = initiative is null ? null : await db.VisibleObjectiveAsync(caller, initiative.ObjectiveId, ct);
+        return objective is not null ? (initiative, objective) : (null, null);
     }
 
     private static void Apply(Initiative i, InitiativeRequest r)

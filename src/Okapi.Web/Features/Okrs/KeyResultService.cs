@@ -42,15 +42,10 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
     public async Task<Outcome<KeyResultDto>> CreateAsync(KeyResultRequest request, CancellationToken ct)
     {
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == request.ObjectiveId, ct);
-        if (objective is null || !caller.CanSee(objective))
+        var objective = await db.ObjectiveToAddToAsync(caller, request.ObjectiveId, caller.CanEdit, "Only those who may edit the objective add key results to it.", ct);
+        if (objective.Failure is { } refused)
         {
-            return Failure.Invalid("objectiveId", "The objective does not exist.");
-        }
-
-        if (!caller.CanEdit(objective))
-        {
-            return Failure.Forbidden("Only those who may edit the objective add key results to it.");
+            return refused;
         }
 
         var kr = new KeyResult { Title = request.Title };
@@ -203,8 +198,8 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return (null, null);
         }
 
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == kr.ObjectiveId, ct);
-        return objective is not null && caller.CanSee(objective) ? (kr, objective) : (null, null);
+        var objective = await db.VisibleObjectiveAsync(caller, kr.ObjectiveId, ct);
+        return objective is not null ? (kr, objective) : (null, null);
     }
 
     private async Task<KeyResultDto> ToDtoAsync(KeyResult kr, CancellationToken ct) =>

@@ -26,8 +26,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
 
     public async Task<Outcome<ObjectiveDto>> GetAsync(Guid id, CancellationToken ct)
     {
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (objective is null || !caller.CanSee(objective))
+        var objective = await db.VisibleObjectiveAsync(caller, id, ct);
+        if (objective is null)
         {
             return Failure.NotFound;
         }
@@ -109,8 +109,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
 
     public async Task<Outcome<AlignmentLinkDto>> AddParentAsync(Guid id, AlignmentLinkRequest request, CancellationToken ct)
     {
-        var child = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (child is null || !caller.CanSee(child))
+        var child = await db.VisibleObjectiveAsync(caller, id, ct);
+        if (child is null)
         {
             return Failure.NotFound;
         }
@@ -131,8 +131,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             parentId = await db.KeyResults.Where(k => k.Id == krId).Select(k => (Guid?)k.ObjectiveId).FirstOrDefaultAsync(ct);
         }
 
-        var parent = parentId is null ? null : await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
-        if (parent is null || !caller.CanSee(parent))
+        var parent = parentId is { } parentObjectiveId ? await db.VisibleObjectiveAsync(caller, parentObjectiveId, ct) : null;
+        if (parent is null)
         {
             return Failure.Invalid("parent", "The parent objective or key result does not exist.");
         }
