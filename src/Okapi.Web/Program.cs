@@ -1,8 +1,10 @@
 using System.Globalization;
 using Okapi.Data;
 using Okapi.Web.Components;
+using Okapi.Web.Features;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Audit;
+using Okapi.Web.Features.Home;
 using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
@@ -28,9 +30,7 @@ builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddOkapiData(builder.Configuration);
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
 builder.Services.AddScoped<Bootstrap>();
-builder.Services.AddScoped<OkrScoring>();
-builder.Services.AddScoped<ObjectiveService>();
-builder.Services.AddScoped<SearchService>();
+builder.Services.AddOkapiFeatures();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
@@ -73,7 +73,8 @@ api.MapOrganisationApi()
     .MapLintApi()
     .MapAuditApi()
     .MapTokensApi()
-    .MapSearchApi();
+    .MapSearchApi()
+    .MapFocusApi();
 app.MapOkapiUi();
 
 await app.RunAsync();

@@ -79,7 +79,7 @@ public sealed class CommandLine
         db.ActorId = person.Id;
         db.ActorName = "create-token";
         var days = _options["expires-in-days"].Select(int.Parse).FirstOrDefault();
-        var (token, secret) = TokensApi.Issue(person.Id, _options["name"].FirstOrDefault() ?? "cli", scopes,
+        var (token, secret) = TokenService.Issue(person.Id, _options["name"].FirstOrDefault() ?? "cli", scopes,
             days > 0 ? clock.GetUtcNow().UtcDateTime.AddDays(days) : null, clock);
         token.OrganisationId = person.OrganisationId;
         db.ApiTokens.Add(token);

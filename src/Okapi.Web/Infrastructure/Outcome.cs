@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 
 namespace Okapi.Web.Infrastructure;
@@ -27,6 +28,13 @@ public sealed record Failure(FailureKind Kind, string Message, IDictionary<strin
 
     public static Failure Stale(IVersioned current) =>
         new(FailureKind.Stale, $"The resource was changed by someone else (now at version {current.Version}). Reload it and try again.", CurrentVersion: current.Version);
+
+    /// <summary>
+    /// The two checks before every change: may the caller make it (forbidden if not), and did they see the current
+    /// version (stale if not). Null when the change may go ahead.
+    /// </summary>
+    public static Failure? Refuse(bool allowed, string whyNot, DbContext db, IVersioned entity, int? expectedVersion) =>
+        !allowed ? Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Stale(entity) : null;
 
     /// <summary>The first message to show a person: the first validation error, or the message itself.</summary>
     public string Describe() => Errors?.FirstOrDefault() is { } first ? $"{first.Key}: {first.Value.FirstOrDefault()}" : Message;
@@ -69,12 +77,17 @@ public static class OutcomeResults
         };
     }
 
-    public static Results<Created<T>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location)
+    public static Results<Created<T>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location) =>
+        outcome.ToCreated(http, location, value => value);
+
+    /// <summary>Created, answering with part of the value: when the new thing's address and the body differ.</summary>
+    public static Results<Created<TBody>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T, TBody>(this Outcome<T> outcome, HttpContext http, Func<T, string> location, Func<T, TBody> body)
     {
         if (outcome.IsOk)
         {
-            SetETag(http, outcome.Value);
-            return TypedResults.Created(location(outcome.Value!), outcome.Value);
+            var created = body(outcome.Value!);
+            SetETag(http, created);
+            return TypedResults.Created(location(outcome.Value!), created);
         }
 
         return ToProblem(outcome.Failure!) switch
@@ -111,9 +124,7 @@ public static class OutcomeResults
         FailureKind.Invalid => TypedResults.ValidationProblem(failure.Errors ?? new Dictionary<string, string[]>()),
         FailureKind.Forbidden => Problems.Forbidden(failure.Message),
         FailureKind.Conflict => Problems.Conflict(failure.Message),
-        FailureKind.Stale => TypedResults.Problem(title: "The resource was changed by someone else.",
-            detail: $"If-Match does not match the current ETag \"{failure.CurrentVersion}\". Fetch it again and retry.",
-            statusCode: StatusCodes.Status412PreconditionFailed),
+        FailureKind.Stale => Problems.PreconditionFailed(failure.CurrentVersion!.Value),
         _ => throw new ArgumentOutOfRangeException(nameof(failure)),
     };
 }

@@ -63,7 +63,7 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         var person = db.People.IgnoreQueryFilters().Single(p => p.Id == personId);
         db.OrganisationId = person.OrganisationId;
-        var (token, secret) = TokensApi.Issue(personId, "test", [.. scopes], null, Clock);
+        var (token, secret) = TokenService.Issue(personId, "test", [.. scopes], null, Clock);
         db.ApiTokens.Add(token);
         await db.SaveChangesAsync();
         return WithToken(secret);

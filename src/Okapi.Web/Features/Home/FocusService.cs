@@ -20,7 +20,7 @@ public sealed record Focus(
     IReadOnlyList<TeamProgress> MyTeams,
     IReadOnlyList<Activity> RecentActivity);
 
-public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveService objectives, OkrScoring scoring)
+public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveService objectives, KeyResultService keyResults)
 {
     public const int ActivityCount = 12;
 
@@ -36,9 +36,7 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
         var objectiveDtos = await objectives.ToDtosAsync(myObjectives, ct);
 
         var myKrs = await db.KeyResults.AsNoTracking().Where(k => k.OwnerPersonId == me && visible.Any(o => o.Id == k.ObjectiveId)).ToListAsync(ct);
-        var scores = await scoring.ScoreKeyResultsAsync(myKrs, ct);
-        var editable = await db.Objectives.AsNoTracking().Where(o => myKrs.Select(k => k.ObjectiveId).Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
-        var krDtos = myKrs.Select(k => KeyResultDto.From(k, scores[k.Id], caller.CanEdit(editable[k.ObjectiveId], k)))
+        var krDtos = (await keyResults.ToDtosAsync(myKrs, ct))
             .OrderByDescending(k => k.Stale).ThenBy(k => k.LastCheckInAt ?? DateTimeOffset.MinValue).ToList();
 
         var teamNames = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);

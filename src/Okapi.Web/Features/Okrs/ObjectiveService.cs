@@ -26,8 +26,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
 
     public async Task<Outcome<ObjectiveDto>> GetAsync(Guid id, CancellationToken ct)
     {
-        var objective = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (objective is null || !caller.CanSee(objective))
+        var objective = await db.VisibleObjectiveAsync(caller, id, ct);
+        if (objective is null)
         {
             return Failure.NotFound;
         }
@@ -63,7 +63,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", objective, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins edit this objective.", db, objective, expectedVersion) is { } refused)
         {
             return refused;
         }
@@ -92,7 +92,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        if (Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", objective, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", db, objective, expectedVersion) is { } refused)
         {
             return refused;
         }
@@ -109,8 +109,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
 
     public async Task<Outcome<AlignmentLinkDto>> AddParentAsync(Guid id, AlignmentLinkRequest request, CancellationToken ct)
     {
-        var child = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
-        if (child is null || !caller.CanSee(child))
+        var child = await db.VisibleObjectiveAsync(caller, id, ct);
+        if (child is null)
         {
             return Failure.NotFound;
         }
@@ -131,8 +131,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             parentId = await db.KeyResults.Where(k => k.Id == krId).Select(k => (Guid?)k.ObjectiveId).FirstOrDefaultAsync(ct);
         }
 
-        var parent = parentId is null ? null : await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
-        if (parent is null || !caller.CanSee(parent))
+        var parent = parentId is { } parentObjectiveId ? await db.VisibleObjectiveAsync(caller, parentObjectiveId, ct) : null;
+        if (parent is null)
         {
             return Failure.Invalid("parent", "The parent objective or key result does not exist.");
         }
@@ -223,15 +223,12 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             OkrStatus? status = scored.Now < window.Start ? null : Grades.Status(score.Forecast);
             var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
             var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id])).ToList();
+                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k))).ToList();
             return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
                 o.Visibility, o.Tags, o.ContinuedFromId, o.Version, score.Progress, score.Forecast, status, grade,
-                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt);
+                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.CanEdit(o));
         }).ToList();
     }
-
-    private Failure? Refuse(bool allowed, string whyNot, IVersioned entity, int? expectedVersion) =>
-        !allowed ? Failure.Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Failure.Stale(entity) : null;
 
     private async Task<Dictionary<Guid, Guid>> ParentObjectivesOfKeyResultsAsync(List<ObjectiveLink> links, CancellationToken ct)
     {

@@ -16,14 +16,16 @@ public sealed record KeyResultDto(
     IReadOnlyList<ChecklistItem> Checklist, int Version,
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
-    DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
+    DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt,
+    bool CanCheckIn) : IHasVersion
 {
-    public static KeyResultDto From(KeyResult k, KeyResultScore s) => new(
+    /// <param name="canCheckIn">Whether the caller may check in on and edit this key result.</param>
+    public static KeyResultDto From(KeyResult k, KeyResultScore s, bool canCheckIn) => new(
         k.Id, k.ObjectiveId, k.Title, k.OwnerPersonId, k.Type, k.Unit, k.Start, k.Target, k.Commit, k.Stretch,
         k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version,
         s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
         s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
-        k.CreatedAt, k.UpdatedAt);
+        k.CreatedAt, k.UpdatedAt, canCheckIn);
 }
 
 public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp)
@@ -36,7 +38,8 @@ public sealed record ObjectiveDto(
     ObjectiveState State, Visibility Visibility, IReadOnlyList<string> Tags, Guid? ContinuedFromId, int Version,
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
-    DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
+    DateTime CreatedAt, DateTime UpdatedAt,
+    bool CanEdit) : IHasVersion;
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,

@@ -1,0 +1,241 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Okrs;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Okrs;
+
+public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid? Objective, EnumQuery<ObjectiveState>? State, string? Tag);
+
+/// <summary>A new check-in and the key result it moved.</summary>
+public sealed record CheckedIn(KeyResultDto KeyResult, CheckInDto CheckIn);
+
+/// <summary>Key results and their check-ins, for the API and the pages alike.</summary>
+public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock)
+{
+    public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var objectives = caller.Visible(db.Objectives);
+        if (filter.Cycle is { } cycle) objectives = objectives.Where(o => o.CycleId == cycle);
+        if (filter.Team is { } team) objectives = objectives.Where(o => o.OwnerTeamId == team);
+        if (filter.State?.Value is { } state) objectives = objectives.Where(o => o.State == state);
+        if (!string.IsNullOrWhiteSpace(filter.Tag)) objectives = objectives.Where(o => o.Tags.Contains(filter.Tag));
+        var query = db.KeyResults.AsNoTracking().Where(k => objectives.Any(o => o.Id == k.ObjectiveId));
+        if (filter.Objective is { } objective) query = query.Where(k => k.ObjectiveId == objective);
+        if (filter.Owner is { } owner) query = query.Where(k => k.OwnerPersonId == owner);
+        var (items, total) = await page.ApplyAsync(query.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id), ct);
+        return new Page<KeyResultDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
+    }
+
+    public async Task<Outcome<KeyResultDto>> GetAsync(Guid id, CancellationToken ct)
+    {
+        var (kr, _) = await FindAsync(id, ct);
+        if (kr is null)
+        {
+            return Failure.NotFound;
+        }
+
+        return await ToDtoAsync(kr, ct);
+    }
+
+    public async Task<Outcome<KeyResultDto>> CreateAsync(KeyResultRequest request, CancellationToken ct)
+    {
+        var objective = await db.ObjectiveToAddToAsync(caller, request.ObjectiveId, caller.CanEdit, "Only those who may edit the objective add key results to it.", ct);
+        if (objective.Failure is { } refused)
+        {
+            return refused;
+        }
+
+        var kr = new KeyResult { Title = request.Title };
+        Apply(kr, request);
+        var errors = await ValidateAsync(kr, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        db.KeyResults.Add(kr);
+        await db.SaveChangesAsync(ct);
+        return await ToDtoAsync(kr, ct);
+    }
+
+    public async Task<Outcome<KeyResultDto>> UpdateAsync(Guid id, KeyResultRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        if (kr is null || objective is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(objective, kr), "Only the key result's owner, those who may edit its objective and admins edit it.", db, kr, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (request.ObjectiveId != kr.ObjectiveId)
+        {
+            return Failure.Invalid("objectiveId", "A key result cannot move to another objective.");
+        }
+
+        Apply(kr, request);
+        var errors = await ValidateAsync(kr, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return await ToDtoAsync(kr, ct);
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        if (kr is null || objective is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(objective), "Only those who may edit the objective delete its key results.", db, kr, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        db.ObjectiveLinks.RemoveRange(await db.ObjectiveLinks.Where(l => l.ParentKeyResultId == id).ToListAsync(ct));
+        db.KeyResults.Remove(kr);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
+
+    public async Task<Outcome<Page<CheckInDto>>> ListCheckInsAsync(Guid id, PageRequest page, CancellationToken ct)
+    {
+        var (kr, _) = await FindAsync(id, ct);
+        if (kr is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var (items, total) = await page.ApplyAsync(db.CheckIns.AsNoTracking().Where(c => c.KeyResultId == id).OrderByDescending(c => c.At), ct);
+        return new Page<CheckInDto>(items.Select(CheckInDto.From).ToList(), page.Number, page.Size, total);
+    }
+
+    public async Task<Outcome<CheckedIn>> CheckInAsync(Guid id, CheckInRequest request, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        if (kr is null || objective is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.CanEdit(objective, kr))
+        {
+            return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins check in on it.");
+        }
+
+        var now = clock.GetUtcNow();
+        var at = request.At ?? now;
+        var errors = new ValidationErrors()
+            .Finite(request.Value, "value")
+            .Text(request.Note, "note", 10_000, required: false)
+            .Require(at <= now.AddMinutes(5), "at", "A check-in cannot be in the future.")
+            .Require(at.Year >= 2000, "at", "A check-in must be after the year 2000.");
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var checkIn = new CheckIn
+        {
+            KeyResultId = kr.Id,
+            Value = request.Value,
+            Confidence = request.Confidence,
+            Note = request.Note,
+            AuthorId = caller.PersonId,
+            At = at.UtcDateTime,
+            Source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api,
+        };
+        db.CheckIns.Add(checkIn);
+        var latest = await db.CheckIns.Where(c => c.KeyResultId == kr.Id).MaxAsync(c => (DateTime?)c.At, ct);
+        if (latest is null || checkIn.At >= latest)
+        {
+            kr.Current = request.Value;
+        }
+
+        await db.SaveChangesAsync(ct);
+        return new CheckedIn(await ToDtoAsync(kr, ct), CheckInDto.From(checkIn));
+    }
+
+    public async Task<Outcome<Done>> DeleteCheckInAsync(Guid id, Guid checkInId, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        var checkIn = await db.CheckIns.FirstOrDefaultAsync(c => c.Id == checkInId && c.KeyResultId == id, ct);
+        if (kr is null || objective is null || checkIn is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.CanEdit(objective, kr))
+        {
+            return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins remove its check-ins.");
+        }
+
+        db.CheckIns.Remove(checkIn);
+        kr.Current = await db.CheckIns.Where(c => c.KeyResultId == id && c.Id != checkInId)
+            .OrderByDescending(c => c.At).Select(c => (double?)c.Value).FirstOrDefaultAsync(ct);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
+
+    /// <summary>A key result and its objective, if the caller may see that objective.</summary>
+    private async Task<(KeyResult? KeyResult, Objective? Objective)> FindAsync(Guid id, CancellationToken ct, bool track = false)
+    {
+        var krs = track ? db.KeyResults : db.KeyResults.AsNoTracking();
+        var kr = await krs.FirstOrDefaultAsync(k => k.Id == id, ct);
+        if (kr is null)
+        {
+            return (null, null);
+        }
+
+        var objective = await db.VisibleObjectiveAsync(caller, kr.ObjectiveId, ct);
+        return objective is not null ? (kr, objective) : (null, null);
+    }
+
+    private async Task<KeyResultDto> ToDtoAsync(KeyResult kr, CancellationToken ct) => (await ToDtosAsync([kr], ct))[0];
+
+    /// <summary>Key results with their computed fields and whether the caller may check in on each.</summary>
+    public async Task<IReadOnlyList<KeyResultDto>> ToDtosAsync(IReadOnlyList<KeyResult> keyResults, CancellationToken ct)
+    {
+        var scores = await scoring.ScoreKeyResultsAsync(keyResults, ct);
+        var objectiveIds = keyResults.Select(k => k.ObjectiveId).Distinct().ToList();
+        var objectives = await db.Objectives.AsNoTracking().Where(o => objectiveIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        return keyResults.Select(k => KeyResultDto.From(k, scores[k.Id], caller.CanEdit(objectives[k.ObjectiveId], k))).ToList();
+    }
+
+    private static void Apply(KeyResult k, KeyResultRequest r)
+    {
+        k.ObjectiveId = r.ObjectiveId;
+        k.Title = r.Title?.Trim() ?? "";
+        k.OwnerPersonId = r.OwnerPersonId;
+        k.Type = r.Type;
+        k.Unit = string.IsNullOrWhiteSpace(r.Unit) ? null : r.Unit.Trim();
+        k.Start = r.Start;
+        k.Target = r.Target;
+        k.Commit = r.Commit;
+        k.Stretch = r.Stretch;
+        k.Weight = r.Weight ?? 1;
+        k.UpdateRhythmDays = r.UpdateRhythmDays ?? 7;
+        k.Checklist = r.Checklist ?? [];
+    }
+
+    private async Task<ValidationErrors> ValidateAsync(KeyResult k, CancellationToken ct)
+    {
+        var errors = k.Validate();
+        if (k.OwnerPersonId is { } person && !await db.People.AnyAsync(p => p.Id == person, ct))
+        {
+            errors.Add("ownerPersonId", "The person does not exist.");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,115 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Organisation;
+
+/// <summary>Cycles, the time boxes objectives live in, for the API and the pages alike.</summary>
+public sealed class CycleService(OkapiDbContext db, Caller caller)
+{
+    public async Task<Page<CycleDto>> ListAsync(CycleState? state, PageRequest page, CancellationToken ct)
+    {
+        var query = db.Cycles.AsNoTracking();
+        if (state is { } s) query = query.Where(c => c.State == s);
+        var (items, total) = await page.ApplyAsync(query.OrderByDescending(c => c.Start).ThenBy(c => c.Id), ct);
+        return new Page<CycleDto>(items.Select(CycleDto.From).ToList(), page.Number, page.Size, total);
+    }
+
+    public async Task<Outcome<CycleDto>> GetAsync(Guid id, CancellationToken ct) =>
+        await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct) is { } cycle ? CycleDto.From(cycle) : Failure.NotFound;
+
+    public async Task<Outcome<CycleDto>> CreateAsync(CycleRequest request, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden("Only admins manage cycles.");
+        }
+
+        var cycle = new Cycle { Name = request.Name };
+        var errors = await ApplyAsync(cycle, request, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        db.Cycles.Add(cycle);
+        await db.SaveChangesAsync(ct);
+        return CycleDto.From(cycle);
+    }
+
+    public async Task<Outcome<CycleDto>> UpdateAsync(Guid id, CycleRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (cycle is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.IsAdmin, "Only admins manage cycles.", db, cycle, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = await ApplyAsync(cycle, request, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return CycleDto.From(cycle);
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (cycle is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.IsAdmin, "Only admins manage cycles.", db, cycle, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await db.Objectives.AnyAsync(o => o.CycleId == id, ct) || await db.Cycles.AnyAsync(c => c.ParentCycleId == id, ct))
+        {
+            return Failure.Conflict("The cycle still holds objectives or nested cycles.");
+        }
+
+        db.Cycles.Remove(cycle);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
+
+    private async Task<ValidationErrors> ApplyAsync(Cycle cycle, CycleRequest request, CancellationToken ct)
+    {
+        var errors = new ValidationErrors()
+            .Text(request.Name, "name", 100)
+            .Require(request.End >= request.Start, "end", "must not be before start.")
+            .Require(request.Start.Year is >= 2000 and <= 2200, "start", "must be between the years 2000 and 2200.")
+            .Require(request.End.DayNumber - request.Start.DayNumber <= 3 * 366, "end", "a cycle spans at most three years.")
+            .Require(Enum.IsDefined(request.Kind), "kind", "must be quarter, year or custom.");
+        if (request.ParentCycleId is { } parentId)
+        {
+            var parent = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, ct);
+            errors.Require(parent is not null && parentId != cycle.Id, "parentCycleId", "The parent cycle does not exist.");
+            errors.Require(parent is null || (parent.Start <= request.Start && parent.End >= request.End), "parentCycleId", "A nested cycle lies within its parent.");
+        }
+
+        if (errors.IsValid)
+        {
+            cycle.Name = request.Name.Trim();
+            cycle.Start = request.Start;
+            cycle.End = request.End;
+            cycle.Kind = request.Kind;
+            cycle.State = request.State ?? cycle.State;
+            cycle.ParentCycleId = request.ParentCycleId;
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Organisation;
+
+/// <summary>The caller's organisation and its settings, for the API and the pages alike.</summary>
+public sealed class OrganisationService(OkapiDbContext db, Caller caller)
+{
+    public async Task<Outcome<OrganisationDto>> GetAsync(CancellationToken ct) =>
+        OrganisationDto.From(await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct));
+
+    public async Task<Outcome<OrganisationDto>> UpdateAsync(OrganisationRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var organisation = await db.Organisations.FirstAsync(o => o.Id == db.OrganisationId, ct);
+        if (Failure.Refuse(caller.IsAdmin, "Only admins change the organisation's settings.", db, organisation, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = new ValidationErrors()
+            .Text(request.Name, "name", 200)
+            .Require(Core.Organisations.Organisation.IsKnownTimeZone(request.TimeZone ?? ""), "timeZone", "must be an IANA time-zone id such as Europe/Berlin.")
+            .Require(request.FiscalYearStartMonth is >= 1 and <= 12, "fiscalYearStartMonth", "must be between 1 and 12.")
+            .Require(request.CheckInHour is >= 0 and <= 23, "checkInHour", "must be between 0 and 23.");
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        organisation.Name = request.Name.Trim();
+        organisation.TimeZone = request.TimeZone!;
+        organisation.FiscalYearStartMonth = request.FiscalYearStartMonth;
+        organisation.CheckInWeekday = request.CheckInWeekday;
+        organisation.CheckInHour = request.CheckInHour;
+        organisation.WeekStart = request.WeekStart;
+        organisation.Vision = request.Vision;
+        await db.SaveChangesAsync(ct);
+        return OrganisationDto.From(organisation);
+    }
+}

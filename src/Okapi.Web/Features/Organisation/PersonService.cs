@@ -1,0 +1,166 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Data.Identity;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Organisation;
+
+public sealed record PersonFilter(Guid? Team, Role? Role, string? Search);
+
+/// <summary>People and their sign-in accounts, for the API and the pages alike.</summary>
+public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<Account> users)
+{
+    public async Task<Page<PersonDto>> ListAsync(PersonFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var query = db.People.AsNoTracking();
+        if (filter.Team is { } t) query = query.Where(p => db.TeamMemberships.Any(m => m.PersonId == p.Id && m.TeamId == t));
+        if (filter.Role is { } r) query = query.Where(p => p.Role == r);
+        if (!string.IsNullOrWhiteSpace(filter.Search)) query = query.Where(p => p.Name.ToLower().Contains(filter.Search.ToLower()) || p.Email.ToLower().Contains(filter.Search.ToLower()));
+        var (items, total) = await page.ApplyAsync(query.OrderBy(p => p.Name).ThenBy(p => p.Id), ct);
+        return new Page<PersonDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
+    }
+
+    public Task<Outcome<PersonDto>> MeAsync(CancellationToken ct) => GetAsync(caller.PersonId, ct);
+
+    public async Task<Outcome<PersonDto>> GetAsync(Guid id, CancellationToken ct) =>
+        await db.People.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct) is { } person ? (await ToDtosAsync([person], ct))[0] : Failure.NotFound;
+
+    public async Task<Outcome<PersonDto>> CreateAsync(PersonRequest request, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden("Only admins manage people.");
+        }
+
+        var errors = Validate(request);
+        if (errors.IsValid && await users.FindByEmailAsync(request.Email) is not null)
+        {
+            errors.Add("email", "Someone already signs in with this email.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var person = new Person { Name = request.Name.Trim(), Email = request.Email.Trim(), Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.People.Add(person);
+        await db.SaveChangesAsync(ct);
+        var account = new Account { Id = person.Id, OrganisationId = db.OrganisationId, UserName = person.Email, Email = person.Email, EmailConfirmed = true };
+        var result = request.Password is { } password ? await users.CreateAsync(account, password) : await users.CreateAsync(account);
+        if (!result.Succeeded)
+        {
+            return PasswordRefused(result);
+        }
+
+        await transaction.CommitAsync(ct);
+        return (await ToDtosAsync([person], ct))[0];
+    }
+
+    public async Task<Outcome<PersonDto>> UpdateAsync(Guid id, PersonRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.IsAdmin, "Only admins manage people.", db, person, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var errors = Validate(request);
+        var account = await users.FindByIdAsync(id.ToString());
+        var other = errors.IsValid ? await users.FindByEmailAsync(request.Email) : null;
+        if (other is not null && other.Id != id)
+        {
+            errors.Add("email", "Someone else already signs in with this email.");
+        }
+
+        if (person.Role == Role.Admin && request.Role != Role.Admin && !await db.People.AnyAsync(p => p.Role == Role.Admin && p.Id != id, ct))
+        {
+            errors.Add("role", "The organisation needs at least one admin.");
+        }
+
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        person.Name = request.Name.Trim();
+        person.Email = request.Email.Trim();
+        person.Role = request.Role;
+        person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
+        await db.SaveChangesAsync(ct);
+        if (account is not null)
+        {
+            account.Email = account.UserName = person.Email;
+            await users.UpdateAsync(account);
+            if (request.Password is { } password)
+            {
+                await users.RemovePasswordAsync(account);
+                var result = await users.AddPasswordAsync(account, password);
+                if (!result.Succeeded)
+                {
+                    return PasswordRefused(result);
+                }
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return (await ToDtosAsync([person], ct))[0];
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (person is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.IsAdmin, "Only admins manage people.", db, person, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (person.Role == Role.Admin && !await db.People.AnyAsync(p => p.Role == Role.Admin && p.Id != id, ct))
+        {
+            return Failure.Conflict("The organisation needs at least one admin.");
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.People.Remove(person);
+        await db.SaveChangesAsync(ct);
+        if (await users.FindByIdAsync(id.ToString()) is { } account)
+        {
+            await users.DeleteAsync(account);
+        }
+
+        await transaction.CommitAsync(ct);
+        return new Done();
+    }
+
+    private static ValidationErrors Validate(PersonRequest request) => new ValidationErrors()
+        .Text(request.Name, "name", 200)
+        .Text(request.Email, "email", 320)
+        .Require(request.Email?.Contains('@') == true, "email", "must be an email address.")
+        .Require(Enum.IsDefined(request.Role), "role", "must be admin, member or viewer.");
+
+    /// <summary>Identity's password rules, as a validation failure; the open transaction rolls back.</summary>
+    private static Failure PasswordRefused(IdentityResult result) =>
+        Failure.Invalid("password", string.Join(" ", result.Errors.Select(e => e.Description)));
+
+    private async Task<IReadOnlyList<PersonDto>> ToDtosAsync(IReadOnlyList<Person> people, CancellationToken ct)
+    {
+        var ids = people.Select(p => p.Id).ToList();
+        var teams = (await db.TeamMemberships.AsNoTracking().Where(m => ids.Contains(m.PersonId)).ToListAsync(ct)).ToLookup(m => m.PersonId, m => m.TeamId);
+        return people.Select(p => new PersonDto(p.Id, p.Name, p.Email, p.Role, teams[p.Id].ToList(), p.RemindersEnabled, p.Version, p.CreatedAt, p.UpdatedAt)).ToList();
+    }
+}
