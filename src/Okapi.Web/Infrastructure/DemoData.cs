@@ -121,7 +121,7 @@ public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
         CheckIns(wait, window, now, pace: 0.85, Confidence.AtRisk);
         CheckIns(resolution, window, now, pace: 1.0, Confidence.OnTrack);
         CheckIns(loadTime, window, now, pace: 0.7, Confidence.AtRisk);
-        CheckIns(uptime, window, now, pace: 1.0, Confidence.OnTrack, stay: (99.97, 99.91));
+        CheckIns(uptime, window, now, pace: 1.0, Confidence.OnTrack, stay: (99.94, 99.96));
         CheckIns(findings, window, now, pace: 1.0, Confidence.OnTrack);
         CheckIns(training, window, now, pace: 0.5, Confidence.AtRisk);
         CheckIns(cdn, window, now, pace: 0, null, milestoneValue: 0);
@@ -232,7 +232,9 @@ public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
             {
                 var noise = (_noise.NextDouble() - 0.5) * 0.04 * (kr.Target - kr.Start);
                 value = kr.Start + (kr.Target - kr.Start) * Math.Min(1.15, pace * share) + noise;
-                value = Math.Round(value, Math.Abs(kr.Target - kr.Start) >= 100 ? 0 : 2);
+                // Counts stay whole numbers; rates and times keep two decimals.
+                var whole = Math.Abs(kr.Target - kr.Start) >= 10 && kr.Start == Math.Floor(kr.Start) && kr.Target == Math.Floor(kr.Target);
+                value = Math.Round(value, whole ? 0 : 2);
             }
 
             AddCheckIn(kr, value, at, confidence);

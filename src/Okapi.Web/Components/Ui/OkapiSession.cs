@@ -54,6 +54,7 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
     public Task<T> QueryAsync<T>(Func<OkapiDbContext, Task<T>> query) => RunAsync(query);
 
     public async Task<OrgDirectory> DirectoryAsync() => await QueryAsync(async db => new OrgDirectory(
+        await db.Organisations.AsNoTracking().Where(o => o.Id == db.OrganisationId).Select(o => o.TimeZone).FirstAsync(),
         await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new DirectoryEntry(t.Id, t.Name, t.ParentTeamId)).ToListAsync(),
         await db.People.AsNoTracking().OrderBy(p => p.Name).Select(p => new DirectoryEntry(p.Id, p.Name, null)).ToListAsync(),
         await db.Cycles.AsNoTracking().OrderByDescending(c => c.Start).ToListAsync()));
@@ -62,7 +63,7 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
 public sealed record DirectoryEntry(Guid Id, string Name, Guid? ParentId);
 
 /// <summary>Names of teams and people and the cycles, for labels and pickers.</summary>
-public sealed record OrgDirectory(IReadOnlyList<DirectoryEntry> Teams, IReadOnlyList<DirectoryEntry> People, IReadOnlyList<Cycle> Cycles)
+public sealed record OrgDirectory(string TimeZone, IReadOnlyList<DirectoryEntry> Teams, IReadOnlyList<DirectoryEntry> People, IReadOnlyList<Cycle> Cycles)
 {
     public string TeamName(Guid? id) => Teams.FirstOrDefault(t => t.Id == id)?.Name ?? "";
 
@@ -71,4 +72,6 @@ public sealed record OrgDirectory(IReadOnlyList<DirectoryEntry> Teams, IReadOnly
     public Cycle? CurrentCycle => Cycles.FirstOrDefault(c => c.State == CycleState.Active) ?? Cycles.FirstOrDefault();
 
     public DirectoryEntry? Company => Teams.FirstOrDefault(t => t.ParentId is null);
+
+    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
 }

@@ -8,10 +8,16 @@ public static class AuditApi
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
         api.MapGet("/audit", List).WithTags("Audit").WithSummary("The audit log, newest first (admins).");
+        api.MapGet("/objectives/{id:guid}/history", ObjectiveHistory).WithTags("Objectives")
+            .WithSummary("Changes to an objective, its key results, initiatives and alignment, newest first.");
         return api;
     }
 
     public static async Task<Results<Ok<Page<AuditEventDto>>, NotFound, ValidationProblem, ProblemHttpResult>> List(
         AuditService audit, [AsParameters] AuditFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await audit.ListAsync(filter, page, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<List<AuditEventDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ObjectiveHistory(
+        Guid id, AuditService audit, HttpContext http, CancellationToken ct, int limit = 50) =>
+        (await audit.ObjectiveHistoryAsync(id, limit, ct)).ToOk(http);
 }

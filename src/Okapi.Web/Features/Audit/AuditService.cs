@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Auditing;
 using Okapi.Data;
+using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Audit;
@@ -28,8 +29,30 @@ public sealed class AuditService(OkapiDbContext db, Caller caller)
         if (filter.From is { } from) query = query.Where(a => a.At >= from.UtcDateTime);
         if (filter.To is { } to) query = query.Where(a => a.At < to.UtcDateTime);
         var (items, total) = await page.ApplyAsync(query.OrderByDescending(a => a.At).ThenByDescending(a => a.Id), ct);
-        var dtos = items.Select(a => new AuditEventDto(a.Id, a.At, a.ActorId, a.ActorName, a.EntityType, a.EntityId, a.Action,
-            JsonDocument.Parse(a.Changes).RootElement.Clone(), a.Reason)).ToList();
-        return new Page<AuditEventDto>(dtos, page.Number, page.Size, total);
+        return new Page<AuditEventDto>(items.Select(ToDto).ToList(), page.Number, page.Size, total);
     }
+
+    /// <summary>
+    /// The history of one objective: its own changes and those of its key results, initiatives and alignment,
+    /// for anyone who may see the objective (not only admins).
+    /// </summary>
+    public async Task<Outcome<List<AuditEventDto>>> ObjectiveHistoryAsync(Guid objectiveId, int limit, CancellationToken ct)
+    {
+        if (await db.VisibleObjectiveAsync(caller, objectiveId, ct) is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var related = await db.KeyResults.Where(k => k.ObjectiveId == objectiveId).Select(k => k.Id)
+            .Concat(db.Initiatives.Where(i => i.ObjectiveId == objectiveId).Select(i => i.Id))
+            .Concat(db.ObjectiveLinks.Where(l => l.ChildObjectiveId == objectiveId).Select(l => l.Id))
+            .ToListAsync(ct);
+        related.Add(objectiveId);
+        var events = await db.AuditEvents.AsNoTracking().Where(a => related.Contains(a.EntityId))
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(Math.Clamp(limit, 1, PageRequest.MaxPageSize)).ToListAsync(ct);
+        return events.Select(ToDto).ToList();
+    }
+
+    private static AuditEventDto ToDto(AuditEvent a) => new(a.Id, a.At, a.ActorId, a.ActorName, a.EntityType, a.EntityId, a.Action,
+        JsonDocument.Parse(a.Changes).RootElement.Clone(), a.Reason);
 }

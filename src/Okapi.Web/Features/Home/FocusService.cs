@@ -22,7 +22,7 @@ public sealed record Focus(
 
 public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveService objectives, KeyResultService keyResults)
 {
-    public const int ActivityCount = 12;
+    public const int ActivityCount = 8;
 
     public async Task<Focus> FocusAsync(Guid? cycleId, CancellationToken ct)
     {
