@@ -44,7 +44,7 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
 
         if (options.Demo)
         {
-            await new DemoData(db, clock).SeedAsync(organisation, admin, ct);
+            await new DemoData(db, users, clock).SeedAsync(organisation, admin, ct);
             log.LogInformation("Seeded the demo organisation {Name}", organisation.Name);
         }
     }

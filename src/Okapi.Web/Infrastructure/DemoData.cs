@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Identity;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Data.Identity;
 
 namespace Okapi.Web.Infrastructure;
 
@@ -9,7 +11,7 @@ namespace Okapi.Web.Infrastructure;
 /// The demo organisation: the OKR literature's familiar examples, turned into good OKRs, with a closed previous
 /// quarter and weeks of check-ins that make statuses and forecasts differ. One objective is weak on purpose.
 /// </summary>
-public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
+public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, TimeProvider clock)
 {
     private readonly Random _noise = new(20_27);
     private readonly Dictionary<string, Person> _people = [];
@@ -48,7 +50,6 @@ public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
         AddPerson("grace", "Grace Kim", Role.Viewer);
 
         var window = current.Window(zone);
-        var start = window.Start.UtcDateTime;
 
         // Company level.
         var satisfaction = Objective(current, "company", "maya", "Become the sector leader in customer satisfaction",
@@ -153,7 +154,13 @@ public sealed class DemoData(OkapiDbContext db, TimeProvider clock)
         }
 
         await db.SaveChangesAsync(ct);
-        _ = (growth, start);
+
+        // Everyone gets a sign-in account without a password; an admin sets one (People in Admin, or the API).
+        foreach (var person in _people.Values)
+        {
+            await users.CreateAsync(new Account { Id = person.Id, OrganisationId = organisation.Id, UserName = person.Email, Email = person.Email, EmailConfirmed = true });
+        }
+
     }
 
     private static string QuarterName(DateOnly start) => $"{start.Year} Q{(start.Month - 1) / 3 + 1}";
