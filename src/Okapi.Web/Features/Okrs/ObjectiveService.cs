@@ -204,8 +204,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             .Where(e => ids.Contains(e.ParentObjectiveId))
             .ToList();
         var companyTeamId = await db.Teams.Where(t => t.ParentTeamId == null).OrderBy(t => t.CreatedAt).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
-        var aligned = edges.Select(e => e.ChildObjectiveId).ToHashSet();
-        var unaligned = objectives.Where(o => !aligned.Contains(o.Id) && o.OwnerTeamId != companyTeamId && !links.Any(l => l.ChildObjectiveId == o.Id)).Select(o => o.Id).ToList();
+        var withParents = links.Select(l => l.ChildObjectiveId).ToHashSet();
+        var unaligned = objectives.Where(o => o.OwnerTeamId != companyTeamId && !withParents.Contains(o.Id)).Select(o => o.Id).ToList();
         return new AlignmentDto(await ToDtosAsync(objectives, ct), edges, unaligned);
     }
 
