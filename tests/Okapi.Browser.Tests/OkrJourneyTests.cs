@@ -37,6 +37,21 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task SigningOutEndsTheSessionAndPagesAskToSignInAgain()
+    {
+        await using var session = await app.NewSessionAsync();
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();
+        await session.Page.GetByTestId("sign-out").ClickAsync();
+        await session.Page.WaitForURLAsync(url => url.Contains("/sign-in"));
+
+        await session.Page.GotoAsync("/okrs");
+        await session.Page.WaitForURLAsync(url => url.Contains("/sign-in"));
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task ASecondBrowserOnTheSameTeamPageSeesACheckInWithoutReloading()
     {
         var api = await app.AdminApiAsync();
