@@ -24,6 +24,23 @@ public sealed class Cycle : Entity
     public CycleState State { get; set; } = CycleState.Planning;
     public Guid? ParentCycleId { get; set; }
 
+    /// <summary>The calendar quarter after <paramref name="after"/> (the last day of the latest cycle), as a cycle to plan.</summary>
+    public static Cycle NextQuarter(DateOnly after)
+    {
+        var day = after.AddDays(1);
+        var start = new DateOnly(day.Year, (day.Month - 1) / 3 * 3 + 1, 1);
+        start = start < day ? start.AddMonths(3) : start;
+        return new Cycle { Name = $"{start.Year} Q{(start.Month - 1) / 3 + 1}", Start = start, End = start.AddMonths(3).AddDays(-1), Kind = CycleKind.Quarter };
+    }
+
+    /// <summary>The calendar year after <paramref name="after"/>, as a cycle to plan.</summary>
+    public static Cycle NextYear(DateOnly after)
+    {
+        var day = after.AddDays(1);
+        var year = day is { Month: 1, Day: 1 } ? day.Year : day.Year + 1;
+        return new Cycle { Name = $"{year}", Start = new DateOnly(year, 1, 1), End = new DateOnly(year, 12, 31), Kind = CycleKind.Year };
+    }
+
     /// <summary>The cycle as instants: from the start of its first day to the end of its last day, in <paramref name="zone"/>.</summary>
     public CycleWindow Window(TimeZoneInfo zone) => CycleWindow.FromDates(Start, End, zone);
 }

@@ -50,6 +50,21 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
         return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
+    /// <summary>Every item of a paged list, page by page at the largest page size, for pages that show them all.</summary>
+    public async Task<List<T>> ListAllAsync<TService, T>(Func<TService, PageRequest, Task<Page<T>>> list) where TService : notnull
+    {
+        var all = new List<T>();
+        for (var number = 1; ; number++)
+        {
+            var page = await RunAsync<TService, Page<T>>(s => list(s, new PageRequest(number, PageRequest.MaxPageSize)));
+            all.AddRange(page.Items);
+            if (all.Count >= page.Total || page.Items.Count == 0)
+            {
+                return all;
+            }
+        }
+    }
+
     /// <summary>Reads straight from the organisation's data, for look-ups that no feature service owns (names, pickers).</summary>
     public Task<T> QueryAsync<T>(Func<OkapiDbContext, Task<T>> query) => RunAsync(query);
 
