@@ -36,13 +36,13 @@ internal static class AuditLog
                 switch (entry.State)
                 {
                     case EntityState.Added:
-                        changes[Camel(name)] = new { after = property.CurrentValue };
+                        changes[Camel(name)] = new { after = Bounded(property.CurrentValue) };
                         break;
                     case EntityState.Deleted:
-                        changes[Camel(name)] = new { before = property.OriginalValue };
+                        changes[Camel(name)] = new { before = Bounded(property.OriginalValue) };
                         break;
                     case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
-                        changes[Camel(name)] = new { before = property.OriginalValue, after = property.CurrentValue };
+                        changes[Camel(name)] = new { before = Bounded(property.OriginalValue), after = Bounded(property.CurrentValue) };
                         break;
                 }
             }
@@ -72,7 +72,7 @@ internal static class AuditLog
                     EntityState.Deleted => AuditAction.Delete,
                     _ => AuditAction.Update,
                 },
-                Changes = JsonSerializer.Serialize(changes, JsonSerializerOptions.Web),
+                Changes = JsonSerializer.Serialize(changes, Json),
                 Reason = db.AuditReason,
             });
         }
@@ -90,4 +90,16 @@ internal static class AuditLog
     };
 
     private static string Camel(string name) => JsonNamingPolicy.CamelCase.ConvertName(name);
+
+    /// <summary>Long texts (descriptions, notes) are kept to their start, so that an event always fits its column.</summary>
+    private static object? Bounded(object? value) =>
+        value is string { Length: > MaxTextLength } text ? text[..MaxTextLength] + "…" : value;
+
+    private const int MaxTextLength = 2_000;
+
+    // Unescaped non-ASCII text: a description in Greek or Japanese stays the size it is.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

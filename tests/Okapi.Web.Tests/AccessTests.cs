@@ -87,6 +87,33 @@ public abstract class AccessTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task AWriteTokenCannotMintTokensThatOutliveIt()
+    {
+        var member = await Admin.CreatePersonAsync("Mo Minter", Role.Member);
+        using var client = await app.ClientForAsync(member.Id, TokenScope.Write);
+        using var response = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/tokens", new TokenRequest("forever", [TokenScope.Write], null));
+        await Api.AssertProblemAsync(response, HttpStatusCode.Forbidden);
+        Assert.DoesNotContain((await Admin.GetAsync<Page<TokenDto>>("/api/v1/tokens?pageSize=200")).Items, t => t.Name == "forever");
+    }
+
+    [Fact]
+    public async Task APrivateChildsProgressDoesNotShowThroughItsParent()
+    {
+        var cycle = await Admin.CreateCycleAsync("Rollup privacy");
+        var outsider = await Admin.CreatePersonAsync("Olga Outsider", Role.Member);
+        var security = await Admin.CreateTeamAsync("Red team");
+        var parent = await Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Be safe to shop with");
+        var secret = await Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Close the audit findings", Visibility.Private);
+        var kr = await Admin.CreateKeyResultAsync(secret.Id, "Close 10 findings", 0, 10);
+        await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(7, null, null, null));
+        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{secret.Id}/parents", new AlignmentLinkRequest(parent.Id, null, null, null));
+        Assert.Equal(0.7, (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress, 9);
+
+        using var client = await app.ClientForAsync(outsider.Id, TokenScope.Read);
+        Assert.Equal(0, (await client.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress);
+    }
+
+    [Fact]
     public async Task AMemberEditsTheirTeamsObjectivesButNotOtherTeams()
     {
         var cycle = await Admin.CreateCycleAsync();

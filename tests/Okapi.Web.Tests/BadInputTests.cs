@@ -43,6 +43,9 @@ public abstract class BadInputTests(OkapiApp app)
         { "/api/v1/cycles", "{\"name\": \"Not a date\", \"start\": \"31/03/2027\", \"end\": \"2027-01-01\", \"kind\": \"quarter\"}" },
         { "/api/v1/people", "{\"name\": \"No email\", \"email\": \"nobody\", \"role\": \"member\"}" },
         { "/api/v1/people", "{\"name\": \"Bad role\", \"email\": \"bad@role.test\", \"role\": \"owner\"}" },
+        { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Null checklist item\", \"type\": \"milestone\", \"start\": 0, \"target\": 1, \"checklist\": [null]}" },
+        { "/api/v1/teams", "{\"name\": \"Null member\", \"members\": [null]}" },
+        { "/api/v1/people", "{\"name\": \"Long email\", \"email\": \"" + new string('a', 250) + "@example.test\", \"role\": \"member\"}" },
     };
 
     [Theory]
@@ -61,6 +64,16 @@ public abstract class BadInputTests(OkapiApp app)
         Assert.Equal(before, await CountsAsync());
         Assert.Equal(people, await app.QueryAsync(db => db.People.CountAsync()));
         Assert.Equal(cycles, await app.QueryAsync(db => db.Cycles.CountAsync()));
+    }
+
+    [Fact]
+    public async Task ANullTagIsIgnoredRatherThanFailing()
+    {
+        var (cycle, team, _) = await SetUpAsync();
+        using var response = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/objectives",
+            $"{{\"title\": \"Null tags\", \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\", \"tags\": [null, \"growth\"]}}");
+        var created = await Api.ReadAsync<ObjectiveDto>(response, HttpStatusCode.Created);
+        Assert.Equal(["growth"], created.Tags);
     }
 
     [Fact]
@@ -131,6 +144,7 @@ public abstract class BadInputTests(OkapiApp app)
         await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?state=sleeping"), HttpStatusCode.BadRequest);
         await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?cycle=nope"), HttpStatusCode.BadRequest);
         await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?page=abc"), HttpStatusCode.BadRequest);
+        Assert.Empty((await Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?page=2147483647")).Items);
         var huge = await Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?pageSize=100000&page=-3");
         Assert.Equal(Okapi.Web.Infrastructure.PageRequest.MaxPageSize, huge.PageSize);
         Assert.Equal(1, huge.PageNumber);

@@ -190,6 +190,38 @@ public abstract class OkrApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task ConcurrentCheckInsAllLandAndTheNewestSetsTheCurrentValue()
+    {
+        var cycle = await Admin.CreateCycleAsync();
+        var team = await Admin.CreateTeamAsync("Busy");
+        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var kr = await Admin.CreateKeyResultAsync(objective.Id);
+        var now = app.Clock.GetUtcNow();
+        var responses = await Task.WhenAll(Enumerable.Range(1, 8).Select(i =>
+            Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(30 + i, null, null, now.AddMinutes(-10 + i)))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+        var after = await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+        Assert.Equal(38, after.Current);
+        Assert.Equal(8, (await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Total);
+        Assert.True(after.Version > kr.Version, "a check-in changes the key result's ETag");
+    }
+
+    [Fact]
+    public async Task ALongNonLatinDescriptionIsSavedAndAudited()
+    {
+        var cycle = await Admin.CreateCycleAsync();
+        var team = await Admin.CreateTeamAsync("Ελληνικά");
+        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var description = string.Concat(Enumerable.Repeat("Ικανοποίηση πελατών ", 900));
+        var updated = await Admin.PutAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}",
+            new ObjectiveRequest("Κάνουμε τους πελάτες ευτυχισμένους", description, cycle.Id, team.Id, null, null, null, null));
+        Assert.Equal(description, updated.Description);
+        var events = await Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entityId={objective.Id}&action=update");
+        Assert.StartsWith("Ικανοποίηση", events.Items.Single().Changes.GetProperty("description").GetProperty("after").GetString());
+    }
+
+    [Fact]
     public async Task AStaleIfMatchIsRejectedWith412AndNothingChanges()
     {
         var cycle = await Admin.CreateCycleAsync();

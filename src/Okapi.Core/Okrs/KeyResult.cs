@@ -53,7 +53,7 @@ public sealed class KeyResult : Entity
         KeyResultType.StayAbove => Satisfies(value) ? 1 : 0,
         KeyResultType.StayBelow => Satisfies(value) ? 1 : 0,
         KeyResultType.Milestone => Checklist.Count > 0
-            ? (double)Checklist.Count(i => i.Done) / Checklist.Count
+            ? (double)Checklist.Count(i => i is { Done: true }) / Checklist.Count
             : value >= 1 ? 1 : 0,
         KeyResultType.CommitTargetStretch => CommitTargetStretchProgress(value),
         _ => 0,
@@ -119,6 +119,13 @@ public sealed class KeyResult : Entity
             .Require(Checklist.Count <= 100, "checklist", "may hold at most 100 items.");
         foreach (var item in Checklist)
         {
+            // JSON can carry a null where the type says there is none.
+            if (item is null)
+            {
+                errors.Add("checklist", "must not contain empty items.");
+                continue;
+            }
+
             errors.Text(item.Title, "checklist", MaxTitleLength);
         }
 

@@ -40,6 +40,10 @@ public static class Grades
         _ => OkrStatus.OffTrack,
     };
 
+    /// <summary>The status at <paramref name="now"/>; none before the cycle has started.</summary>
+    public static OkrStatus? StatusAt(Organisations.CycleWindow window, DateTimeOffset now, double forecast) =>
+        now < window.Start ? null : Status(forecast);
+
     /// <summary>Expected pace at <paramref name="now"/>: the share of the window that has passed.</summary>
     public static double ExpectedPace(Organisations.CycleWindow window, DateTimeOffset now) =>
         window.Length <= TimeSpan.Zero ? 1 : Math.Clamp((now - window.Start) / window.Length, 0, 1);

@@ -29,7 +29,7 @@ public sealed record KeyResultScore(
         var progress = keyResult.Progress();
         var pace = Grades.ExpectedPace(window, now);
         var forecast = Forecasting.Project(keyResult, history, window, now);
-        OkrStatus? status = now < window.Start ? null : Grades.Status(forecast.Value);
+        var status = Grades.StatusAt(window, now, forecast.Value);
         var last = ordered.LastOrDefault();
         var lastConfidence = ordered.LastOrDefault(c => c.Confidence is not null)?.Confidence;
         var grade = keyResult.FinalGrade ?? Grades.Grade(progress);

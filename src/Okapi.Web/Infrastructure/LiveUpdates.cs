@@ -21,8 +21,11 @@ public sealed class LiveUpdates
     public void Publish(OkrChanged change) => OkrsChanged?.Invoke(change);
 }
 
-/// <summary>Collects the OKR rows a save touches and publishes them once the save has committed.</summary>
-public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInterceptor
+/// <summary>
+/// Collects the OKR rows a save touches and publishes them once they are committed: right after the save, or,
+/// inside an explicit transaction, when that transaction commits (a page reloading earlier would read the old data).
+/// </summary>
+public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
     private readonly ConditionalWeakTable<DbContext, OkrChanged> _pending = [];
 
@@ -89,16 +92,59 @@ public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInte
 
         if (ids.Count > 0)
         {
+            if (_pending.TryGetValue(context, out var earlier))
+            {
+                ids.UnionWith(earlier.EntityIds);
+            }
+
             _pending.AddOrUpdate(context, new OkrChanged(organisation, ids));
         }
     }
 
     private void Flush(DbContext? context)
     {
-        if (context is not null && _pending.TryGetValue(context, out var change))
+        if (context is null || context.Database.CurrentTransaction is not null)
+        {
+            return;
+        }
+
+        Publish(context);
+    }
+
+    private void Publish(DbContext context)
+    {
+        if (_pending.TryGetValue(context, out var change))
         {
             _pending.Remove(context);
             updates.Publish(change);
         }
+    }
+
+    public void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Publish(context);
+        }
+    }
+
+    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            _pending.Remove(context);
+        }
+    }
+
+    public Task TransactionRolledBackAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionRolledBack(transaction, eventData);
+        return Task.CompletedTask;
     }
 }

@@ -10,7 +10,9 @@ public readonly record struct PageRequest(int? Page, int? PageSize)
 {
     public const int MaxPageSize = 200;
 
-    public int Number => Math.Max(1, Page ?? 1);
+    public const int MaxPage = 1_000_000;
+
+    public int Number => Math.Clamp(Page ?? 1, 1, MaxPage);
     public int Size => Math.Clamp(PageSize ?? 50, 1, MaxPageSize);
 
     public async Task<(List<T> Items, int Total)> ApplyAsync<T>(IQueryable<T> query, CancellationToken ct)

@@ -13,21 +13,30 @@ public abstract class OkapiPage : ComponentBase, IDisposable
     [Inject] protected CycleSelection Selection { get; set; } = default!;
     [Inject] private LiveUpdates Live { get; set; } = default!;
 
+    private bool _disposed;
+    private object? _loadedFor;
+
     protected Me? Me { get; private set; }
     protected OrgDirectory? Directory { get; private set; }
 
+    /// <summary>The route parameters the page shows; a new value (another team, another objective) reloads it.</summary>
+    protected virtual object? ParameterKey => null;
+
     protected override async Task OnInitializedAsync()
     {
-        Me = await Session.MeAsync();
+        // Subscribe before the first await: a page left while it loads still unsubscribes in Dispose.
         Selection.Changed += OnCycleChanged;
         Live.OkrsChanged += OnOkrsChanged;
+        Me = await Session.MeAsync();
+        _loadedFor = ParameterKey;
         await ReloadAsync();
     }
 
     protected override async Task OnParametersSetAsync()
     {
-        if (Me is not null && Directory is not null)
+        if (Directory is not null && !Equals(_loadedFor, ParameterKey))
         {
+            _loadedFor = ParameterKey;
             await ReloadAsync();
         }
     }
@@ -43,19 +52,29 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     private void OnCycleChanged() => _ = InvokeAsync(async () =>
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         await ReloadAsync();
         StateHasChanged();
     });
 
     private void OnOkrsChanged(OkrChanged change)
     {
-        if (change.OrganisationId != Me?.OrganisationId)
+        if (_disposed || change.OrganisationId != Me?.OrganisationId)
         {
             return;
         }
 
         _ = InvokeAsync(async () =>
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             await ReloadAsync();
             StateHasChanged();
         });
@@ -63,6 +82,7 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     public void Dispose()
     {
+        _disposed = true;
         Selection.Changed -= OnCycleChanged;
         Live.OkrsChanged -= OnOkrsChanged;
         GC.SuppressFinalize(this);

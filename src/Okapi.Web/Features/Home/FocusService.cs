@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Core.Scoring;
 using Okapi.Data;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
@@ -43,7 +44,7 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
         var teamProgress = teams.Where(teamNames.ContainsKey).Select(t =>
         {
             var owned = objectiveDtos.Where(o => o.OwnerTeamId == t).ToList();
-            return new TeamProgress(t, teamNames[t], owned.Count == 0 ? 0 : owned.Average(o => o.Progress), owned.Count);
+            return new TeamProgress(t, teamNames[t], AlignmentGraph.WeightedMean(owned.Select(o => (o.Progress, 1.0))), owned.Count);
         }).OrderBy(t => t.Name).ToList();
 
         var teamObjectiveIds = myObjectives.Select(o => o.Id).ToList();

@@ -155,14 +155,12 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             At = at.UtcDateTime,
             Source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api,
         };
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(kr, ct);
         db.CheckIns.Add(checkIn);
-        var latest = await db.CheckIns.Where(c => c.KeyResultId == kr.Id).MaxAsync(c => (DateTime?)c.At, ct);
-        if (latest is null || checkIn.At >= latest)
-        {
-            kr.Current = request.Value;
-        }
-
         await db.SaveChangesAsync(ct);
+        await RefreshCurrentAsync(kr, ct);
+        await transaction.CommitAsync(ct);
         return new CheckedIn(await ToDtoAsync(kr, ct), CheckInDto.From(checkIn));
     }
 
@@ -180,11 +178,33 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins remove its check-ins.");
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(kr, ct);
         db.CheckIns.Remove(checkIn);
-        kr.Current = await db.CheckIns.Where(c => c.KeyResultId == id && c.Id != checkInId)
-            .OrderByDescending(c => c.At).Select(c => (double?)c.Value).FirstOrDefaultAsync(ct);
         await db.SaveChangesAsync(ct);
+        await RefreshCurrentAsync(kr, ct);
+        await transaction.CommitAsync(ct);
         return new Done();
+    }
+
+    /// <summary>
+    /// Bumps the key result's version in place as the first write of the transaction: this takes the row's lock,
+    /// so concurrent check-ins on one key result queue up instead of failing on its concurrency token.
+    /// </summary>
+    private async Task LockAsync(KeyResult kr, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.KeyResults.Where(k => k.Id == kr.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(k => k.Version, k => k.Version + 1).SetProperty(k => k.UpdatedAt, now), ct);
+    }
+
+    /// <summary>The newest check-in sets the current value; run under <see cref="LockAsync"/>, it sees every committed one.</summary>
+    private async Task RefreshCurrentAsync(KeyResult kr, CancellationToken ct)
+    {
+        await db.KeyResults.Where(k => k.Id == kr.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(k => k.Current, k => db.CheckIns.Where(c => c.KeyResultId == k.Id)
+                .OrderByDescending(c => c.At).ThenByDescending(c => c.Id).Select(c => (double?)c.Value).FirstOrDefault()), ct);
+        await db.Entry(kr).ReloadAsync(ct);
     }
 
     /// <summary>A key result and its objective, if the caller may see that objective.</summary>

@@ -220,7 +220,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         {
             var score = scored.Objectives[o.Id];
             var window = scored.Windows[o.CycleId];
-            OkrStatus? status = scored.Now < window.Start ? null : Grades.Status(score.Forecast);
+            var status = Grades.StatusAt(window, scored.Now, score.Forecast);
             var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
             var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
                 .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k))).ToList();
@@ -245,7 +245,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         o.OwnerPersonId = r.OwnerPersonId;
         o.State = r.State ?? o.State;
         o.Visibility = r.Visibility ?? o.Visibility;
-        o.Tags = r.Tags?.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct().ToList() ?? [];
+        o.Tags = r.Tags?.Select(t => t?.Trim() ?? "").Where(t => t.Length > 0).Distinct().ToList() ?? [];
     }
 
     private async Task<ValidationErrors> ValidateAsync(Objective o, CancellationToken ct)

@@ -3,6 +3,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
 
@@ -10,7 +11,7 @@ namespace Okapi.Web.Features.Okrs;
 /// Loads what the Core formulas need (cycles, key results, check-ins, alignment) for a set of objectives and
 /// returns their computed scores. The formulas themselves live in Okapi.Core.
 /// </summary>
-public sealed class OkrScoring(OkapiDbContext db, TimeProvider clock)
+public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider clock)
 {
     private const int MaxRollupDepth = 16;
 
@@ -40,13 +41,16 @@ public sealed class OkrScoring(OkapiDbContext db, TimeProvider clock)
             var links = await db.ObjectiveLinks.AsNoTracking()
                 .Where(l => l.ParentObjectiveId != null && rollingUp.Contains(l.ParentObjectiveId.Value) && l.RollsUp)
                 .ToListAsync(ct);
-            edges.AddRange(links.Select(l => new AlignmentEdge(l.ChildObjectiveId, l.ParentObjectiveId!.Value, l.Weight, l.RollsUp)));
             var newIds = links.Select(l => l.ChildObjectiveId).Where(id => !all.ContainsKey(id)).Distinct().ToList();
-            var children = await db.Objectives.AsNoTracking().Where(o => newIds.Contains(o.Id)).ToListAsync(ct);
+            // Only children the caller may see roll up, so that a private child's progress never shows through its parent.
+            var children = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => newIds.Contains(o.Id)).ToListAsync(ct);
             foreach (var child in children)
             {
                 all[child.Id] = child;
             }
+
+            edges.AddRange(links.Where(l => all.ContainsKey(l.ChildObjectiveId))
+                .Select(l => new AlignmentEdge(l.ChildObjectiveId, l.ParentObjectiveId!.Value, l.Weight, l.RollsUp)));
 
             pending = children.Select(c => c.Id).ToList();
         }

@@ -38,7 +38,7 @@ public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IR
 
 public sealed record PersonRequest(
     [property: Required, StringLength(200)] string Name,
-    [property: Required, EmailAddress, StringLength(320)] string Email,
+    [property: Required, EmailAddress, StringLength(256)] string Email,
     Role Role,
     bool? RemindersEnabled,
     [property: StringLength(200, MinimumLength = 8)] string? Password);

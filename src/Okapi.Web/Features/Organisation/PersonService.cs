@@ -36,7 +36,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         }
 
         var errors = Validate(request);
-        if (errors.IsValid && await users.FindByEmailAsync(request.Email) is not null)
+        if (errors.IsValid && await users.FindByEmailAsync(request.Email.Trim()) is not null)
         {
             errors.Add("email", "Someone already signs in with this email.");
         }
@@ -76,7 +76,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
 
         var errors = Validate(request);
         var account = await users.FindByIdAsync(id.ToString());
-        var other = errors.IsValid ? await users.FindByEmailAsync(request.Email) : null;
+        var other = errors.IsValid ? await users.FindByEmailAsync(request.Email.Trim()) : null;
         if (other is not null && other.Id != id)
         {
             errors.Add("email", "Someone else already signs in with this email.");
@@ -101,7 +101,11 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         if (account is not null)
         {
             account.Email = account.UserName = person.Email;
-            await users.UpdateAsync(account);
+            var updated = await users.UpdateAsync(account);
+            if (!updated.Succeeded)
+            {
+                return Failure.Invalid("email", string.Join(" ", updated.Errors.Select(e => e.Description)));
+            }
             if (request.Password is { } password)
             {
                 await users.RemovePasswordAsync(account);
@@ -149,7 +153,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
 
     private static ValidationErrors Validate(PersonRequest request) => new ValidationErrors()
         .Text(request.Name, "name", 200)
-        .Text(request.Email, "email", 320)
+        .Text(request.Email, "email", 256)
         .Require(request.Email?.Contains('@') == true, "email", "must be an email address.")
         .Require(Enum.IsDefined(request.Role), "role", "must be admin, member or viewer.");
 

@@ -109,6 +109,11 @@ public sealed class TeamService(OkapiDbContext db, Caller caller)
         }
 
         var members = request.Members ?? [];
+        if (members.Any(m => m is null))
+        {
+            return errors.Add("members", "must not contain empty entries.");
+        }
+
         var ids = members.Select(m => m.PersonId).Distinct().ToList();
         if (ids.Count != members.Count)
         {
