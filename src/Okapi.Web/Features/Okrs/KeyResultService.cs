@@ -120,6 +120,20 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         return new Page<CheckInDto>(items.Select(CheckInDto.From).ToList(), page.Number, page.Size, total);
     }
 
+    /// <summary>Every check-in of an objective's key results in one query, oldest first, for its progress charts.</summary>
+    public async Task<Outcome<Dictionary<Guid, List<CheckInDto>>>> CheckInsOfObjectiveAsync(Guid objectiveId, CancellationToken ct)
+    {
+        if (await db.VisibleObjectiveAsync(caller, objectiveId, ct) is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var checkIns = await db.CheckIns.AsNoTracking()
+            .Where(c => db.KeyResults.Any(k => k.Id == c.KeyResultId && k.ObjectiveId == objectiveId))
+            .OrderBy(c => c.At).ToListAsync(ct);
+        return checkIns.Select(CheckInDto.From).GroupBy(c => c.KeyResultId).ToDictionary(g => g.Key, g => g.ToList());
+    }
+
     public async Task<Outcome<CheckedIn>> CheckInAsync(Guid id, CheckInRequest request, CancellationToken ct)
     {
         var (kr, objective) = await FindAsync(id, ct, track: true);

@@ -209,6 +209,17 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new AlignmentDto(await ToDtosAsync(objectives, ct), edges, unaligned);
     }
 
+    /// <summary>The objectives this one contributes to (directly or through one of their key results) that the caller may see.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Title)>> ParentTitlesAsync(ObjectiveDto objective, CancellationToken ct)
+    {
+        var krIds = objective.Parents.Where(p => p.ParentKeyResultId is not null).Select(p => p.ParentKeyResultId!.Value).ToList();
+        var ids = objective.Parents.Where(p => p.ParentObjectiveId is not null).Select(p => p.ParentObjectiveId!.Value)
+            .Concat(await db.KeyResults.Where(k => krIds.Contains(k.Id)).Select(k => k.ObjectiveId).ToListAsync(ct))
+            .Distinct().ToList();
+        var parents = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => ids.Contains(o.Id)).Select(o => new { o.Id, o.Title }).ToListAsync(ct);
+        return parents.Select(p => (p.Id, p.Title)).ToList();
+    }
+
     /// <summary>Objectives with their key results and every computed field.</summary>
     public async Task<IReadOnlyList<ObjectiveDto>> ToDtosAsync(IReadOnlyList<Objective> objectives, CancellationToken ct)
     {
