@@ -93,12 +93,14 @@ public static class AccessExtensions
     }
 
     /// <summary>
-    /// Loads the <see cref="Caller"/> of every authenticated request and points the database at their organisation.
+    /// Loads the <see cref="Caller"/> of every authenticated API request and points the database at their organisation.
     /// A principal whose person is gone is treated as anonymous.
     /// </summary>
     public static IApplicationBuilder UseOkapiCaller(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.User.Identity?.IsAuthenticated == true)
+        // Only the API reads the caller from the request; pages load it per call (OkapiSession), and static files
+        // and the Blazor hub should not cost two queries each.
+        if (context.User.Identity?.IsAuthenticated == true && context.Request.Path.StartsWithSegments("/api"))
         {
             var caller = context.RequestServices.GetRequiredService<Caller>();
             var db = context.RequestServices.GetRequiredService<OkapiDbContext>();

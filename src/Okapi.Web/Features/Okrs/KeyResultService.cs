@@ -240,9 +240,9 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     /// <summary>Key results with their computed fields and whether the caller may check in on each.</summary>
     public async Task<IReadOnlyList<KeyResultDto>> ToDtosAsync(IReadOnlyList<KeyResult> keyResults, CancellationToken ct)
     {
-        var scores = await scoring.ScoreKeyResultsAsync(keyResults, ct);
         var objectiveIds = keyResults.Select(k => k.ObjectiveId).Distinct().ToList();
         var objectives = await db.Objectives.AsNoTracking().Where(o => objectiveIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
+        var scores = await scoring.ScoreKeyResultsAsync(keyResults, objectives, ct);
         return keyResults.Select(k => KeyResultDto.From(k, scores[k.Id], caller.CanEdit(objectives[k.ObjectiveId], k))).ToList();
     }
 

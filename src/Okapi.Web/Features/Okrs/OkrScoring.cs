@@ -76,14 +76,13 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         return new Scored(scores, krScores, byObjective, windows, now);
     }
 
-    /// <summary>Scores key results that are listed on their own (outside their objective).</summary>
-    public async Task<IReadOnlyDictionary<Guid, KeyResultScore>> ScoreKeyResultsAsync(IReadOnlyCollection<KeyResult> keyResults, CancellationToken ct)
+    /// <summary>Scores key results that are listed on their own (outside their objective), given their objectives.</summary>
+    public async Task<IReadOnlyDictionary<Guid, KeyResultScore>> ScoreKeyResultsAsync(
+        IReadOnlyCollection<KeyResult> keyResults, IReadOnlyDictionary<Guid, Objective> objectives, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var zone = await TimeZoneAsync(ct);
-        var objectiveIds = keyResults.Select(k => k.ObjectiveId).Distinct().ToList();
-        var cycleOf = await db.Objectives.AsNoTracking().Where(o => objectiveIds.Contains(o.Id))
-            .ToDictionaryAsync(o => o.Id, o => o.CycleId, ct);
+        var cycleOf = objectives.Values.ToDictionary(o => o.Id, o => o.CycleId);
         var cycleIds = cycleOf.Values.Distinct().ToList();
         var windows = (await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToListAsync(ct))
             .ToDictionary(c => c.Id, c => c.Window(zone));
