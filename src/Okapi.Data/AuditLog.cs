@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Okapi.Core;
+using Okapi.Core.Alerts;
 using Okapi.Core.Auditing;
+using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Data.Identity;
 
@@ -12,7 +14,11 @@ namespace Okapi.Data;
 internal static class AuditLog
 {
     private static readonly HashSet<string> Ignored =
-        [nameof(IVersioned.Version), nameof(Entity.CreatedAt), nameof(Entity.UpdatedAt), nameof(ApiToken.Hash), nameof(ApiToken.LastUsedAt)];
+        [nameof(IVersioned.Version), nameof(Entity.CreatedAt), nameof(Entity.UpdatedAt), nameof(ApiToken.Hash), nameof(ApiToken.LastUsedAt),
+            // Bookkeeping that machines update on every value or run; auditing it would bury the changes people make.
+            nameof(Kpi.LatestAt), nameof(Kpi.LatestValue), nameof(KpiSource.NextRunAt), nameof(KpiSource.LastRunAt),
+            nameof(KpiSource.LastSuccessAt), nameof(KpiSource.LastError), nameof(KpiSource.LockedUntil),
+            nameof(Alert.LastValue), nameof(Alert.LastNotifiedAt)];
 
     public static List<AuditEvent> Collect(OkapiDbContext db, DateTime now)
     {
@@ -81,7 +87,7 @@ internal static class AuditLog
     }
 
     private static bool IsAudited(object entity) =>
-        entity is IOrganisationOwned or Organisation && entity is not AuditEvent;
+        entity is IOrganisationOwned or Organisation && entity is not (AuditEvent or Delivery or Notification);
 
     private static Guid EntityId(EntityEntry entry) => entry.Entity switch
     {

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
+using Okapi.Core.Alerts;
 using Okapi.Core.Auditing;
+using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data.Identity;
@@ -43,6 +45,15 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+    public DbSet<Kpi> Kpis => Set<Kpi>();
+    public DbSet<KpiValue> KpiValues => Set<KpiValue>();
+    public DbSet<KpiSource> KpiSources => Set<KpiSource>();
+    public DbSet<AlertRule> AlertRules => Set<AlertRule>();
+    public DbSet<Alert> Alerts => Set<Alert>();
+    public DbSet<Channel> Channels => Set<Channel>();
+    public DbSet<AllowedHost> AllowedHosts => Set<AllowedHost>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<Notification> Notifications => Set<Notification>();
 
     /// <summary>Cookie-signing keys, shared by every app instance on the same database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();

@@ -3,12 +3,16 @@ using Okapi.Data;
 using Okapi.Web.Components;
 using Okapi.Web.Features;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Alerts;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Home;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Lint;
+using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Search;
+using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 using Scalar.AspNetCore;
 
@@ -31,6 +35,10 @@ builder.Services.AddOkapiData(builder.Configuration);
 builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
 builder.Services.AddScoped<Bootstrap>();
 builder.Services.AddOkapiFeatures();
+builder.Services.AddOkapiKpis();
+builder.Services.AddOkapiAlerts();
+builder.Services.AddOkapiNotifications();
+builder.Services.AddOkapiSources();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
@@ -74,7 +82,12 @@ api.MapOrganisationApi()
     .MapAuditApi()
     .MapTokensApi()
     .MapSearchApi()
-    .MapFocusApi();
+    .MapFocusApi()
+    .MapKpisApi()
+    .MapAlertsApi()
+    .MapNotificationsApi()
+    .MapKpiSourcesApi();
+app.MapKpiMetrics();
 app.MapOkapiUi();
 
 await app.RunAsync();

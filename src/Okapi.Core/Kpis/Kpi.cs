@@ -37,6 +37,10 @@ public sealed partial class Kpi : Entity
     public List<string> Tags { get; set; } = [];
     public Visibility Visibility { get; set; } = Visibility.Public;
 
+    /// <summary>The newest value's instant and value, kept by ingestion so that lists need not scan the series.</summary>
+    public DateTime? LatestAt { get; set; }
+    public double? LatestValue { get; set; }
+
     /// <summary>The four bounds as one value; read-only so that a mapper does not take it for a column.</summary>
     public KpiThresholds Thresholds => new(WarningLower, WarningUpper, CriticalLower, CriticalUpper);
 

@@ -38,6 +38,9 @@ public sealed class KeyResult : Entity
     public int UpdateRhythmDays { get; set; } = 7;
     public List<ChecklistItem> Checklist { get; set; } = [];
 
+    /// <summary>The KPI this key result takes its current value from (its latest period value), if linked.</summary>
+    public Guid? KpiId { get; set; }
+
     /// <summary>Grade recorded when the cycle closed; null while the cycle runs.</summary>
     public double? FinalGrade { get; set; }
 

@@ -50,7 +50,9 @@ internal sealed class KeyResultConfiguration : IEntityTypeConfiguration<KeyResul
                 v => v.ToList()));
         b.HasOne<Objective>().WithMany().HasForeignKey(k => k.ObjectiveId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(k => k.OwnerPersonId).OnDelete(DeleteBehavior.SetNull);
+        b.HasOne<Okapi.Core.Kpis.Kpi>().WithMany().HasForeignKey(k => k.KpiId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(k => k.ObjectiveId);
+        b.HasIndex(k => k.KpiId);
         b.HasIndex(k => k.OwnerPersonId);
     }
 }

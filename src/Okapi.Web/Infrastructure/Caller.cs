@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
@@ -87,4 +88,34 @@ public sealed class Caller
 
     /// <summary>A key result's owner may check in on it and edit it even when the objective belongs to another team.</summary>
     public bool CanEdit(Objective o, KeyResult k) => CanEdit(o) || (CanWrite && k.OwnerPersonId == PersonId);
+
+    /// <summary>KPIs follow the objectives' rule: public ones, and private ones of the caller's team, their own, or as admin.</summary>
+    public bool CanSee(Kpi k) =>
+        k.Visibility == Visibility.Public || Role == Role.Admin || k.OwnerPersonId == PersonId ||
+        (k.OwnerTeamId is { } team && TeamIds.Contains(team));
+
+    /// <summary>The KPIs the caller may see, as a query (the same rule as <see cref="CanSee(Kpi)"/>).</summary>
+    public IQueryable<Kpi> Visible(IQueryable<Kpi> kpis)
+    {
+        if (Role == Role.Admin)
+        {
+            return kpis;
+        }
+
+        var me = PersonId;
+        var teams = TeamIds.ToList();
+        return kpis.Where(k => k.Visibility == Visibility.Public || k.OwnerPersonId == me ||
+            (k.OwnerTeamId != null && teams.Contains(k.OwnerTeamId.Value)));
+    }
+
+    /// <summary>Members edit the KPIs they or their teams own (and their alert rules); admins edit every KPI.</summary>
+    public bool CanEdit(Kpi k) =>
+        CanWrite && (Role == Role.Admin || k.OwnerPersonId == PersonId || (k.OwnerTeamId is { } team && TeamIds.Contains(team)));
+
+    /// <summary>
+    /// Whether the caller may push values to a KPI: its editors, and <c>kpi:ingest</c> tokens of members, which may
+    /// write values to any KPI they can see (an integration feeds many teams' KPIs) and nothing else.
+    /// </summary>
+    public bool CanIngest(Kpi k) =>
+        CanSee(k) && (CanEdit(k) || (Role >= Role.Member && Scopes is not null && HasScope(TokenScope.KpiIngest)));
 }

@@ -18,8 +18,16 @@ public sealed class LiveUpdates
 {
     public event Action<OkrChanged>? OkrsChanged;
 
+    /// <summary>KPI values arrived or alerts changed state; raised by ingestion and the alert evaluator, which write in bulk.</summary>
+    public event Action<KpiChanged>? KpisChanged;
+
     public void Publish(OkrChanged change) => OkrsChanged?.Invoke(change);
+
+    public void Publish(KpiChanged change) => KpisChanged?.Invoke(change);
 }
+
+/// <summary>New values for some KPIs, or their alerts changed, so open KPI pages can refresh.</summary>
+public sealed record KpiChanged(Guid OrganisationId, IReadOnlySet<Guid> KpiIds);
 
 /// <summary>
 /// Collects the OKR rows a save touches and publishes them once they are committed: right after the save, or,

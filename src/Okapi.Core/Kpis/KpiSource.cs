@@ -1,0 +1,43 @@
+namespace Okapi.Core.Kpis;
+
+public enum KpiSourceKind
+{
+    /// <summary>GET a URL that answers JSON and read one number from it by a JSON path.</summary>
+    HttpJson,
+
+    /// <summary>Run a query that returns one number against a database connection named in the configuration.</summary>
+    Sql,
+
+    /// <summary>Run a Prometheus instant query and take the first sample's value.</summary>
+    Prometheus,
+}
+
+/// <summary>A scheduled pull of a KPI's value from another system, on a cron schedule in the organisation's time zone.</summary>
+public sealed class KpiSource : Entity
+{
+    public Guid KpiId { get; set; }
+    public KpiSourceKind Kind { get; set; }
+
+    /// <summary>Cron expression (five fields, or six with seconds), e.g. <c>*/15 * * * *</c>.</summary>
+    public required string Schedule { get; set; }
+
+    /// <summary>HTTP JSON: the URL; Prometheus: the server's base URL.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>HTTP JSON: the JSON path of the number, e.g. <c>$.data.total</c>.</summary>
+    public string? JsonPath { get; set; }
+
+    /// <summary>SQL: the name of a connection under <c>Okapi:Sources:Connections</c>.</summary>
+    public string? ConnectionName { get; set; }
+
+    /// <summary>SQL: the query; Prometheus: the PromQL expression.</summary>
+    public string? Query { get; set; }
+    public bool Enabled { get; set; } = true;
+    public DateTime? NextRunAt { get; set; }
+    public DateTime? LastRunAt { get; set; }
+    public DateTime? LastSuccessAt { get; set; }
+    public string? LastError { get; set; }
+
+    /// <summary>Until when an instance has claimed this source's run; others leave it alone until then.</summary>
+    public DateTime? LockedUntil { get; set; }
+}

@@ -1,0 +1,34 @@
+namespace Okapi.Core.Kpis;
+
+/// <summary>Where a KPI value came from.</summary>
+public enum KpiValueSource
+{
+    Api,
+    Upload,
+    Pull,
+    Manual,
+    Demo,
+}
+
+/// <summary>
+/// One point of a KPI's time series. At most one per KPI and instant: a second write at the same instant replaces
+/// the value, which makes ingestion idempotent. Values belong to the organisation through their KPI, so they carry
+/// no tenant column of their own (millions of rows, read only through a KPI the caller may see).
+/// </summary>
+public sealed class KpiValue
+{
+    public Guid KpiId { get; set; }
+
+    /// <summary>The instant the value is for, in UTC.</summary>
+    public DateTime At { get; set; }
+    public double Value { get; set; }
+    public KpiValueSource Source { get; set; } = KpiValueSource.Api;
+
+    /// <summary>The earliest and latest instants a value may carry; outside them a timestamp is surely a mistake.</summary>
+    public static readonly DateTime EarliestAt = new(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
+    /// <summary>How far in the future a value may be (clock skew of the sender).</summary>
+    public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
+
+    public KpiReading ToReading() => new(new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Value);
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Kpis;
+
+public sealed record KpiRequest(
+    [property: Required, StringLength(Kpi.MaxNameLength)] string Name,
+    [property: StringLength(Kpi.MaxKeyLength)] string? Key,
+    [property: StringLength(Kpi.MaxDescriptionLength)] string? Description,
+    Guid? OwnerTeamId,
+    Guid? OwnerPersonId,
+    [property: StringLength(Kpi.MaxUnitLength)] string? Unit,
+    KpiDirection? Direction,
+    Cadence? Cadence,
+    PeriodAggregation? Aggregation,
+    double? WarningLower,
+    double? WarningUpper,
+    double? CriticalLower,
+    double? CriticalUpper,
+    double? Target,
+    List<string>? Tags,
+    Visibility? Visibility);
+
+/// <summary>
+/// A KPI with what is computed about it now: <see cref="Current"/> is the latest period's value (the one thresholds,
+/// target and linked key results use), <see cref="Change"/> the period-over-period change of it.
+/// </summary>
+public sealed record KpiDto(
+    Guid Id, string Name, string Key, string? Description, Guid? OwnerTeamId, Guid? OwnerPersonId, string? Unit,
+    KpiDirection Direction, Cadence Cadence, PeriodAggregation Aggregation,
+    double? WarningLower, double? WarningUpper, double? CriticalLower, double? CriticalUpper, double? Target,
+    IReadOnlyList<string> Tags, Visibility Visibility, int Version,
+    KpiHealth Health, double? Current, DateOnly? CurrentPeriodStart, DateTimeOffset? LatestAt, double? Change,
+    double? Attainment, bool OnTarget, int OpenAlerts,
+    DateTime CreatedAt, DateTime UpdatedAt, bool CanEdit) : IHasVersion;
+
+/// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
+public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);
+
+public sealed record KpiFilter(Guid? Team, string? Tag, EnumQuery<KpiHealth>? Health, string? Search);
+
+public sealed record KpiPointDto(DateTimeOffset At, double Value);
+
+/// <summary>One period of a KPI: its local dates [Start, End), aggregated value, number of values and change against the period before.</summary>
+public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset StartUtc, double Value, int Count, double? Change, KpiHealth Health);
+
+/// <summary>
+/// A range of a KPI's values for a chart: at most the asked number of points, downsampled when there are more
+/// (<see cref="Method"/> says how: <c>raw</c>, <c>lttb</c> or <c>minmax</c>); <see cref="RawCount"/> is how many values the range holds.
+/// </summary>
+public sealed record KpiSeriesDto(Guid KpiId, DateTimeOffset From, DateTimeOffset To, int RawCount, string Method, IReadOnlyList<KpiPointDto> Points);
+
+/// <summary>One value to store: the instant (UTC if no offset is given) and a finite number.</summary>
+public sealed record KpiValueInput(DateTimeOffset At, double Value);
+
+/// <summary>What an ingestion stored: values written (new or replaced) across how many KPIs.</summary>
+public sealed record IngestResultDto(int Accepted, int Kpis);
