@@ -6,6 +6,7 @@ public static class NotificationsFeature
     public static IServiceCollection AddOkapiNotifications(this IServiceCollection services)
     {
         services.AddScoped<Outbox>();
+        services.AddScoped<OutboundGuard>();
         return services;
     }
 
