@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
+using Okapi.Data;
 
 namespace Okapi.Web.Features.Notifications;
 
@@ -8,12 +10,107 @@ namespace Okapi.Web.Features.Notifications;
 /// deliveries are saved by the same SaveChanges (and transaction) as the transition, so each transition is
 /// notified exactly once. After the commit, <see cref="Wake"/> sends them without waiting for the next poll.
 /// </summary>
-public sealed class Outbox
+public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal)
 {
-    public Task QueueAsync(AlertRule rule, Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct) =>
-        throw new NotImplementedException("The outbox is being built.");
+    public const int MaxNotificationBodyLength = 4000;
 
-    public void Wake()
+    public async Task QueueAsync(AlertRule rule, Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct)
     {
+        if (rule.ChannelIds.Count == 0)
+        {
+            return;
+        }
+
+        var ids = rule.ChannelIds.ToList();
+        var channels = await db.Channels.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Enabled).ToListAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payload = NotificationPayload.ForAlert(notification, rule, alert, kpi, now);
+        var json = payload.ToJson();
+        foreach (var channel in channels)
+        {
+            if (channel.Kind == ChannelKind.InApp)
+            {
+                foreach (var person in await OwnersAsync(kpi, ct))
+                {
+                    db.Notifications.Add(InApp(person, payload, alert.Id, now));
+                }
+            }
+            else
+            {
+                db.Deliveries.Add(new Delivery { ChannelId = channel.Id, AlertId = alert.Id, Event = notification, Payload = json, CreatedAt = now, NextAttemptAt = now });
+            }
+        }
     }
+
+    /// <summary>
+    /// Queues a test notification for one channel without saving: a delivery, or for an in-app channel a
+    /// notification for <paramref name="personId"/> (whoever asked for the test).
+    /// </summary>
+    public (Delivery? Delivery, Notification? Notification) QueueTest(Channel channel, Guid personId)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payload = NotificationPayload.ForTest(channel, now);
+        if (channel.Kind == ChannelKind.InApp)
+        {
+            var notification = InApp(personId, payload, null, now);
+            db.Notifications.Add(notification);
+            return (null, notification);
+        }
+
+        var delivery = new Delivery { ChannelId = channel.Id, Event = NotificationEvent.Test, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now };
+        db.Deliveries.Add(delivery);
+        return (delivery, null);
+    }
+
+    /// <summary>Sends what was queued now rather than at the next poll; call it after the transaction commits.</summary>
+    public void Wake() => signal.Pulse();
+
+    private async Task<List<Guid>> OwnersAsync(Kpi kpi, CancellationToken ct)
+    {
+        var people = new List<Guid>();
+        if (kpi.OwnerPersonId is { } owner)
+        {
+            people.Add(owner);
+        }
+
+        if (kpi.OwnerTeamId is { } team)
+        {
+            people.AddRange(await db.TeamMemberships.Where(m => m.TeamId == team).Select(m => m.PersonId).ToListAsync(ct));
+        }
+
+        return people.Distinct().ToList();
+    }
+
+    private static Notification InApp(Guid personId, NotificationPayload payload, Guid? alertId, DateTime now) => new()
+    {
+        PersonId = personId,
+        Title = payload.Title.Length > 300 ? payload.Title[..300] : payload.Title,
+        Body = payload.Text.Length > MaxNotificationBodyLength ? payload.Text[..MaxNotificationBodyLength] : payload.Text,
+        Link = payload.Link,
+        AlertId = alertId,
+        CreatedAt = now,
+    };
+}
+
+/// <summary>
+/// Tells the delivery worker that something was queued. One pending pulse is kept, so a pulse during a pass
+/// starts another pass instead of being lost.
+/// </summary>
+public sealed class DeliverySignal
+{
+    private readonly SemaphoreSlim _pulses = new(0, 1);
+
+    public void Pulse()
+    {
+        try
+        {
+            _pulses.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already due; one is enough.
+        }
+    }
+
+    public Task WaitAsync(CancellationToken ct) => _pulses.WaitAsync(ct);
 }
