@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
@@ -11,44 +10,107 @@ namespace Okapi.Web.Features.Notifications;
 /// deliveries are saved by the same SaveChanges (and transaction) as the transition, so each transition is
 /// notified exactly once. After the commit, <see cref="Wake"/> sends them without waiting for the next poll.
 /// </summary>
-public sealed class Outbox(OkapiDbContext db, TimeProvider clock)
+public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal)
 {
+    public const int MaxNotificationBodyLength = 4000;
+
     public async Task QueueAsync(AlertRule rule, Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct)
     {
-        // A channel deleted or disabled since the rule named it gets nothing (and would break the foreign key).
-        var channelIds = rule.ChannelIds.ToList();
-        var channels = await db.Channels.AsNoTracking().Where(c => channelIds.Contains(c.Id) && c.Enabled).Select(c => c.Id).ToListAsync(ct);
+        if (rule.ChannelIds.Count == 0)
+        {
+            return;
+        }
+
+        var ids = rule.ChannelIds.ToList();
+        var channels = await db.Channels.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Enabled).ToListAsync(ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var payload = JsonSerializer.Serialize(new
+        var payload = NotificationPayload.ForAlert(notification, rule, alert, kpi, now);
+        var json = payload.ToJson();
+        foreach (var channel in channels)
         {
-            @event = notification.ToString(),
-            alertId = alert.Id,
-            ruleId = rule.Id,
-            rule = rule.Name,
-            kpiId = kpi.Id,
-            kpi = kpi.Name,
-            state = alert.State.ToString(),
-            severity = alert.Severity.ToString(),
-            summary = alert.Summary,
-            value = alert.LastValue,
-            at = now,
-        });
-        foreach (var channelId in channels)
-        {
-            db.Deliveries.Add(new Delivery
+            if (channel.Kind == ChannelKind.InApp)
             {
-                OrganisationId = alert.OrganisationId,
-                ChannelId = channelId,
-                AlertId = alert.Id,
-                Event = notification,
-                Payload = payload,
-                NextAttemptAt = now,
-                CreatedAt = now,
-            });
+                foreach (var person in await OwnersAsync(kpi, ct))
+                {
+                    db.Notifications.Add(InApp(person, payload, alert.Id, now));
+                }
+            }
+            else
+            {
+                db.Deliveries.Add(new Delivery { ChannelId = channel.Id, AlertId = alert.Id, Event = notification, Payload = json, CreatedAt = now, NextAttemptAt = now });
+            }
         }
     }
 
-    public void Wake()
+    /// <summary>
+    /// Queues a test notification for one channel without saving: a delivery, or for an in-app channel a
+    /// notification for <paramref name="personId"/> (whoever asked for the test).
+    /// </summary>
+    public (Delivery? Delivery, Notification? Notification) QueueTest(Channel channel, Guid personId)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payload = NotificationPayload.ForTest(channel, now);
+        if (channel.Kind == ChannelKind.InApp)
+        {
+            var notification = InApp(personId, payload, null, now);
+            db.Notifications.Add(notification);
+            return (null, notification);
+        }
+
+        var delivery = new Delivery { ChannelId = channel.Id, Event = NotificationEvent.Test, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now };
+        db.Deliveries.Add(delivery);
+        return (delivery, null);
     }
+
+    /// <summary>Sends what was queued now rather than at the next poll; call it after the transaction commits.</summary>
+    public void Wake() => signal.Pulse();
+
+    private async Task<List<Guid>> OwnersAsync(Kpi kpi, CancellationToken ct)
+    {
+        var people = new List<Guid>();
+        if (kpi.OwnerPersonId is { } owner)
+        {
+            people.Add(owner);
+        }
+
+        if (kpi.OwnerTeamId is { } team)
+        {
+            people.AddRange(await db.TeamMemberships.Where(m => m.TeamId == team).Select(m => m.PersonId).ToListAsync(ct));
+        }
+
+        return people.Distinct().ToList();
+    }
+
+    private static Notification InApp(Guid personId, NotificationPayload payload, Guid? alertId, DateTime now) => new()
+    {
+        PersonId = personId,
+        Title = payload.Title.Length > 300 ? payload.Title[..300] : payload.Title,
+        Body = payload.Text.Length > MaxNotificationBodyLength ? payload.Text[..MaxNotificationBodyLength] : payload.Text,
+        Link = payload.Link,
+        AlertId = alertId,
+        CreatedAt = now,
+    };
+}
+
+/// <summary>
+/// Tells the delivery worker that something was queued. One pending pulse is kept, so a pulse during a pass
+/// starts another pass instead of being lost.
+/// </summary>
+public sealed class DeliverySignal
+{
+    private readonly SemaphoreSlim _pulses = new(0, 1);
+
+    public void Pulse()
+    {
+        try
+        {
+            _pulses.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A pass is already due; one is enough.
+        }
+    }
+
+    public Task WaitAsync(CancellationToken ct) => _pulses.WaitAsync(ct);
 }

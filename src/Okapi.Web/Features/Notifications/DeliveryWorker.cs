@@ -1,0 +1,175 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Alerts;
+using Okapi.Data;
+
+namespace Okapi.Web.Features.Notifications;
+
+/// <summary>
+/// Sends the outbox: claims due deliveries through the database (so that several app instances never send the same
+/// one), sends each to its channel, and marks it delivered or schedules a retry with exponential backoff.
+/// Runs when <see cref="Outbox.Wake"/> pulses and otherwise every <see cref="PollInterval"/>.
+/// </summary>
+public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
+{
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claim holds: longer than any send may take, short enough that a crashed instance's claims come back soon.</summary>
+    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+    public const int MaxAttempts = 10;
+    private const int BatchSize = 20;
+
+    /// <summary>
+    /// The wait before retry number <paramref name="attempts"/> + 1: 5 s × 2^(attempts − 1), at most an hour, plus up
+    /// to 10 % jitter (<paramref name="jitter"/> in [0, 1)) so that many failed deliveries do not retry in lockstep.
+    /// </summary>
+    public static TimeSpan Backoff(int attempts, double jitter)
+    {
+        var seconds = Math.Min(5 * Math.Pow(2, Math.Max(0, attempts - 1)), 3600);
+        return TimeSpan.FromSeconds(seconds * (1 + (0.1 * Math.Clamp(jitter, 0, 1))));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await DeliverDueAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                log.LogError(e, "Delivering notifications failed; retrying at the next poll.");
+            }
+
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            await Task.WhenAny(Task.Delay(PollInterval, clock, wait.Token), signal.WaitAsync(wait.Token));
+            await wait.CancelAsync();
+        }
+    }
+
+    /// <summary>One pass: sends every delivery due now, organisation by organisation. Returns how many were attempted.</summary>
+    public async Task<int> DeliverDueAsync(CancellationToken ct)
+    {
+        List<Guid> organisations;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            organisations = await Due(scope.ServiceProvider.GetRequiredService<OkapiDbContext>().Deliveries.IgnoreQueryFilters(), now)
+                .Select(d => d.OrganisationId).Distinct().ToListAsync(ct);
+        }
+
+        var attempted = 0;
+        foreach (var organisationId in organisations)
+        {
+            attempted += await DeliverForAsync(organisationId, ct);
+        }
+
+        return attempted;
+    }
+
+    private async Task<int> DeliverForAsync(Guid organisationId, CancellationToken ct)
+    {
+        var attempted = 0;
+        while (true)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            db.OrganisationId = organisationId;
+            var now = clock.GetUtcNow().UtcDateTime;
+            var due = await Due(db.Deliveries, now).OrderBy(d => d.NextAttemptAt).Select(d => d.Id).Take(BatchSize).ToListAsync(ct);
+            foreach (var id in due)
+            {
+                if (await ClaimAsync(db, id, ct))
+                {
+                    await SendAsync(scope.ServiceProvider, db, id, ct);
+                    attempted++;
+                }
+            }
+
+            if (due.Count < BatchSize)
+            {
+                return attempted;
+            }
+        }
+    }
+
+    private static IQueryable<Delivery> Due(IQueryable<Delivery> deliveries, DateTime now) =>
+        deliveries.Where(d => d.State == DeliveryState.Pending && d.NextAttemptAt <= now && (d.LockedUntil == null || d.LockedUntil < now));
+
+    /// <summary>The conditional update that makes a delivery this worker's: it succeeds for exactly one claimant.</summary>
+    private async Task<bool> ClaimAsync(OkapiDbContext db, Guid id, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var until = now + ClaimFor;
+        var claimed = await Due(db.Deliveries.Where(d => d.Id == id), now)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, until), ct);
+        return claimed == 1;
+    }
+
+    private async Task SendAsync(IServiceProvider services, OkapiDbContext db, Guid id, CancellationToken ct)
+    {
+        var delivery = await db.Deliveries.FirstAsync(d => d.Id == id, ct);
+        var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, ct);
+        string? error = null;
+        var giveUp = false;
+        try
+        {
+            if (channel is not { Enabled: true })
+            {
+                (error, giveUp) = ("the channel is disabled.", true);
+            }
+            else
+            {
+                var payload = NotificationPayload.FromJson(delivery.Payload);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(OutboundGuard.Timeout + TimeSpan.FromSeconds(5));
+                await (channel.Kind switch
+                {
+                    ChannelKind.Email => services.GetRequiredService<EmailSender>().SendAsync(channel, payload, timeout.Token),
+                    ChannelKind.Webhook or ChannelKind.Slack or ChannelKind.Teams => services.GetRequiredService<WebhookSender>().SendAsync(channel, delivery, payload, timeout.Token),
+                    _ => throw new DeliveryFailedException($"{channel.Kind} channels are not sent by the outbox."),
+                });
+            }
+        }
+        catch (DeliveryFailedException e)
+        {
+            error = e.Message;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            error = $"no answer within {OutboundGuard.Timeout.TotalSeconds:0} s.";
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "Delivery {DeliveryId} to channel {ChannelId} failed unexpectedly.", delivery.Id, delivery.ChannelId);
+            error = $"{e.GetType().Name}: {e.Message}";
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        delivery.Attempts++;
+        delivery.LockedUntil = null;
+        if (error is null)
+        {
+            delivery.State = DeliveryState.Delivered;
+            delivery.DeliveredAt = now;
+            delivery.LastError = null;
+        }
+        else
+        {
+            delivery.LastError = error.Length > 2000 ? error[..2000] : error;
+            if (giveUp || delivery.Attempts >= MaxAttempts)
+            {
+                delivery.State = DeliveryState.Failed;
+            }
+            else
+            {
+                delivery.NextAttemptAt = now + Backoff(delivery.Attempts, Random.Shared.NextDouble());
+            }
+
+            log.LogInformation("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", delivery.Id, delivery.Attempts, error);
+        }
+
+        // Not the request's token: a send that happened must be recorded even while the host stops.
+        await db.SaveChangesAsync(CancellationToken.None);
+    }
+}

@@ -1,0 +1,52 @@
+using System.ComponentModel.DataAnnotations;
+using Okapi.Core.Alerts;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Notifications;
+
+/// <summary>
+/// A channel to create or replace. <c>target</c>: comma-separated addresses for email, the URL for webhook, slack
+/// and teams, nothing for inApp.
+/// </summary>
+public sealed record ChannelRequest(
+    [property: Required, StringLength(Channel.MaxNameLength)] string Name,
+    [property: Required] ChannelKind? Kind,
+    [property: StringLength(Channel.MaxTargetLength)] string? Target,
+    bool? Enabled);
+
+/// <summary>A channel; the target of webhook kinds (it may hold a secret token) is shown to admins only.</summary>
+public sealed record ChannelDto(Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
+{
+    public static ChannelDto From(Channel c, bool showTarget) =>
+        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Version, c.CreatedAt, c.UpdatedAt);
+}
+
+/// <summary>One notification to one channel and how sending it went.</summary>
+public sealed record DeliveryDto(
+    Guid Id, Guid ChannelId, Guid? AlertId, NotificationEvent Event, DeliveryState State, int Attempts, string? LastError,
+    DateTime CreatedAt, DateTime NextAttemptAt, DateTime? DeliveredAt)
+{
+    public static DeliveryDto From(Delivery d) =>
+        new(d.Id, d.ChannelId, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt);
+}
+
+public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? State, Guid? Alert);
+
+/// <summary>What a channel test queued: a delivery to watch, or for an in-app channel the caller's notification.</summary>
+public sealed record ChannelTestDto(DeliveryDto? Delivery, NotificationDto? Notification);
+
+/// <summary><c>host</c> is "host" or "host:port", e.g. "127.0.0.1:9093" or "alertmanager.internal".</summary>
+public sealed record AllowedHostRequest([property: Required, StringLength(300)] string Host);
+
+public sealed record AllowedHostDto(Guid Id, string Host, DateTime CreatedAt)
+{
+    public static AllowedHostDto From(AllowedHost h) => new(h.Id, h.Host, h.CreatedAt);
+}
+
+public sealed record NotificationDto(Guid Id, string Title, string? Body, string? Link, Guid? AlertId, DateTime CreatedAt, DateTime? ReadAt)
+{
+    public static NotificationDto From(Notification n) => new(n.Id, n.Title, n.Body, n.Link, n.AlertId, n.CreatedAt, n.ReadAt);
+}
+
+/// <summary>The caller's in-app notifications, newest first, and how many of all of them are unread.</summary>
+public sealed record NotificationList(IReadOnlyList<NotificationDto> Items, int PageNumber, int PageSize, int Total, int Unread);

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using Okapi.Core.Alerts;
+using Okapi.Core.Kpis;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Notifications;
+
+public sealed record PayloadAlert(
+    Guid Id, AlertState State, AlertSeverity Severity, string Summary, double? Value,
+    DateTime StartedAt, DateTime? FiredAt, DateTime? ResolvedAt);
+
+public sealed record PayloadRule(Guid Id, string Name);
+
+public sealed record PayloadKpi(Guid Id, string Key, string Name, string? Unit);
+
+/// <summary>
+/// What one notification says, fixed when it is queued: the generic webhook posts it as is, the other channels
+/// render its title, text and link in their own shape.
+/// </summary>
+public sealed record NotificationPayload(
+    NotificationEvent Event, DateTime At, string Title, string Text, string Link,
+    PayloadAlert? Alert, PayloadRule? Rule, PayloadKpi? Kpi)
+{
+    public static readonly JsonSerializerOptions Json = CreateJson();
+
+    public static NotificationPayload ForAlert(NotificationEvent notification, AlertRule rule, Alert alert, Kpi kpi, DateTime now)
+    {
+        var value = alert.LastValue ?? alert.ValueAtStart;
+        var text = string.IsNullOrWhiteSpace(alert.Summary) ? $"{kpi.Name} needs attention." : alert.Summary;
+        if (value is { } v)
+        {
+            text += $"\n{kpi.Name}: {v.ToString("G6", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(kpi.Unit) ? "" : " " + kpi.Unit)}";
+        }
+
+        return new NotificationPayload(
+            notification, now, $"[{Label(notification)}] {rule.Name}", text, $"/kpis/{kpi.Id}",
+            new PayloadAlert(alert.Id, alert.State, alert.Severity, alert.Summary, value, alert.StartedAt, alert.FiredAt, alert.ResolvedAt),
+            new PayloadRule(rule.Id, rule.Name),
+            new PayloadKpi(kpi.Id, kpi.Key, kpi.Name, kpi.Unit));
+    }
+
+    public static NotificationPayload ForTest(Channel channel, DateTime now) => new(
+        NotificationEvent.Test, now, $"[{Label(NotificationEvent.Test)}] Test notification from Okapi",
+        $"This is a test of the channel \"{channel.Name}\". If you can read it, notifications reach you here.", "/", null, null, null);
+
+    /// <summary>The word in brackets that leads every title, as Alertmanager's templates do.</summary>
+    public static string Label(NotificationEvent notification) => notification switch
+    {
+        NotificationEvent.AlertPending => "PENDING",
+        NotificationEvent.AlertFiring or NotificationEvent.AlertRepeat => "FIRING",
+        NotificationEvent.AlertResolved => "RESOLVED",
+        NotificationEvent.AlertAcknowledged => "ACKNOWLEDGED",
+        NotificationEvent.Test => "TEST",
+        _ => notification.ToString().ToUpperInvariant(),
+    };
+
+    /// <summary>The event as the API and the <c>X-Okapi-Event</c> header spell it, e.g. <c>alertFiring</c>.</summary>
+    public static string EventName(NotificationEvent notification) => JsonNamingPolicy.CamelCase.ConvertName(notification.ToString());
+
+    /// <summary>The link as an absolute URL when <c>Okapi:PublicUrl</c> is set, else the path alone.</summary>
+    public string LinkFrom(string? publicUrl) => string.IsNullOrWhiteSpace(publicUrl) ? Link : publicUrl.TrimEnd('/') + Link;
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public static NotificationPayload FromJson(string json) =>
+        JsonSerializer.Deserialize<NotificationPayload>(json, Json) ?? throw new JsonException("The delivery's payload is empty.");
+
+    private static JsonSerializerOptions CreateJson()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        ApiExtensions.Configure(options);
+        return options;
+    }
+}

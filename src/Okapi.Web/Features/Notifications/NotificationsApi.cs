@@ -1,0 +1,92 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Notifications;
+
+public static class NotificationsApi
+{
+    public static RouteGroupBuilder MapNotificationsApi(this RouteGroupBuilder api)
+    {
+        var channels = api.MapGroup("/channels").WithTags("Channels");
+        channels.MapGet("/", ListChannels).WithSummary("List the channels alert rules notify.");
+        channels.MapGet("/{id:guid}", GetChannel);
+        channels.MapPost("/", CreateChannel).WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
+        channels.MapPut("/{id:guid}", UpdateChannel).WithSummary("Replace a channel (admins).");
+        channels.MapDelete("/{id:guid}", DeleteChannel).WithSummary("Delete a channel and its delivery log (admins).");
+        channels.MapPost("/{id:guid}/test", TestChannel).WithSummary("Send a test notification through the channel (admins).");
+
+        var deliveries = api.MapGroup("/deliveries").WithTags("Channels");
+        deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
+        deliveries.MapGet("/{id:guid}", GetDelivery);
+
+        var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels");
+        hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
+        hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
+        hosts.MapDelete("/{id:guid}", RemoveAllowedHost);
+
+        var notifications = api.MapGroup("/notifications").WithTags("Notifications");
+        notifications.MapGet("/", ListNotifications).WithSummary("The caller's in-app notifications, newest first, with the unread count.");
+        notifications.MapPost("/{id:guid}/read", MarkRead);
+        notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.");
+        return api;
+    }
+
+    public static async Task<Ok<Page<ChannelDto>>> ListChannels(ChannelService channels, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await channels.ListAsync(page, ct));
+
+    public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.GetAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Created<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> CreateChannel(ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/channels/{c.Id}");
+
+    public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateChannel(Guid id, ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Accepted<ChannelTestDto>, NotFound, ValidationProblem, ProblemHttpResult>> TestChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await channels.TestAsync(id, ct);
+        if (outcome.Value is { } queued)
+        {
+            return TypedResults.Accepted(queued.Delivery is { } d ? $"/api/v1/deliveries/{d.Id}" : "/api/v1/notifications", queued);
+        }
+
+        return outcome.ToOk(http).Result switch
+        {
+            NotFound n => n,
+            ValidationProblem v => v,
+            ProblemHttpResult p => p,
+            _ => throw new InvalidOperationException(),
+        };
+    }
+
+    public static async Task<Results<Ok<Page<DeliveryDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListDeliveries(ChannelService channels, [AsParameters] DeliveryFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
+        (await channels.ListDeliveriesAsync(filter, page, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<DeliveryDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetDelivery(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.GetDeliveryAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<List<AllowedHostDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListAllowedHosts(ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.ListAllowedHostsAsync(ct)).ToOk(http);
+
+    public static async Task<Results<Created<AllowedHostDto>, NotFound, ValidationProblem, ProblemHttpResult>> AllowHost(AllowedHostRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.AllowHostAsync(request, ct)).ToCreated(http, h => $"/api/v1/allowed-hosts/{h.Id}");
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveAllowedHost(Guid id, ChannelService channels, CancellationToken ct) =>
+        (await channels.RemoveAllowedHostAsync(id, ct)).ToNoContent();
+
+    public static async Task<Ok<NotificationList>> ListNotifications(NotificationService notifications, bool? unread, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await notifications.ListAsync(unread, page, ct));
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> MarkRead(Guid id, NotificationService notifications, CancellationToken ct) =>
+        (await notifications.MarkReadAsync(id, ct)).ToNoContent();
+
+    public static async Task<NoContent> MarkAllRead(NotificationService notifications, CancellationToken ct)
+    {
+        await notifications.MarkAllReadAsync(ct);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,235 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Okapi.Core.Alerts;
+
+namespace Okapi.Web.Features.Notifications;
+
+/// <summary>Thrown by a sender when a channel refused or could not take a notification; the message becomes the delivery's last error.</summary>
+public sealed class DeliveryFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+public enum SmtpSecurity
+{
+    None,
+    StartTls,
+    SslOnConnect,
+}
+
+/// <summary><c>Okapi:Smtp</c>: the mail server email channels send through.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public string? From { get; set; }
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+    public SmtpSecurity Security { get; set; } = SmtpSecurity.StartTls;
+}
+
+/// <summary><c>Okapi:PublicUrl</c>: where people reach this instance, for links in emails and chat messages.</summary>
+public sealed class PublicUrlOptions
+{
+    public string? PublicUrl { get; set; }
+}
+
+/// <summary>Sends email notifications over SMTP, a plain-text and an HTML part with a link to the KPI.</summary>
+public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOptions> urls)
+{
+    public async Task SendAsync(Channel channel, NotificationPayload payload, CancellationToken ct)
+    {
+        var options = smtp.Value;
+        if (string.IsNullOrWhiteSpace(options.Host) || string.IsNullOrWhiteSpace(options.From))
+        {
+            throw new DeliveryFailedException("email is not configured: set Okapi:Smtp:Host and Okapi:Smtp:From (see the README's configuration table).");
+        }
+
+        if (!MailboxAddress.TryParse(options.From, out var from))
+        {
+            throw new DeliveryFailedException($"Okapi:Smtp:From \"{options.From}\" is not an email address.");
+        }
+
+        var message = new MimeMessage();
+        message.From.Add(from);
+        foreach (var address in ChannelRules.EmailAddresses(channel.Target))
+        {
+            message.To.Add(MailboxAddress.Parse(address));
+        }
+
+        var link = payload.LinkFrom(urls.Value.PublicUrl);
+        message.Subject = payload.Title;
+        message.Body = new BodyBuilder
+        {
+            TextBody = $"{payload.Text}\n\n{link}\n",
+            HtmlBody = Html(payload, link),
+        }.ToMessageBody();
+
+        using var client = new MailKit.Net.Smtp.SmtpClient { Timeout = (int)OutboundGuard.Timeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(options.Host, options.Port, options.Security switch
+            {
+                SmtpSecurity.None => SecureSocketOptions.None,
+                SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                _ => SecureSocketOptions.StartTls,
+            }, ct);
+            if (!string.IsNullOrEmpty(options.Username))
+            {
+                await client.AuthenticateAsync(options.Username, options.Password ?? "", ct);
+            }
+
+            await client.SendAsync(message, ct);
+            await client.DisconnectAsync(quit: true, ct);
+        }
+        catch (Exception e) when (e is MailKit.ProtocolException or MailKit.Net.Smtp.SmtpCommandException or AuthenticationException or System.Net.Sockets.SocketException or IOException)
+        {
+            throw new DeliveryFailedException($"SMTP {options.Host}:{options.Port}: {e.Message}", e);
+        }
+    }
+
+    private static string Html(NotificationPayload payload, string link)
+    {
+        var body = new StringBuilder();
+        body.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
+        body.Append("<h2>").Append(WebUtility.HtmlEncode(payload.Title)).Append("</h2>");
+        foreach (var line in payload.Text.Split('\n'))
+        {
+            body.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
+        }
+
+        body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">Open in Okapi</a></p></body></html>");
+        return body.ToString();
+    }
+}
+
+/// <summary>
+/// Posts notifications to webhook channels: the payload itself for a generic webhook, a Slack incoming-webhook
+/// message, or a Microsoft Teams MessageCard. A 2xx answer is success; anything else fails and is retried.
+/// </summary>
+public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions> urls)
+{
+    public async Task SendAsync(Channel channel, Delivery delivery, NotificationPayload payload, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(channel.Target, UriKind.Absolute, out var url))
+        {
+            throw new DeliveryFailedException("the channel's target is not a URL.");
+        }
+
+        if (await guard.RefuseAsync(url, ct) is { } refusal)
+        {
+            throw new DeliveryFailedException(refusal);
+        }
+
+        var body = channel.Kind switch
+        {
+            ChannelKind.Slack => Slack(payload, payload.LinkFrom(urls.Value.PublicUrl)),
+            ChannelKind.Teams => Teams(payload, payload.LinkFrom(urls.Value.PublicUrl)),
+            _ => delivery.Payload,
+        };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Okapi-Event", NotificationPayload.EventName(payload.Event));
+
+        // Receivers can drop a retried duplicate by this id.
+        request.Headers.Add("X-Okapi-Delivery", delivery.Id.ToString());
+        using var client = guard.CreateClient();
+        HttpResponseMessage response;
+        try
+        {
+            response = await client.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DeliveryFailedException(Innermost(e), e);
+        }
+        catch (TaskCanceledException e) when (!ct.IsCancellationRequested)
+        {
+            throw new DeliveryFailedException($"no answer within {OutboundGuard.Timeout.TotalSeconds:0} s.", e);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var text = await response.Content.ReadAsStringAsync(ct);
+                throw new DeliveryFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length > 0 ? ": " + (text.Length > 300 ? text[..300] : text) : "")}");
+            }
+        }
+    }
+
+    /// <summary>A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest.</summary>
+    public static string Slack(NotificationPayload payload, string link)
+    {
+        var section = Uri.TryCreate(link, UriKind.Absolute, out _) ? $"{payload.Text}\n<{link}|Open in Okapi>" : $"{payload.Text}\n{link}";
+        var message = new JsonObject
+        {
+            ["text"] = $"{payload.Title}: {payload.Text.Split('\n')[0]}",
+            ["blocks"] = new JsonArray
+            {
+                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Limit(payload.Title, 150) } },
+                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Limit(section, 3000) } },
+            },
+        };
+        return message.ToJsonString();
+    }
+
+    /// <summary>A Microsoft Teams MessageCard, coloured by what happened.</summary>
+    public static string Teams(NotificationPayload payload, string link)
+    {
+        var colour = payload.Event switch
+        {
+            NotificationEvent.AlertResolved => "2EB67D",
+            NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "0078D7",
+            _ when payload.Alert?.Severity == AlertSeverity.Critical => "D13438",
+            _ => "FFB900",
+        };
+        var card = new JsonObject
+        {
+            ["@type"] = "MessageCard",
+            ["@context"] = "https://schema.org/extensions",
+            ["summary"] = payload.Title,
+            ["themeColor"] = colour,
+            ["title"] = payload.Title,
+            ["text"] = payload.Text.Replace("\n", "<br>", StringComparison.Ordinal),
+        };
+        if (Uri.TryCreate(link, UriKind.Absolute, out _))
+        {
+            card["potentialAction"] = new JsonArray
+            {
+                new JsonObject { ["@type"] = "OpenUri", ["name"] = "Open in Okapi", ["targets"] = new JsonArray { new JsonObject { ["os"] = "default", ["uri"] = link } } },
+            };
+        }
+
+        return card.ToJsonString();
+    }
+
+    private static string Limit(string text, int length) => text.Length > length ? text[..(length - 1)] + "…" : text;
+
+    private static string Innermost(Exception e)
+    {
+        // The guard's refusal and socket errors sit inside the HttpRequestException; their message says more.
+        var message = e.Message;
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            message = inner.Message;
+        }
+
+        return message.StartsWith("refused:", StringComparison.Ordinal) ? message : $"{e.Message} {(message == e.Message ? "" : message)}".Trim();
+    }
+}
+
+/// <summary>What a channel's target must look like, shared by the API and the senders.</summary>
+public static class ChannelRules
+{
+    public const int MaxEmailAddresses = 50;
+
+    public static IReadOnlyList<string> EmailAddresses(string? target) =>
+        (target ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public static bool IsWebhook(ChannelKind kind) => kind is ChannelKind.Webhook or ChannelKind.Slack or ChannelKind.Teams;
+
+    /// <summary>A single plain address such as <c>ops@example.com</c> (MimeKit's parser, plus an @ and a domain).</summary>
+    public static bool IsEmailAddress(string text) =>
+        MailboxAddress.TryParse(text, out var mailbox) && mailbox.Address == text && mailbox.Address.IndexOf('@') is > 0 and var at && at < mailbox.Address.Length - 1;
+}
