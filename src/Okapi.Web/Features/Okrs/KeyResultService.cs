@@ -1,7 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
+using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Data;
+using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
@@ -49,7 +51,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         var kr = new KeyResult { Title = request.Title };
         Apply(kr, request);
-        var errors = await ValidateAsync(kr, ct);
+        var (errors, kpi) = await ValidateAsync(kr, request, objective.Value!, ct);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -57,6 +59,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         db.KeyResults.Add(kr);
         await db.SaveChangesAsync(ct);
+        if (kpi is not null)
+        {
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, ct);
+        }
+
         return await ToDtoAsync(kr, ct);
     }
 
@@ -78,14 +85,20 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Invalid("objectiveId", "A key result cannot move to another objective.");
         }
 
+        var linkedBefore = kr.KpiId;
         Apply(kr, request);
-        var errors = await ValidateAsync(kr, ct);
+        var (errors, kpi) = await ValidateAsync(kr, request, objective, ct);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
         }
 
         await db.SaveChangesAsync(ct);
+        if (kpi is not null && kr.KpiId != linkedBefore)
+        {
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, ct);
+        }
+
         return await ToDtoAsync(kr, ct);
     }
 
@@ -170,10 +183,10 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             Source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api,
         };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(kr, ct);
+        await LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
         db.CheckIns.Add(checkIn);
         await db.SaveChangesAsync(ct);
-        await RefreshCurrentAsync(kr, ct);
+        await RefreshCurrentAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
         return new CheckedIn(await ToDtoAsync(kr, ct), CheckInDto.From(checkIn));
     }
@@ -193,10 +206,10 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(kr, ct);
+        await LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
         db.CheckIns.Remove(checkIn);
         await db.SaveChangesAsync(ct);
-        await RefreshCurrentAsync(kr, ct);
+        await RefreshCurrentAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
         return new Done();
     }
@@ -204,16 +217,16 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     /// <summary>
     /// Bumps the key result's version in place as the first write of the transaction: this takes the row's lock,
     /// so concurrent check-ins on one key result queue up instead of failing on its concurrency token.
+    /// Shared with the KPI follower, which checks in for linked key results.
     /// </summary>
-    private async Task LockAsync(KeyResult kr, CancellationToken ct)
+    internal static async Task LockAsync(OkapiDbContext db, KeyResult kr, DateTime now, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         await db.KeyResults.Where(k => k.Id == kr.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.Version, k => k.Version + 1).SetProperty(k => k.UpdatedAt, now), ct);
     }
 
     /// <summary>The newest check-in sets the current value; run under <see cref="LockAsync"/>, it sees every committed one.</summary>
-    private async Task RefreshCurrentAsync(KeyResult kr, CancellationToken ct)
+    internal static async Task RefreshCurrentAsync(OkapiDbContext db, KeyResult kr, CancellationToken ct)
     {
         await db.KeyResults.Where(k => k.Id == kr.Id).ExecuteUpdateAsync(s => s
             .SetProperty(k => k.Current, k => db.CheckIns.Where(c => c.KeyResultId == k.Id)
@@ -253,7 +266,9 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         k.OwnerPersonId = r.OwnerPersonId;
         k.Type = r.Type;
         k.Unit = string.IsNullOrWhiteSpace(r.Unit) ? null : r.Unit.Trim();
-        k.Start = r.Start;
+        // A key result linked to a KPI without a start takes it from the KPI in validation; keep the old one till then.
+        k.Start = r.Start ?? k.Start;
+        k.KpiId = r.KpiId;
         k.Target = r.Target;
         k.Commit = r.Commit;
         k.Stretch = r.Stretch;
@@ -262,14 +277,60 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         k.Checklist = r.Checklist ?? [];
     }
 
-    private async Task<ValidationErrors> ValidateAsync(KeyResult k, CancellationToken ct)
+    /// <summary>
+    /// The key result's rules plus its links: the owner exists, the KPI exists and the caller may see it. A linked
+    /// key result without a start takes the KPI's value at the cycle's start. Returns the linked KPI.
+    /// </summary>
+    private async Task<(ValidationErrors Errors, Kpi? Kpi)> ValidateAsync(KeyResult k, KeyResultRequest request, Objective objective, CancellationToken ct)
     {
-        var errors = k.Validate();
+        var errors = new ValidationErrors();
+        Kpi? kpi = null;
+        if (k.KpiId is { } kpiId)
+        {
+            kpi = await caller.Visible(db.Kpis.AsNoTracking()).FirstOrDefaultAsync(x => x.Id == kpiId, ct);
+            if (kpi is null)
+            {
+                errors.Add("kpiId", "The KPI does not exist.");
+            }
+        }
+
+        if (request.Start is null)
+        {
+            if (kpi is null)
+            {
+                errors.Add("start", "A start value is required unless the key result follows a KPI.");
+            }
+            else if (await StartFromKpiAsync(kpi, objective, ct) is { } start)
+            {
+                k.Start = start;
+            }
+            else
+            {
+                errors.Add("start", "The KPI has no value yet to start from; give a start value.");
+            }
+        }
+
+        foreach (var (field, messages) in k.Validate().ToDictionary())
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(field, message);
+            }
+        }
+
         if (k.OwnerPersonId is { } person && !await db.People.AnyAsync(p => p.Id == person, ct))
         {
             errors.Add("ownerPersonId", "The person does not exist.");
         }
 
-        return errors;
+        return (errors, kpi);
+    }
+
+    /// <summary>The KPI's value at the instant the objective's cycle starts in the organisation's time zone.</summary>
+    private async Task<double?> StartFromKpiAsync(Kpi kpi, Objective objective, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstAsync(c => c.Id == objective.CycleId, ct);
+        var calendar = await LinkedKpi.CalendarAsync(db, ct);
+        return await LinkedKpi.ValueAtAsync(db, kpi.Id, cycle.Window(calendar.Zone).Start.UtcDateTime, ct);
     }
 }

@@ -17,7 +17,7 @@ public sealed record KeyResultDto(
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
     DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanCheckIn) : IHasVersion
+    bool CanCheckIn, Guid? KpiId = null) : IHasVersion
 {
     /// <param name="canCheckIn">Whether the caller may check in on and edit this key result.</param>
     public static KeyResultDto From(KeyResult k, KeyResultScore s, bool canCheckIn) => new(
@@ -25,7 +25,7 @@ public sealed record KeyResultDto(
         k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version,
         s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
         s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
-        k.CreatedAt, k.UpdatedAt, canCheckIn);
+        k.CreatedAt, k.UpdatedAt, canCheckIn, k.KpiId);
 }
 
 public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp)
@@ -59,13 +59,14 @@ public sealed record KeyResultRequest(
     Guid? OwnerPersonId,
     KeyResultType Type,
     [property: StringLength(40)] string? Unit,
-    double Start,
+    double? Start,
     double Target,
     double? Commit,
     double? Stretch,
     double? Weight,
     [property: Range(1, 92)] int? UpdateRhythmDays,
-    List<ChecklistItem>? Checklist);
+    List<ChecklistItem>? Checklist,
+    Guid? KpiId = null);
 
 public sealed record CheckInRequest(double Value, Confidence? Confidence, [property: StringLength(10_000)] string? Note, DateTimeOffset? At);
 

@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Web.Features.Kpis;
+using Okapi.Web.Features.Okrs;
+
+namespace Okapi.Web.Features.Sources;
+
+/// <summary>
+/// Key results linked to a KPI follow it: after each ingestion every such key result of an active cycle and an
+/// objective that is not closed gets a check-in (source <see cref="CheckInSource.Kpi"/>) with the KPI's latest
+/// period value, so that progress, forecast and status move with the KPI.
+/// </summary>
+public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) : IKpiValueObserver
+{
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    {
+        var ids = kpiIds.Distinct().ToList();
+        var followers = await db.KeyResults
+            .Where(k => k.KpiId != null && ids.Contains(k.KpiId.Value))
+            .Where(k => db.Objectives.Any(o => o.Id == k.ObjectiveId && o.State != ObjectiveState.Closed
+                && db.Cycles.Any(c => c.Id == o.CycleId && c.State == CycleState.Active)))
+            .ToListAsync(ct);
+        if (followers.Count == 0)
+        {
+            return;
+        }
+
+        var kpis = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
+        var calendar = await LinkedKpi.CalendarAsync(db, ct);
+        foreach (var kr in followers)
+        {
+            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi))
+            {
+                await FollowAsync(db, kr, kpi, calendar, clock, ct);
+            }
+        }
+    }
+
+    /// <summary>Checks in the KPI's latest period value on a key result that follows it, if the KPI has a value.</summary>
+    internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, CancellationToken ct) =>
+        await FollowAsync(db, kr, kpi, await LinkedKpi.CalendarAsync(db, ct), clock, ct);
+
+    /// <summary>
+    /// One check-in per instant of the KPI's newest value: a re-posted value changes nothing, a changed period
+    /// value at the same instant (a late value summed into the period, a replaced value) updates that check-in.
+    /// </summary>
+    private static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, CancellationToken ct)
+    {
+        if (await LinkedKpi.LatestPeriodAsync(db, kpi, calendar, ct) is not { } reading)
+        {
+            return;
+        }
+
+        var existing = await db.CheckIns.FirstOrDefaultAsync(c => c.KeyResultId == kr.Id && c.Source == CheckInSource.Kpi && c.At == reading.At, ct);
+        if (existing?.Value == reading.Value)
+        {
+            return;
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await KeyResultService.LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
+        if (existing is null)
+        {
+            db.CheckIns.Add(new CheckIn { KeyResultId = kr.Id, Value = reading.Value, At = reading.At, Source = CheckInSource.Kpi, Note = $"From KPI {kpi.Name}." });
+        }
+        else
+        {
+            existing.Value = reading.Value;
+        }
+
+        await db.SaveChangesAsync(ct);
+        await KeyResultService.RefreshCurrentAsync(db, kr, ct);
+        await transaction.CommitAsync(ct);
+    }
+}

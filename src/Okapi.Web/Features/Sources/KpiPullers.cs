@@ -1,0 +1,179 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+using Npgsql;
+using Okapi.Core.Kpis;
+using Okapi.Web.Features.Notifications;
+
+namespace Okapi.Web.Features.Sources;
+
+/// <summary>Why a pull produced no value; its message is what the source's last error shows.</summary>
+public sealed class PullFailedException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A database connection a SQL source may query, configured under <c>Okapi:Sources:Connections:{name}</c>.</summary>
+public sealed record SourceConnection(string Provider, string ConnectionString);
+
+/// <summary>The connections SQL sources may use; only these, so a source never reaches a database nobody configured.</summary>
+public sealed class SourceConnections(IConfiguration configuration)
+{
+    public const string Section = "Okapi:Sources:Connections";
+
+    public SourceConnection? Find(string name)
+    {
+        var section = configuration.GetSection(Section).GetChildren()
+            .FirstOrDefault(c => string.Equals(c.Key, name, StringComparison.OrdinalIgnoreCase));
+        return section is null || string.IsNullOrWhiteSpace(section["ConnectionString"])
+            ? null
+            : new SourceConnection(section["Provider"] ?? "Sqlite", section["ConnectionString"]!);
+    }
+}
+
+/// <summary>Reads one number from a source's system: HTTP JSON, SQL or a Prometheus instant query.</summary>
+public sealed class KpiPullers(OutboundGuard guard, SourceConnections connections)
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private const int MaxResponseBytes = 1 << 20;
+
+    public async Task<double> PullAsync(KpiSource source, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Timeout);
+        try
+        {
+            var value = source.Kind switch
+            {
+                KpiSourceKind.HttpJson => Pick(await GetJsonAsync(new Uri(source.Url!), timeout.Token), source.JsonPath!),
+                KpiSourceKind.Prometheus => Pick(await GetJsonAsync(PrometheusQuery(source), timeout.Token), "$.data.result[0].value[1]"),
+                KpiSourceKind.Sql => await QueryAsync(source, timeout.Token),
+                _ => throw new PullFailedException($"Unknown source kind {source.Kind}."),
+            };
+            return double.IsFinite(value) ? value : throw new PullFailedException("The value is not a finite number.");
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new PullFailedException($"No answer within {Timeout.TotalSeconds:0} seconds.");
+        }
+    }
+
+    /// <summary>Whether a JSON path is well-formed, for validation when a source is saved.</summary>
+    public static bool IsJsonPath(string path)
+    {
+        try
+        {
+            _ = new JObject().SelectToken(path);
+            return path.StartsWith('$');
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private static Uri PrometheusQuery(KpiSource source) =>
+        new($"{source.Url!.TrimEnd('/')}/api/v1/query?query={Uri.EscapeDataString(source.Query!)}");
+
+    private async Task<JToken> GetJsonAsync(Uri url, CancellationToken ct)
+    {
+        if (await guard.RefuseAsync(url, ct) is { } refused)
+        {
+            throw new PullFailedException(refused);
+        }
+
+        using var client = guard.CreateClient();
+        string body;
+        try
+        {
+            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxResponseBytes)
+            {
+                throw new PullFailedException("The answer is larger than 1 MB.");
+            }
+
+            body = await response.Content.ReadAsStringAsync(ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} could not be reached: {e.Message}", e);
+        }
+
+        try
+        {
+            return JToken.Parse(body);
+        }
+        catch (JsonException)
+        {
+            throw new PullFailedException("The answer is not JSON.");
+        }
+    }
+
+    private static double Pick(JToken json, string path)
+    {
+        JToken? token;
+        try
+        {
+            token = json.SelectToken(path);
+        }
+        catch (JsonException e)
+        {
+            throw new PullFailedException($"The JSON path {path} cannot be applied: {e.Message}");
+        }
+
+        return token switch
+        {
+            null => throw new PullFailedException($"The JSON path {path} matches nothing."),
+            { Type: JTokenType.Integer or JTokenType.Float } => token.Value<double>(),
+            { Type: JTokenType.String } when double.TryParse(token.Value<string>(), NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => throw new PullFailedException($"The JSON path {path} matches {Describe(token)}, not a number."),
+        };
+    }
+
+    private static string Describe(JToken token) =>
+        token.Type == JTokenType.String ? $"the text \"{Truncate(token.Value<string>() ?? "", 40)}\"" : $"a {token.Type.ToString().ToLowerInvariant()}";
+
+    private async Task<double> QueryAsync(KpiSource source, CancellationToken ct)
+    {
+        var connection = connections.Find(source.ConnectionName!)
+            ?? throw new PullFailedException($"No connection named {source.ConnectionName} is configured.");
+        await using DbConnection db = connection.Provider.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqliteConnection(connection.ConnectionString),
+            "postgres" or "postgresql" => new NpgsqlConnection(connection.ConnectionString),
+            _ => throw new PullFailedException($"The connection {source.ConnectionName} has the unknown provider {connection.Provider}."),
+        };
+        object? result;
+        try
+        {
+            await db.OpenAsync(ct);
+            // Rolled back whatever the query does: a source reads a number, it never changes the other system.
+            await using var transaction = await db.BeginTransactionAsync(ct);
+            await using var command = db.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = source.Query;
+            command.CommandTimeout = (int)Timeout.TotalSeconds;
+            result = await command.ExecuteScalarAsync(ct);
+            await transaction.RollbackAsync(ct);
+        }
+        catch (DbException e)
+        {
+            throw new PullFailedException($"The query failed: {e.Message}", e);
+        }
+
+        return result switch
+        {
+            null or DBNull => throw new PullFailedException("The query returned no value."),
+            string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            string text => throw new PullFailedException($"The query returned the text \"{Truncate(text, 40)}\", not a number."),
+            IConvertible number and not bool and not DateTime => number.ToDouble(CultureInfo.InvariantCulture),
+            _ => throw new PullFailedException($"The query returned a {result.GetType().Name}, not a number."),
+        };
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Sources;
+
+public static class KpiSourcesApi
+{
+    internal static RouteGroupBuilder Map(RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/kpi-sources").WithTags("KPI sources");
+        group.MapGet("/", List).WithSummary("List pull sources, optionally of one KPI (?kpi=).");
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/", Create).WithSummary("Add a scheduled pull (HTTP JSON, SQL or Prometheus) of a KPI's value.");
+        group.MapPut("/{id:guid}", Update);
+        group.MapDelete("/{id:guid}", Delete);
+        group.MapPost("/{id:guid}/run", Run).WithSummary("Run a source now and return what it stored or why it stored nothing.");
+        return api;
+    }
+
+    public static async Task<Ok<Page<KpiSourceDto>>> List(KpiSourceService sources, [AsParameters] KpiSourceFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await sources.ListAsync(filter, page, ct));
+
+    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+        (await sources.GetAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Created<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+        (await sources.CreateAsync(request, ct)).ToCreated(http, s => $"/api/v1/kpi-sources/{s.Id}");
+
+    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+        (await sources.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+        (await sources.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Ok<KpiSourceRunDto>, NotFound, ValidationProblem, ProblemHttpResult>> Run(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+        (await sources.RunNowAsync(id, ct)).ToOk(http);
+}
