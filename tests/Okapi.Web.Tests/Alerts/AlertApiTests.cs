@@ -282,6 +282,24 @@ public abstract class AlertApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task BadAlertQueriesAndOverlongNotesGet400AndChangeNothing()
+    {
+        var (kpi, channel) = await KpiWithChannelAsync();
+        await Admin.CreateRuleAsync(Rule(kpi.Id, channelIds: channel.Id));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+        var alert = Assert.Single(await Admin.AlertsOfAsync(kpi.Id));
+
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/alerts?kpi={kpi.Id}&state=exploded"), HttpStatusCode.BadRequest);
+        using var tooLong = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/alerts/{alert.Id}/acknowledge", new AcknowledgeRequest(new string('x', 2001)));
+        await Api.AssertProblemAsync(tooLong, HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/alerts/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        var unchanged = await Admin.GetAsync<AlertDto>($"/api/v1/alerts/{alert.Id}");
+        Assert.Equal((null, alert.Version), (unchanged.AcknowledgedAt, unchanged.Version));
+        Assert.Equal([NotificationEvent.AlertFiring], (await app.DeliveriesAsync(alert.Id)).Select(d => d.Event));
+    }
+
+    [Fact]
     public async Task OnlyEditorsOfTheKpiManageItsRules()
     {
         var (kpi, _) = await KpiWithChannelAsync();

@@ -1,15 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Data;
 using Okapi.Web.Features.Alerts;
 using Okapi.Web.Features.Kpis;
-using Microsoft.Extensions.Logging;
 using Okapi.Web.Infrastructure;
-using Okapi.Web.Tests.Kpis;
 using Okapi.Web.Tests.Infrastructure;
+using Okapi.Web.Tests.Kpis;
 
 namespace Okapi.Web.Tests.Alerts;
 
