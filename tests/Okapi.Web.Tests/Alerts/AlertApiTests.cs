@@ -6,6 +6,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Alerts;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
@@ -17,7 +18,7 @@ public abstract class AlertApiTests(OkapiApp app)
 {
     private HttpClient Admin => app.Admin;
 
-    private async Task<(Kpi Kpi, Channel Channel)> KpiWithChannelAsync(Cadence cadence = Cadence.Daily)
+    private async Task<(KpiDto Kpi, Channel Channel)> KpiWithChannelAsync(Cadence cadence = Cadence.Daily)
     {
         var team = await Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}");
         return (await app.CreateKpiAsync(team.Id, cadence), await app.CreateChannelAsync());
@@ -104,13 +105,13 @@ public abstract class AlertApiTests(OkapiApp app)
         var (kpi, _) = await KpiWithChannelAsync();
         await Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 20, direction: ChangeDirection.Drop));
         var now = app.Clock.GetUtcNow();
-        await app.StoreValuesAsync(kpi.Id, notify: true, (now.AddDays(-1), 100));
+        await app.StoreValuesAsync(kpi.Id, evaluate: true, (now.AddDays(-1), 100));
         Assert.Empty(await Admin.AlertsOfAsync(kpi.Id));
 
-        await app.StoreValuesAsync(kpi.Id, notify: true, (now, 85));
+        await app.StoreValuesAsync(kpi.Id, evaluate: true, (now, 85));
         Assert.Empty(await Admin.AlertsOfAsync(kpi.Id));
         app.Clock.Advance(TimeSpan.FromMinutes(1));
-        await app.StoreValuesAsync(kpi.Id, notify: true, (app.Clock.GetUtcNow(), 70));
+        await app.StoreValuesAsync(kpi.Id, evaluate: true, (app.Clock.GetUtcNow(), 70));
 
         var alert = Assert.Single(await Admin.AlertsOfAsync(kpi.Id));
         Assert.Equal((AlertState.Firing, 70.0), (alert.State, alert.ValueAtStart));
@@ -123,7 +124,7 @@ public abstract class AlertApiTests(OkapiApp app)
         var (kpi, _) = await KpiWithChannelAsync(Cadence.Weekly);
         var now = app.Clock.GetUtcNow();
         // The four weeks before this one average 100; older weeks (10 and 100) are outside the window.
-        await app.StoreValuesAsync(kpi.Id, notify: false,
+        await app.StoreValuesAsync(kpi.Id, evaluate: true,
             (now.AddDays(-42), 10), (now.AddDays(-35), 100), (now.AddDays(-28), 90), (now.AddDays(-21), 110), (now.AddDays(-14), 95), (now.AddDays(-7), 105));
         var fires = await Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, name: "Rise of 30 %", changePercent: 30, direction: ChangeDirection.Rise,
             baseline: ChangeBaseline.TrailingAverage, windowPeriods: 4));
@@ -217,10 +218,10 @@ public abstract class AlertApiTests(OkapiApp app)
         for (var round = 0; round < 20; round++)
         {
             app.Clock.Advance(TimeSpan.FromMinutes(1));
-            await app.StoreValuesAsync(kpi.Id, notify: false, (app.Clock.GetUtcNow(), 0.5));
+            await app.StoreValuesAsync(kpi.Id, evaluate: false, (app.Clock.GetUtcNow(), 0.5));
             await Task.WhenAll(Task.Run(app.EvaluateAllAsync), Task.Run(app.EvaluateAllAsync));
             app.Clock.Advance(TimeSpan.FromMinutes(1));
-            await app.StoreValuesAsync(kpi.Id, notify: false, (app.Clock.GetUtcNow(), 5));
+            await app.StoreValuesAsync(kpi.Id, evaluate: false, (app.Clock.GetUtcNow(), 5));
             await Task.WhenAll(Task.Run(app.EvaluateAllAsync), Task.Run(app.EvaluateAllAsync));
         }
 
@@ -281,6 +282,24 @@ public abstract class AlertApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task BadAlertQueriesAndOverlongNotesGet400AndChangeNothing()
+    {
+        var (kpi, channel) = await KpiWithChannelAsync();
+        await Admin.CreateRuleAsync(Rule(kpi.Id, channelIds: channel.Id));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+        var alert = Assert.Single(await Admin.AlertsOfAsync(kpi.Id));
+
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/alerts?kpi={kpi.Id}&state=exploded"), HttpStatusCode.BadRequest);
+        using var tooLong = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/alerts/{alert.Id}/acknowledge", new AcknowledgeRequest(new string('x', 2001)));
+        await Api.AssertProblemAsync(tooLong, HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/alerts/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+
+        var unchanged = await Admin.GetAsync<AlertDto>($"/api/v1/alerts/{alert.Id}");
+        Assert.Equal((null, alert.Version), (unchanged.AcknowledgedAt, unchanged.Version));
+        Assert.Equal([NotificationEvent.AlertFiring], (await app.DeliveriesAsync(alert.Id)).Select(d => d.Event));
+    }
+
+    [Fact]
     public async Task OnlyEditorsOfTheKpiManageItsRules()
     {
         var (kpi, _) = await KpiWithChannelAsync();
@@ -335,7 +354,7 @@ public abstract class AlertApiTests(OkapiApp app)
     public async Task ARuleCreatedOnAKpiAlreadyInTroubleFiresAtOnce()
     {
         var (kpi, _) = await KpiWithChannelAsync();
-        await app.StoreValuesAsync(kpi.Id, notify: false, (app.Clock.GetUtcNow(), 0.2));
+        await app.StoreValuesAsync(kpi.Id, evaluate: true, (app.Clock.GetUtcNow(), 0.2));
 
         await Admin.CreateRuleAsync(Rule(kpi.Id));
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
@@ -8,34 +9,18 @@ using Okapi.Web.Features.Alerts;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
+using Okapi.Web.Tests.Kpis;
 
 namespace Okapi.Web.Tests.Alerts;
 
 /// <summary>
-/// KPIs, values and channels for the alert tests, written through the database until the KPI and channel APIs
-/// exist; storing values tells every <see cref="IKpiValueObserver"/>, as ingestion does.
+/// KPIs and values for the alert tests through the KPI API; channels through the database until the channel API exists.
 /// </summary>
 public static class AlertArrangements
 {
-    public static async Task<Kpi> CreateKpiAsync(this OkapiApp app, Guid teamId, Cadence cadence = Cadence.Daily, PeriodAggregation aggregation = PeriodAggregation.Last,
-        Visibility visibility = Visibility.Public, string name = "Conversion")
-    {
-        var kpi = new Kpi
-        {
-            Name = name,
-            Key = $"kpi-{Guid.NewGuid():N}",
-            OwnerTeamId = teamId,
-            Unit = "%",
-            Cadence = cadence,
-            Aggregation = aggregation,
-            Direction = KpiDirection.HigherIsBetter,
-            WarningLower = 2,
-            CriticalLower = 1,
-            Visibility = visibility,
-        };
-        await app.WriteAsync(db => db.Kpis.Add(kpi));
-        return kpi;
-    }
+    public static Task<KpiDto> CreateKpiAsync(this OkapiApp app, Guid teamId, Cadence cadence = Cadence.Daily, Visibility visibility = Visibility.Public, string name = "Conversion") =>
+        app.Admin.CreateKpiAsync(KpiApi.Request(name, teamId, key: $"conversion-{Guid.NewGuid():N}", cadence: cadence, warningLower: 2, criticalLower: 1,
+            visibility: visibility, unit: "%"));
 
     public static async Task<Channel> CreateChannelAsync(this OkapiApp app, string name = "In the app")
     {
@@ -44,44 +29,37 @@ public static class AlertArrangements
         return channel;
     }
 
-    /// <summary>Stores values of a KPI at the given instants (default: now) and, like ingestion, tells the observers after the commit.</summary>
-    public static async Task StoreValuesAsync(this OkapiApp app, Guid kpiId, bool notify, params (DateTimeOffset At, double Value)[] values)
+    /// <summary>
+    /// Stores values of a KPI at the given instants: through the API, whose ingestion evaluates the KPI's rules after
+    /// the commit, or (<paramref name="evaluate"/> false) straight into the database, leaving evaluation to an explicit pass.
+    /// </summary>
+    public static async Task StoreValuesAsync(this OkapiApp app, Guid kpiId, bool evaluate, params (DateTimeOffset At, double Value)[] values)
     {
+        if (evaluate)
+        {
+            var result = await app.Admin.AddValuesAsync(kpiId, values.Select(v => new KpiValueInput(v.At, v.Value)).ToList());
+            Assert.Equal(values.Length, result.Accepted);
+            return;
+        }
+
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         db.OrganisationId = app.OrganisationId;
-        var kpi = await db.Kpis.SingleAsync(k => k.Id == kpiId);
-        foreach (var (at, value) in values)
-        {
-            // A second value at the same instant replaces the first, as ingestion's upsert does.
-            if (await db.KpiValues.FindAsync(kpiId, at.UtcDateTime) is { } existing)
-            {
-                existing.Value = value;
-            }
-            else
-            {
-                db.KpiValues.Add(new KpiValue { KpiId = kpiId, At = at.UtcDateTime, Value = value });
-            }
-        }
-
-        var latest = values.MaxBy(v => v.At);
-        if (kpi.LatestAt is null || latest.At.UtcDateTime >= kpi.LatestAt)
-        {
-            (kpi.LatestAt, kpi.LatestValue) = (latest.At.UtcDateTime, latest.Value);
-        }
-
-        await db.SaveChangesAsync();
-        if (notify)
-        {
-            foreach (var observer in scope.ServiceProvider.GetServices<IKpiValueObserver>())
-            {
-                await observer.OnValuesStoredAsync([kpiId], CancellationToken.None);
-            }
-        }
+        var stored = values.Select(v => new KpiValue { KpiId = kpiId, At = v.At.UtcDateTime, Value = v.Value }).ToList();
+        var ingestion = new KpiIngestion(db, scope.ServiceProvider.GetRequiredService<LiveUpdates>(), new NoObservers(),
+            scope.ServiceProvider.GetRequiredService<ILogger<KpiIngestion>>());
+        await ingestion.StoreAsync(stored, CancellationToken.None);
     }
 
-    public static Task StoreValueAsync(this OkapiApp app, Guid kpiId, double value) =>
-        app.StoreValuesAsync(kpiId, notify: true, (app.Clock.GetUtcNow(), value));
+    /// <summary>Hands ingestion no observers, so that a test decides when evaluation passes run.</summary>
+    private sealed class NoObservers : IServiceProvider
+    {
+        public object? GetService(Type serviceType) => serviceType == typeof(IEnumerable<IKpiValueObserver>) ? Array.Empty<IKpiValueObserver>() : null;
+    }
+
+    /// <summary>POSTs one value at the current instant, as <c>{"at","value"}</c>; ingestion evaluates the KPI's rules.</summary>
+    public static async Task StoreValueAsync(this OkapiApp app, Guid kpiId, double value) =>
+        Assert.Equal(1, (await app.Admin.AddValuesAsync(kpiId, new KpiValueInput(app.Clock.GetUtcNow(), value))).Accepted);
 
     /// <summary>One evaluation pass over the organisation's rules, as the worker runs it.</summary>
     public static async Task<int> EvaluateAllAsync(this OkapiApp app)
