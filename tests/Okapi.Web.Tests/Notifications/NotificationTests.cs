@@ -145,6 +145,59 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Empty((await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=pending")).Items);
     }
 
+    [Fact]
+    public async Task DeliveryIsGivenUpAfterTenAttempts()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        listener.Status = StatusCodes.Status500InternalServerError;
+        await AllowAsync(listener.HostAndPort);
+        var channel = await CreateChannelAsync("Broken webhook", "webhook", listener.UrlFor("/broken").ToString());
+        var id = (await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        for (var attempt = 1; attempt <= DeliveryWorker.MaxAttempts; attempt++)
+        {
+            var seen = await Eventually.FindAsync(async () =>
+                await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { } d && d.Attempts == attempt ? d : null, $"attempt {attempt}");
+            Assert.Equal(attempt < DeliveryWorker.MaxAttempts ? DeliveryState.Pending : DeliveryState.Failed, seen.State);
+            Assert.Contains("500", seen.LastError);
+            app.Clock.Advance(TimeSpan.FromHours(1.2));
+            await DeliverDueAsync();
+        }
+
+        Assert.Equal(DeliveryWorker.MaxAttempts, listener.Requests.Count);
+        Assert.Equal(DeliveryState.Failed, (await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}")).State);
+    }
+
+    [Fact]
+    public async Task WorkersRunningTogetherSendEachDeliveryOnce()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(listener.HostAndPort);
+        var channelId = (await CreateChannelAsync("Busy webhook", "webhook", listener.UrlFor("/busy").ToString())).Id;
+        var ids = new List<Guid>();
+        using (var scope = app.Services.CreateScope())
+        {
+            // Queued without waking the worker, so that the passes below race for the same rows.
+            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            db.OrganisationId = app.OrganisationId;
+            var channel = await db.Channels.SingleAsync(c => c.Id == channelId);
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            for (var i = 0; i < 12; i++)
+            {
+                var delivery = new Delivery { ChannelId = channelId, Event = NotificationEvent.Test, Payload = NotificationPayload.ForTest(channel, now).ToJson(), CreatedAt = now, NextAttemptAt = now };
+                db.Deliveries.Add(delivery);
+                ids.Add(delivery.Id);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DeliverDueAsync)));
+        await Eventually.FindAsync(async () => await app.QueryAsync(db => db.Deliveries.CountAsync(d => d.ChannelId == channelId && d.State == DeliveryState.Delivered)) == ids.Count ? "all" : null, "every delivery to be sent");
+        var received = listener.Requests.Select(r => Guid.Parse(r.DeliveryId!)).ToList();
+        Assert.Equal(ids.Order(), received.Order());
+        Assert.All(await app.QueryAsync(db => db.Deliveries.Where(d => d.ChannelId == channelId).ToListAsync()), d => Assert.Equal(1, d.Attempts));
+    }
+
     [Theory]
     [InlineData("http://127.0.0.1:{port}/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data/")]
@@ -391,6 +444,25 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         return (kpi.Id, alert.Id);
     }
 }
+
+/// <summary>Without <c>Okapi:Smtp</c>, email deliveries fail with a reason an admin can act on.</summary>
+public abstract class EmailWithoutSmtpTests(OkapiApp app)
+{
+    [Fact]
+    public async Task EmailDeliveryFailsWithAClearErrorWhenSmtpIsNotConfigured()
+    {
+        var channel = await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name = "Unsent mail", kind = "email", target = "ops@example.com" });
+        var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        var failed = await Eventually.FindAsync(async () =>
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { Attempts: 1 } d ? d : null, "the attempt");
+        Assert.Equal(DeliveryState.Pending, failed.State);
+        Assert.StartsWith("email is not configured: set Okapi:Smtp:Host", failed.LastError);
+    }
+}
+
+public sealed class EmailWithoutSmtpOnSqlite(SqliteApp app) : EmailWithoutSmtpTests(app), IClassFixture<SqliteApp>;
+
+public sealed class EmailWithoutSmtpOnPostgres(PostgresApp app) : EmailWithoutSmtpTests(app), IClassFixture<PostgresApp>;
 
 public sealed class NotificationsOnSqlite(NotifySqliteApp app) : NotificationTests(app, app.Smtp), IClassFixture<NotifySqliteApp>;
 
