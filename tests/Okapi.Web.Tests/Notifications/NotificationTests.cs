@@ -427,14 +427,26 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         var now = app.Clock.GetUtcNow().UtcDateTime;
         var kpi = new Kpi
         {
-            Name = "Conversion rate", Key = $"conversion-{Guid.NewGuid():N}"[..30], Unit = "%",
-            OwnerPersonId = ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null), OwnerTeamId = ownerTeamId, CriticalLower = 1.5,
+            Name = "Conversion rate",
+            Key = $"conversion-{Guid.NewGuid():N}"[..30],
+            Unit = "%",
+            OwnerPersonId = ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
+            OwnerTeamId = ownerTeamId,
+            CriticalLower = 1.5,
         };
         var rule = new AlertRule { KpiId = kpi.Id, Name = RuleName, Severity = AlertSeverity.Critical, ChannelIds = [.. channelIds] };
         var alert = new Alert
         {
-            RuleId = rule.Id, KpiId = kpi.Id, State = resolved ? AlertState.Resolved : AlertState.Firing, Severity = AlertSeverity.Critical,
-            StartedAt = now, FiredAt = now, ResolvedAt = resolved ? now : null, ValueAtStart = 1.2, LastValue = 1.2, Summary = Summary,
+            RuleId = rule.Id,
+            KpiId = kpi.Id,
+            State = resolved ? AlertState.Resolved : AlertState.Firing,
+            Severity = AlertSeverity.Critical,
+            StartedAt = now,
+            FiredAt = now,
+            ResolvedAt = resolved ? now : null,
+            ValueAtStart = 1.2,
+            LastValue = 1.2,
+            Summary = Summary,
         };
         db.AddRange(kpi, rule, alert);
         var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
