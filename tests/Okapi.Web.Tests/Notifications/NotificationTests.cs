@@ -12,6 +12,7 @@ using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
+using Okapi.Web.Tests.Kpis;
 
 namespace Okapi.Web.Tests.Notifications;
 
@@ -416,24 +417,18 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
             .FirstOrDefault(d => d.State == DeliveryState.Delivered), "the delivery to be marked delivered");
 
     /// <summary>
-    /// A KPI, a rule notifying the channels and its firing (or resolved) alert, queued through the outbox in the same
-    /// save as the alert, as alert evaluation does; then the worker is woken.
+    /// A KPI (through the API), a rule notifying the channels and its firing (or resolved) alert, queued through the
+    /// outbox in the same save as the alert, as alert evaluation does; then the worker is woken.
     /// </summary>
     private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
     {
+        var created = await Admin.CreateKpiAsync(KpiApi.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
+            key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         db.OrganisationId = app.OrganisationId;
         var now = app.Clock.GetUtcNow().UtcDateTime;
-        var kpi = new Kpi
-        {
-            Name = "Conversion rate",
-            Key = $"conversion-{Guid.NewGuid():N}"[..30],
-            Unit = "%",
-            OwnerPersonId = ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
-            OwnerTeamId = ownerTeamId,
-            CriticalLower = 1.5,
-        };
+        var kpi = await db.Kpis.AsNoTracking().SingleAsync(k => k.Id == created.Id);
         var rule = new AlertRule { KpiId = kpi.Id, Name = RuleName, Severity = AlertSeverity.Critical, ChannelIds = [.. channelIds] };
         var alert = new Alert
         {
@@ -448,7 +443,7 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
             LastValue = 1.2,
             Summary = Summary,
         };
-        db.AddRange(kpi, rule, alert);
+        db.AddRange(rule, alert);
         var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
         await outbox.QueueAsync(rule, alert, kpi, resolved ? NotificationEvent.AlertResolved : NotificationEvent.AlertFiring, CancellationToken.None);
         await db.SaveChangesAsync();
