@@ -1,0 +1,476 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Alerts;
+using Okapi.Core.Kpis;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Data.Identity;
+using Okapi.Web.Features.Notifications;
+using Okapi.Web.Features.Organisation;
+using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Infrastructure;
+using Okapi.Web.Tests.Kpis;
+
+namespace Okapi.Web.Tests.Notifications;
+
+public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
+{
+    private const string RuleName = "Conversion rate below critical threshold";
+    private const string Summary = "Conversion rate 1.2 % is below the critical threshold 1.5 %";
+    private HttpClient Admin => app.Admin;
+
+    [Fact]
+    public async Task FiringAlertIsEmailedThroughTheSmtpServer()
+    {
+        var channel = await CreateChannelAsync("On-call email", "email", "oncall@example.com, lead@example.com");
+        var (kpiId, alertId) = await FireAlertAsync([channel.Id]);
+
+        var email = await smtp.WaitForAsync(m => m.TextBody?.Contains(kpiId.ToString(), StringComparison.Ordinal) == true);
+        Assert.Equal($"[FIRING] {RuleName}", email.Subject);
+        Assert.Equal(["oncall@example.com", "lead@example.com"], email.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("okapi@okapi.test", email.From.Mailboxes.Single().Address);
+        Assert.Contains(Summary, email.TextBody);
+        Assert.Contains($"{SmtpSink.PublicUrl}/kpis/{kpiId}", email.TextBody);
+        Assert.Contains($"href=\"{SmtpSink.PublicUrl}/kpis/{kpiId}\"", email.HtmlBody);
+        Assert.Contains("Conversion rate: 1.2 %", email.HtmlBody);
+
+        var delivery = await DeliveredAsync(channel.Id, alertId);
+        Assert.Equal(1, delivery.Attempts);
+        Assert.Equal(NotificationEvent.AlertFiring, delivery.Event);
+        Assert.Null(delivery.LastError);
+    }
+
+    [Fact]
+    public async Task WebhookReceivesTheAlertAsJson()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(listener.HostAndPort);
+        var channel = await CreateChannelAsync("Ops webhook", "webhook", listener.UrlFor("/okapi").ToString());
+        var (kpiId, alertId) = await FireAlertAsync([channel.Id]);
+
+        var request = await listener.WaitForAsync("/okapi");
+        Assert.Equal("application/json", request.ContentType?.Split(';')[0]);
+        Assert.Equal("alertFiring", request.Event);
+        var json = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal("alertFiring", json.GetProperty("event").GetString());
+        Assert.Equal($"[FIRING] {RuleName}", json.GetProperty("title").GetString());
+        Assert.Equal($"/kpis/{kpiId}", json.GetProperty("link").GetString());
+        var alert = json.GetProperty("alert");
+        Assert.Equal(alertId, alert.GetProperty("id").GetGuid());
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        Assert.Equal("critical", alert.GetProperty("severity").GetString());
+        Assert.Equal(Summary, alert.GetProperty("summary").GetString());
+        Assert.Equal(1.2, alert.GetProperty("value").GetDouble());
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, alert.GetProperty("startedAt").GetDateTime().ToUniversalTime());
+        Assert.Equal(JsonValueKind.Null, alert.GetProperty("resolvedAt").ValueKind);
+        Assert.Equal(RuleName, json.GetProperty("rule").GetProperty("name").GetString());
+        var kpi = json.GetProperty("kpi");
+        Assert.Equal(kpiId, kpi.GetProperty("id").GetGuid());
+        Assert.Equal("Conversion rate", kpi.GetProperty("name").GetString());
+        Assert.StartsWith("conversion-", kpi.GetProperty("key").GetString());
+        Assert.Equal("%", kpi.GetProperty("unit").GetString());
+
+        var delivery = await DeliveredAsync(channel.Id, alertId);
+        Assert.Equal(delivery.Id.ToString(), request.DeliveryId);
+    }
+
+    [Fact]
+    public async Task SlackAndTeamsGetTheirOwnMessageShapes()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(listener.HostAndPort);
+        var slack = await CreateChannelAsync("Slack #ops", "slack", listener.UrlFor("/slack").ToString());
+        var teams = await CreateChannelAsync("Teams ops", "teams", listener.UrlFor("/teams").ToString());
+        var (kpiId, _) = await FireAlertAsync([slack.Id, teams.Id]);
+
+        var slackMessage = JsonDocument.Parse((await listener.WaitForAsync("/slack")).Body).RootElement;
+        Assert.StartsWith($"[FIRING] {RuleName}: {Summary}", slackMessage.GetProperty("text").GetString());
+        var blocks = slackMessage.GetProperty("blocks");
+        Assert.Equal("header", blocks[0].GetProperty("type").GetString());
+        Assert.Equal($"[FIRING] {RuleName}", blocks[0].GetProperty("text").GetProperty("text").GetString());
+        Assert.Equal("section", blocks[1].GetProperty("type").GetString());
+        Assert.Contains($"<{SmtpSink.PublicUrl}/kpis/{kpiId}|Open in Okapi>", blocks[1].GetProperty("text").GetProperty("text").GetString());
+
+        var card = JsonDocument.Parse((await listener.WaitForAsync("/teams")).Body).RootElement;
+        Assert.Equal("MessageCard", card.GetProperty("@type").GetString());
+        Assert.Equal("https://schema.org/extensions", card.GetProperty("@context").GetString());
+        Assert.Equal($"[FIRING] {RuleName}", card.GetProperty("title").GetString());
+        Assert.Equal($"[FIRING] {RuleName}", card.GetProperty("summary").GetString());
+        Assert.Equal("D13438", card.GetProperty("themeColor").GetString());
+        Assert.Contains(Summary, card.GetProperty("text").GetString());
+        Assert.Equal($"{SmtpSink.PublicUrl}/kpis/{kpiId}", card.GetProperty("potentialAction")[0].GetProperty("targets")[0].GetProperty("uri").GetString());
+    }
+
+    [Fact]
+    public async Task FailedWebhookIsRetriedWithBackoffUntilTheEndpointComesBack()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        listener.Status = StatusCodes.Status503ServiceUnavailable;
+        await AllowAsync(listener.HostAndPort);
+        var channel = await CreateChannelAsync("Flaky webhook", "webhook", listener.UrlFor("/flaky").ToString());
+
+        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        var queued = test.Delivery!;
+        Assert.Equal(NotificationEvent.Test, queued.Event);
+        var failed = await Eventually.FindAsync(async () =>
+            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { Attempts: 1 } d ? d : null, "the first attempt");
+        Assert.Equal(DeliveryState.Pending, failed.State);
+        Assert.Contains("503", failed.LastError);
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        Assert.InRange(failed.NextAttemptAt, now + TimeSpan.FromSeconds(5), now + TimeSpan.FromSeconds(5.5));
+        Assert.Null(failed.DeliveredAt);
+        Assert.Single(listener.Requests);
+
+        // Nothing is retried before the backoff has passed.
+        await DeliverDueAsync();
+        Assert.Equal(1, (await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}")).Attempts);
+
+        listener.Status = StatusCodes.Status200OK;
+        app.Clock.Advance(TimeSpan.FromSeconds(6));
+        await DeliverDueAsync();
+        var delivered = await Eventually.FindAsync(async () =>
+            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the retry to succeed");
+        Assert.Equal(2, delivered.Attempts);
+        Assert.Null(delivered.LastError);
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, delivered.DeliveredAt);
+        var requests = listener.Requests.ToList();
+        Assert.Equal(2, requests.Count);
+        Assert.All(requests, r => Assert.Equal(queued.Id.ToString(), r.DeliveryId));
+        Assert.All(requests, r => Assert.Equal("test", r.Event));
+
+        var log = await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=delivered");
+        Assert.Equal([queued.Id], log.Items.Select(d => d.Id));
+        Assert.Empty((await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=pending")).Items);
+    }
+
+    [Fact]
+    public async Task DeliveryIsGivenUpAfterTenAttempts()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        listener.Status = StatusCodes.Status500InternalServerError;
+        await AllowAsync(listener.HostAndPort);
+        var channel = await CreateChannelAsync("Broken webhook", "webhook", listener.UrlFor("/broken").ToString());
+        var id = (await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        for (var attempt = 1; attempt <= DeliveryWorker.MaxAttempts; attempt++)
+        {
+            var seen = await Eventually.FindAsync(async () =>
+                await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { } d && d.Attempts == attempt ? d : null, $"attempt {attempt}");
+            Assert.Equal(attempt < DeliveryWorker.MaxAttempts ? DeliveryState.Pending : DeliveryState.Failed, seen.State);
+            Assert.Contains("500", seen.LastError);
+            app.Clock.Advance(TimeSpan.FromHours(1.2));
+            await DeliverDueAsync();
+        }
+
+        Assert.Equal(DeliveryWorker.MaxAttempts, listener.Requests.Count);
+        Assert.Equal(DeliveryState.Failed, (await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}")).State);
+    }
+
+    [Fact]
+    public async Task WorkersRunningTogetherSendEachDeliveryOnce()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(listener.HostAndPort);
+        var channelId = (await CreateChannelAsync("Busy webhook", "webhook", listener.UrlFor("/busy").ToString())).Id;
+        var ids = new List<Guid>();
+        using (var scope = app.Services.CreateScope())
+        {
+            // Queued without waking the worker, so that the passes below race for the same rows.
+            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            db.OrganisationId = app.OrganisationId;
+            var channel = await db.Channels.SingleAsync(c => c.Id == channelId);
+            var now = app.Clock.GetUtcNow().UtcDateTime;
+            for (var i = 0; i < 12; i++)
+            {
+                var delivery = new Delivery { ChannelId = channelId, Event = NotificationEvent.Test, Payload = NotificationPayload.ForTest(channel, now).ToJson(), CreatedAt = now, NextAttemptAt = now };
+                db.Deliveries.Add(delivery);
+                ids.Add(delivery.Id);
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DeliverDueAsync)));
+        await Eventually.FindAsync(async () => await app.QueryAsync(db => db.Deliveries.CountAsync(d => d.ChannelId == channelId && d.State == DeliveryState.Delivered)) == ids.Count ? "all" : null, "every delivery to be sent");
+        var received = listener.Requests.Select(r => Guid.Parse(r.DeliveryId!)).ToList();
+        Assert.Equal(ids.Order(), received.Order());
+        Assert.All(await app.QueryAsync(db => db.Deliveries.Where(d => d.ChannelId == channelId).ToListAsync()), d => Assert.Equal(1, d.Attempts));
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:{port}/hook")]
+    [InlineData("http://169.254.169.254/latest/meta-data/")]
+    [InlineData("http://10.0.0.1/")]
+    [InlineData("http://192.168.1.20:8080/")]
+    [InlineData("http://100.64.0.1/")]
+    [InlineData("http://[::1]/")]
+    [InlineData("http://[::ffff:127.0.0.1]/")]
+    [InlineData("http://[fd00::1]/")]
+    [InlineData("http://0.0.0.0/")]
+    [InlineData("ftp://example.com/")]
+    [InlineData("not a url")]
+    public async Task WebhookToAnInternalAddressIsRefusedAndNothingIsStored(string target)
+    {
+        var name = $"Internal {Guid.NewGuid():N}";
+        using var response = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels",
+            new { name, kind = "webhook", target = target.Replace("{port}", "9", StringComparison.Ordinal) });
+        var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("target", out _), problem.ToString());
+        Assert.False(await app.QueryAsync(db => db.Channels.AnyAsync(c => c.Name == name)));
+    }
+
+    [Fact]
+    public async Task LoopbackWebhookIsAcceptedOnceAnAdminAllowsTheHostAndRefusedAtSendTimeOnceRemoved()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        var url = listener.UrlFor("/allowed").ToString();
+        using (var refused = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", new { name = "Local", kind = "webhook", target = url }))
+        {
+            var problem = await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
+            Assert.Contains("loopback", problem.GetProperty("errors").GetProperty("target")[0].GetString());
+        }
+
+        var allowed = await AllowAsync(listener.HostAndPort);
+        Assert.Contains(await Admin.GetAsync<List<AllowedHostDto>>("/api/v1/allowed-hosts"), h => h.Host == listener.HostAndPort);
+        var channel = await CreateChannelAsync("Local", "webhook", url);
+        Assert.Equal(url, channel.Target);
+
+        // The guard runs again at send time: once the allowance is gone, the delivery fails with the reason.
+        await Admin.DeleteAsync($"/api/v1/allowed-hosts/{allowed.Id}");
+        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        var failed = await Eventually.FindAsync(async () =>
+            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { Attempts: 1 } d ? d : null, "the refused attempt");
+        Assert.StartsWith("refused:", failed.LastError);
+        Assert.Empty(listener.Requests);
+    }
+
+    [Fact]
+    public async Task AllowedHostsAreValidatedAndForAdminsOnly()
+    {
+        using (var bad = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "http://evil.example/path" }))
+        {
+            await Api.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
+        }
+
+        var member = await MemberAsync();
+        using var forbidden = await member.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "127.0.0.1:5099" });
+        await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden);
+        using var list = await member.GetAsync("/api/v1/allowed-hosts");
+        await Api.AssertProblemAsync(list, HttpStatusCode.Forbidden);
+        Assert.False(await app.QueryAsync(db => db.AllowedHosts.AnyAsync(h => h.Host == "127.0.0.1:5099")));
+    }
+
+    [Fact]
+    public async Task InAppNotificationReachesTheKpiOwnerAndTheOwnerTeam()
+    {
+        var owner = await Admin.CreatePersonAsync("Olivia Owner", Role.Member);
+        var teammate = await Admin.CreatePersonAsync("Theo Teammate", Role.Viewer);
+        var team = await Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(teammate.Id, false), new TeamMemberDto(owner.Id, true));
+        var channel = await CreateChannelAsync("In Okapi", "inApp", null);
+        var (kpiId, alertId) = await FireAlertAsync([channel.Id], ownerPersonId: owner.Id);
+        var ownerClient = await app.ClientForAsync(owner.Id, TokenScope.Write);
+
+        var mine = await ownerClient.GetAsync<NotificationList>("/api/v1/notifications");
+        var notification = Assert.Single(mine.Items);
+        Assert.Equal(1, mine.Unread);
+        Assert.Equal($"[FIRING] {RuleName}", notification.Title);
+        Assert.Contains(Summary, notification.Body);
+        Assert.Equal($"/kpis/{kpiId}", notification.Link);
+        Assert.Equal(alertId, notification.AlertId);
+        Assert.DoesNotContain((await Admin.GetAsync<NotificationList>("/api/v1/notifications")).Items, n => n.AlertId == alertId);
+        Assert.False(await app.QueryAsync(db => db.Deliveries.AnyAsync(d => d.ChannelId == channel.Id)));
+
+        using (var read = await ownerClient.PostAsync($"/api/v1/notifications/{notification.Id}/read", null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, read.StatusCode);
+        }
+
+        var after = await ownerClient.GetAsync<NotificationList>("/api/v1/notifications?unread=true");
+        Assert.Equal(0, after.Unread);
+        Assert.Empty(after.Items);
+        using (var othersRead = await Admin.PostAsync($"/api/v1/notifications/{notification.Id}/read", null))
+        {
+            await Api.AssertProblemAsync(othersRead, HttpStatusCode.NotFound);
+        }
+
+        // A KPI owned by a team notifies each of its members once.
+        await FireAlertAsync([channel.Id], ownerTeamId: team.Id, resolved: true);
+        var teammateClient = await app.ClientForAsync(teammate.Id, TokenScope.Read);
+        var teamNotification = Assert.Single((await teammateClient.GetAsync<NotificationList>("/api/v1/notifications")).Items);
+        Assert.Equal($"[RESOLVED] {RuleName}", teamNotification.Title);
+        Assert.Equal(2, (await ownerClient.GetAsync<NotificationList>("/api/v1/notifications")).Total);
+    }
+
+    [Fact]
+    public async Task OnlyAdminsChangeChannelsAndMembersReadThemWithoutWebhookSecrets()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(listener.HostAndPort);
+        var secretUrl = listener.UrlFor("/services/T000/B000/secret").ToString();
+        var channel = await CreateChannelAsync("Slack secret", "slack", secretUrl);
+        var member = await MemberAsync();
+
+        using (var create = await member.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", new { name = "Mine", kind = "email", target = "me@example.com" }))
+        {
+            await Api.AssertProblemAsync(create, HttpStatusCode.Forbidden);
+        }
+
+        using (var test = await member.PostAsync($"/api/v1/channels/{channel.Id}/test", null))
+        {
+            await Api.AssertProblemAsync(test, HttpStatusCode.Forbidden);
+        }
+
+        using (var deliveries = await member.GetAsync("/api/v1/deliveries"))
+        {
+            await Api.AssertProblemAsync(deliveries, HttpStatusCode.Forbidden);
+        }
+
+        Assert.False(await app.QueryAsync(db => db.Channels.AnyAsync(c => c.Name == "Mine")));
+        var seen = await member.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}");
+        Assert.Equal("Slack secret", seen.Name);
+        Assert.Equal(ChannelKind.Slack, seen.Kind);
+        Assert.Null(seen.Target);
+        Assert.Contains((await member.GetAsync<Page<ChannelDto>>("/api/v1/channels?pageSize=200")).Items, c => c.Id == channel.Id && c.Target is null);
+        Assert.Equal(secretUrl, (await Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Target);
+    }
+
+    [Fact]
+    public async Task ChannelsAreValidatedAndChangedWithIfMatch()
+    {
+        foreach (var (body, field) in new (object Body, string Field)[]
+        {
+            (new { name = "Mail", kind = "email", target = "not-an-address" }, "target"),
+            (new { name = "Mail", kind = "email", target = "" }, "target"),
+            (new { name = new string('n', 101), kind = "email", target = "ops@example.com" }, "name"),
+            (new { name = "Hook", kind = "webhook" }, "target"),
+            (new { name = "In app", kind = "inApp", target = "someone@example.com" }, "target"),
+        })
+        {
+            using var response = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", body);
+            var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+            Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _) || problem.GetProperty("errors").TryGetProperty(char.ToUpperInvariant(field[0]) + field[1..], out _), problem.ToString());
+        }
+
+        using (var unknownKind = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/channels", """{"name":"Fax","kind":"fax","target":"x"}"""))
+        {
+            await Api.AssertProblemAsync(unknownKind, HttpStatusCode.BadRequest);
+        }
+
+        var channel = await CreateChannelAsync("Team mail", "email", " ops@example.com ;lead@example.com");
+        Assert.Equal("ops@example.com, lead@example.com", channel.Target);
+        using (var get = await Admin.GetAsync($"/api/v1/channels/{channel.Id}"))
+        {
+            Assert.Equal($"\"{channel.Version}\"", get.Headers.ETag?.Tag);
+        }
+
+        var updated = await Admin.PutAsync<ChannelDto>($"/api/v1/channels/{channel.Id}", new { name = "Team mail", kind = "email", target = "ops@example.com", enabled = false }, $"\"{channel.Version}\"");
+        Assert.False(updated.Enabled);
+        using (var stale = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/channels/{channel.Id}", new { name = "Lost", kind = "email", target = "x@example.com" }, $"\"{channel.Version}\""))
+        {
+            await Api.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
+        }
+
+        Assert.Equal("Team mail", (await Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Name);
+        using (var disabledTest = await Admin.PostAsync($"/api/v1/channels/{channel.Id}/test", null))
+        {
+            await Api.AssertProblemAsync(disabledTest, HttpStatusCode.Conflict);
+        }
+
+        await Admin.DeleteAsync($"/api/v1/channels/{channel.Id}");
+        using var gone = await Admin.GetAsync($"/api/v1/channels/{channel.Id}");
+        await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task ChannelTestEmailsTheChannel()
+    {
+        var channel = await CreateChannelAsync("Test mail", "email", "tester@example.com");
+        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        var email = await smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "tester@example.com"));
+        Assert.Equal("[TEST] Test notification from Okapi", email.Subject);
+        Assert.Contains("Test mail", email.TextBody);
+        await Eventually.FindAsync(async () =>
+            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the test delivery");
+    }
+
+    private async Task<ChannelDto> CreateChannelAsync(string name, string kind, string? target) =>
+        await Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name, kind, target, enabled = true });
+
+    private Task<AllowedHostDto> AllowAsync(string host) => Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
+
+    private async Task<HttpClient> MemberAsync()
+    {
+        var member = await Admin.CreatePersonAsync("Mia Member", Role.Member);
+        return await app.ClientForAsync(member.Id, TokenScope.Write);
+    }
+
+    private async Task DeliverDueAsync()
+    {
+        using var scope = app.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DeliveryWorker>().DeliverDueAsync(CancellationToken.None);
+    }
+
+    private Task<DeliveryDto> DeliveredAsync(Guid channelId, Guid alertId) => Eventually.FindAsync(async () =>
+        (await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channelId}&alert={alertId}")).Items
+            .FirstOrDefault(d => d.State == DeliveryState.Delivered), "the delivery to be marked delivered");
+
+    /// <summary>
+    /// A KPI (through the API), a rule notifying the channels and its firing (or resolved) alert, queued through the
+    /// outbox in the same save as the alert, as alert evaluation does; then the worker is woken.
+    /// </summary>
+    private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
+    {
+        var created = await Admin.CreateKpiAsync(KpiApi.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
+            key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
+        using var scope = app.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+        db.OrganisationId = app.OrganisationId;
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        var kpi = await db.Kpis.AsNoTracking().SingleAsync(k => k.Id == created.Id);
+        var rule = new AlertRule { KpiId = kpi.Id, Name = RuleName, Severity = AlertSeverity.Critical, ChannelIds = [.. channelIds] };
+        var alert = new Alert
+        {
+            RuleId = rule.Id,
+            KpiId = kpi.Id,
+            State = resolved ? AlertState.Resolved : AlertState.Firing,
+            Severity = AlertSeverity.Critical,
+            StartedAt = now,
+            FiredAt = now,
+            ResolvedAt = resolved ? now : null,
+            ValueAtStart = 1.2,
+            LastValue = 1.2,
+            Summary = Summary,
+        };
+        db.AddRange(rule, alert);
+        var outbox = scope.ServiceProvider.GetRequiredService<Outbox>();
+        await outbox.QueueAsync(rule, alert, kpi, resolved ? NotificationEvent.AlertResolved : NotificationEvent.AlertFiring, CancellationToken.None);
+        await db.SaveChangesAsync();
+        outbox.Wake();
+        return (kpi.Id, alert.Id);
+    }
+}
+
+/// <summary>Without <c>Okapi:Smtp</c>, email deliveries fail with a reason an admin can act on.</summary>
+public abstract class EmailWithoutSmtpTests(OkapiApp app)
+{
+    [Fact]
+    public async Task EmailDeliveryFailsWithAClearErrorWhenSmtpIsNotConfigured()
+    {
+        var channel = await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name = "Unsent mail", kind = "email", target = "ops@example.com" });
+        var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        var failed = await Eventually.FindAsync(async () =>
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { Attempts: 1 } d ? d : null, "the attempt");
+        Assert.Equal(DeliveryState.Pending, failed.State);
+        Assert.StartsWith("email is not configured: set Okapi:Smtp:Host", failed.LastError);
+    }
+}
+
+public sealed class EmailWithoutSmtpOnSqlite(SqliteApp app) : EmailWithoutSmtpTests(app), IClassFixture<SqliteApp>;
+
+public sealed class EmailWithoutSmtpOnPostgres(PostgresApp app) : EmailWithoutSmtpTests(app), IClassFixture<PostgresApp>;
+
+public sealed class NotificationsOnSqlite(NotifySqliteApp app) : NotificationTests(app, app.Smtp), IClassFixture<NotifySqliteApp>;
+
+public sealed class NotificationsOnPostgres(NotifyPostgresApp app) : NotificationTests(app, app.Smtp), IClassFixture<NotifyPostgresApp>;
