@@ -106,6 +106,24 @@ public abstract class KpiLinkTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task KeyResultsOfClosedObjectivesNoLongerFollowTheirKpi()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("visits", PeriodAggregation.Last);
+        await app.AddValuesAsync(kpi.Id, (WeekStart.AddHours(1), 30));
+        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id, start: 0));
+        var objective = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objectiveId}");
+        await Admin.PutAsync<ObjectiveDto>($"/api/v1/objectives/{objectiveId}",
+            new ObjectiveRequest(objective.Title, null, objective.CycleId, objective.OwnerTeamId, null, ObjectiveState.Closed, objective.Visibility, [.. objective.Tags]),
+            ifMatch: $"\"{objective.Version}\"");
+
+        using var posted = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new KpiValueInput(app.Clock.GetUtcNow(), 80));
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+
+        Assert.Equal(30, (await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+        Assert.Single((await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+    }
+
+    [Fact]
     public async Task ANewKpiValueChecksInOnLinkedKeyResultsOncePerInstant()
     {
         var (objectiveId, kpi) = await ArrangeAsync("calls", PeriodAggregation.Sum);

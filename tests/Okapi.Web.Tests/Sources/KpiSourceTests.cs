@@ -1,5 +1,7 @@
 using System.Net;
 using Okapi.Core.Kpis;
+using Okapi.Data.Identity;
+using Okapi.Core.Organisations;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
@@ -85,6 +87,40 @@ public abstract class KpiSourceTests(OkapiApp app) : IAsyncLifetime
         using var response = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-sources", Json(kpi.Id, "http://127.0.0.1:1/elsewhere"));
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("url", out _));
+    }
+
+    [Fact]
+    public async Task OnlyThoseWhoMayEditTheKpiSeeAndChangeItsSources()
+    {
+        var kpi = await KpiAsync("Guarded");
+        var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources", Json(kpi.Id, _listener.Url("/guarded")));
+        var member = await Admin.CreatePersonAsync("Mia Member", Role.Member);
+        var client = await app.ClientForAsync(member.Id, TokenScope.Read, TokenScope.Write);
+
+        using var create = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-sources", Json(kpi.Id, _listener.Url("/mine")));
+        await Api.AssertProblemAsync(create, HttpStatusCode.Forbidden);
+        using var read = await client.GetAsync($"/api/v1/kpi-sources/{source.Id}");
+        await Api.AssertProblemAsync(read, HttpStatusCode.Forbidden);
+        using var run = await client.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpi-sources/{source.Id}/run", new { });
+        await Api.AssertProblemAsync(run, HttpStatusCode.Forbidden);
+        using var delete = await client.SendJsonAsync(HttpMethod.Delete, $"/api/v1/kpi-sources/{source.Id}", null);
+        await Api.AssertProblemAsync(delete, HttpStatusCode.Forbidden);
+        Assert.Empty((await client.GetAsync<Page<KpiSourceDto>>($"/api/v1/kpi-sources?kpi={kpi.Id}")).Items);
+        Assert.Single((await Admin.GetAsync<Page<KpiSourceDto>>($"/api/v1/kpi-sources?kpi={kpi.Id}")).Items);
+        Assert.DoesNotContain("/guarded", _listener.Requests);
+    }
+
+    [Fact]
+    public async Task ADisabledSourceIsNotScheduledAndASixFieldScheduleCountsSeconds()
+    {
+        var kpi = await KpiAsync("Paused");
+        var disabled = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+            new KpiSourceRequest(kpi.Id, KpiSourceKind.HttpJson, "*/5 * * * *", _listener.Url("/paused"), "$.x", null, null, false));
+        Assert.False(disabled.Enabled);
+        Assert.Null(disabled.NextRunAt);
+
+        var seconds = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources", Json(kpi.Id, _listener.Url("/seconds"), schedule: "30 * * * * *"));
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.AddSeconds(30 - app.Clock.GetUtcNow().Second), seconds.NextRunAt);
     }
 
     [Fact]

@@ -102,6 +102,12 @@ public static class SourceTestData
     public static Task AllowHostAsync(this OkapiApp app, string hostAndPort) =>
         app.QueryAsync(async db =>
         {
+            // A later listener of the same fixture may get a port an earlier one had.
+            if (await db.AllowedHosts.AnyAsync(h => h.Host == hostAndPort))
+            {
+                return 0;
+            }
+
             db.AllowedHosts.Add(new AllowedHost { Host = hostAndPort, CreatedAt = app.Clock.GetUtcNow().UtcDateTime });
             return await db.SaveChangesAsync();
         });
