@@ -149,8 +149,9 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return Failure.NotFound;
         }
 
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end - DefaultPeriodsRange;
+        // Until the latest instant a value may have, so that the newest value is in the range.
+        var end = to ?? clock.GetUtcNow() + KpiValue.MaxAhead;
+        var start = from ?? clock.GetUtcNow() - DefaultPeriodsRange;
         if (start >= end)
         {
             return Failure.Invalid("from", "must be before 'to'.");
@@ -190,8 +191,9 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return Failure.NotFound;
         }
 
-        var end = to ?? clock.GetUtcNow();
-        var start = from ?? end - DefaultSeriesRange;
+        // Until the latest instant a value may have, so that the newest value is in the range.
+        var end = to ?? clock.GetUtcNow() + KpiValue.MaxAhead;
+        var start = from ?? clock.GetUtcNow() - DefaultSeriesRange;
         var points = maxPoints ?? DefaultMaxPoints;
         var errors = new ValidationErrors()
             .Require(start < end, "from", "must be before 'to'.")
