@@ -1,0 +1,154 @@
+using System.Net;
+using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
+using Okapi.Web.Features.Kpis;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Infrastructure;
+
+namespace Okapi.Web.Tests.Sources;
+
+public abstract class KpiLinkTests(OkapiApp app)
+{
+    private HttpClient Admin => app.Admin;
+
+    // The organisation is in Europe/Berlin: the 2027 Q1 cycle starts at 2026-12-31T23:00Z, and the week of the
+    // test clock (Monday 2027-02-15) starts at 2027-02-14T23:00Z.
+    private static readonly DateTimeOffset CycleStart = new(2026, 12, 31, 23, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset WeekStart = new(2027, 2, 14, 23, 0, 0, TimeSpan.Zero);
+
+    private async Task<(Guid ObjectiveId, Kpi Kpi)> ArrangeAsync(string name, PeriodAggregation aggregation = PeriodAggregation.Sum)
+    {
+        var cycle = await Admin.CreateCycleAsync();
+        var team = await Admin.CreateTeamAsync($"{name} team");
+        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, $"Grow {name} steadily");
+        var kpi = await app.AddKpiAsync(team.Id, name, Cadence.Weekly, aggregation);
+        return (objective.Id, kpi);
+    }
+
+    private static KeyResultRequest Linked(Guid objectiveId, Guid kpiId, double? start = null, double target = 100) =>
+        new(objectiveId, "Reach 100 weekly leads", null, KeyResultType.IncreaseTo, "leads", start, target, null, null, null, null, null, kpiId);
+
+    [Fact]
+    public async Task LinkedKeyResultStartsAtTheKpisValueAtCycleStartAndTakesItsLatestPeriodValue()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("leads");
+        await app.AddValuesAsync(kpi.Id,
+            (CycleStart.AddHours(-2), 5),
+            (CycleStart.AddMinutes(-30), 20), // the latest value at or before the cycle's start
+            (CycleStart.AddMinutes(30), 99),
+            (WeekStart.AddMinutes(-30), 7), // Sunday evening in Berlin: the week before
+            (WeekStart.AddMinutes(30), 30), // Monday 00:30 in Berlin: this week, though still Sunday in UTC
+            (WeekStart.AddHours(10), 25));
+
+        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id));
+
+        Assert.Equal(kpi.Id, kr.KpiId);
+        Assert.Equal(20, kr.Start);
+        Assert.Equal(55, kr.Current); // this week's sum in the organisation's time zone
+        Assert.Equal((55 - 20) / 80.0, kr.Progress, 6);
+        var checkIns = await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins");
+        var checkIn = Assert.Single(checkIns.Items);
+        Assert.Equal(CheckInSource.Kpi, checkIn.Source);
+        Assert.Equal(55, checkIn.Value);
+        Assert.Equal(WeekStart.AddHours(10).UtcDateTime, checkIn.At);
+    }
+
+    [Fact]
+    public async Task AGivenStartWinsAndAKpiWithoutValuesAddsNoCheckIn()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("signups");
+
+        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id, start: 10));
+
+        Assert.Equal(10, kr.Start);
+        Assert.Equal(10, kr.Current);
+        Assert.Empty((await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+    }
+
+    [Fact]
+    public async Task LinkingAnExistingKeyResultChecksInTheKpisValue()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("demos", PeriodAggregation.Last);
+        await app.AddValuesAsync(kpi.Id, (WeekStart.AddHours(5), 42));
+        var kr = await Admin.CreateKeyResultAsync(objectiveId, "Run 100 demos a week", 0, 100);
+
+        var linked = await Admin.PutAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}", Linked(objectiveId, kpi.Id, start: 0), ifMatch: $"\"{kr.Version}\"");
+
+        Assert.Equal(kpi.Id, linked.KpiId);
+        Assert.Equal(42, linked.Current);
+        Assert.Equal(0.42, linked.Progress, 6);
+    }
+
+    [Fact]
+    public async Task LinksAreValidated()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("trials");
+        var (otherOrganisationId, otherAdmin) = await app.CreateOrganisationAsync($"Elsewhere {Guid.NewGuid():N}");
+        var otherTeam = await otherAdmin.CreateTeamAsync("Their team");
+        var foreign = await app.AddKpiAsync(otherTeam.Id, "Their KPI", organisationId: otherOrganisationId);
+
+        using var noStart = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/key-results",
+            new KeyResultRequest(objectiveId, "Reach 100 trials a week", null, KeyResultType.IncreaseTo, null, null, 100, null, null, null, null, null));
+        var problem = await Api.AssertProblemAsync(noStart, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("start", out _));
+
+        using var emptyKpi = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/key-results", Linked(objectiveId, kpi.Id));
+        problem = await Api.AssertProblemAsync(emptyKpi, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("start", out _));
+
+        using var otherOrganisation = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/key-results", Linked(objectiveId, foreign.Id, start: 0));
+        problem = await Api.AssertProblemAsync(otherOrganisation, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("kpiId", out _));
+
+        var list = await Admin.GetAsync<Page<KeyResultDto>>($"/api/v1/key-results?objective={objectiveId}");
+        Assert.Empty(list.Items);
+    }
+
+    [Fact]
+    public async Task KeyResultsOfClosedObjectivesNoLongerFollowTheirKpi()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("visits", PeriodAggregation.Last);
+        await app.AddValuesAsync(kpi.Id, (WeekStart.AddHours(1), 30));
+        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id, start: 0));
+        var objective = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objectiveId}");
+        await Admin.PutAsync<ObjectiveDto>($"/api/v1/objectives/{objectiveId}",
+            new ObjectiveRequest(objective.Title, null, objective.CycleId, objective.OwnerTeamId, null, ObjectiveState.Closed, objective.Visibility, [.. objective.Tags]),
+            ifMatch: $"\"{objective.Version}\"");
+
+        using var posted = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new KpiValueInput(app.Clock.GetUtcNow(), 80));
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+
+        Assert.Equal(30, (await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+        Assert.Single((await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+    }
+
+    [Fact]
+    public async Task ANewKpiValueChecksInOnLinkedKeyResultsOncePerInstant()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("calls", PeriodAggregation.Sum);
+        await app.AddValuesAsync(kpi.Id, (CycleStart.AddDays(-1), 10), (WeekStart.AddHours(1), 30));
+        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id));
+        Assert.Equal(10, kr.Start);
+        Assert.Equal(30, kr.Current);
+
+        var at = app.Clock.GetUtcNow().AddMinutes(-5);
+        for (var i = 0; i < 2; i++) // re-posting the same value adds no second check-in
+        {
+            using var posted = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new KpiValueInput(at, 25));
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+
+        var moved = await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+        Assert.Equal(55, moved.Current);
+        Assert.Equal(45 / 90.0, moved.Progress, 6);
+        var checkIns = (await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items;
+        Assert.Equal([55, 30], checkIns.Select(c => c.Value));
+        Assert.All(checkIns, c => Assert.Equal(CheckInSource.Kpi, c.Source));
+        Assert.Equal(at.UtcDateTime, checkIns[0].At);
+    }
+}
+
+public sealed class KpiLinkOnSqlite(SqliteApp app) : KpiLinkTests(app), IClassFixture<SqliteApp>;
+
+public sealed class KpiLinkOnPostgres(PostgresApp app) : KpiLinkTests(app), IClassFixture<PostgresApp>;
