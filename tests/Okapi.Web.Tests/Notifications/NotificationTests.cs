@@ -247,6 +247,23 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
     }
 
     [Fact]
+    public async Task GuardedClientChecksTheAddressItConnectsTo()
+    {
+        await using var listener = await WebhookListener.StartAsync();
+
+        // As after a DNS change: the client itself refuses the connection, whatever was checked when the URL was saved.
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(listener.UrlFor("/direct")));
+        Assert.Contains("refused:", refused.Message + refused.InnerException?.Message);
+        var byName = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(new Uri($"http://localhost:{listener.BaseUrl.Port}/by-name")));
+        Assert.Contains("loopback", byName.Message + byName.InnerException?.Message);
+        Assert.Empty(listener.Requests);
+
+        await AllowAsync(listener.HostAndPort);
+        Assert.Equal(HttpStatusCode.OK, await PostThroughGuardAsync(listener.UrlFor("/direct")));
+        Assert.Single(listener.Requests);
+    }
+
+    [Fact]
     public async Task AllowedHostsAreValidatedAndForAdminsOnly()
     {
         using (var bad = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "http://evil.example/path" }))
@@ -404,6 +421,15 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
     {
         var member = await Admin.CreatePersonAsync("Mia Member", Role.Member);
         return await app.ClientForAsync(member.Id, TokenScope.Write);
+    }
+
+    private async Task<HttpStatusCode> PostThroughGuardAsync(Uri url)
+    {
+        using var scope = app.Services.CreateScope();
+        scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = app.OrganisationId;
+        using var client = scope.ServiceProvider.GetRequiredService<OutboundGuard>().CreateClient();
+        using var response = await client.PostAsync(url, new StringContent("{}"));
+        return response.StatusCode;
     }
 
     private async Task DeliverDueAsync()

@@ -19,13 +19,13 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
     private const int BatchSize = 20;
 
     /// <summary>
-    /// The wait before retry number <paramref name="attempts"/> + 1: 5 s × 2^(attempts − 1), at most an hour, plus up
-    /// to 10 % jitter (<paramref name="jitter"/> in [0, 1)) so that many failed deliveries do not retry in lockstep.
+    /// The wait before retry number <paramref name="attempts"/> + 1: 5 s × 2^(attempts − 1) plus up to 10 % jitter
+    /// (<paramref name="jitter"/> in [0, 1), so that many failed deliveries do not retry in lockstep), at most an hour.
     /// </summary>
     public static TimeSpan Backoff(int attempts, double jitter)
     {
-        var seconds = Math.Min(5 * Math.Pow(2, Math.Max(0, attempts - 1)), 3600);
-        return TimeSpan.FromSeconds(seconds * (1 + (0.1 * Math.Clamp(jitter, 0, 1))));
+        var seconds = 5 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30)) * (1 + (0.1 * Math.Clamp(jitter, 0, 1)));
+        return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
