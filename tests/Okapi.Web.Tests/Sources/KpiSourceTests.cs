@@ -1,7 +1,7 @@
 using System.Net;
 using Okapi.Core.Kpis;
-using Okapi.Data.Identity;
 using Okapi.Core.Organisations;
+using Okapi.Data.Identity;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
