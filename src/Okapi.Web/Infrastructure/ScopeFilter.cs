@@ -18,6 +18,15 @@ public sealed class ScopeFilter : IEndpointFilter
             return TypedResults.Problem(title: "Sign in or send a bearer token.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
+        // An ingest token writes values where the endpoint says so, and nothing else anywhere.
+        var ingestion = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<AllowsKpiIngestMetadata>() is not null;
+        if (ingestion && !caller.HasScope(needed) && caller.HasScope(TokenScope.KpiIngest))
+        {
+            return caller.Role >= Okapi.Core.Organisations.Role.Member
+                ? await next(context)
+                : Problems.Forbidden("Viewers can read but not change anything.");
+        }
+
         if (!caller.HasScope(needed))
         {
             return TypedResults.Problem(
@@ -39,4 +48,13 @@ public sealed class ScopeFilter : IEndpointFilter
         TokenScope.KpiIngest => "kpi:ingest",
         _ => scope.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>Marks an endpoint that stores KPI values, which <c>kpi:ingest</c> tokens may call.</summary>
+public sealed class AllowsKpiIngestMetadata;
+
+public static class KpiIngestEndpoints
+{
+    /// <summary>Lets <c>kpi:ingest</c> tokens through <see cref="ScopeFilter"/> here; the feature still checks <c>Caller.CanIngest</c>.</summary>
+    public static RouteHandlerBuilder AllowsKpiIngest(this RouteHandlerBuilder builder) => builder.WithMetadata(new AllowsKpiIngestMetadata());
 }

@@ -34,7 +34,11 @@ public sealed record KpiDto(
     IReadOnlyList<string> Tags, Visibility Visibility, int Version,
     KpiHealth Health, double? Current, DateOnly? CurrentPeriodStart, DateTimeOffset? LatestAt, double? Change,
     double? Attainment, bool OnTarget, int OpenAlerts,
-    DateTime CreatedAt, DateTime UpdatedAt, bool CanEdit) : IHasVersion;
+    DateTime CreatedAt, DateTime UpdatedAt, bool CanEdit) : IHasVersion
+{
+    /// <summary>The newest single value (at <see cref="LatestAt"/>), unlike <see cref="Current"/> not aggregated.</summary>
+    public double? LatestValue { get; init; }
+}
 
 /// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
 public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);

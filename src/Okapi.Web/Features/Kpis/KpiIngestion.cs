@@ -1,4 +1,10 @@
+using System.Data.Common;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Okapi.Core.Kpis;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
 
@@ -16,8 +22,141 @@ public interface IKpiValueObserver
 /// value kept, live pages told, then every <see cref="IKpiValueObserver"/>. The API, uploads and pull sources all
 /// write through here.
 /// </summary>
-public sealed class KpiIngestion
+public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServiceProvider services, ILogger<KpiIngestion> logger)
 {
-    public Task<int> StoreAsync(IReadOnlyList<KpiValue> values, CancellationToken ct) =>
-        throw new NotImplementedException("Ingestion is being built.");
+    /// <summary>
+    /// Rows per INSERT statement: 4 parameters each stays well under SQLite's 32,766 and PostgreSQL's 65,535
+    /// parameters, and one prepared statement of this size is reused for every full batch.
+    /// </summary>
+    public const int BatchRows = 2000;
+
+    /// <summary>Stores the values in one transaction and returns how many were written (new or replaced).</summary>
+    public async Task<int> StoreAsync(IReadOnlyList<KpiValue> values, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            return 0;
+        }
+
+        // One row per (KPI, instant), the later in the input winning: PostgreSQL refuses an upsert that touches a row twice.
+        var unique = new Dictionary<(Guid, long), KpiValue>(values.Count);
+        var latest = new Dictionary<Guid, KpiValue>();
+        foreach (var value in values)
+        {
+            unique[(value.KpiId, value.At.Ticks)] = value;
+        }
+
+        foreach (var value in unique.Values)
+        {
+            if (!latest.TryGetValue(value.KpiId, out var newest) || value.At >= newest.At)
+            {
+                latest[value.KpiId] = value;
+            }
+        }
+
+        var kpiIds = latest.Keys.ToList();
+        var known = await db.Kpis.CountAsync(k => kpiIds.Contains(k.Id), ct);
+        if (known != kpiIds.Count)
+        {
+            throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
+        }
+
+        var rows = unique.Values.ToList();
+        var sqlite = db.Database.IsSqlite();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            var connection = db.Database.GetDbConnection();
+            var dbTransaction = transaction.GetDbTransaction();
+            DbCommand? full = null;
+            try
+            {
+                for (var offset = 0; offset < rows.Count; offset += BatchRows)
+                {
+                    var count = Math.Min(BatchRows, rows.Count - offset);
+                    DbCommand command;
+                    if (count == BatchRows)
+                    {
+                        full ??= await PrepareAsync(connection, dbTransaction, BatchRows, ct);
+                        command = full;
+                    }
+                    else
+                    {
+                        command = await PrepareAsync(connection, dbTransaction, count, ct);
+                    }
+
+                    for (var i = 0; i < count; i++)
+                    {
+                        var row = rows[offset + i];
+                        var p = command.Parameters;
+                        // EF stores a Guid in SQLite as uppercase text; Microsoft.Data.Sqlite would bind it as a blob.
+                        p[4 * i].Value = sqlite ? row.KpiId.ToString().ToUpperInvariant() : row.KpiId;
+                        p[(4 * i) + 1].Value = row.At.Ticks;
+                        p[(4 * i) + 2].Value = row.Value;
+                        p[(4 * i) + 3].Value = (int)row.Source;
+                    }
+
+                    await command.ExecuteNonQueryAsync(ct);
+                    if (command != full)
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
+            }
+            finally
+            {
+                if (full is not null)
+                {
+                    await full.DisposeAsync();
+                }
+            }
+
+            foreach (var value in latest.Values)
+            {
+                var at = DateTime.SpecifyKind(value.At, DateTimeKind.Utc);
+                var number = value.Value;
+                await db.Kpis.Where(k => k.Id == value.KpiId && (k.LatestAt == null || k.LatestAt <= at))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number), ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        updates.Publish(new KpiChanged(db.OrganisationId, kpiIds.ToHashSet()));
+        foreach (var observer in services.GetServices<IKpiValueObserver>())
+        {
+            try
+            {
+                await observer.OnValuesStoredAsync(kpiIds, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The values are committed and the caller told so; an observer's failure must not undo that answer.
+                logger.LogError(e, "{Observer} failed after values of {Count} KPIs were stored.", observer.GetType().Name, kpiIds.Count);
+            }
+        }
+
+        return rows.Count;
+    }
+
+    private static async Task<DbCommand> PrepareAsync(DbConnection connection, DbTransaction transaction, int rows, CancellationToken ct)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new StringBuilder("INSERT INTO \"KpiValues\" (\"KpiId\", \"At\", \"Value\", \"Source\") VALUES ", 40 * rows + 200);
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ",").Append("(@k").Append(i).Append(",@a").Append(i).Append(",@v").Append(i).Append(",@s").Append(i).Append(')');
+            foreach (var name in new[] { "@k", "@a", "@v", "@s" })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name + i;
+                command.Parameters.Add(parameter);
+            }
+        }
+
+        sql.Append(" ON CONFLICT (\"KpiId\", \"At\") DO UPDATE SET \"Value\" = excluded.\"Value\", \"Source\" = excluded.\"Source\"");
+        command.CommandText = sql.ToString();
+        return command;
+    }
 }

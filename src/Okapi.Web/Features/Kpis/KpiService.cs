@@ -1,29 +1,474 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
+using Okapi.Core.Alerts;
+using Okapi.Core.Kpis;
+using Okapi.Data;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
 
 /// <summary>KPIs, their periods and their values, for the API and the pages alike.</summary>
-public sealed class KpiService
+public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion ingestion, TimeProvider clock)
 {
-    public Task<Page<KpiDto>> ListAsync(KpiFilter filter, PageRequest page, CancellationToken ct) => throw new NotImplementedException();
+    public const int DefaultMaxPoints = 1000;
+    public const int MaxMaxPoints = 10_000;
+    public const int SparklinePeriods = 12;
+    public static readonly TimeSpan DefaultSeriesRange = TimeSpan.FromDays(30);
+    public static readonly TimeSpan DefaultPeriodsRange = TimeSpan.FromDays(365);
+
+    public async Task<Page<KpiDto>> ListAsync(KpiFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var query = Filtered(filter).OrderBy(k => k.Name).ThenBy(k => k.Id);
+        if (filter.Health?.Value is not { } health)
+        {
+            var (items, total) = await page.ApplyAsync(query, ct);
+            return new Page<KpiDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
+        }
+
+        // Health is computed from values, not stored, so this filter runs over the organisation's KPIs in memory.
+        var matching = (await ToDtosAsync(await query.ToListAsync(ct), ct)).Where(d => d.Health == health).ToList();
+        var pageItems = matching.Skip((page.Number - 1) * page.Size).Take(page.Size).ToList();
+        return new Page<KpiDto>(pageItems, page.Number, page.Size, matching.Count);
+    }
 
     /// <summary>Every KPI the caller may see that matches the filter, with sparklines, for the dashboard.</summary>
-    public Task<IReadOnlyList<KpiTileDto>> DashboardAsync(KpiFilter filter, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<IReadOnlyList<KpiTileDto>> DashboardAsync(KpiFilter filter, CancellationToken ct)
+    {
+        var kpis = await Filtered(filter).OrderBy(k => k.Name).ThenBy(k => k.Id).ToListAsync(ct);
+        var snapshots = await SnapshotsAsync(kpis, SparklinePeriods, ct);
+        var tiles = kpis.Select(k => new KpiTileDto(snapshots[k.Id].Dto, snapshots[k.Id].Periods.Select(p => p.Value).ToList()));
+        return filter.Health?.Value is { } health ? tiles.Where(t => t.Kpi.Health == health).ToList() : tiles.ToList();
+    }
 
-    public Task<Outcome<KpiDto>> GetAsync(Guid id, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>The organisation's public KPIs, whoever asks: what may leave for a monitoring system.</summary>
+    public async Task<IReadOnlyList<KpiDto>> PublicAsync(CancellationToken ct)
+    {
+        var kpis = await db.Kpis.AsNoTracking().Where(k => k.Visibility == Okapi.Core.Okrs.Visibility.Public)
+            .OrderBy(k => k.Key).ToListAsync(ct);
+        return await ToDtosAsync(kpis, ct);
+    }
 
-    public Task<Outcome<KpiDto>> CreateAsync(KpiRequest request, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<Outcome<KpiDto>> GetAsync(Guid id, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct);
+        return kpi is null ? Failure.NotFound : await ToDtoAsync(kpi, ct);
+    }
 
-    public Task<Outcome<KpiDto>> UpdateAsync(Guid id, KpiRequest request, int? expectedVersion, CancellationToken ct) => throw new NotImplementedException();
+    /// <summary>A KPI by its key, if the caller may see it; null otherwise.</summary>
+    public async Task<KpiDto?> FindByKeyAsync(string key, CancellationToken ct)
+    {
+        var kpi = await caller.Visible(db.Kpis.AsNoTracking()).FirstOrDefaultAsync(k => k.Key == key, ct);
+        return kpi is null ? null : await ToDtoAsync(kpi, ct);
+    }
 
-    public Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<Outcome<KpiDto>> CreateAsync(KpiRequest request, CancellationToken ct)
+    {
+        if (!caller.CanWrite)
+        {
+            return Failure.Forbidden("Viewers can read but not create KPIs.");
+        }
+
+        var kpi = new Kpi { Name = "", Key = "" };
+        Apply(kpi, request);
+        if (string.IsNullOrWhiteSpace(request.Key))
+        {
+            kpi.Key = await UniqueKeyAsync(Slug(kpi.Name), ct);
+        }
+
+        var errors = await ValidateAsync(kpi, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        if (!caller.CanEdit(kpi))
+        {
+            return Failure.Forbidden("Members create KPIs for themselves or for their own teams.");
+        }
+
+        db.Kpis.Add(kpi);
+        return await SaveAsync(kpi, ct);
+    }
+
+    public async Task<Outcome<KpiDto>> UpdateAsync(Guid id, KpiRequest request, int? expectedVersion, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct, track: true);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(kpi), "Only the owner, the owner team's members and admins edit this KPI.", db, kpi, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var key = kpi.Key;
+        Apply(kpi, request);
+        // The key is what integrations push to: it stays unless a new one is asked for.
+        kpi.Key = string.IsNullOrWhiteSpace(request.Key) ? key : kpi.Key;
+        var errors = await ValidateAsync(kpi, ct);
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        if (!caller.CanEdit(kpi))
+        {
+            return Failure.Forbidden("Members may not hand a KPI to a team they are not in.");
+        }
+
+        return await SaveAsync(kpi, ct);
+    }
+
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct, track: true);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(kpi), "Only the owner, the owner team's members and admins delete this KPI.", db, kpi, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        db.Kpis.Remove(kpi);
+        await db.SaveChangesAsync(ct);
+        return new Done();
+    }
 
     /// <summary>The KPI's periods in [from, to) (default: the last year), newest first.</summary>
-    public Task<Outcome<IReadOnlyList<KpiPeriodDto>>> PeriodsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<Outcome<IReadOnlyList<KpiPeriodDto>>> PeriodsAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        // Until the latest instant a value may have, so that the newest value is in the range.
+        var end = to ?? clock.GetUtcNow() + KpiValue.MaxAhead;
+        var start = from ?? clock.GetUtcNow() - DefaultPeriodsRange;
+        if (start >= end)
+        {
+            return Failure.Invalid("from", "must be before 'to'.");
+        }
+
+        var calendar = await CalendarAsync(ct);
+        var firstPeriod = calendar.PeriodStart(start, kpi.Cadence);
+        // One period more in front, so that the first period asked for has a change too.
+        var loadFrom = calendar.StartOf(PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
+        var until = end.UtcDateTime;
+        var readings = await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= loadFrom && v.At < until)
+            .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
+        var periods = kpi.Periods(readings.Select(r => new KpiReading(Utc(r.At), r.Value)), calendar);
+        var result = new List<KpiPeriodDto>();
+        for (var i = 0; i < periods.Count; i++)
+        {
+            var period = periods[i];
+            if (period.Start < firstPeriod)
+            {
+                continue;
+            }
+
+            var change = i > 0 ? KpiPeriod.Change([periods[i - 1], period]) : null;
+            result.Add(new KpiPeriodDto(period.Start, period.End, period.StartUtc, period.Value, period.Count, change, kpi.Thresholds.Classify(period.Value, kpi.Direction)));
+        }
+
+        result.Reverse();
+        return result;
+    }
 
     /// <summary>Values in [from, to) downsampled to at most <paramref name="maxPoints"/> points, for charts.</summary>
-    public Task<Outcome<KpiSeriesDto>> SeriesAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<Outcome<KpiSeriesDto>> SeriesAsync(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        // Until the latest instant a value may have, so that the newest value is in the range.
+        var end = to ?? clock.GetUtcNow() + KpiValue.MaxAhead;
+        var start = from ?? clock.GetUtcNow() - DefaultSeriesRange;
+        var points = maxPoints ?? DefaultMaxPoints;
+        var errors = new ValidationErrors()
+            .Require(start < end, "from", "must be before 'to'.")
+            .Require(points is >= 2 and <= MaxMaxPoints, "maxPoints", $"must be between 2 and {MaxMaxPoints}.");
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var (since, until) = (start.UtcDateTime, end.UtcDateTime);
+        var readings = (await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= since && v.At < until)
+                .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct))
+            .Select(r => new KpiReading(Utc(r.At), r.Value)).ToList();
+        var sampled = Downsampling.LargestTriangleThreeBuckets(readings, points);
+        return new KpiSeriesDto(id, start, end, readings.Count, sampled.Count < readings.Count ? "lttb" : "raw",
+            sampled.Select(r => new KpiPointDto(r.At, r.Value)).ToList());
+    }
 
     /// <summary>Stores values of one KPI (manual entry in the UI, or the API's single value and array).</summary>
-    public Task<Outcome<IngestResultDto>> AddValuesAsync(Guid id, IReadOnlyList<KpiValueInput> values, CancellationToken ct) => throw new NotImplementedException();
+    public async Task<Outcome<IngestResultDto>> AddValuesAsync(Guid id, IReadOnlyList<KpiValueInput> values, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.CanIngest(kpi))
+        {
+            return Failure.Forbidden("Only the KPI's editors and ingest tokens write its values.");
+        }
+
+        var now = clock.GetUtcNow();
+        var errors = new ValidationErrors().Require(values.Count > 0, "values", "at least one value is required.");
+        for (var i = 0; i < values.Count; i++)
+        {
+            KpiValueRules.Check(values[i].At, values[i].Value, now, $"rows[{i + 1}]", errors);
+        }
+
+        if (!errors.IsValid)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var source = caller.Scopes is null ? KpiValueSource.Manual : KpiValueSource.Api;
+        var stored = await ingestion.StoreAsync(
+            values.Select(v => new KpiValue { KpiId = id, At = v.At.UtcDateTime, Value = v.Value, Source = source }).ToList(), ct);
+        return new IngestResultDto(stored, 1);
+    }
+
+    /// <summary>KPIs with their computed fields: current period value, health, change, attainment, open alerts.</summary>
+    public async Task<IReadOnlyList<KpiDto>> ToDtosAsync(IReadOnlyList<Kpi> kpis, CancellationToken ct)
+    {
+        var snapshots = await SnapshotsAsync(kpis, 2, ct);
+        return kpis.Select(k => snapshots[k.Id].Dto).ToList();
+    }
+
+    private async Task<KpiDto> ToDtoAsync(Kpi kpi, CancellationToken ct) => (await ToDtosAsync([kpi], ct))[0];
+
+    /// <summary>
+    /// Each KPI's DTO and its last <paramref name="periodCount"/> periods (oldest first), from one query for the
+    /// values of all of them since the earliest period any of them needs.
+    /// </summary>
+    private async Task<Dictionary<Guid, (KpiDto Dto, IReadOnlyList<KpiPeriod> Periods)>> SnapshotsAsync(IReadOnlyList<Kpi> kpis, int periodCount, CancellationToken ct)
+    {
+        var result = new Dictionary<Guid, (KpiDto, IReadOnlyList<KpiPeriod>)>();
+        if (kpis.Count == 0)
+        {
+            return result;
+        }
+
+        var calendar = await CalendarAsync(ct);
+        var windows = new Dictionary<Guid, DateTime>();
+        foreach (var kpi in kpis.Where(k => k.LatestAt is not null))
+        {
+            var start = calendar.PeriodStart(Utc(kpi.LatestAt!.Value), kpi.Cadence);
+            for (var i = 1; i < periodCount; i++)
+            {
+                start = PreviousPeriodStart(start, kpi.Cadence);
+            }
+
+            windows[kpi.Id] = calendar.StartOf(start).UtcDateTime;
+        }
+
+        var readings = new Dictionary<Guid, List<KpiReading>>();
+        if (windows.Count > 0)
+        {
+            var ids = windows.Keys.ToList();
+            var since = windows.Values.Min();
+            var rows = await db.KpiValues.AsNoTracking().Where(v => ids.Contains(v.KpiId) && v.At >= since)
+                .OrderBy(v => v.At).Select(v => new { v.KpiId, v.At, v.Value }).ToListAsync(ct);
+            foreach (var row in rows.Where(r => r.At >= windows[r.KpiId]))
+            {
+                if (!readings.TryGetValue(row.KpiId, out var list))
+                {
+                    readings[row.KpiId] = list = [];
+                }
+
+                list.Add(new KpiReading(Utc(row.At), row.Value));
+            }
+        }
+
+        var allIds = kpis.Select(k => k.Id).ToList();
+        var openAlerts = await db.Alerts.AsNoTracking().Where(a => allIds.Contains(a.KpiId) && a.State != AlertState.Resolved)
+            .GroupBy(a => a.KpiId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var now = clock.GetUtcNow();
+        foreach (var kpi in kpis)
+        {
+            var periods = kpi.Periods(readings.GetValueOrDefault(kpi.Id) ?? [], calendar);
+            result[kpi.Id] = (ToDto(kpi, periods, openAlerts.GetValueOrDefault(kpi.Id), now), periods);
+        }
+
+        return result;
+    }
+
+    /// <summary>The latest reading as thresholds see it: the instant of the newest value and its period's value.</summary>
+    public static KpiReading? LatestReading(Kpi kpi, IReadOnlyList<KpiPeriod> periods) =>
+        kpi.LatestAt is { } at && periods.Count > 0 ? new KpiReading(Utc(at), periods[^1].Value) : null;
+
+    private KpiDto ToDto(Kpi k, IReadOnlyList<KpiPeriod> periods, int openAlerts, DateTimeOffset now)
+    {
+        var latest = LatestReading(k, periods);
+        var current = latest?.Value;
+        var attainment = current is { } value ? k.Attainment(value) : null;
+        return new KpiDto(k.Id, k.Name, k.Key, k.Description, k.OwnerTeamId, k.OwnerPersonId, k.Unit,
+            k.Direction, k.Cadence, k.Aggregation, k.WarningLower, k.WarningUpper, k.CriticalLower, k.CriticalUpper, k.Target,
+            k.Tags, k.Visibility, k.Version,
+            k.Health(latest, now), current, periods.Count > 0 ? periods[^1].Start : null,
+            k.LatestAt is { } at ? Utc(at) : null, KpiPeriod.Change(periods),
+            attainment?.Ratio, attainment?.IsOnTarget ?? false, openAlerts,
+            k.CreatedAt, k.UpdatedAt, caller.CanEdit(k))
+        {
+            LatestValue = k.LatestValue,
+        };
+    }
+
+    public async Task<PeriodCalendar> CalendarAsync(CancellationToken ct)
+    {
+        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct);
+        return PeriodCalendar.For(organisation);
+    }
+
+    private IQueryable<Kpi> Filtered(KpiFilter filter)
+    {
+        var query = caller.Visible(db.Kpis.AsNoTracking());
+        if (filter.Team is { } team) query = query.Where(k => k.OwnerTeamId == team);
+        if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(k => k.Tags.Contains(filter.Tag));
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+        {
+            var search = filter.Search.Trim().ToLower();
+            query = query.Where(k => k.Name.ToLower().Contains(search) || k.Key.Contains(search) ||
+                (k.Description != null && k.Description.ToLower().Contains(search)));
+        }
+
+        return query;
+    }
+
+    private async Task<Kpi?> FindAsync(Guid id, CancellationToken ct, bool track = false)
+    {
+        var kpis = track ? db.Kpis : db.Kpis.AsNoTracking();
+        var kpi = await kpis.FirstOrDefaultAsync(k => k.Id == id, ct);
+        return kpi is not null && caller.CanSee(kpi) ? kpi : null;
+    }
+
+    private async Task<Outcome<KpiDto>> SaveAsync(Kpi kpi, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request took the key between the check and the insert; the unique index kept them apart.
+            db.ChangeTracker.Clear();
+            if (await KeyTakenAsync(kpi, ct))
+            {
+                return Failure.Invalid("key", "is already used by another KPI.");
+            }
+
+            throw;
+        }
+
+        return await ToDtoAsync(kpi, ct);
+    }
+
+    private Task<bool> KeyTakenAsync(Kpi kpi, CancellationToken ct) =>
+        db.Kpis.AsNoTracking().AnyAsync(k => k.Key == kpi.Key && k.Id != kpi.Id, ct);
+
+    private async Task<ValidationErrors> ValidateAsync(Kpi k, CancellationToken ct)
+    {
+        var errors = k.Validate();
+        if (k.OwnerTeamId is { } team && !await db.Teams.AnyAsync(t => t.Id == team, ct)) errors.Add("ownerTeamId", "The team does not exist.");
+        if (k.OwnerPersonId is { } person && !await db.People.AnyAsync(p => p.Id == person, ct)) errors.Add("ownerPersonId", "The person does not exist.");
+        if (!string.IsNullOrWhiteSpace(k.Key) && await KeyTakenAsync(k, ct)) errors.Add("key", "is already used by another KPI.");
+        return errors;
+    }
+
+    private async Task<string> UniqueKeyAsync(string slug, CancellationToken ct)
+    {
+        var taken = (await db.Kpis.AsNoTracking().Where(k => k.Key.StartsWith(slug)).Select(k => k.Key).ToListAsync(ct)).ToHashSet();
+        if (!taken.Contains(slug))
+        {
+            return slug;
+        }
+
+        for (var n = 2; ; n++)
+        {
+            var suffix = $"-{n}";
+            var candidate = slug[..Math.Min(slug.Length, Kpi.MaxKeyLength - suffix.Length)].TrimEnd('-') + suffix;
+            if (!taken.Contains(candidate))
+            {
+                return candidate;
+            }
+        }
+    }
+
+    /// <summary>A key from a name: lowercase ASCII letters and digits, other runs become one hyphen ("Weekly leads (EU)" → "weekly-leads-eu").</summary>
+    public static string Slug(string? name)
+    {
+        var builder = new StringBuilder();
+        foreach (var c in (name ?? "").Normalize(NormalizationForm.FormD).ToLowerInvariant())
+        {
+            if (c is >= 'a' and <= 'z' or >= '0' and <= '9')
+            {
+                builder.Append(c);
+            }
+            else if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark &&
+                     builder.Length > 0 && builder[^1] != '-')
+            {
+                builder.Append('-');
+            }
+        }
+
+        var slug = builder.ToString(0, Math.Min(builder.Length, Kpi.MaxKeyLength - 4)).Trim('-');
+        return slug.Length == 0 ? "kpi" : slug;
+    }
+
+    private static DateOnly PreviousPeriodStart(DateOnly start, Cadence cadence) => cadence switch
+    {
+        Cadence.Daily => start.AddDays(-1),
+        Cadence.Weekly => start.AddDays(-7),
+        Cadence.Monthly => start.AddMonths(-1),
+        _ => throw new ArgumentOutOfRangeException(nameof(cadence), cadence, null),
+    };
+
+    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
+
+    private static void Apply(Kpi k, KpiRequest r)
+    {
+        k.Name = r.Name?.Trim() ?? "";
+        k.Key = r.Key?.Trim() ?? "";
+        k.Description = string.IsNullOrWhiteSpace(r.Description) ? null : r.Description.Trim();
+        k.OwnerTeamId = r.OwnerTeamId;
+        k.OwnerPersonId = r.OwnerPersonId;
+        k.Unit = string.IsNullOrWhiteSpace(r.Unit) ? null : r.Unit.Trim();
+        k.Direction = r.Direction ?? KpiDirection.HigherIsBetter;
+        k.Cadence = r.Cadence ?? Cadence.Weekly;
+        k.Aggregation = r.Aggregation ?? PeriodAggregation.Last;
+        k.WarningLower = r.WarningLower;
+        k.WarningUpper = r.WarningUpper;
+        k.CriticalLower = r.CriticalLower;
+        k.CriticalUpper = r.CriticalUpper;
+        k.Target = r.Target;
+        k.Tags = (r.Tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList();
+        k.Visibility = r.Visibility ?? Okapi.Core.Okrs.Visibility.Public;
+    }
+}
+
+/// <summary>The rules every stored value meets, whichever way it arrives (API, bulk, upload).</summary>
+public static class KpiValueRules
+{
+    public static void Check(DateTimeOffset at, double value, DateTimeOffset now, string row, ValidationErrors errors)
+    {
+        errors.Require(double.IsFinite(value), $"{row}.value", "must be a finite number (not NaN or infinite).");
+        errors.Require(at.UtcDateTime >= KpiValue.EarliestAt, $"{row}.at", $"must not be before {KpiValue.EarliestAt:yyyy-MM-dd}.");
+        errors.Require(at <= now + KpiValue.MaxAhead, $"{row}.at", $"must not be more than {KpiValue.MaxAhead.TotalHours:0} hours in the future.");
+    }
 }

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Okapi.Core.Kpis;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Kpis;
+
+public static class KpisApi
+{
+    /// <summary>Bodies of bulk requests and uploads may be large; a million rows of JSON is about 70 MB.</summary>
+    public const long MaxIngestBodyBytes = 256L * 1024 * 1024;
+
+    public static RouteGroupBuilder MapKpisRoutes(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/kpis").WithTags("KPIs");
+        group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.");
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
+        group.MapPut("/{id:guid}", Update);
+        group.MapDelete("/{id:guid}", Delete);
+        group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).");
+        group.MapGet("/{id:guid}/periods", Periods).WithSummary("Period values in [from, to) (default: the last year), newest first, by the KPI's cadence and aggregation.");
+        group.MapPost("/{id:guid}/values", AddValues).AllowsKpiIngest()
+            .Accepts<KpiValueInput>("application/json")
+            .WithSummary("Store one value {\"at\", \"value\"} (at defaults to now) or an array of them; a value at an existing instant replaces it.");
+
+        var values = api.MapGroup("/kpi-values").WithTags("KPI values");
+        values.MapPost("/", Bulk).AllowsKpiIngest()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
+            .Accepts<List<BulkValueRow>>("application/json")
+            .WithSummary("Store values of many KPIs: an array of {\"kpiId\" or \"kpi\" (key), \"at\", \"value\"}. All rows or none.");
+        values.MapPost("/upload", Upload).AllowsKpiIngest()
+            .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
+            .DisableAntiforgery()
+            .WithSummary("Store values from CSV (text/csv or a multipart file) or XLSX with the columns kpi, at, value and a header row. All rows or none.");
+        return api;
+    }
+
+    public static async Task<Ok<Page<KpiDto>>> List(KpiService kpis, [AsParameters] KpiFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await kpis.ListAsync(filter, page, ct));
+
+    public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.GetAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Created<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.CreateAsync(request, ct)).ToCreated(http, k => $"/api/v1/kpis/{k.Id}");
+
+    public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Ok<KpiSeriesDto>, NotFound, ValidationProblem, ProblemHttpResult>> Series(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.SeriesAsync(id, from, to, maxPoints, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<IReadOnlyList<KpiPeriodDto>>, NotFound, ValidationProblem, ProblemHttpResult>> Periods(Guid id, DateTimeOffset? from, DateTimeOffset? to, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.PeriodsAsync(id, from, to, ct)).ToOk(http);
+
+    /// <summary>Read by hand rather than bound: "NaN" as a string must become a row error, not a 400 without a row.</summary>
+    public static async Task<Results<Ok<IngestResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddValues(Guid id, KpiService kpis, KpiValueRows rows, HttpContext http, CancellationToken ct)
+    {
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(http.Request.Body, new JsonDocumentOptions { MaxDepth = 32 }, ct);
+        }
+        catch (JsonException e)
+        {
+            return Malformed(e);
+        }
+
+        using (document)
+        {
+            var errors = new RowErrors();
+            var now = rows.Now;
+            var items = document.RootElement.ValueKind == JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().ToList()
+                : [document.RootElement];
+            if (items.Count > KpiValueRows.MaxRows)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = [$"at most {KpiValueRows.MaxRows} values per request."] });
+            }
+
+            var inputs = new List<KpiValueInput>(items.Count);
+            for (var i = 0; i < items.Count; i++)
+            {
+                if (KpiValueRows.FromJson(items[i], i + 1, needsKpi: false, now, errors) is { } row)
+                {
+                    inputs.Add(new KpiValueInput(row.At, row.Value));
+                }
+            }
+
+            if (!errors.IsValid)
+            {
+                // Unknown KPIs answer 404 before bad rows are reported, as for every other call on a KPI.
+                var known = await kpis.GetAsync(id, ct);
+                return known.IsOk ? errors.ToFailure().ToOutcome<IngestResultDto>().ToOk(http) : known.Failure!.ToOutcome<IngestResultDto>().ToOk(http);
+            }
+
+            return (await kpis.AddValuesAsync(id, inputs, ct)).ToOk(http);
+        }
+    }
+
+    /// <summary>Streams the array: rows are read one at a time, never the whole body at once.</summary>
+    public static async Task<Results<Ok<IngestResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Bulk(KpiValueRows rows, HttpContext http, CancellationToken ct)
+    {
+        var errors = new RowErrors();
+        var now = rows.Now;
+        var parsed = new List<KpiValueRow>();
+        var number = 0;
+        try
+        {
+            await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(http.Request.Body, BulkJson, ct))
+            {
+                if (++number > KpiValueRows.MaxRows)
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = [$"at most {KpiValueRows.MaxRows} rows per request; split the values into several requests."] });
+                }
+
+                if (KpiValueRows.FromJson(element, number, needsKpi: true, now, errors) is { } row)
+                {
+                    parsed.Add(row);
+                }
+            }
+        }
+        catch (JsonException e)
+        {
+            return Malformed(e);
+        }
+
+        return (await rows.StoreAsync(parsed, errors, KpiValueSource.Api, ct)).ToOk(http);
+    }
+
+    public static async Task<Results<Ok<IngestResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Upload(KpiUploads uploads, HttpContext http, CancellationToken ct) =>
+        (await uploads.ReadAndStoreAsync(http.Request, ct)).ToOk(http);
+
+    private static readonly JsonSerializerOptions BulkJson = new() { MaxDepth = 32 };
+
+    private static ProblemHttpResult Malformed(JsonException e) => TypedResults.Problem(
+        title: "The body is not valid JSON.",
+        detail: $"Expected a JSON array of rows: {e.Message}",
+        statusCode: StatusCodes.Status400BadRequest);
+
+    private static Outcome<T> ToOutcome<T>(this Failure failure) => failure;
+}
+
+/// <summary>One row of <c>POST /api/v1/kpi-values</c>, for the API description; the endpoint reads rows by hand.</summary>
+public sealed record BulkValueRow(Guid? KpiId, string? Kpi, DateTimeOffset? At, double Value);
