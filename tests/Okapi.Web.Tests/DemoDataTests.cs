@@ -1,4 +1,7 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Alerts;
+using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data.Identity;
@@ -81,6 +84,79 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.DoesNotContain("Pass the security audit without findings", titles);
         Assert.Contains("Pass the security audit without findings",
             (await Admin.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives?pageSize=200")).Items.Select(o => o.Title));
+    }
+
+    private static readonly string[] KpiNames =
+    [
+        "Average order value", "Conversion rate", "Customer satisfaction", "Customer-service wait time", "Instagram followers",
+        "Leads per week", "Sales per week", "Server uptime", "Website click-through rate",
+    ];
+
+    [Fact]
+    public async Task NineKpisHaveHalfAYearOfHistoryAndAreVisibleToEveryone()
+    {
+        var kpis = await app.QueryAsync(db => db.Kpis.ToListAsync());
+        Assert.Equal(KpiNames, kpis.Select(k => k.Name).Order());
+        var ids = kpis.Select(k => k.Id).ToList();
+        var values = (await app.QueryAsync(db => db.KpiValues.Where(v => ids.Contains(v.KpiId)).ToListAsync())).ToLookup(v => v.KpiId);
+        foreach (var kpi in kpis)
+        {
+            var series = values[kpi.Id].OrderBy(v => v.At).ToList();
+            Assert.True(series[^1].At - series[0].At >= TimeSpan.FromDays(182), $"{kpi.Name} has {series[^1].At - series[0].At} of history");
+            Assert.All(series, v => Assert.Equal(KpiValueSource.Demo, v.Source));
+            Assert.Equal(series[^1].At, kpi.LatestAt);
+            Assert.Equal(series[^1].Value, kpi.LatestValue);
+            Assert.True(kpi.HasThresholds && kpi.Target is not null && kpi.Tags.Count > 0 && kpi.OwnerTeamId is not null, kpi.Name);
+            Assert.True(kpi.Validate().IsValid, kpi.Name);
+            Assert.Equal(Core.Okrs.Visibility.Public, kpi.Visibility);
+        }
+
+        Assert.Equal(KpiDirection.LowerIsBetter, kpis.Single(k => k.Name == "Customer-service wait time").Direction);
+        Assert.Equal(Cadence.Daily, kpis.Single(k => k.Name == "Server uptime").Cadence);
+        Assert.Equal(PeriodAggregation.Sum, kpis.Single(k => k.Name == "Sales per week").Aggregation);
+    }
+
+    [Theory]
+    [InlineData("Raise customer satisfaction from 30 % to 50 %", "Customer satisfaction")]
+    [InlineData("Raise the average order value from €80 to €92", "Average order value")]
+    [InlineData("Lift the website click-through rate by 30 %, from 2.0 % to 2.6 %", "Website click-through rate")]
+    [InlineData("Grow Instagram followers from 400,000 to 1 million", "Instagram followers")]
+    [InlineData("Keep server uptime above 99.9 %", "Server uptime")]
+    [InlineData("Cut the average customer-service wait time from 10 to 4 minutes", "Customer-service wait time")]
+    public async Task LinkedKeyResultsTakeTheirCheckInsFromTheKpi(string keyResult, string kpiName)
+    {
+        var kpi = await app.QueryAsync(db => db.Kpis.SingleAsync(k => k.Name == kpiName));
+        var kr = await app.QueryAsync(db => db.KeyResults.SingleAsync(k => k.Title == keyResult));
+        Assert.Equal(kpi.Id, kr.KpiId);
+        Assert.Equal(kpi.LatestValue, kr.Current);
+
+        var checkIns = await app.QueryAsync(db => db.CheckIns.Where(c => c.KeyResultId == kr.Id).ToListAsync());
+        var since = checkIns.Min(c => c.At);
+        var values = await app.QueryAsync(db => db.KpiValues.Where(v => v.KpiId == kpi.Id && v.At >= since).ToListAsync());
+        Assert.True(checkIns.Count >= 2);
+        Assert.All(checkIns, c => Assert.Equal(Core.Okrs.CheckInSource.Kpi, c.Source));
+        Assert.Equal(values.OrderBy(v => v.At).Select(v => (v.At, v.Value)), checkIns.OrderBy(c => c.At).Select(c => (c.At, c.Value)));
+    }
+
+    [Fact]
+    public async Task TheConversionRateIsTheOneKpiInAlertAndNotifiesInAppOnly()
+    {
+        var alerts = await app.QueryAsync(db => db.Alerts.ToListAsync());
+        var firing = Assert.Single(alerts, a => a.State == AlertState.Firing);
+        Assert.Single(alerts);
+        var kpi = await app.QueryAsync(db => db.Kpis.SingleAsync(k => k.Id == firing.KpiId));
+        Assert.Equal("Conversion rate", kpi.Name);
+        Assert.True(kpi.LatestValue < kpi.CriticalLower);
+        Assert.True(firing.ValueAtStart < kpi.CriticalLower);
+        Assert.True(firing.StartedAt < firing.FiredAt && firing.FiredAt <= kpi.LatestAt);
+        Assert.Contains("critical", firing.Summary);
+
+        var rule = await app.QueryAsync(db => db.AlertRules.SingleAsync(r => r.Id == firing.RuleId));
+        Assert.Equal((kpi.Id, AlertRuleKind.Threshold, KpiHealth.Critical), (rule.KpiId, rule.Kind, rule.ThresholdLevel));
+        var channels = await app.QueryAsync(db => db.Channels.ToListAsync());
+        var inApp = Assert.Single(channels);
+        Assert.Equal(("In-app", ChannelKind.InApp), (inApp.Name, inApp.Kind));
+        Assert.Equal([inApp.Id], rule.ChannelIds);
     }
 }
 

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Identity;
+using Okapi.Core.Alerts;
+using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
@@ -108,25 +110,81 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         var training = KeyResult(weak, "noah", "Hold weekly sales training sessions", KeyResultType.IncreaseTo, "sessions", 0, 12);
 
         // Weekly check-ins; the pace factor decides whether a key result is on track, at risk or off track.
-        CheckIns(csat, window, now, pace: 1.05, Confidence.OnTrack);
         CheckIns(churn, window, now, pace: 1.0, Confidence.OnTrack, stay: (2.4, 1.8));
         CheckIns(sales, window, now, pace: 1.1, Confidence.OnTrack);
         CheckIns(customers, window, now, pace: 0.65, Confidence.AtRisk);
-        CheckIns(orderValue, window, now, pace: 0.2, Confidence.OnTrack); // says on track, data say off: flagged
-        CheckIns(ctr, window, now, pace: 0.9, Confidence.OnTrack);
-        CheckIns(followers, window, now, pace: 0.55, Confidence.AtRisk);
         CheckIns(keywords, window, now, pace: 1.2, Confidence.OnTrack);
         CheckIns(organic, window, now, pace: 0.8, Confidence.AtRisk);
         CheckIns(subscribers, window, now, pace: 0.95, Confidence.OnTrack, stopWeeksAgo: 3); // stale
         CheckIns(timeOnPage, window, now, pace: 0.4, Confidence.OffTrack);
-        CheckIns(wait, window, now, pace: 0.85, Confidence.AtRisk);
         CheckIns(resolution, window, now, pace: 1.0, Confidence.OnTrack);
         CheckIns(loadTime, window, now, pace: 0.7, Confidence.AtRisk);
-        CheckIns(uptime, window, now, pace: 1.0, Confidence.OnTrack, stay: (99.94, 99.96));
         CheckIns(findings, window, now, pace: 1.0, Confidence.OnTrack);
         CheckIns(training, window, now, pace: 0.5, Confidence.AtRisk);
         CheckIns(cdn, window, now, pace: 0, null, milestoneValue: 0);
         CheckIns(mfa, window, now, pace: 0, Confidence.OnTrack, milestoneValue: 0);
+
+        // KPIs with half a year of history. Key results that measure the same thing are linked and take their
+        // check-ins from the KPI's values, so the two never disagree.
+        var kpis = new DemoKpis(this, db, window, now);
+        kpis.Add("Sales per week", "sales", "sofia", "sales", "Completed orders; the week's sum.", Cadence.Weekly, PeriodAggregation.Sum,
+            KpiDirection.HigherIsBetter, warning: 50, critical: 40, target: 75, daily: true, decimals: 0, tags: ["revenue", "acquisition"],
+            valueAt: t => 9 + 0.4 * t.Months, noise: 2.5);
+        kpis.Add("Average order value", "sales", "liam", "€", "Revenue divided by orders; the week's average.", Cadence.Weekly, PeriodAggregation.Average,
+            KpiDirection.HigherIsBetter, warning: 75, critical: 70, target: 92, daily: false, decimals: 2, tags: ["revenue"],
+            linked: (orderValue, Pace: 0.2, Confidence.OnTrack)); // says on track, data say off: flagged
+        var conversion = kpis.Add("Conversion rate", "sales", "noah", "%", "Share of shop visits that end in an order.", Cadence.Daily, PeriodAggregation.Average,
+            KpiDirection.HigherIsBetter, warning: 2.4, critical: 2.0, target: 3.0, daily: true, decimals: 2, tags: ["acquisition", "shop"],
+            // Steady near 2.9 % until a checkout change two weeks ago sent it below the critical threshold.
+            valueAt: t => t.DaysAgo > 14 ? 2.9 : t.DaysAgo > 9 ? 2.9 - (14 - t.DaysAgo) * 0.2 : 1.85, noise: 0.12);
+        kpis.Add("Website click-through rate", "marketing", "ethan", "%", "Clicks on our search and display ads per impression.", Cadence.Weekly, PeriodAggregation.Last,
+            KpiDirection.HigherIsBetter, warning: 1.8, critical: 1.5, target: 2.6, daily: false, decimals: 2, tags: ["awareness", "ads"],
+            linked: (ctr, Pace: 0.9, Confidence.OnTrack));
+        kpis.Add("Customer satisfaction", "success", "priya", "%", "Share of survey answers rating us 9 or 10.", Cadence.Weekly, PeriodAggregation.Last,
+            KpiDirection.HigherIsBetter, warning: 25, critical: 20, target: 50, daily: false, decimals: 1, tags: ["retention", "survey"],
+            linked: (csat, Pace: 1.05, Confidence.OnTrack));
+        kpis.Add("Leads per week", "marketing", "amara", "leads", "New sign-ups and quote requests; the week's sum.", Cadence.Weekly, PeriodAggregation.Sum,
+            KpiDirection.HigherIsBetter, warning: 220, critical: 180, target: 300, daily: true, decimals: 0, tags: ["acquisition"],
+            valueAt: t => 34 + 1.2 * t.Months, noise: 8);
+        kpis.Add("Server uptime", "engineering", "hannah", "%", "Share of minutes the shop answered health checks.", Cadence.Daily, PeriodAggregation.Average,
+            KpiDirection.HigherIsBetter, warning: 99.9, critical: 99.5, target: 99.95, daily: true, decimals: 3, tags: ["reliability"],
+            linked: (uptime, Pace: 1.0, Confidence.OnTrack), stay: (99.94, 99.96));
+        kpis.Add("Customer-service wait time", "success", "lucas", "min", "Average wait before a person answers chat or phone.", Cadence.Weekly, PeriodAggregation.Average,
+            KpiDirection.LowerIsBetter, warning: 8, critical: 12, target: 4, daily: false, decimals: 1, tags: ["retention", "support"],
+            linked: (wait, Pace: 0.85, Confidence.AtRisk));
+        kpis.Add("Instagram followers", "marketing", "chloe", "followers", "Followers of @acmeoutfitters.", Cadence.Weekly, PeriodAggregation.Last,
+            KpiDirection.HigherIsBetter, warning: 300_000, critical: 250_000, target: 1_000_000, daily: false, decimals: 0, tags: ["awareness", "social"],
+            linked: (followers, Pace: 0.55, Confidence.AtRisk));
+
+        // Only in-app notifications: a fresh instance sends nothing out until an admin adds a webhook or email channel.
+        var inApp = new Channel { Name = "In-app", Kind = ChannelKind.InApp };
+        db.Channels.Add(inApp);
+        var rule = new AlertRule
+        {
+            KpiId = conversion.Id,
+            Name = "Conversion rate below critical",
+            Kind = AlertRuleKind.Threshold,
+            Severity = AlertSeverity.Critical,
+            ThresholdLevel = KpiHealth.Critical,
+            PendingSeconds = 3600,
+            ChannelIds = [inApp.Id],
+        };
+        db.AlertRules.Add(rule);
+        var breach = kpis.FirstBreach(conversion);
+        var firedAt = breach.At.AddSeconds(rule.PendingSeconds);
+        db.Alerts.Add(new Alert
+        {
+            RuleId = rule.Id,
+            KpiId = conversion.Id,
+            State = AlertState.Firing,
+            Severity = rule.Severity,
+            StartedAt = breach.At,
+            FiredAt = firedAt,
+            LastNotifiedAt = firedAt,
+            ValueAtStart = breach.Value,
+            LastValue = conversion.LatestValue,
+            Summary = $"Conversion rate is critical: {breach.Value:0.00} % is below {conversion.CriticalLower:0.0} %.",
+        });
 
         // The closed previous quarter, graded.
         var spring = Objective(previous, "sales", "liam", "Bring the new collection to every customer", null, "revenue");
@@ -248,7 +306,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         }
     }
 
-    private void AddCheckIn(KeyResult kr, double value, DateTimeOffset at, Confidence? confidence)
+    private void AddCheckIn(KeyResult kr, double value, DateTimeOffset at, Confidence? confidence, CheckInSource source = CheckInSource.Person)
     {
         kr.CreatedAt = kr.CreatedAt == default || kr.CreatedAt > at.UtcDateTime.AddDays(-7) ? at.UtcDateTime.AddDays(-7) : kr.CreatedAt;
         kr.Current = value;
@@ -260,6 +318,108 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
             Note = confidence == Confidence.AtRisk ? "Slower than planned; see the initiatives." : null,
             AuthorId = kr.OwnerPersonId,
             At = at.UtcDateTime,
+            Source = source,
         });
+    }
+
+    /// <summary>Where a demo KPI's value is in its history, for the shapes of the series.</summary>
+    private readonly record struct SeriesPoint(double Months, double DaysAgo);
+
+    /// <summary>
+    /// Builds the demo KPIs' series on one grid: values fall on the check-in instants of the current quarter
+    /// (weekly KPIs) or every day at the same hour (daily ones), reaching back about seven months.
+    /// </summary>
+    private sealed class DemoKpis(DemoData demo, OkapiDbContext db, CycleWindow window, DateTimeOffset now)
+    {
+        private static readonly TimeSpan History = TimeSpan.FromDays(200);
+        private readonly Dictionary<Guid, List<KpiValue>> _values = [];
+
+        public Kpi Add(string name, string team, string owner, string unit, string description, Cadence cadence, PeriodAggregation aggregation,
+            KpiDirection direction, double warning, double critical, double target, bool daily, int decimals, string[] tags,
+            Func<SeriesPoint, double>? valueAt = null, double noise = 0,
+            (KeyResult Kr, double Pace, Confidence Confidence)? linked = null, (double First, double Last)? stay = null)
+        {
+            var higher = direction == KpiDirection.HigherIsBetter;
+            var kpi = new Kpi
+            {
+                Name = name,
+                Key = string.Join('-', name.ToLowerInvariant().Split(' ', '-')),
+                Description = description,
+                OwnerTeamId = demo._teams[team].Id,
+                OwnerPersonId = demo._people[owner].Id,
+                Unit = unit,
+                Direction = direction,
+                Cadence = cadence,
+                Aggregation = aggregation,
+                WarningLower = higher ? warning : null,
+                CriticalLower = higher ? critical : null,
+                WarningUpper = higher ? null : warning,
+                CriticalUpper = higher ? null : critical,
+                Target = target,
+                Tags = [.. tags],
+            };
+            db.Kpis.Add(kpi);
+
+            var step = TimeSpan.FromDays(daily ? 1 : 7);
+            // The first check-in instant of the quarter anchors the grid, so weekly values and check-ins coincide.
+            var anchor = window.Start.AddDays(6).AddHours(10);
+            var first = anchor - Math.Ceiling((anchor - (now - History)) / step) * step;
+            var values = new List<KpiValue>();
+            for (var at = first; at <= now; at += step)
+            {
+                var value = linked is { } l ? LinkedValue(l.Kr, l.Pace, stay, at) : valueAt!(new((at - first).TotalDays / 30.4, (now - at).TotalDays)) + (demo._noise.NextDouble() - 0.5) * 2 * noise;
+                value = Math.Round(Math.Max(0, value), decimals);
+                values.Add(new KpiValue { KpiId = kpi.Id, At = at.UtcDateTime, Value = value, Source = KpiValueSource.Demo });
+                if (linked is { } link && at >= window.Start)
+                {
+                    demo.AddCheckIn(link.Kr, value, at, link.Confidence, CheckInSource.Kpi);
+                }
+            }
+
+            if (linked is { } linkedKr)
+            {
+                linkedKr.Kr.KpiId = kpi.Id;
+            }
+
+            db.KpiValues.AddRange(values);
+            _values[kpi.Id] = values;
+            kpi.LatestAt = values[^1].At;
+            kpi.LatestValue = values[^1].Value;
+            return kpi;
+        }
+
+        /// <summary>The oldest value of the run of critical values that ends with the latest one.</summary>
+        public KpiValue FirstBreach(Kpi kpi)
+        {
+            var values = _values[kpi.Id];
+            var i = values.Count - 1;
+            while (i > 0 && kpi.Thresholds.Classify(values[i - 1].Value, kpi.Direction) == KpiHealth.Critical)
+            {
+                i--;
+            }
+
+            return values[i];
+        }
+
+        /// <summary>
+        /// In the current quarter the key result's path at <paramref name="pace"/> times the expected pace; before it,
+        /// the key result's start with a slow drift, so that the quarter starts where the history left off.
+        /// </summary>
+        private double LinkedValue(KeyResult kr, double pace, (double First, double Last)? stay, DateTimeOffset at)
+        {
+            var share = Math.Clamp((at - window.Start) / window.Length, 0, 1);
+            if (stay is { } s)
+            {
+                // One incident in the previous quarter shows up on the chart.
+                var incident = Math.Abs((window.Start - at).TotalDays - 75) < 0.5;
+                return incident ? 99.62 : (at < window.Start ? s.First : s.First + (s.Last - s.First) * share) + (demo._noise.NextDouble() - 0.5) * 0.02;
+            }
+
+            var span = kr.Target - kr.Start;
+            var noise = (demo._noise.NextDouble() - 0.5) * 0.04 * span;
+            return at < window.Start
+                ? kr.Start - 0.02 * span * (window.Start - at).TotalDays / 30.4 + noise
+                : kr.Start + span * Math.Min(1.15, pace * share) + noise;
+        }
     }
 }
