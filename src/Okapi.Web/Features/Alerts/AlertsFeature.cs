@@ -1,3 +1,5 @@
+using Okapi.Web.Features.Kpis;
+
 namespace Okapi.Web.Features.Alerts;
 
 public static class AlertsFeature
@@ -7,8 +9,13 @@ public static class AlertsFeature
     {
         services.AddScoped<AlertService>();
         services.AddScoped<AlertRuleService>();
+        services.AddScoped<AlertEvaluator>();
+        services.AddScoped<IKpiValueObserver>(sp => sp.GetRequiredService<AlertEvaluator>());
+        services.AddOptions<AlertOptions>().BindConfiguration(AlertOptions.Section);
+        services.AddSingleton<AlertWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<AlertWorker>());
         return services;
     }
 
-    public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api) => api;
+    public static RouteGroupBuilder MapAlertsApi(this RouteGroupBuilder api) => api.MapAlertRulesApi().MapAlertIncidentsApi();
 }

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Alerts;
+
+public static class AlertRulesApi
+{
+    public static RouteGroupBuilder MapAlertRulesApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/alert-rules").WithTags("Alert rules");
+        group.MapGet("/", List).WithSummary("List the alert rules of the KPIs you may see; ?kpi= for one KPI's.");
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/", Create).WithSummary("Create a threshold, change or no-data rule; it is evaluated at once.");
+        group.MapPut("/{id:guid}", Update);
+        group.MapDelete("/{id:guid}", Delete);
+        return api;
+    }
+
+    public static async Task<Ok<Page<AlertRuleDto>>> List(AlertRuleService rules, Guid? kpi, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await rules.ListAsync(kpi, page, ct));
+
+    public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+        (await rules.GetAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Created<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+        (await rules.CreateAsync(request, ct)).ToCreated(http, r => $"/api/v1/alert-rules/{r.Id}");
+
+    public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+        (await rules.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+        (await rules.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+}
+
+public static class AlertsApi
+{
+    public static RouteGroupBuilder MapAlertIncidentsApi(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/alerts").WithTags("Alerts");
+        group.MapGet("/", List).WithSummary("List alerts of the KPIs you may see, newest first; filter by ?kpi=, ?state= and ?open=true.");
+        group.MapGet("/{id:guid}", Get);
+        group.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("Acknowledge a pending or firing alert with a note.");
+        return api;
+    }
+
+    public static async Task<Ok<Page<AlertDto>>> List(AlertService alerts, [AsParameters] AlertFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await alerts.ListAsync(filter, page, ct));
+
+    public static async Task<Results<Ok<AlertDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, AlertService alerts, HttpContext http, CancellationToken ct) =>
+        (await alerts.GetAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<AlertDto>, NotFound, ValidationProblem, ProblemHttpResult>> Acknowledge(Guid id, AcknowledgeRequest request, AlertService alerts, HttpContext http, CancellationToken ct) =>
+        (await alerts.AcknowledgeAsync(id, request, ct)).ToOk(http);
+}
