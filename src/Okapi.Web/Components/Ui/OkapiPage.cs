@@ -22,11 +22,15 @@ public abstract class OkapiPage : ComponentBase, IDisposable
     /// <summary>The route parameters the page shows; a new value (another team, another objective) reloads it.</summary>
     protected virtual object? ParameterKey => null;
 
+    /// <summary>KPI pages also reload when KPI values, health or alerts change (a value posted through the API).</summary>
+    protected virtual bool LiveOnKpis => false;
+
     protected override async Task OnInitializedAsync()
     {
         // Subscribe before the first await: a page left while it loads still unsubscribes in Dispose.
         Selection.Changed += OnCycleChanged;
         Live.OkrsChanged += OnOkrsChanged;
+        Live.KpisChanged += OnKpisChanged;
         Me = await Session.MeAsync();
         _loadedFor = ParameterKey;
         await ReloadAsync();
@@ -61,9 +65,19 @@ public abstract class OkapiPage : ComponentBase, IDisposable
         StateHasChanged();
     });
 
-    private void OnOkrsChanged(OkrChanged change)
+    private void OnKpisChanged(KpiChanged change)
     {
-        if (_disposed || change.OrganisationId != Me?.OrganisationId)
+        if (LiveOnKpis)
+        {
+            OnOrganisationChanged(change.OrganisationId);
+        }
+    }
+
+    private void OnOkrsChanged(OkrChanged change) => OnOrganisationChanged(change.OrganisationId);
+
+    private void OnOrganisationChanged(Guid organisationId)
+    {
+        if (_disposed || organisationId != Me?.OrganisationId)
         {
             return;
         }
@@ -85,6 +99,7 @@ public abstract class OkapiPage : ComponentBase, IDisposable
         _disposed = true;
         Selection.Changed -= OnCycleChanged;
         Live.OkrsChanged -= OnOkrsChanged;
+        Live.KpisChanged -= OnKpisChanged;
         GC.SuppressFinalize(this);
     }
 }
