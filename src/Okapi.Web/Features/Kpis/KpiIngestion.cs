@@ -64,7 +64,8 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
             throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
         }
 
-        var rows = unique.Values.ToList();
+        // In key order, so that concurrent writers to the same KPIs take PostgreSQL's row locks in one order and do not deadlock.
+        var rows = unique.Values.OrderBy(v => v.KpiId).ThenBy(v => v.At).ToList();
         var sqlite = db.Database.IsSqlite();
         var batchRows = sqlite ? SqliteBatchRows : PostgresBatchRows;
         // Boxed once per KPI and source rather than per row. EF stores a Guid in SQLite as uppercase text, where
@@ -116,7 +117,7 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                     await full.DisposeAsync();
                 }
             }
-            foreach (var value in latest.Values)
+            foreach (var value in latest.Values.OrderBy(v => v.KpiId))
             {
                 var at = DateTime.SpecifyKind(value.At, DateTimeKind.Utc);
                 var number = value.Value;
