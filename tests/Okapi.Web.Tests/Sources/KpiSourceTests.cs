@@ -118,6 +118,11 @@ public abstract class KpiSourceTests(OkapiApp app) : IAsyncLifetime
             new KpiSourceRequest(kpi.Id, KpiSourceKind.HttpJson, "*/5 * * * *", _listener.Url("/paused"), "$.x", null, null, false));
         Assert.False(disabled.Enabled);
         Assert.Null(disabled.NextRunAt);
+        _listener.Answer("/paused", 200, """{"x":4}""");
+        var run = await Admin.PostAsync<KpiSourceRunDto>($"/api/v1/kpi-sources/{disabled.Id}/run", new { }, HttpStatusCode.OK);
+        Assert.True(run.Succeeded, run.Error); // running by hand works, and schedules nothing
+        Assert.Null(run.NextRunAt);
+        Assert.Equal(4, Assert.Single(await app.ValuesAsync(kpi.Id)).Value);
 
         var seconds = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources", Json(kpi.Id, _listener.Url("/seconds"), schedule: "30 * * * * *"));
         Assert.Equal(app.Clock.GetUtcNow().UtcDateTime.AddSeconds(30 - app.Clock.GetUtcNow().Second), seconds.NextRunAt);
@@ -144,11 +149,12 @@ public abstract class KpiSourceTests(OkapiApp app) : IAsyncLifetime
     [InlineData(200, """{"data":{"total":"n/a"}}""", "$.data.total", "not a number")]
     [InlineData(200, """{"data":{"total":{"a":1}}}""", "$.data.total", "not a number")]
     [InlineData(200, "<html>", "$.data.total", "not JSON")]
+    [InlineData(200, "LARGE", "$.data.total", "larger than 1 MB")]
     public async Task AFailingSourceRecordsWhyAndStoresNothing(int status, string body, string path, string error)
     {
         var kpi = await KpiAsync($"Failing {Guid.NewGuid():N}");
         var route = $"/failing/{Guid.NewGuid():N}";
-        _listener.Answer(route, status, body);
+        _listener.Answer(route, status, body == "LARGE" ? "{\"data\":{\"total\":1,\"padding\":\"" + new string('x', 1 << 20) + "\"}}" : body);
         var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources", Json(kpi.Id, _listener.Url(route), path));
 
         var run = await Admin.PostAsync<KpiSourceRunDto>($"/api/v1/kpi-sources/{source.Id}/run", new { }, HttpStatusCode.OK);

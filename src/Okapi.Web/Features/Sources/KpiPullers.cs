@@ -91,12 +91,21 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
                 throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
             }
 
-            if (response.Content.Headers.ContentLength > MaxResponseBytes)
+            // Read at most one byte past the limit: a chunked answer carries no length to refuse it by up front.
+            await using var stream = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, ct)) > 0)
             {
-                throw new PullFailedException("The answer is larger than 1 MB.");
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > MaxResponseBytes)
+                {
+                    throw new PullFailedException("The answer is larger than 1 MB.");
+                }
             }
 
-            body = await response.Content.ReadAsStringAsync(ct);
+            body = System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
         }
         catch (HttpRequestException e)
         {

@@ -41,7 +41,7 @@ public sealed class SourceRunner(OkapiDbContext db, KpiPullers pullers, KpiInges
         }
 
         var zone = (await LinkedKpi.CalendarAsync(db, ct)).Zone;
-        var next = NextRun(source.Schedule, now, zone);
+        var next = source.Enabled ? NextRun(source.Schedule, now, zone) : null;
         var ran = now.UtcDateTime;
         // In place rather than through the tracked entity: a run is not an edit, so neither the version (the
         // ETag someone editing holds) nor the audit log changes.
