@@ -5,6 +5,7 @@ using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
@@ -116,6 +117,19 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Equal(PeriodAggregation.Sum, kpis.Single(k => k.Name == "Sales per week").Aggregation);
     }
 
+    [Fact]
+    public async Task TheViewerSeesAllNineKpisAndTheConversionRateIsCritical()
+    {
+        var grace = (await Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=grace")).Items.Single();
+        using var viewer = await app.ClientForAsync(grace.Id, TokenScope.Read);
+        var kpis = (await viewer.GetAsync<Page<KpiDto>>("/api/v1/kpis?pageSize=200")).Items;
+        Assert.Equal(KpiNames, kpis.Select(k => k.Name).Order());
+        var conversion = kpis.Single(k => k.Name == "Conversion rate");
+        Assert.Equal(KpiHealth.Critical, conversion.Health);
+        Assert.Equal(1, conversion.OpenAlerts);
+        Assert.All(kpis.Where(k => k.Name != "Conversion rate"), k => Assert.Equal(0, k.OpenAlerts));
+    }
+
     [Theory]
     [InlineData("Raise customer satisfaction from 30 % to 50 %", "Customer satisfaction")]
     [InlineData("Raise the average order value from €80 to €92", "Average order value")]
@@ -129,6 +143,7 @@ public abstract class DemoDataTests(OkapiApp app)
         var kr = await app.QueryAsync(db => db.KeyResults.SingleAsync(k => k.Title == keyResult));
         Assert.Equal(kpi.Id, kr.KpiId);
         Assert.Equal(kpi.LatestValue, kr.Current);
+        Assert.Equal((await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Current, kr.Current);
 
         var checkIns = await app.QueryAsync(db => db.CheckIns.Where(c => c.KeyResultId == kr.Id).ToListAsync());
         var since = checkIns.Min(c => c.At);
