@@ -22,9 +22,13 @@ public static class AlertArrangements
         app.Admin.CreateKpiAsync(KpiApi.Request(name, teamId, key: $"conversion-{Guid.NewGuid():N}", cadence: cadence, warningLower: 2, criticalLower: 1,
             visibility: visibility, unit: "%"));
 
-    public static async Task<Channel> CreateChannelAsync(this OkapiApp app, string name = "In the app")
+    /// <summary>
+    /// An email channel: each notification is one delivery row in the outbox, which the tests count (in-app channels
+    /// write notifications per owner instead). No SMTP server is configured, so nothing leaves the machine.
+    /// </summary>
+    public static async Task<Channel> CreateChannelAsync(this OkapiApp app, string name = "On-call email")
     {
-        var channel = new Channel { Name = name, Kind = ChannelKind.InApp };
+        var channel = new Channel { Name = name, Kind = ChannelKind.Email, Target = "on-call@okapi.test" };
         await app.WriteAsync(db => db.Channels.Add(channel));
         return channel;
     }
