@@ -144,6 +144,9 @@ public abstract partial class KpiValuesTests(OkapiApp app)
 
         var dto = await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
         Assert.Equal((7.0, -0.5, new DateOnly(2027, 2, 15)), (dto.Current, dto.Change, dto.CurrentPeriodStart));
+        var tile = Assert.Single(await Admin.GetAsync<List<KpiTileDto>>("/api/v1/kpis/dashboard?search=weekly%20signups"));
+        Assert.Equal((kpi.Id, 7.0), (tile.Kpi.Id, tile.Kpi.Current));
+        Assert.Equal([7.0, 14.0, 7.0], tile.Sparkline);
     }
 
     [Fact]

@@ -25,10 +25,12 @@ public interface IKpiValueObserver
 public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServiceProvider services, ILogger<KpiIngestion> logger)
 {
     /// <summary>
-    /// Rows per INSERT statement: 4 parameters each stays well under SQLite's 32,766 and PostgreSQL's 65,535
-    /// parameters, and one prepared statement of this size is reused for every full batch.
+    /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite
+    /// finds each parameter by name with a linear scan, so its statements stay small; PostgreSQL gains from big ones.
     /// </summary>
-    public const int BatchRows = 2000;
+    public const int SqliteBatchRows = 128;
+
+    public const int PostgresBatchRows = 1000;
 
     /// <summary>Stores the values in one transaction and returns how many were written (new or replaced).</summary>
     public async Task<int> StoreAsync(IReadOnlyList<KpiValue> values, CancellationToken ct)
@@ -64,6 +66,11 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
 
         var rows = unique.Values.ToList();
         var sqlite = db.Database.IsSqlite();
+        var batchRows = sqlite ? SqliteBatchRows : PostgresBatchRows;
+        // Boxed once per KPI and source rather than per row. EF stores a Guid in SQLite as uppercase text, where
+        // Microsoft.Data.Sqlite would bind a Guid as a blob that matches no row.
+        var ids = kpiIds.ToDictionary(id => id, id => sqlite ? id.ToString().ToUpperInvariant() : (object)id);
+        var sources = Enum.GetValues<KpiValueSource>().Select(v => (object)(int)v).ToArray();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             var connection = db.Database.GetDbConnection();
@@ -71,13 +78,13 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
             DbCommand? full = null;
             try
             {
-                for (var offset = 0; offset < rows.Count; offset += BatchRows)
+                for (var offset = 0; offset < rows.Count; offset += batchRows)
                 {
-                    var count = Math.Min(BatchRows, rows.Count - offset);
+                    var count = Math.Min(batchRows, rows.Count - offset);
                     DbCommand command;
-                    if (count == BatchRows)
+                    if (count == batchRows)
                     {
-                        full ??= await PrepareAsync(connection, dbTransaction, BatchRows, ct);
+                        full ??= await PrepareAsync(connection, dbTransaction, batchRows, ct);
                         command = full;
                     }
                     else
@@ -85,15 +92,14 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                         command = await PrepareAsync(connection, dbTransaction, count, ct);
                     }
 
+                    var p = command.Parameters;
                     for (var i = 0; i < count; i++)
                     {
                         var row = rows[offset + i];
-                        var p = command.Parameters;
-                        // EF stores a Guid in SQLite as uppercase text; Microsoft.Data.Sqlite would bind it as a blob.
-                        p[4 * i].Value = sqlite ? row.KpiId.ToString().ToUpperInvariant() : row.KpiId;
+                        p[4 * i].Value = ids[row.KpiId];
                         p[(4 * i) + 1].Value = row.At.Ticks;
                         p[(4 * i) + 2].Value = row.Value;
-                        p[(4 * i) + 3].Value = (int)row.Source;
+                        p[(4 * i) + 3].Value = sources[(int)row.Source];
                     }
 
                     await command.ExecuteNonQueryAsync(ct);
@@ -110,7 +116,6 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                     await full.DisposeAsync();
                 }
             }
-
             foreach (var value in latest.Values)
             {
                 var at = DateTime.SpecifyKind(value.At, DateTimeKind.Utc);

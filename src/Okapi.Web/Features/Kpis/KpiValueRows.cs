@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Kpis;
@@ -67,54 +68,33 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
 
     public DateTimeOffset Now => clock.GetUtcNow();
 
-    /// <summary>Reads one JSON object <c>{"kpiId"|"kpi", "at", "value"}</c>; adds its errors and returns null when it is bad.</summary>
-    public static KpiValueRow? FromJson(JsonElement element, int row, bool needsKpi, DateTimeOffset now, RowErrors errors)
+    /// <summary>Checks one JSON row <c>{"kpiId"|"kpi", "at", "value"}</c>; adds its errors and returns null when it is bad.</summary>
+    public static KpiValueRow? FromJson(JsonValueRow json, int row, bool needsKpi, DateTimeOffset now, RowErrors errors)
     {
-        if (element.ValueKind != JsonValueKind.Object)
+        if (!json.IsObject)
         {
             errors.Add(row, "value", "must be an object like {\"at\": \"2027-02-15T12:00:00Z\", \"value\": 1.5}.");
             return null;
         }
 
-        JsonElement? at = null, value = null, kpiId = null, kpi = null;
-        foreach (var property in element.EnumerateObject())
-        {
-            switch (property.Name.ToLowerInvariant())
-            {
-                case "at": at = property.Value; break;
-                case "value": value = property.Value; break;
-                case "kpiid": kpiId = property.Value; break;
-                case "kpi": kpi = property.Value; break;
-            }
-        }
-
         var ok = true;
-        Guid? id = null;
-        string? key = null;
-        if (kpiId is { ValueKind: not JsonValueKind.Null } idElement)
+        if (json.BadKpiId)
         {
-            if (idElement.ValueKind == JsonValueKind.String && Guid.TryParse(idElement.GetString(), out var parsed))
-            {
-                id = parsed;
-            }
-            else
-            {
-                errors.Add(row, "kpiId", "must be a KPI's id (a GUID).");
-                ok = false;
-            }
+            errors.Add(row, "kpiId", "must be a KPI's id (a GUID).");
+            ok = false;
         }
 
-        if (kpi is { ValueKind: not JsonValueKind.Null } keyElement)
+        if (json.BadKey)
         {
-            if (keyElement.ValueKind == JsonValueKind.String && keyElement.GetString() is { Length: > 0 } text)
-            {
-                key = text;
-            }
-            else
-            {
-                errors.Add(row, "kpi", "must be a KPI's key or id.");
-                ok = false;
-            }
+            errors.Add(row, "kpi", "must be a KPI's key or id.");
+            ok = false;
+        }
+
+        var id = json.KpiId;
+        var key = json.Key;
+        if (key is not null && id is null && Guid.TryParse(key, out var keyId))
+        {
+            (id, key) = (keyId, null);
         }
 
         if (needsKpi && ok && id is null && key is null)
@@ -123,38 +103,19 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
             ok = false;
         }
 
-        var instant = now;
-        if (at is { ValueKind: not JsonValueKind.Null } atElement)
+        var instant = json.At ?? now;
+        if (json.BadAt || (json.AtText is not null && !TryParseInstant(json.AtText, out instant)))
         {
-            if (atElement.ValueKind != JsonValueKind.String || !TryParseInstant(atElement.GetString(), out instant))
-            {
-                errors.Add(row, "at", "must be an ISO 8601 timestamp such as 2027-02-15T12:00:00Z.");
-                ok = false;
-            }
+            errors.Add(row, "at", "must be an ISO 8601 timestamp such as 2027-02-15T12:00:00Z.");
+            ok = false;
         }
 
-        var number = double.NaN;
-        if (value is not { } valueElement || valueElement.ValueKind == JsonValueKind.Null)
+        var number = json.Value ?? double.NaN;
+        if (json.Value is null)
         {
-            errors.Add(row, "value", "is required.");
-            ok = false;
-        }
-        else if (valueElement.ValueKind == JsonValueKind.Number)
-        {
-            if (!valueElement.TryGetDouble(out number) || !double.IsFinite(number))
-            {
-                errors.Add(row, "value", "must be a finite number (not NaN or infinite).");
-                ok = false;
-            }
-        }
-        else if (valueElement.ValueKind == JsonValueKind.String && IsNonFinite(valueElement.GetString()))
-        {
-            errors.Add(row, "value", "must be a finite number (not NaN or infinite).");
-            ok = false;
-        }
-        else
-        {
-            errors.Add(row, "value", "must be a JSON number.");
+            errors.Add(row, "value", (json.ValueText is { } text && IsNonFinite(text)) || json.ValueOverflows
+                ? "must be a finite number (not NaN or infinite)."
+                : json.ValueText is not null || json.BadValue ? "must be a JSON number." : "is required.");
             ok = false;
         }
 
@@ -270,4 +231,110 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
 
     private static bool IsNonFinite(string? text) =>
         text is not null && double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && !double.IsFinite(number);
+}
+
+/// <summary>
+/// A JSON value row as read, before any rule: what each field held, or that it held the wrong kind of token.
+/// Read by <see cref="JsonValueRowConverter"/> straight off the reader, so that a million rows cost no DOM each.
+/// </summary>
+[JsonConverter(typeof(JsonValueRowConverter))]
+public sealed class JsonValueRow
+{
+    public bool IsObject { get; set; } = true;
+    public Guid? KpiId { get; set; }
+    public bool BadKpiId { get; set; }
+    public string? Key { get; set; }
+    public bool BadKey { get; set; }
+    public DateTimeOffset? At { get; set; }
+    public string? AtText { get; set; }
+    public bool BadAt { get; set; }
+    public double? Value { get; set; }
+    public string? ValueText { get; set; }
+    public bool BadValue { get; set; }
+    public bool ValueOverflows { get; set; }
+}
+
+public sealed class JsonValueRowConverter : JsonConverter<JsonValueRow>
+{
+    public override bool HandleNull => true;
+
+    public override JsonValueRow Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var row = new JsonValueRow();
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            row.IsObject = false;
+            return row;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals("kpiId"u8) || reader.ValueTextEquals("kpiid"u8) || reader.ValueTextEquals("KpiId"u8) ? "kpiId"
+                : reader.ValueTextEquals("kpi"u8) || reader.ValueTextEquals("Kpi"u8) ? "kpi"
+                : reader.ValueTextEquals("at"u8) || reader.ValueTextEquals("At"u8) ? "at"
+                : reader.ValueTextEquals("value"u8) || reader.ValueTextEquals("Value"u8) ? "value"
+                : null;
+            reader.Read();
+            var token = reader.TokenType;
+            switch (name)
+            {
+                case "kpiId" when token == JsonTokenType.String:
+                    if (reader.TryGetGuid(out var id) || Guid.TryParse(reader.GetString(), out id)) row.KpiId = id;
+                    else row.BadKpiId = true;
+                    break;
+                case "kpi" when token == JsonTokenType.String:
+                    row.Key = reader.GetString() is { Length: > 0 } key ? key : null;
+                    row.BadKey = row.Key is null;
+                    break;
+                case "at" when token == JsonTokenType.String:
+                    // The reader's ISO 8601 parser is fast, but takes a time without an offset as local: only 'Z' and offsets go that way.
+                    var span = reader.HasValueSequence ? default : reader.ValueSpan;
+                    if (span.Length > 0 && (span[^1] == (byte)'Z' || span.Length > 6 && (span[^6] == (byte)'+' || span[^6] == (byte)'-')) &&
+                        reader.TryGetDateTimeOffset(out var at))
+                    {
+                        row.At = at;
+                    }
+                    else
+                    {
+                        row.AtText = reader.GetString();
+                    }
+
+                    break;
+                case "value" when token == JsonTokenType.Number:
+                    if (reader.TryGetDouble(out var number) && double.IsFinite(number)) row.Value = number;
+                    else row.ValueOverflows = true;
+                    break;
+                case "value" when token == JsonTokenType.String:
+                    row.ValueText = reader.GetString();
+                    break;
+                case "kpiId" or "kpi" or "at" or "value" when token == JsonTokenType.Null:
+                    break;
+                case "kpiId":
+                    row.BadKpiId = true;
+                    reader.Skip();
+                    break;
+                case "kpi":
+                    row.BadKey = true;
+                    reader.Skip();
+                    break;
+                case "at":
+                    row.BadAt = true;
+                    reader.Skip();
+                    break;
+                case "value":
+                    row.BadValue = true;
+                    reader.Skip();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return row;
+    }
+
+    public override void Write(Utf8JsonWriter writer, JsonValueRow value, JsonSerializerOptions options) =>
+        throw new NotSupportedException("Value rows are only read.");
 }

@@ -15,6 +15,7 @@ public static class KpisApi
     {
         var group = api.MapGroup("/kpis").WithTags("KPIs");
         group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.");
+        group.MapGet("/dashboard", Dashboard).WithSummary("Every KPI matching the filter with its last 12 period values (oldest first) for sparklines.");
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
         group.MapPut("/{id:guid}", Update);
@@ -39,6 +40,9 @@ public static class KpisApi
 
     public static async Task<Ok<Page<KpiDto>>> List(KpiService kpis, [AsParameters] KpiFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await kpis.ListAsync(filter, page, ct));
+
+    public static async Task<Ok<IReadOnlyList<KpiTileDto>>> Dashboard(KpiService kpis, [AsParameters] KpiFilter filter, CancellationToken ct) =>
+        TypedResults.Ok(await kpis.DashboardAsync(filter, ct));
 
     public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.GetAsync(id, ct)).ToOk(http);
@@ -86,7 +90,8 @@ public static class KpisApi
             var inputs = new List<KpiValueInput>(items.Count);
             for (var i = 0; i < items.Count; i++)
             {
-                if (KpiValueRows.FromJson(items[i], i + 1, needsKpi: false, now, errors) is { } row)
+                var json = items[i].Deserialize<JsonValueRow>(BulkJson) ?? new JsonValueRow { IsObject = false };
+                if (KpiValueRows.FromJson(json, i + 1, needsKpi: false, now, errors) is { } row)
                 {
                     inputs.Add(new KpiValueInput(row.At, row.Value));
                 }
@@ -112,14 +117,14 @@ public static class KpisApi
         var number = 0;
         try
         {
-            await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonElement>(http.Request.Body, BulkJson, ct))
+            await foreach (var element in JsonSerializer.DeserializeAsyncEnumerable<JsonValueRow>(http.Request.Body, BulkJson, ct))
             {
                 if (++number > KpiValueRows.MaxRows)
                 {
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["rows"] = [$"at most {KpiValueRows.MaxRows} rows per request; split the values into several requests."] });
                 }
 
-                if (KpiValueRows.FromJson(element, number, needsKpi: true, now, errors) is { } row)
+                if (KpiValueRows.FromJson(element ?? new JsonValueRow { IsObject = false }, number, needsKpi: true, now, errors) is { } row)
                 {
                     parsed.Add(row);
                 }

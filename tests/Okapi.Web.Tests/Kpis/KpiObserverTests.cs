@@ -1,0 +1,48 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Okapi.Data;
+using Okapi.Web.Features.Kpis;
+using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Infrastructure;
+
+namespace Okapi.Web.Tests.Kpis;
+
+/// <summary>What an observer saw: the KPIs it was told of, their organisation and how many of their values it could read.</summary>
+public sealed record Observation(IReadOnlyCollection<Guid> KpiIds, Guid OrganisationId, int VisibleValues);
+
+public sealed class RecordingObserver(OkapiDbContext db, ConcurrentQueue<Observation> seen) : IKpiValueObserver
+{
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) =>
+        seen.Enqueue(new Observation(kpiIds, db.OrganisationId, await db.KpiValues.CountAsync(v => kpiIds.Contains(v.KpiId), ct)));
+}
+
+public sealed class ObservedSqliteApp : SqliteApp
+{
+    public ConcurrentQueue<Observation> Seen { get; } = new();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton(Seen).AddScoped<IKpiValueObserver, RecordingObserver>());
+    }
+}
+
+public sealed class KpiObserverTests(ObservedSqliteApp app) : IClassFixture<ObservedSqliteApp>
+{
+    [Fact]
+    public async Task ObserversHearOfCommittedValuesInTheValuesOrganisation()
+    {
+        var team = await app.Admin.CreateTeamAsync("Observed");
+        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Observed KPI", team.Id));
+        var changes = new ConcurrentQueue<KpiChanged>();
+        app.Services.GetRequiredService<LiveUpdates>().KpisChanged += changes.Enqueue;
+
+        await app.Admin.BulkAsync(new[] { new { kpiId = kpi.Id, at = app.Clock.GetUtcNow().AddMinutes(-1), value = 1.0 }, new { kpiId = kpi.Id, at = app.Clock.GetUtcNow(), value = 2.0 } });
+
+        var observation = Assert.Single(app.Seen, o => o.KpiIds.Contains(kpi.Id));
+        Assert.Equal((app.OrganisationId, 2), (observation.OrganisationId, observation.VisibleValues));
+        Assert.Contains(changes, c => c.OrganisationId == app.OrganisationId && c.KpiIds.Contains(kpi.Id));
+    }
+}
