@@ -161,6 +161,28 @@ public abstract class AlertApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task TheWorkerFiresAPendingAlertOnItsOwnTimerAndTheKpiCountsIt()
+    {
+        var (kpi, _) = await KpiWithChannelAsync();
+        await Admin.CreateRuleAsync(Rule(kpi.Id, pendingSeconds: 60));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+        var pending = Assert.Single(await Admin.AlertsOfAsync(kpi.Id));
+        Assert.Equal(AlertState.Pending, pending.State);
+
+        // No explicit pass: the worker waits on the fake clock, so moving it past the pending period runs one.
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var state = AlertState.Pending;
+        for (var i = 0; i < 100 && state != AlertState.Firing; i++)
+        {
+            await Task.Delay(100);
+            state = (await Admin.GetAsync<AlertDto>($"/api/v1/alerts/{pending.Id}")).State;
+        }
+
+        Assert.Equal(AlertState.Firing, state);
+        Assert.Equal(1, (await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).OpenAlerts);
+    }
+
+    [Fact]
     public async Task FiringAlertNotifiesAgainEveryRepeatInterval()
     {
         var (kpi, channel) = await KpiWithChannelAsync();
