@@ -64,11 +64,12 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await session.Page.GetByTestId("new-kpi").ClickAsync();
         var dialog = session.Page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("KPI name").FillAsync("Support backlog");
-        await dialog.GetByLabel("Critical upper").FillAsync("500");
+        await dialog.GetByLabel("Warning lower").FillAsync("10");
+        await dialog.GetByLabel("Critical lower").FillAsync("50");
         await dialog.GetByTestId("kpi-save").ClickAsync();
         // The service's validation error is shown at its field; the dialog stays open.
-        await Expect(dialog.GetByText("has no meaning for a higher-is-better KPI")).ToBeVisibleAsync();
-        await dialog.GetByLabel("Critical upper").FillAsync("");
+        await Expect(dialog.GetByText("must be less than or equal to warningLower")).ToBeVisibleAsync();
+        await dialog.GetByLabel("Critical lower").FillAsync("5");
         await dialog.GetByLabel("Unit").FillAsync("tickets");
         await dialog.GetByTestId("kpi-save").ClickAsync();
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
