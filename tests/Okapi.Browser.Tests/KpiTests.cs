@@ -34,7 +34,8 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task AFiringAlertIsAcknowledgedWithANoteInTheAlertsList()
     {
         var api = await app.AdminApiAsync();
-        var id = await CreateKpiAsync(api, "Checkout conversion", criticalLower: 2);
+        var me = (await api.GetFromJsonAsync<JsonElement>("/api/v1/people/me")).GetProperty("id").GetString();
+        var id = await CreateKpiAsync(api, "Checkout conversion", criticalLower: 2, ownerPersonId: me);
         var rule = await api.PostAsJsonAsync("/api/v1/alert-rules", new { kpiId = id, name = "Conversion collapsed", kind = "threshold", thresholdLevel = "critical", pendingSeconds = 0 });
         Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync());
         await PostValueAsync(api, id, 1);
@@ -52,6 +53,10 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(row.GetByTestId("acknowledge")).ToHaveCountAsync(0);
         var stored = await api.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?kpi={id}");
         Assert.Equal("Payment provider outage, rolling back", stored.GetProperty("items")[0].GetProperty("acknowledgementNote").GetString());
+
+        // Acknowledged is still firing: the owner's home page lists the KPI as in alert.
+        await shell.GoAsync("/");
+        await Expect(session.Page.GetByTestId("my-kpis-in-alert")).ToContainTextAsync("Checkout conversion");
         Assert.Empty(session.ConsoleErrors);
     }
 
@@ -119,11 +124,11 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Empty(session.ConsoleErrors);
     }
 
-    private static async Task<string> CreateKpiAsync(HttpClient api, string name, double criticalLower, double? warningLower = null, double? target = null)
+    private static async Task<string> CreateKpiAsync(HttpClient api, string name, double criticalLower, double? warningLower = null, double? target = null, string? ownerPersonId = null)
     {
         var teams = await api.GetFromJsonAsync<JsonElement>("/api/v1/teams?pageSize=200");
         var team = teams.GetProperty("items").EnumerateArray().First().GetProperty("id").GetString();
-        var response = await api.PostAsJsonAsync("/api/v1/kpis", new { name, ownerTeamId = team, unit = name.StartsWith("Weekly") ? "signups" : null, cadence = "daily", criticalLower, warningLower, target, tags = new[] { "browser" } });
+        var response = await api.PostAsJsonAsync("/api/v1/kpis", new { name, ownerTeamId = team, ownerPersonId, unit = name.StartsWith("Weekly") ? "signups" : null, cadence = "daily", criticalLower, warningLower, target, tags = new[] { "browser" } });
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
     }
