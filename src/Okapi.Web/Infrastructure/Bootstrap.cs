@@ -28,11 +28,6 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
     public async Task RunAsync(BootstrapOptions options, CancellationToken ct)
     {
         await db.Database.MigrateAsync(ct);
-        if (db.Database.IsSqlite())
-        {
-            // Readers never block the writer; the mode is stored in the database file, so once per start is enough.
-            await db.Database.ExecuteSqlRawAsync(SqlitePragmas.EnableWriteAheadLog, ct);
-        }
         if (await db.Organisations.AnyAsync(ct))
         {
             return;
