@@ -31,12 +31,21 @@ stop_postgres() {
 trap stop_postgres EXIT
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PGPORT=55432
-while port_taken "$PGPORT"; do PGPORT=$((PGPORT + 1)); done
-
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null
+
+# A port can be free of listeners and still not bindable (a client connection holds it as its local port), so a
+# failed start moves on to the next port.
+PGPORT=55432
+for attempt in $(seq 1 20); do
+  if ! port_taken "$PGPORT" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null; then
+    break
+  fi
+  if ((attempt == 20)); then
+    echo "PostgreSQL did not start:"; cat "$PGDATA/log"; exit 1
+  fi
+  PGPORT=$((PGPORT + 1))
+done
 export OKAPI_TEST_POSTGRES="Host=127.0.0.1;Port=$PGPORT;Username=postgres"
 echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PGPORT"
 
