@@ -37,12 +37,16 @@ public sealed record AlertCondition(bool Holds, string Summary, double? Value);
 /// </summary>
 public sealed record AlertDecision(AlertTransition Transition, AlertCondition Condition)
 {
-    public NotificationEvent? Notification => Transition switch
+    /// <summary>
+    /// The notification this decision sends for the rule's open alert <paramref name="open"/> (before the decision is
+    /// applied). As in Prometheus and Grafana, the pending period is quiet: people hear when an alert fires, again on
+    /// repeat, and when a fired alert resolves; a pending alert that clears before firing was never news.
+    /// </summary>
+    public NotificationEvent? NotificationFor(Alert? open) => Transition switch
     {
-        AlertTransition.OpenPending => NotificationEvent.AlertPending,
         AlertTransition.OpenFiring or AlertTransition.Fire => NotificationEvent.AlertFiring,
         AlertTransition.Repeat => NotificationEvent.AlertRepeat,
-        AlertTransition.Resolve => NotificationEvent.AlertResolved,
+        AlertTransition.Resolve when open?.FiredAt is not null => NotificationEvent.AlertResolved,
         _ => null,
     };
 

@@ -54,7 +54,7 @@ public class AlertRuleEvaluationTests
         var alert = decision.ApplyTo(Threshold(), null, Now)!;
 
         Assert.Equal(AlertTransition.OpenFiring, decision.Transition);
-        Assert.Equal(NotificationEvent.AlertFiring, decision.Notification);
+        Assert.Equal(NotificationEvent.AlertFiring, decision.NotificationFor(null));
         Assert.Equal(AlertState.Firing, alert.State);
         Assert.Equal(0.5, alert.ValueAtStart);
         Assert.Equal(Now.UtcDateTime, alert.FiredAt);
@@ -70,7 +70,7 @@ public class AlertRuleEvaluationTests
 
         var opened = Evaluate(rule, kpi, periods);
         Assert.Equal(AlertTransition.OpenPending, opened.Transition);
-        Assert.Equal(NotificationEvent.AlertPending, opened.Notification);
+        Assert.Null(opened.NotificationFor(null));
         var alert = opened.ApplyTo(rule, null, Now)!;
         Assert.Equal(AlertState.Pending, alert.State);
 
@@ -92,6 +92,7 @@ public class AlertRuleEvaluationTests
         decision.ApplyTo(rule, alert, Now.AddSeconds(60));
 
         Assert.Equal(AlertTransition.Resolve, decision.Transition);
+        Assert.Null(decision.NotificationFor(alert));
         Assert.Equal(AlertState.Resolved, alert.State);
         Assert.Null(alert.FiredAt);
         Assert.Equal(3, alert.LastValue);
@@ -107,7 +108,7 @@ public class AlertRuleEvaluationTests
         var decision = Evaluate(rule, kpi, Days(kpi, 0.5, 1.5), alert, Now.AddHours(1));
         decision.ApplyTo(rule, alert, Now.AddHours(1));
 
-        Assert.Equal(NotificationEvent.AlertResolved, decision.Notification);
+        Assert.Equal(NotificationEvent.AlertResolved, decision.NotificationFor(alert));
         Assert.Equal((AlertState.Resolved, Now.AddHours(1).UtcDateTime), (alert.State, alert.ResolvedAt));
     }
 
@@ -122,7 +123,7 @@ public class AlertRuleEvaluationTests
 
         Assert.Equal(AlertTransition.Stay, Evaluate(rule, kpi, periods, alert, Now.AddMinutes(59)).Transition);
         var repeat = Evaluate(rule, kpi, periods, alert, Now.AddMinutes(60));
-        Assert.Equal(NotificationEvent.AlertRepeat, repeat.Notification);
+        Assert.Equal(NotificationEvent.AlertRepeat, repeat.NotificationFor(alert));
         repeat.ApplyTo(rule, alert, Now.AddMinutes(60));
         Assert.Equal(AlertTransition.Stay, Evaluate(rule, kpi, periods, alert, Now.AddMinutes(119)).Transition);
         Assert.Equal(AlertTransition.Repeat, Evaluate(rule, kpi, periods, alert, Now.AddMinutes(120)).Transition);
@@ -139,7 +140,7 @@ public class AlertRuleEvaluationTests
         var decision = Evaluate(rule, kpi, periods, alert, Now.AddDays(3));
 
         Assert.Equal(AlertTransition.Stay, decision.Transition);
-        Assert.Null(decision.Notification);
+        Assert.Null(decision.NotificationFor(alert));
     }
 
     [Fact]

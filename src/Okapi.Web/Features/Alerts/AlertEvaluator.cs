@@ -118,19 +118,20 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
             return false;
         }
 
+        var notification = decision.NotificationFor(open);
         var alert = decision.ApplyTo(rule, open, now)!;
         if (decision.OpensAlert)
         {
             db.Alerts.Add(alert);
         }
 
-        if (decision.Notification is { } notification)
+        if (notification is { } sent)
         {
-            await outbox.QueueAsync(rule, alert, kpi, notification, ct);
+            await outbox.QueueAsync(rule, alert, kpi, sent, ct);
         }
 
         await db.SaveChangesAsync(ct);
-        return decision.Notification is not null;
+        return decision.Transition is not (AlertTransition.None or AlertTransition.Stay);
     }
 
     /// <summary>The KPI's newest value's instant and at least <paramref name="count"/> of its latest periods (all that exist if fewer).</summary>
