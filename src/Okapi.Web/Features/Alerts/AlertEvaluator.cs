@@ -42,8 +42,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
             return 0;
         }
 
-        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct);
-        var calendar = PeriodCalendar.For(organisation);
+        var calendar = await db.CalendarAsync(ct);
         var transitions = 0;
         var changedKpis = new HashSet<Guid>();
         foreach (var group in byKpi)
@@ -109,7 +108,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
 
         var open = await db.Alerts.FirstOrDefaultAsync(a => a.RuleId == rule.Id && a.State != AlertState.Resolved, ct);
         var now = clock.GetUtcNow();
-        var (periods, latestAt) = await LoadPeriodsAsync(kpi, rule.PeriodsNeeded(), calendar, ct);
+        var (periods, latestAt) = await db.RecentPeriodsAsync(kpi, rule.PeriodsNeeded(), calendar, ct);
         var decision = rule.Evaluate(kpi, periods, latestAt, open, now);
         if (decision.Transition == AlertTransition.None ||
             (decision.Transition == AlertTransition.Stay && decision.Condition.Value is { } value && value == open?.LastValue) ||
@@ -132,61 +131,5 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
 
         await db.SaveChangesAsync(ct);
         return decision.Transition is not (AlertTransition.None or AlertTransition.Stay);
-    }
-
-    /// <summary>The KPI's newest value's instant and at least <paramref name="count"/> of its latest periods (all that exist if fewer).</summary>
-    private async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> LoadPeriodsAsync(Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct)
-    {
-        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpi.Id);
-        var latest = await values.OrderByDescending(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefaultAsync(ct);
-        if (latest is not { } latestUtc)
-        {
-            return ([], null);
-        }
-
-        var latestAt = new DateTimeOffset(DateTime.SpecifyKind(latestUtc, DateTimeKind.Utc));
-        if (count == 0)
-        {
-            return ([], latestAt);
-        }
-
-        // Stepping back a (longest) cadence length per period reaches into the oldest period needed; its start is the bound.
-        var oldest = calendar.PeriodStart(latestAt - ((count - 1) * kpi.CadenceLength()), kpi.Cadence);
-        if (kpi.Aggregation == PeriodAggregation.Last)
-        {
-            var lastValues = await LastValuePeriodsAsync(values, kpi.Cadence, oldest, latestUtc, calendar, ct);
-            return (lastValues.TakeLast(count).ToList(), latestAt);
-        }
-
-        var from = calendar.StartOf(oldest).UtcDateTime;
-        var readings = await values.Where(v => v.At >= from).OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
-        var periods = kpi.Periods(readings.Select(r => new KpiReading(new DateTimeOffset(DateTime.SpecifyKind(r.At, DateTimeKind.Utc)), r.Value)), calendar);
-        return (periods.TakeLast(count).ToList(), latestAt);
-    }
-
-    /// <summary>
-    /// Periods of a KPI aggregated by its last value, from the one starting on <paramref name="oldest"/> to the one
-    /// holding <paramref name="latestUtc"/>: the newest value of each period is one index seek, so evaluating after
-    /// each new value costs the same however many values a period holds (a minute feed fills a day with 1,440).
-    /// </summary>
-    private static async Task<List<KpiPeriod>> LastValuePeriodsAsync(IQueryable<KpiValue> values, Cadence cadence, DateOnly oldest, DateTime latestUtc, PeriodCalendar calendar, CancellationToken ct)
-    {
-        var periods = new List<KpiPeriod>();
-        for (var start = oldest; ; start = PeriodCalendar.NextPeriodStart(start, cadence))
-        {
-            var end = PeriodCalendar.NextPeriodStart(start, cadence);
-            var (from, to) = (calendar.StartOf(start).UtcDateTime, calendar.StartOf(end).UtcDateTime);
-            var inPeriod = values.Where(v => v.At >= from && v.At < to);
-            var newest = await inPeriod.OrderByDescending(v => v.At).Select(v => (double?)v.Value).FirstOrDefaultAsync(ct);
-            if (newest is { } value)
-            {
-                periods.Add(new KpiPeriod(start, end, calendar.StartOf(start), value, await inPeriod.CountAsync(ct)));
-            }
-
-            if (to > latestUtc)
-            {
-                return periods;
-            }
-        }
     }
 }

@@ -330,11 +330,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         };
     }
 
-    public async Task<PeriodCalendar> CalendarAsync(CancellationToken ct)
-    {
-        var organisation = await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct);
-        return PeriodCalendar.For(organisation);
-    }
+    public Task<PeriodCalendar> CalendarAsync(CancellationToken ct) => db.CalendarAsync(ct);
 
     private IQueryable<Kpi> Filtered(KpiFilter filter)
     {

@@ -3,6 +3,7 @@ using Okapi.Core;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Data;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 
@@ -330,7 +331,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     private async Task<double?> StartFromKpiAsync(Kpi kpi, Objective objective, CancellationToken ct)
     {
         var cycle = await db.Cycles.AsNoTracking().FirstAsync(c => c.Id == objective.CycleId, ct);
-        var calendar = await LinkedKpi.CalendarAsync(db, ct);
+        var calendar = await db.CalendarAsync(ct);
         return await LinkedKpi.ValueAtAsync(db, kpi.Id, cycle.Window(calendar.Zone).Start.UtcDateTime, ct);
     }
 }

@@ -29,7 +29,7 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) 
         }
 
         var kpis = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
-        var calendar = await LinkedKpi.CalendarAsync(db, ct);
+        var calendar = await db.CalendarAsync(ct);
         foreach (var kr in followers)
         {
             if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi))
@@ -41,7 +41,7 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) 
 
     /// <summary>Checks in the KPI's latest period value on a key result that follows it, if the KPI has a value.</summary>
     internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, CancellationToken ct) =>
-        await FollowAsync(db, kr, kpi, await LinkedKpi.CalendarAsync(db, ct), clock, ct);
+        await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, ct);
 
     /// <summary>
     /// One check-in per instant of the KPI's newest value: a re-posted value changes nothing, a changed period

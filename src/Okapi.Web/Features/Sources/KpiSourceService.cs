@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Infrastructure;
 
@@ -151,7 +152,7 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
     }
 
     private async Task<DateTime?> NextRunAsync(KpiSource source, CancellationToken ct) =>
-        source.Enabled ? SourceRunner.NextRun(source.Schedule, clock.GetUtcNow(), (await LinkedKpi.CalendarAsync(db, ct)).Zone) : null;
+        source.Enabled ? SourceRunner.NextRun(source.Schedule, clock.GetUtcNow(), (await db.CalendarAsync(ct)).Zone) : null;
 
     private static void Apply(KpiSource s, KpiSourceRequest r)
     {

@@ -40,7 +40,7 @@ public sealed class SourceRunner(OkapiDbContext db, KpiPullers pullers, KpiInges
             error = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
         }
 
-        var zone = (await LinkedKpi.CalendarAsync(db, ct)).Zone;
+        var zone = (await db.CalendarAsync(ct)).Zone;
         var next = source.Enabled ? NextRun(source.Schedule, now, zone) : null;
         var ran = now.UtcDateTime;
         // In place rather than through the tracked entity: a run is not an edit, so neither the version (the
