@@ -33,6 +33,14 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     public abstract string ConnectionString { get; }
     protected virtual bool Demo => false;
 
+    /// <summary>Whether <c>Okapi:Smtp</c> points at a real SMTP listener (<see cref="Smtp"/>) started with the app.</summary>
+    protected virtual bool WithSmtp => false;
+
+    private SmtpSink? _smtp;
+
+    /// <summary>The SMTP listener that receives Okapi's email; only for apps that set <see cref="WithSmtp"/>.</summary>
+    public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException($"{GetType().Name} has no SMTP listener: override WithSmtp.");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -43,10 +51,17 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Okapi:TimeZone", "Europe/Berlin");
         builder.UseSetting("Okapi:Demo", Demo.ToString());
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        _smtp?.Configure(builder);
     }
 
     public virtual async Task InitializeAsync()
     {
+        if (WithSmtp)
+        {
+            _smtp = new SmtpSink();
+            await _smtp.StartAsync();
+        }
+
         _ = Server; // starts the host: migrations and the first organisation
         using var scope = Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
@@ -101,6 +116,10 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     public new virtual async Task DisposeAsync()
     {
         await base.DisposeAsync();
+        if (_smtp is not null)
+        {
+            await _smtp.DisposeAsync();
+        }
     }
 }
 
