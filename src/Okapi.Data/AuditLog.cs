@@ -5,7 +5,9 @@ using Okapi.Core;
 using Okapi.Core.Alerts;
 using Okapi.Core.Auditing;
 using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
 using Okapi.Data.Identity;
 
 namespace Okapi.Data;
@@ -87,7 +89,7 @@ internal static class AuditLog
     }
 
     private static bool IsAudited(object entity) =>
-        entity is IOrganisationOwned or Organisation && entity is not (AuditEvent or Delivery or Notification);
+        entity is IOrganisationOwned or Organisation && entity is not (AuditEvent or Delivery or Notification or ScheduledJob or InboxItem or ClosedScore);
 
     private static Guid EntityId(EntityEntry entry) => entry.Entity switch
     {

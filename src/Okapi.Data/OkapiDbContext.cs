@@ -9,6 +9,7 @@ using Okapi.Core.Auditing;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
 using Okapi.Data.Identity;
 
 namespace Okapi.Data;
@@ -54,6 +55,11 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public DbSet<AllowedHost> AllowedHosts => Set<AllowedHost>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<Notification> Notifications => Set<Notification>();
+    public DbSet<ObjectiveReview> ObjectiveReviews => Set<ObjectiveReview>();
+    public DbSet<CycleClosing> CycleClosings => Set<CycleClosing>();
+    public DbSet<ClosedScore> ClosedScores => Set<ClosedScore>();
+    public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
+    public DbSet<InboxItem> InboxItems => Set<InboxItem>();
 
     /// <summary>Cookie-signing keys, shared by every app instance on the same database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -103,6 +109,11 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     {
         foreach (var entry in ChangeTracker.Entries())
         {
+            if (entry is { State: EntityState.Modified or EntityState.Deleted, Entity: CycleClosing or ClosedScore })
+            {
+                throw new InvalidOperationException("A closed cycle's snapshot is immutable: it is written once, when the cycle closes.");
+            }
+
             if (entry is { State: EntityState.Added, Entity: IOrganisationOwned owned } && owned.OrganisationId == Guid.Empty)
             {
                 owned.OrganisationId = OrganisationId;

@@ -5,12 +5,17 @@ using Okapi.Web.Features;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Alerts;
 using Okapi.Web.Features.Audit;
+using Okapi.Web.Features.Closing;
+using Okapi.Web.Features.Exchange;
 using Okapi.Web.Features.Home;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
+using Okapi.Web.Features.Reports;
+using Okapi.Web.Features.Rhythm;
 using Okapi.Web.Features.Search;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
@@ -39,6 +44,11 @@ builder.Services.AddOkapiKpis();
 builder.Services.AddOkapiAlerts();
 builder.Services.AddOkapiNotifications();
 builder.Services.AddOkapiSources();
+builder.Services.AddOkapiInbox();
+builder.Services.AddOkapiRhythm();
+builder.Services.AddOkapiClosing();
+builder.Services.AddOkapiReports();
+builder.Services.AddOkapiExchange();
 builder.Services.AddOkapiAccess();
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
@@ -86,7 +96,12 @@ api.MapOrganisationApi()
     .MapKpisApi()
     .MapAlertsApi()
     .MapNotificationsApi()
-    .MapKpiSourcesApi();
+    .MapKpiSourcesApi()
+    .MapInboxApi()
+    .MapRhythmApi()
+    .MapClosingApi()
+    .MapReportsApi()
+    .MapExchangeApi();
 app.MapKpiMetrics();
 app.MapOkapiUi();
 

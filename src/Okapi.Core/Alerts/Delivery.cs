@@ -18,6 +18,12 @@ public enum NotificationEvent
     AlertResolved,
     AlertAcknowledged,
     Test,
+    CheckInReminder,
+    WeeklyDigest,
+    Mention,
+    ReviewRequested,
+    ReviewAnswered,
+    CycleClosed,
 }
 
 /// <summary>
@@ -28,7 +34,11 @@ public sealed class Delivery : IOrganisationOwned
 {
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrganisationId { get; set; }
-    public Guid ChannelId { get; set; }
+    /// <summary>The channel it goes to; null for an email to one person (<see cref="Recipient"/>).</summary>
+    public Guid? ChannelId { get; set; }
+
+    /// <summary>The email address of the one person it goes to, when it is not for a channel.</summary>
+    public string? Recipient { get; set; }
     public Guid? AlertId { get; set; }
     public NotificationEvent Event { get; set; }
 

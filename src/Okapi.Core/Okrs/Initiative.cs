@@ -24,6 +24,12 @@ public sealed class Comment : Entity
     public Guid ObjectiveId { get; set; }
     public Guid? KeyResultId { get; set; }
     public Guid? ParentCommentId { get; set; }
+
+    /// <summary>The check-in this comment discusses, if any (it then also names the check-in's key result).</summary>
+    public Guid? CheckInId { get; set; }
     public Guid? AuthorId { get; set; }
     public required string Body { get; set; }
+
+    /// <summary>The people @mentioned in the body, as resolved when it was written.</summary>
+    public List<Guid> MentionedPersonIds { get; set; } = [];
 }

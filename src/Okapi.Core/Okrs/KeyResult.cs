@@ -44,6 +44,15 @@ public sealed class KeyResult : Entity
     /// <summary>Grade recorded when the cycle closed; null while the cycle runs.</summary>
     public double? FinalGrade { get; set; }
 
+    /// <summary>Why the final grade differs from the grade of the progress, when it was overridden (also in the audit log).</summary>
+    public string? GradeReason { get; set; }
+
+    /// <summary>The key result this one continues from a previous cycle, if it was carried over.</summary>
+    public Guid? ContinuedFromId { get; set; }
+
+    /// <summary>Stable key in exported documents, unique within its objective; null until exported or imported.</summary>
+    public string? Key { get; set; }
+
     public double CurrentValue => Current ?? Start;
 
     /// <summary>Progress in [0, 1] of the current value.</summary>

@@ -5,6 +5,9 @@ public enum ObjectiveState
     Draft,
     Active,
     Closed,
+
+    /// <summary>Sent for review to a team lead; becomes active once acknowledged (last in the list: states are stored as numbers).</summary>
+    InReview,
 }
 
 public enum Visibility
@@ -31,6 +34,13 @@ public sealed class Objective : Entity
     /// <summary>Grade recorded when the cycle closed; null while the cycle runs.</summary>
     public double? FinalGrade { get; set; }
 
+    /// <summary>What the owners learned, written when the cycle closes (Markdown).</summary>
+    public string? Retrospective { get; set; }
+
+    /// <summary>Stable key in exported documents ("OKRs as code"), unique in the organisation; null until exported or imported.</summary>
+    public string? Key { get; set; }
+
+    public const int MaxKeyLength = 100;
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 20_000;
 

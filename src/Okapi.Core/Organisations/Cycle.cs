@@ -24,6 +24,9 @@ public sealed class Cycle : Entity
     public CycleState State { get; set; } = CycleState.Planning;
     public Guid? ParentCycleId { get; set; }
 
+    /// <summary>Stable key in exported documents, unique in the organisation; null until exported or imported.</summary>
+    public string? Key { get; set; }
+
     /// <summary>The calendar quarter after <paramref name="after"/> (the last day of the latest cycle), as a cycle to plan.</summary>
     public static Cycle NextQuarter(DateOnly after)
     {

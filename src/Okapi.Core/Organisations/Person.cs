@@ -14,4 +14,7 @@ public sealed class Person : Entity
     public required string Email { get; set; }
     public Role Role { get; set; } = Role.Member;
     public bool RemindersEnabled { get; set; } = true;
+
+    /// <summary>Whether the person gets the weekly digest by email.</summary>
+    public bool DigestEnabled { get; set; } = true;
 }

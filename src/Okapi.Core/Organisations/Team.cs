@@ -6,6 +6,9 @@ public sealed class Team : Entity
     public required string Name { get; set; }
     public Guid? ParentTeamId { get; set; }
     public string? Mission { get; set; }
+
+    /// <summary>Stable key in exported documents, unique in the organisation; null until exported or imported.</summary>
+    public string? Key { get; set; }
     public List<TeamMembership> Members { get; set; } = [];
 }
 

@@ -104,6 +104,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
     {
         b.Property(d => d.Payload).HasMaxLength(100_000);
         b.Property(d => d.LastError).HasMaxLength(2000);
+        b.Property(d => d.Recipient).HasMaxLength(320);
         b.HasOne<Channel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Alert>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(d => new { d.State, d.NextAttemptAt });

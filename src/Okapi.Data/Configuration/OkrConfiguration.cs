@@ -20,6 +20,9 @@ internal sealed class ObjectiveConfiguration : IEntityTypeConfiguration<Objectiv
         b.HasOne<Objective>().WithMany().HasForeignKey(o => o.ContinuedFromId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(o => new { o.OrganisationId, o.CycleId, o.OwnerTeamId });
         b.HasIndex(o => o.OwnerPersonId);
+        b.Property(o => o.Retrospective).HasMaxLength(Objective.MaxDescriptionLength);
+        b.Property(o => o.Key).HasMaxLength(Objective.MaxKeyLength);
+        b.HasIndex(o => new { o.OrganisationId, o.Key }).IsUnique();
     }
 }
 
@@ -54,6 +57,10 @@ internal sealed class KeyResultConfiguration : IEntityTypeConfiguration<KeyResul
         b.HasIndex(k => k.ObjectiveId);
         b.HasIndex(k => k.KpiId);
         b.HasIndex(k => k.OwnerPersonId);
+        b.Property(k => k.GradeReason).HasMaxLength(1000);
+        b.Property(k => k.Key).HasMaxLength(Objective.MaxKeyLength);
+        b.HasIndex(k => new { k.ObjectiveId, k.Key }).IsUnique();
+        b.HasOne<KeyResult>().WithMany().HasForeignKey(k => k.ContinuedFromId).OnDelete(DeleteBehavior.SetNull);
     }
 }
 
@@ -90,5 +97,50 @@ internal sealed class CommentConfiguration : IEntityTypeConfiguration<Comment>
         b.HasOne<Comment>().WithMany().HasForeignKey(c => c.ParentCommentId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(c => c.AuthorId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => c.ObjectiveId);
+        b.HasOne<CheckIn>().WithMany().HasForeignKey(c => c.CheckInId).OnDelete(DeleteBehavior.Cascade);
+        b.HasIndex(c => c.CheckInId);
+        b.PrimitiveCollection(c => c.MentionedPersonIds);
+    }
+}
+
+internal sealed class ObjectiveReviewConfiguration : IEntityTypeConfiguration<ObjectiveReview>
+{
+    public void Configure(EntityTypeBuilder<ObjectiveReview> b)
+    {
+        b.Property(r => r.Message).HasMaxLength(10_000);
+        b.Property(r => r.Note).HasMaxLength(10_000);
+        b.HasOne<Objective>().WithMany().HasForeignKey(r => r.ObjectiveId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(r => r.ReviewerId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Person>().WithMany().HasForeignKey(r => r.RequestedById).OnDelete(DeleteBehavior.SetNull);
+        b.HasIndex(r => r.ObjectiveId);
+        b.HasIndex(r => new { r.ReviewerId, r.State });
+    }
+}
+
+internal sealed class CycleClosingConfiguration : IEntityTypeConfiguration<CycleClosing>
+{
+    public void Configure(EntityTypeBuilder<CycleClosing> b)
+    {
+        b.Property(c => c.ClosedByName).HasMaxLength(200);
+        b.HasOne<Cycle>().WithMany().HasForeignKey(c => c.CycleId).OnDelete(DeleteBehavior.Restrict);
+        // One close per team and cycle, and one company close per cycle.
+        b.HasIndex(c => new { c.CycleId, c.TeamId }).IsUnique().HasFilter("\"TeamId\" IS NOT NULL");
+        b.HasIndex(c => c.CycleId).IsUnique().HasFilter("\"TeamId\" IS NULL").HasDatabaseName("IX_CycleClosings_CompanyPerCycle");
+    }
+}
+
+internal sealed class ClosedScoreConfiguration : IEntityTypeConfiguration<ClosedScore>
+{
+    public void Configure(EntityTypeBuilder<ClosedScore> b)
+    {
+        b.Property(s => s.Title).HasMaxLength(Objective.MaxTitleLength);
+        b.Property(s => s.OwnerName).HasMaxLength(200);
+        b.Property(s => s.Unit).HasMaxLength(40);
+        b.Property(s => s.OverrideReason).HasMaxLength(1000);
+        b.Property(s => s.Retrospective).HasMaxLength(Objective.MaxDescriptionLength);
+        // No key to the objective: the snapshot outlives whatever happens to the live rows.
+        b.HasOne<CycleClosing>().WithMany().HasForeignKey(s => s.ClosingId).OnDelete(DeleteBehavior.Restrict);
+        b.HasIndex(s => new { s.CycleId, s.ObjectiveId });
+        b.HasIndex(s => s.ClosingId);
     }
 }

@@ -24,6 +24,8 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
         b.HasOne<Team>().WithMany().HasForeignKey(t => t.ParentTeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(t => t.Members).WithOne().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Organisation>().WithMany().HasForeignKey(t => t.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        b.Property(t => t.Key).HasMaxLength(Okapi.Core.Okrs.Objective.MaxKeyLength);
+        b.HasIndex(t => new { t.OrganisationId, t.Key }).IsUnique();
     }
 }
 
@@ -56,5 +58,7 @@ internal sealed class CycleConfiguration : IEntityTypeConfiguration<Cycle>
         b.HasOne<Cycle>().WithMany().HasForeignKey(c => c.ParentCycleId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.OrganisationId, c.Start });
+        b.Property(c => c.Key).HasMaxLength(Okapi.Core.Okrs.Objective.MaxKeyLength);
+        b.HasIndex(c => new { c.OrganisationId, c.Key }).IsUnique();
     }
 }

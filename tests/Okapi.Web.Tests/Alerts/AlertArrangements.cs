@@ -75,7 +75,7 @@ public static class AlertArrangements
 
     public static Task<List<(NotificationEvent Event, Guid ChannelId)>> DeliveriesAsync(this OkapiApp app, Guid alertId) =>
         app.QueryAsync(async db => (await db.Deliveries.Where(d => d.AlertId == alertId).OrderBy(d => d.CreatedAt).ThenBy(d => d.Id)
-            .Select(d => new { d.Event, d.ChannelId }).ToListAsync()).Select(d => (d.Event, d.ChannelId)).ToList());
+            .Where(d => d.ChannelId != null).Select(d => new { d.Event, d.ChannelId }).ToListAsync()).Select(d => (d.Event, d.ChannelId!.Value)).ToList());
 
     public static async Task<IReadOnlyList<AlertDto>> AlertsOfAsync(this HttpClient client, Guid kpiId, string query = "") =>
         (await client.GetAsync<Page<AlertDto>>($"/api/v1/alerts?kpi={kpiId}{query}")).Items;

@@ -414,7 +414,7 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
-                    b.Property<Guid>("ChannelId")
+                    b.Property<Guid?>("ChannelId")
                         .HasColumnType("uuid");
 
                     b.Property<DateTime>("CreatedAt")
@@ -443,6 +443,10 @@ namespace Okapi.Data.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(100000)
                         .HasColumnType("character varying(100000)");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
 
                     b.Property<int>("State")
                         .HasColumnType("integer");
@@ -784,6 +788,89 @@ namespace Okapi.Data.Migrations.Postgres
                     b.ToTable("CheckIns");
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ClosedScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ClosingId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double?>("Current")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<double>("Grade")
+                        .HasColumnType("double precision");
+
+                    b.Property<Guid?>("KeyResultId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ObjectiveId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("OwnerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid?>("OwnerPersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("OwnerTeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<double>("Progress")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Retrospective")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
+
+                    b.Property<double?>("Start")
+                        .HasColumnType("double precision");
+
+                    b.Property<double?>("Target")
+                        .HasColumnType("double precision");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("Type")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClosingId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CycleId", "ObjectiveId");
+
+                    b.ToTable("ClosedScores");
+                });
+
             modelBuilder.Entity("Okapi.Core.Okrs.Comment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -798,11 +885,18 @@ namespace Okapi.Data.Migrations.Postgres
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
 
+                    b.Property<Guid?>("CheckInId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("KeyResultId")
                         .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<Guid>>("MentionedPersonIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
 
                     b.Property<Guid>("ObjectiveId")
                         .HasColumnType("uuid");
@@ -824,6 +918,8 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.HasIndex("AuthorId");
 
+                    b.HasIndex("CheckInId");
+
                     b.HasIndex("KeyResultId");
 
                     b.HasIndex("ObjectiveId");
@@ -833,6 +929,47 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasIndex("ParentCommentId");
 
                     b.ToTable("Comments");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Okrs.CycleClosing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ClosedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CycleId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_CycleClosings_CompanyPerCycle")
+                        .HasFilter("\"TeamId\" IS NULL");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CycleId", "TeamId")
+                        .IsUnique()
+                        .HasFilter("\"TeamId\" IS NOT NULL");
+
+                    b.ToTable("CycleClosings");
                 });
 
             modelBuilder.Entity("Okapi.Core.Okrs.Initiative", b =>
@@ -900,6 +1037,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<double?>("Commit")
                         .HasColumnType("double precision");
 
+                    b.Property<Guid?>("ContinuedFromId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -908,6 +1048,14 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.Property<double?>("FinalGrade")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("GradeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid?>("KpiId")
                         .HasColumnType("uuid");
@@ -957,6 +1105,8 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ContinuedFromId");
+
                     b.HasIndex("KpiId");
 
                     b.HasIndex("ObjectiveId");
@@ -964,6 +1114,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("OwnerPersonId");
+
+                    b.HasIndex("ObjectiveId", "Key")
+                        .IsUnique();
 
                     b.ToTable("KeyResults");
                 });
@@ -990,6 +1143,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<double?>("FinalGrade")
                         .HasColumnType("double precision");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
@@ -998,6 +1155,10 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.Property<Guid?>("OwnerTeamId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Retrospective")
+                        .HasMaxLength(20000)
+                        .HasColumnType("character varying(20000)");
 
                     b.Property<int>("State")
                         .HasColumnType("integer");
@@ -1032,6 +1193,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasIndex("OwnerPersonId");
 
                     b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
 
                     b.HasIndex("OrganisationId", "CycleId", "OwnerTeamId");
 
@@ -1075,6 +1239,64 @@ namespace Okapi.Data.Migrations.Postgres
                     b.ToTable("ObjectiveLinks");
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ObjectiveReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(10000)
+                        .HasColumnType("character varying(10000)");
+
+                    b.Property<Guid>("ObjectiveId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("RequestedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("RequestedById");
+
+                    b.HasIndex("ReviewerId", "State");
+
+                    b.ToTable("ObjectiveReviews");
+                });
+
             modelBuilder.Entity("Okapi.Core.Organisations.Cycle", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1086,6 +1308,10 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.Property<DateOnly>("End")
                         .HasColumnType("date");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
@@ -1119,6 +1345,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("ParentCycleId");
+
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
 
                     b.HasIndex("OrganisationId", "Start");
 
@@ -1186,6 +1415,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<bool>("DigestEnabled")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -1231,6 +1463,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("Mission")
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
@@ -1259,6 +1495,9 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.HasIndex("ParentTeamId");
 
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
+
                     b.ToTable("Teams");
                 });
 
@@ -1283,6 +1522,114 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasIndex("PersonId");
 
                     b.ToTable("TeamMemberships");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.InboxItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("Kind", "SubjectId");
+
+                    b.HasIndex("PersonId", "State", "CreatedAt");
+
+                    b.ToTable("InboxItems");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.ScheduledJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.HasIndex("OrganisationId", "Kind", "Key")
+                        .IsUnique();
+
+                    b.ToTable("ScheduledJobs");
                 });
 
             modelBuilder.Entity("Okapi.Data.Identity.Account", b =>
@@ -1504,8 +1851,7 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasOne("Okapi.Core.Alerts.Channel", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Okapi.Core.Alerts.Notification", b =>
@@ -1568,12 +1914,26 @@ namespace Okapi.Data.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ClosedScore", b =>
+                {
+                    b.HasOne("Okapi.Core.Okrs.CycleClosing", null)
+                        .WithMany()
+                        .HasForeignKey("ClosingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Okapi.Core.Okrs.Comment", b =>
                 {
                     b.HasOne("Okapi.Core.Organisations.Person", null)
                         .WithMany()
                         .HasForeignKey("AuthorId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Okapi.Core.Okrs.CheckIn", null)
+                        .WithMany()
+                        .HasForeignKey("CheckInId")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Okapi.Core.Okrs.KeyResult", null)
                         .WithMany()
@@ -1590,6 +1950,15 @@ namespace Okapi.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("ParentCommentId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Okapi.Core.Okrs.CycleClosing", b =>
+                {
+                    b.HasOne("Okapi.Core.Organisations.Cycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Okapi.Core.Okrs.Initiative", b =>
@@ -1613,6 +1982,11 @@ namespace Okapi.Data.Migrations.Postgres
 
             modelBuilder.Entity("Okapi.Core.Okrs.KeyResult", b =>
                 {
+                    b.HasOne("Okapi.Core.Okrs.KeyResult", null)
+                        .WithMany()
+                        .HasForeignKey("ContinuedFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Okapi.Core.Kpis.Kpi", null)
                         .WithMany()
                         .HasForeignKey("KpiId")
@@ -1673,6 +2047,26 @@ namespace Okapi.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ObjectiveReview", b =>
+                {
+                    b.HasOne("Okapi.Core.Okrs.Objective", null)
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Okapi.Core.Organisations.Cycle", b =>
                 {
                     b.HasOne("Okapi.Core.Organisations.Organisation", null)
@@ -1721,6 +2115,15 @@ namespace Okapi.Data.Migrations.Postgres
                     b.HasOne("Okapi.Core.Organisations.Team", null)
                         .WithMany("Members")
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.InboxItem", b =>
+                {
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

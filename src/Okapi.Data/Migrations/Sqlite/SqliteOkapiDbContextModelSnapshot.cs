@@ -402,7 +402,7 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid>("ChannelId")
+                    b.Property<Guid?>("ChannelId")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -430,6 +430,10 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<string>("Payload")
                         .IsRequired()
                         .HasMaxLength(100000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Recipient")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("State")
@@ -772,6 +776,89 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.ToTable("CheckIns");
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ClosedScore", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ClosingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Current")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Grade")
+                        .HasColumnType("REAL");
+
+                    b.Property<Guid?>("KeyResultId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ObjectiveId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OverrideReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("OwnerName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerPersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("OwnerTeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("Progress")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Retrospective")
+                        .HasMaxLength(20000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("Start")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("Target")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("Type")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Unit")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ClosingId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CycleId", "ObjectiveId");
+
+                    b.ToTable("ClosedScores");
+                });
+
             modelBuilder.Entity("Okapi.Core.Okrs.Comment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -786,10 +873,17 @@ namespace Okapi.Data.Migrations.Sqlite
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CheckInId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("KeyResultId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("MentionedPersonIds")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("ObjectiveId")
@@ -812,6 +906,8 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.HasIndex("AuthorId");
 
+                    b.HasIndex("CheckInId");
+
                     b.HasIndex("KeyResultId");
 
                     b.HasIndex("ObjectiveId");
@@ -821,6 +917,47 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasIndex("ParentCommentId");
 
                     b.ToTable("Comments");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Okrs.CycleClosing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("ClosedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClosedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClosedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("CycleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CycleId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_CycleClosings_CompanyPerCycle")
+                        .HasFilter("\"TeamId\" IS NULL");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("CycleId", "TeamId")
+                        .IsUnique()
+                        .HasFilter("\"TeamId\" IS NOT NULL");
+
+                    b.ToTable("CycleClosings");
                 });
 
             modelBuilder.Entity("Okapi.Core.Okrs.Initiative", b =>
@@ -888,6 +1025,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<double?>("Commit")
                         .HasColumnType("REAL");
 
+                    b.Property<Guid?>("ContinuedFromId")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -896,6 +1036,14 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.Property<double?>("FinalGrade")
                         .HasColumnType("REAL");
+
+                    b.Property<string>("GradeReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid?>("KpiId")
                         .HasColumnType("TEXT");
@@ -945,6 +1093,8 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("ContinuedFromId");
+
                     b.HasIndex("KpiId");
 
                     b.HasIndex("ObjectiveId");
@@ -952,6 +1102,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("OwnerPersonId");
+
+                    b.HasIndex("ObjectiveId", "Key")
+                        .IsUnique();
 
                     b.ToTable("KeyResults");
                 });
@@ -978,6 +1131,10 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<double?>("FinalGrade")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -985,6 +1142,10 @@ namespace Okapi.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("OwnerTeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Retrospective")
+                        .HasMaxLength(20000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("State")
@@ -1020,6 +1181,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasIndex("OwnerPersonId");
 
                     b.HasIndex("OwnerTeamId");
+
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
 
                     b.HasIndex("OrganisationId", "CycleId", "OwnerTeamId");
 
@@ -1063,6 +1227,64 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.ToTable("ObjectiveLinks");
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ObjectiveReview", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("AnsweredAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Message")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(10000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ObjectiveId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("RequestedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("RequestedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ObjectiveId");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("RequestedById");
+
+                    b.HasIndex("ReviewerId", "State");
+
+                    b.ToTable("ObjectiveReviews");
+                });
+
             modelBuilder.Entity("Okapi.Core.Organisations.Cycle", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1073,6 +1295,10 @@ namespace Okapi.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("End")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Kind")
@@ -1107,6 +1333,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasIndex("OrganisationId");
 
                     b.HasIndex("ParentCycleId");
+
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
 
                     b.HasIndex("OrganisationId", "Start");
 
@@ -1174,6 +1403,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DigestEnabled")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .IsRequired()
                         .HasMaxLength(320)
@@ -1219,6 +1451,10 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Key")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Mission")
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
@@ -1247,6 +1483,9 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.HasIndex("ParentTeamId");
 
+                    b.HasIndex("OrganisationId", "Key")
+                        .IsUnique();
+
                     b.ToTable("Teams");
                 });
 
@@ -1271,6 +1510,114 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasIndex("PersonId");
 
                     b.ToTable("TeamMemberships");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.InboxItem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ResolvedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("Kind", "SubjectId");
+
+                    b.HasIndex("PersonId", "State", "CreatedAt");
+
+                    b.ToTable("InboxItems");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.ScheduledJob", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("CompletedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LockedUntil")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Result")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("OrganisationId");
+
+                    b.HasIndex("State", "DueAt");
+
+                    b.HasIndex("OrganisationId", "Kind", "Key")
+                        .IsUnique();
+
+                    b.ToTable("ScheduledJobs");
                 });
 
             modelBuilder.Entity("Okapi.Data.Identity.Account", b =>
@@ -1492,8 +1839,7 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasOne("Okapi.Core.Alerts.Channel", null)
                         .WithMany()
                         .HasForeignKey("ChannelId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
+                        .OnDelete(DeleteBehavior.Cascade);
                 });
 
             modelBuilder.Entity("Okapi.Core.Alerts.Notification", b =>
@@ -1556,12 +1902,26 @@ namespace Okapi.Data.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ClosedScore", b =>
+                {
+                    b.HasOne("Okapi.Core.Okrs.CycleClosing", null)
+                        .WithMany()
+                        .HasForeignKey("ClosingId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Okapi.Core.Okrs.Comment", b =>
                 {
                     b.HasOne("Okapi.Core.Organisations.Person", null)
                         .WithMany()
                         .HasForeignKey("AuthorId")
                         .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Okapi.Core.Okrs.CheckIn", null)
+                        .WithMany()
+                        .HasForeignKey("CheckInId")
+                        .OnDelete(DeleteBehavior.Cascade);
 
                     b.HasOne("Okapi.Core.Okrs.KeyResult", null)
                         .WithMany()
@@ -1578,6 +1938,15 @@ namespace Okapi.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("ParentCommentId")
                         .OnDelete(DeleteBehavior.Cascade);
+                });
+
+            modelBuilder.Entity("Okapi.Core.Okrs.CycleClosing", b =>
+                {
+                    b.HasOne("Okapi.Core.Organisations.Cycle", null)
+                        .WithMany()
+                        .HasForeignKey("CycleId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Okapi.Core.Okrs.Initiative", b =>
@@ -1601,6 +1970,11 @@ namespace Okapi.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Okapi.Core.Okrs.KeyResult", b =>
                 {
+                    b.HasOne("Okapi.Core.Okrs.KeyResult", null)
+                        .WithMany()
+                        .HasForeignKey("ContinuedFromId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Okapi.Core.Kpis.Kpi", null)
                         .WithMany()
                         .HasForeignKey("KpiId")
@@ -1661,6 +2035,26 @@ namespace Okapi.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade);
                 });
 
+            modelBuilder.Entity("Okapi.Core.Okrs.ObjectiveReview", b =>
+                {
+                    b.HasOne("Okapi.Core.Okrs.Objective", null)
+                        .WithMany()
+                        .HasForeignKey("ObjectiveId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("RequestedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Okapi.Core.Organisations.Cycle", b =>
                 {
                     b.HasOne("Okapi.Core.Organisations.Organisation", null)
@@ -1709,6 +2103,15 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.HasOne("Okapi.Core.Organisations.Team", null)
                         .WithMany("Members")
                         .HasForeignKey("TeamId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Okapi.Core.Rhythm.InboxItem", b =>
+                {
+                    b.HasOne("Okapi.Core.Organisations.Person", null)
+                        .WithMany()
+                        .HasForeignKey("PersonId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -114,7 +114,15 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
         var giveUp = false;
         try
         {
-            if (channel is not { Enabled: true })
+            if (delivery is { ChannelId: null, Recipient: { } recipient })
+            {
+                // An email to one person (a reminder, a digest, a mention), not to a channel.
+                var payload = NotificationPayload.FromJson(delivery.Payload);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(OutboundGuard.Timeout + TimeSpan.FromSeconds(5));
+                await services.GetRequiredService<EmailSender>().SendAsync([recipient], payload, timeout.Token);
+            }
+            else if (channel is not { Enabled: true })
             {
                 (error, giveUp) = ("the channel is disabled.", true);
             }

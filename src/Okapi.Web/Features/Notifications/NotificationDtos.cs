@@ -23,11 +23,11 @@ public sealed record ChannelDto(Guid Id, string Name, ChannelKind Kind, string? 
 
 /// <summary>One notification to one channel and how sending it went.</summary>
 public sealed record DeliveryDto(
-    Guid Id, Guid ChannelId, Guid? AlertId, NotificationEvent Event, DeliveryState State, int Attempts, string? LastError,
+    Guid Id, Guid? ChannelId, string? Recipient, Guid? AlertId, NotificationEvent Event, DeliveryState State, int Attempts, string? LastError,
     DateTime CreatedAt, DateTime NextAttemptAt, DateTime? DeliveredAt)
 {
     public static DeliveryDto From(Delivery d) =>
-        new(d.Id, d.ChannelId, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt);
+        new(d.Id, d.ChannelId, d.Recipient, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt);
 }
 
 public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? State, Guid? Alert);

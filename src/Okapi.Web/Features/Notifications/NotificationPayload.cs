@@ -40,6 +40,10 @@ public sealed record NotificationPayload(
             new PayloadKpi(kpi.Id, kpi.Key, kpi.Name, kpi.Unit));
     }
 
+    /// <summary>A notice for one person (a reminder, a digest, a mention, a review), with a link into the app.</summary>
+    public static NotificationPayload ForPerson(NotificationEvent notification, DateTime now, string title, string text, string link) =>
+        new(notification, now, title, text, link, null, null, null);
+
     public static NotificationPayload ForTest(Channel channel, DateTime now) => new(
         NotificationEvent.Test, now, $"[{Label(NotificationEvent.Test)}] Test notification from Okapi",
         $"This is a test of the channel \"{channel.Name}\". If you can read it, notifications reach you here.", "/", null, null, null);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
+using Okapi.Core.Organisations;
 using Okapi.Data;
 
 namespace Okapi.Web.Features.Notifications;
@@ -60,6 +61,21 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         var delivery = new Delivery { ChannelId = channel.Id, Event = NotificationEvent.Test, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now };
         db.Deliveries.Add(delivery);
         return (delivery, null);
+    }
+
+    /// <summary>
+    /// Queues a notice for one person in the caller's unit of work: an in-app notification, and with
+    /// <paramref name="email"/> an email to the person's address through the outbox (sent with retries like any delivery).
+    /// </summary>
+    public void QueueForPerson(Person person, NotificationEvent notification, string title, string text, string link, bool email)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var payload = NotificationPayload.ForPerson(notification, now, title, text, link);
+        db.Notifications.Add(InApp(person.Id, payload, null, now));
+        if (email)
+        {
+            db.Deliveries.Add(new Delivery { Recipient = person.Email, Event = notification, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now });
+        }
     }
 
     /// <summary>Sends what was queued now rather than at the next poll; call it after the transaction commits.</summary>

@@ -38,7 +38,10 @@ public sealed class PublicUrlOptions
 /// <summary>Sends email notifications over SMTP, a plain-text and an HTML part with a link to the KPI.</summary>
 public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOptions> urls)
 {
-    public async Task SendAsync(Channel channel, NotificationPayload payload, CancellationToken ct)
+    public Task SendAsync(Channel channel, NotificationPayload payload, CancellationToken ct) =>
+        SendAsync(ChannelRules.EmailAddresses(channel.Target), payload, ct);
+
+    public async Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct)
     {
         var options = smtp.Value;
         if (string.IsNullOrWhiteSpace(options.Host) || string.IsNullOrWhiteSpace(options.From))
@@ -53,7 +56,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
 
         var message = new MimeMessage();
         message.From.Add(from);
-        foreach (var address in ChannelRules.EmailAddresses(channel.Target))
+        foreach (var address in recipients)
         {
             message.To.Add(MailboxAddress.Parse(address));
         }

@@ -1,0 +1,15 @@
+namespace Okapi.Web.Features.Closing;
+
+public static class ClosingFeature
+{
+    /// <summary>Closing a cycle per team and for the company: grades, overrides, retrospectives, the snapshot, carry-over.</summary>
+    public static IServiceCollection AddOkapiClosing(this IServiceCollection services)
+    {
+        return services;
+    }
+
+    public static RouteGroupBuilder MapClosingApi(this RouteGroupBuilder api)
+    {
+        return api;
+    }
+}
