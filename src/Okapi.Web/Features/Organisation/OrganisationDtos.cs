@@ -34,14 +34,18 @@ public sealed record TeamRequest(
     [property: StringLength(4000)] string? Mission,
     List<TeamMemberDto>? Members);
 
-public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
+public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, bool DigestEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
 
 public sealed record PersonRequest(
     [property: Required, StringLength(200)] string Name,
     [property: Required, EmailAddress, StringLength(256)] string Email,
     Role Role,
     bool? RemindersEnabled,
-    [property: StringLength(200, MinimumLength = 8)] string? Password);
+    [property: StringLength(200, MinimumLength = 8)] string? Password,
+    bool? DigestEnabled = null);
+
+/// <summary>A person's own notification settings: the weekly check-in reminders and the weekly digest; a null leaves one as it is.</summary>
+public sealed record NotificationSettingsRequest(bool? RemindersEnabled, bool? DigestEnabled);
 
 public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End, CycleKind Kind, CycleState State, Guid? ParentCycleId, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {

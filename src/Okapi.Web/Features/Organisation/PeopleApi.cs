@@ -11,6 +11,8 @@ public static class PeopleApi
         var group = api.MapGroup("/people").WithTags("People");
         group.MapGet("/", List);
         group.MapGet("/me", Me).WithSummary("The calling person.");
+        group.MapPut("/me/notifications", UpdateNotifications)
+            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.");
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
         group.MapPut("/{id:guid}", Update).WithSummary("Change a person's name, email or role (admins).");
@@ -23,6 +25,10 @@ public static class PeopleApi
 
     public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Me(PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.MeAsync(ct)).ToOk(http);
+
+    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateNotifications(
+        NotificationSettingsRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
+        (await people.UpdateNotificationsAsync(request, ct)).ToOk(http);
 
     public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.GetAsync(id, ct)).ToOk(http);

@@ -46,7 +46,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return Failure.Invalid(errors);
         }
 
-        var person = new Person { Name = request.Name.Trim(), Email = request.Email.Trim(), Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true };
+        var person = new Person { Name = request.Name.Trim(), Email = request.Email.Trim(), Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.People.Add(person);
         await db.SaveChangesAsync(ct);
@@ -58,6 +58,21 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         }
 
         await transaction.CommitAsync(ct);
+        return (await ToDtosAsync([person], ct))[0];
+    }
+
+    /// <summary>The caller turns their own reminders or digest on or off; no admin needed.</summary>
+    public async Task<Outcome<PersonDto>> UpdateNotificationsAsync(NotificationSettingsRequest request, CancellationToken ct)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.Id == caller.PersonId, ct);
+        if (person is null)
+        {
+            return Failure.NotFound;
+        }
+
+        person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
+        person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
+        await db.SaveChangesAsync(ct);
         return (await ToDtosAsync([person], ct))[0];
     }
 
@@ -97,6 +112,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         person.Email = request.Email.Trim();
         person.Role = request.Role;
         person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
+        person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
         await db.SaveChangesAsync(ct);
         if (account is not null)
         {
@@ -165,6 +181,6 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
     {
         var ids = people.Select(p => p.Id).ToList();
         var teams = (await db.TeamMemberships.AsNoTracking().Where(m => ids.Contains(m.PersonId)).ToListAsync(ct)).ToLookup(m => m.PersonId, m => m.TeamId);
-        return people.Select(p => new PersonDto(p.Id, p.Name, p.Email, p.Role, teams[p.Id].ToList(), p.RemindersEnabled, p.Version, p.CreatedAt, p.UpdatedAt)).ToList();
+        return people.Select(p => new PersonDto(p.Id, p.Name, p.Email, p.Role, teams[p.Id].ToList(), p.RemindersEnabled, p.DigestEnabled, p.Version, p.CreatedAt, p.UpdatedAt)).ToList();
     }
 }

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Rhythm;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Rhythm;
+
+/// <summary>One occurrence of scheduled work as the admin sees it.</summary>
+public sealed record JobDto(
+    Guid Id, string Kind, string Key, DateTime DueAt, JobState State, int Attempts, DateTime? LockedUntil,
+    DateTime CreatedAt, DateTime? CompletedAt, string? Result, string? LastError)
+{
+    public static JobDto From(ScheduledJob j) =>
+        new(j.Id, j.Kind, j.Key, j.DueAt, j.State, j.Attempts, j.LockedUntil, j.CreatedAt, j.CompletedAt, j.Result, j.LastError);
+}
+
+public sealed record JobFilter(string? Kind, EnumQuery<JobState>? State);
+
+public sealed class JobService(OkapiDbContext db, Caller caller)
+{
+    public async Task<Outcome<Page<JobDto>>> ListAsync(JobFilter filter, PageRequest page, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden("Only admins see the scheduled jobs.");
+        }
+
+        var query = db.ScheduledJobs.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(filter.Kind)) query = query.Where(j => j.Kind == filter.Kind);
+        if (filter.State?.Value is { } state) query = query.Where(j => j.State == state);
+        var (items, total) = await page.ApplyAsync(query.OrderByDescending(j => j.DueAt).ThenBy(j => j.Kind), ct);
+        return new Page<JobDto>(items.Select(JobDto.From).ToList(), page.Number, page.Size, total);
+    }
+}
+
+public static class JobsApi
+{
+    public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
+    {
+        api.MapGet("/jobs", List).WithTags("Jobs")
+            .WithSummary("Recent occurrences of scheduled work (check-in reminders, weekly digest), newest first, with state, result and error (admins).");
+        return api;
+    }
+
+    public static async Task<Results<Ok<Page<JobDto>>, NotFound, ValidationProblem, ProblemHttpResult>> List(
+        JobService jobs, [AsParameters] JobFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
+        (await jobs.ListAsync(filter, page, ct)).ToOk(http);
+}

@@ -1,0 +1,406 @@
+using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Alerts;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
+using Okapi.Data.Identity;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Features.Organisation;
+using Okapi.Web.Features.Rhythm;
+using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Infrastructure;
+using static Okapi.Web.Tests.Alerts.AlertArrangements;
+
+namespace Okapi.Web.Tests.Rhythm;
+
+public abstract class RhythmTests(OkapiApp app)
+{
+    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+    /// <summary>A second app instance on this app's database.</summary>
+    protected abstract OkapiApp SecondInstance();
+
+    private sealed record Org(Guid Id, HttpClient Admin, WeeklySlot Slot, CycleDto Cycle);
+
+    private DateTimeOffset Now => app.Clock.GetUtcNow();
+
+    private async Task<Org> CreateOrganisationAsync(string name, DayOfWeek weekday, int hour)
+    {
+        Person admin;
+        using (var scope = app.Services.CreateScope())
+        {
+            (_, admin, _) = await scope.ServiceProvider.GetRequiredService<Bootstrap>()
+                .CreateOrganisationAsync($"{name} {Guid.NewGuid():N}", "Europe/Berlin", "Admin", $"admin@{Guid.NewGuid():N}.test", "another-password-1", CancellationToken.None);
+        }
+
+        var client = await app.ClientForAsync(admin.Id, TokenScope.Admin);
+        var organisation = await client.GetAsync<OrganisationDto>("/api/v1/organisation");
+        await client.PutAsync<OrganisationDto>("/api/v1/organisation",
+            new OrganisationRequest(organisation.Name, "Europe/Berlin", 1, weekday, hour, DayOfWeek.Monday, null), $"\"{organisation.Version}\"");
+        return new Org(admin.OrganisationId, client, new WeeklySlot(weekday, hour, Berlin), await CreateCycleAsync(client));
+    }
+
+    /// <summary>An active cycle around the test's (moving) clock.</summary>
+    private async Task<CycleDto> CreateCycleAsync(HttpClient admin)
+    {
+        var today = DateOnly.FromDateTime(Now.UtcDateTime);
+        return await admin.PostAsync<CycleDto>("/api/v1/cycles",
+            new CycleRequest($"Cycle {Guid.NewGuid():N}", today.AddDays(-30), today.AddDays(150), CycleKind.Custom, CycleState.Active, null));
+    }
+
+    private static async Task<(PersonDto Person, HttpClient Client)> PersonAsync(HttpClient admin, OkapiApp on, string name)
+    {
+        var person = await admin.CreatePersonAsync(name, Role.Member);
+        return (person, await on.ClientForAsync(person.Id, TokenScope.Write));
+    }
+
+    private static Task<ObjectiveDto> ObjectiveAsync(HttpClient client, Guid cycleId, Guid teamId, string title,
+        ObjectiveState state = ObjectiveState.Active, Visibility visibility = Visibility.Public) =>
+        client.PostAsync<ObjectiveDto>("/api/v1/objectives", new ObjectiveRequest(title, null, cycleId, teamId, null, state, visibility, null));
+
+    private static Task<KeyResultDto> KeyResultAsync(HttpClient client, Guid objectiveId, string title, Guid owner) =>
+        client.PostAsync<KeyResultDto>("/api/v1/key-results",
+            new KeyResultRequest(objectiveId, title, owner, KeyResultType.IncreaseTo, "%", 0, 100, null, null, null, 7, null));
+
+    private static Task<KeyResultDto> CheckInAsync(HttpClient client, Guid keyResultId, double value) =>
+        client.PostAsync<KeyResultDto>($"/api/v1/key-results/{keyResultId}/check-ins", new CheckInRequest(value, Confidence.OnTrack, null, null));
+
+    /// <summary>
+    /// One runner pass, as the app's timer makes it. The app's own runner may hold a claim on an occurrence this
+    /// pass found taken: unless told otherwise, wait until no one holds one in the organisation.
+    /// </summary>
+    private async Task RunJobsAsync(Guid organisationId, bool waitForOthers = true)
+    {
+        await app.Services.GetRequiredService<JobRunner>().RunDueAsync(CancellationToken.None);
+        if (waitForOthers)
+        {
+            var now = Now.UtcDateTime;
+            await Eventually.FindAsync(async () => await app.QueryAsync(db => db.ScheduledJobs
+                .AnyAsync(j => j.State == JobState.Pending && j.LastError == null && j.LockedUntil > now), organisationId) ? null : "idle",
+                "no claimed occurrence left running");
+        }
+    }
+
+    /// <summary>
+    /// Moves the clock to the first slot at which key results created now are stale (their update rhythm is 7 days),
+    /// running the jobs just before they become stale and an hour before the slot, as the app's timer would.
+    /// Returns the slot; <paramref name="beforeSlot"/> runs an hour before it.
+    /// </summary>
+    private async Task<Occurrence> ArriveAtStaleSlotAsync(Org org, Func<Task>? beforeSlot = null, bool runAtSlot = true)
+    {
+        app.Clock.Advance(TimeSpan.FromDays(7) - TimeSpan.FromMinutes(1));
+        await RunJobsAsync(org.Id);
+        var slot = org.Slot.NextAfter(Now);
+        app.Clock.SetUtcNow(slot.DueAt - TimeSpan.FromHours(1));
+        await RunJobsAsync(org.Id);
+        if (beforeSlot is not null)
+        {
+            await beforeSlot();
+        }
+
+        if (runAtSlot)
+        {
+            app.Clock.SetUtcNow(slot.DueAt);
+            await RunJobsAsync(org.Id);
+        }
+
+        return slot;
+    }
+
+    private Task<List<Notification>> RemindersAsync(Guid organisationId, Guid? personId = null) =>
+        app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Check-in due") && (personId == null || n.PersonId == personId))
+            .OrderBy(n => n.CreatedAt).ToListAsync(), organisationId);
+
+    private Task<List<Delivery>> EmailsAsync(Guid organisationId, NotificationEvent notification, string? recipient = null) =>
+        app.QueryAsync(db => db.Deliveries.Where(d => d.Event == notification && (recipient == null || d.Recipient == recipient)).ToListAsync(), organisationId);
+
+    private Task<List<ScheduledJob>> JobsAsync(Guid organisationId, string kind) =>
+        app.QueryAsync(db => db.ScheduledJobs.Where(j => j.Kind == kind).OrderBy(j => j.DueAt).ToListAsync(), organisationId);
+
+    [Fact]
+    public async Task EachOwnerOfStaleKeyResultsGetsOneReminderAtTheCheckInWeekdayAndHourAndNoOneElseDoes()
+    {
+        var org = await CreateOrganisationAsync("Reminders", DayOfWeek.Wednesday, 10);
+        var (alice, _) = await PersonAsync(org.Admin, app, "Alice Stale");
+        var (bob, bobClient) = await PersonAsync(org.Admin, app, "Bob Fresh");
+        var (carol, carolClient) = await PersonAsync(org.Admin, app, "Carol Opted Out");
+        var (dave, _) = await PersonAsync(org.Admin, app, "Dave Draft");
+        var (erin, _) = await PersonAsync(org.Admin, app, "Erin Closed");
+        var team = await org.Admin.CreateTeamAsync("Growth", [.. new[] { alice, bob, carol, dave, erin }.Select(p => new TeamMemberDto(p.Id, false))]);
+
+        var growth = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Grow the customer base");
+        var activation = await KeyResultAsync(org.Admin, growth.Id, "Raise activation to 40 %", alice.Id);
+        var retention = await KeyResultAsync(org.Admin, growth.Id, "Raise retention to 90 %", alice.Id);
+        var fresh = await KeyResultAsync(org.Admin, growth.Id, "Raise NPS to 50", bob.Id);
+        await KeyResultAsync(org.Admin, growth.Id, "Cut churn to 2 %", carol.Id);
+        var draft = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "A plan still in draft", ObjectiveState.Draft);
+        await KeyResultAsync(org.Admin, draft.Id, "Draft key result", dave.Id);
+        var closedCycle = await CreateCycleAsync(org.Admin);
+        var old = await ObjectiveAsync(org.Admin, closedCycle.Id, team.Id, "Last cycle's objective");
+        await KeyResultAsync(org.Admin, old.Id, "Closed key result", erin.Id);
+        await app.QueryAsync(db => db.Cycles.Where(c => c.Id == closedCycle.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CycleState.Closed)), org.Id);
+        var optOut = await carolClient.PutAsync<PersonDto>("/api/v1/people/me/notifications", new NotificationSettingsRequest(false, null));
+        Assert.Equal((false, true), (optOut.RemindersEnabled, optOut.DigestEnabled));
+
+        var slot = await ArriveAtStaleSlotAsync(org, beforeSlot: async () =>
+        {
+            // An hour before the slot nothing was sent; Bob checks in, so his key result is fresh at the slot.
+            Assert.Empty(await RemindersAsync(org.Id));
+            Assert.DoesNotContain(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == org.Slot.NextAfter(Now).Key);
+            await CheckInAsync(bobClient, fresh.Id, 20);
+        });
+
+        // Wednesday 10:00 in Berlin.
+        var local = TimeZoneInfo.ConvertTime(slot.DueAt, Berlin);
+        Assert.Equal((DayOfWeek.Wednesday, 10, 0), (local.DayOfWeek, local.Hour, local.Minute));
+        var reminder = Assert.Single(await RemindersAsync(org.Id));
+        Assert.Equal((alice.Id, "Check-in due: 2 key results", $"/objectives/{growth.Id}"), (reminder.PersonId, reminder.Title, reminder.Link));
+        Assert.Contains("Raise activation to 40 %", reminder.Body);
+        Assert.Contains("Raise retention to 90 %", reminder.Body);
+        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == alice.Email) && m.Subject?.StartsWith("Check-in due", StringComparison.Ordinal) == true);
+        Assert.Contains("Raise retention to 90 %", email.TextBody);
+        Assert.Contains($"{SmtpSink.PublicUrl}/objectives/{growth.Id}", email.TextBody);
+
+        var inbox = await app.QueryAsync(db => db.InboxItems.Where(i => i.Kind == InboxItemKind.CheckInDue).ToListAsync(), org.Id);
+        Assert.Equal(new[] { activation.Id, retention.Id }.Order(), inbox.Select(i => i.SubjectId).Order());
+        Assert.All(inbox, i => Assert.Equal((alice.Id, $"/objectives/{growth.Id}", InboxItemState.Open), (i.PersonId, i.Link, i.State)));
+
+        var job = Assert.Single(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
+        Assert.Equal((JobState.Done, "1 reminder", 1, slot.DueAt.UtcDateTime), (job.State, job.Result, job.Attempts, job.DueAt));
+
+        // Another pass in the same week sends nothing more.
+        app.Clock.Advance(TimeSpan.FromHours(3));
+        await RunJobsAsync(org.Id);
+        Assert.Single(await RemindersAsync(org.Id));
+        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        Assert.Equal(2, (await app.QueryAsync(db => db.InboxItems.CountAsync(), org.Id)));
+    }
+
+    [Fact]
+    public async Task TheJobsApiListsOccurrencesWithTheirResultForAdminsOnly()
+    {
+        var org = await CreateOrganisationAsync("Jobs", DayOfWeek.Thursday, 8);
+        var (member, memberClient) = await PersonAsync(org.Admin, app, "Mia Member");
+        var team = await org.Admin.CreateTeamAsync("Ops", new TeamMemberDto(member.Id, false));
+        var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Run smoothly");
+        await KeyResultAsync(org.Admin, objective.Id, "Keep uptime above 99.9 %", member.Id);
+        var slot = await ArriveAtStaleSlotAsync(org);
+
+        var jobs = await org.Admin.GetAsync<Page<JobDto>>($"/api/v1/jobs?kind={CheckInReminders.KindName}");
+        var latest = jobs.Items[0];
+        Assert.Equal((slot.Key, JobState.Done, "1 reminder", (string?)null), (latest.Key, latest.State, latest.Result, latest.LastError));
+        Assert.Contains((await org.Admin.GetAsync<Page<JobDto>>("/api/v1/jobs?state=done")).Items, j => j.Kind == WeeklyDigest.KindName && j.Key == slot.Key);
+
+        await Api.AssertProblemAsync(await memberClient.GetAsync("/api/v1/jobs"), HttpStatusCode.Forbidden);
+        // Another organisation's admin sees only their own organisation's occurrences.
+        Assert.DoesNotContain((await app.Admin.GetAsync<Page<JobDto>>("/api/v1/jobs?pageSize=200")).Items, j => j.Id == latest.Id);
+    }
+
+    [Fact]
+    public async Task ARestartedOrSecondInstanceOnTheSameDatabaseSendsNothingTwice()
+    {
+        var org = await CreateOrganisationAsync("Restart", DayOfWeek.Monday, 9);
+        var (owner, _) = await PersonAsync(org.Admin, app, "Olga Owner");
+        var team = await org.Admin.CreateTeamAsync("Platform", new TeamMemberDto(owner.Id, false));
+        var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "A platform people love");
+        await KeyResultAsync(org.Admin, objective.Id, "Cut build time to 5 minutes", owner.Id);
+        await ArriveAtStaleSlotAsync(org);
+        await RunJobsAsync(org.Id);
+        Assert.Single(await RemindersAsync(org.Id, owner.Id));
+
+        await using var second = SecondInstance();
+        await second.InitializeAsync();
+        second.Clock.SetUtcNow(Now + TimeSpan.FromMinutes(5));
+        app.Clock.SetUtcNow(second.Clock.GetUtcNow());
+        await second.Services.GetRequiredService<JobRunner>().RunDueAsync(CancellationToken.None);
+        await RunJobsAsync(org.Id);
+
+        Assert.Single(await RemindersAsync(org.Id, owner.Id));
+        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        Assert.All(await JobsAsync(org.Id, CheckInReminders.KindName), j => Assert.Equal(1, j.Attempts));
+    }
+
+    [Fact]
+    public async Task AnOccurrenceWhoseRunnerCrashedBeforeCommittingRunsOnceWhenTheClaimExpires()
+    {
+        var org = await CreateOrganisationAsync("Crash", DayOfWeek.Tuesday, 9);
+        var (owner, _) = await PersonAsync(org.Admin, app, "Chris Crash");
+        var team = await org.Admin.CreateTeamAsync("Support", new TeamMemberDto(owner.Id, false));
+        var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Answer every customer");
+        await KeyResultAsync(org.Admin, objective.Id, "Answer within 2 hours", owner.Id);
+        var slot = await ArriveAtStaleSlotAsync(org, beforeSlot: () =>
+            // A runner claimed the slot's occurrence and died before its transaction committed: only the claim remains.
+            app.QueryAsync(async db =>
+            {
+                var due = org.Slot.NextAfter(Now);
+                db.ScheduledJobs.Add(new ScheduledJob
+                {
+                    Kind = CheckInReminders.KindName,
+                    Key = due.Key,
+                    DueAt = due.DueAt.UtcDateTime,
+                    Attempts = 1,
+                    LockedUntil = (due.DueAt + JobRunner.ClaimFor).UtcDateTime,
+                    CreatedAt = Now.UtcDateTime,
+                });
+                return await db.SaveChangesAsync();
+            }, org.Id), runAtSlot: false);
+
+        app.Clock.SetUtcNow(slot.DueAt);
+        await RunJobsAsync(org.Id, waitForOthers: false);
+        Assert.Empty(await RemindersAsync(org.Id));
+
+        app.Clock.Advance(JobRunner.ClaimFor + TimeSpan.FromSeconds(1));
+        await RunJobsAsync(org.Id);
+        await RunJobsAsync(org.Id);
+        Assert.Single(await RemindersAsync(org.Id, owner.Id));
+        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        var job = Assert.Single(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
+        Assert.Equal((JobState.Done, 2), (job.State, job.Attempts));
+    }
+
+    [Fact]
+    public async Task AnOccurrenceMissedWhileTheAppWasDownIsSentOnceWhenItComesBackAndOlderOnesAreNotBackFilled()
+    {
+        var org = await CreateOrganisationAsync("Downtime", DayOfWeek.Friday, 16);
+        var (owner, _) = await PersonAsync(org.Admin, app, "Dana Down");
+        var team = await org.Admin.CreateTeamAsync("Sales", new TeamMemberDto(owner.Id, false));
+        var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Win the market");
+        await KeyResultAsync(org.Admin, objective.Id, "Sign 20 new customers", owner.Id);
+        var firstMissed = await ArriveAtStaleSlotAsync(org, runAtSlot: false);
+        var before = (await JobsAsync(org.Id, CheckInReminders.KindName)).Select(j => j.Key).ToList();
+
+        // Down for three weeks and two days: the slots come and go without a pass.
+        app.Clock.SetUtcNow(firstMissed.DueAt + TimeSpan.FromDays(23));
+        var latest = org.Slot.LatestAtOrBefore(Now);
+        await RunJobsAsync(org.Id);
+        await RunJobsAsync(org.Id);
+
+        var reminder = Assert.Single(await RemindersAsync(org.Id, owner.Id));
+        Assert.Equal(Now.UtcDateTime, reminder.CreatedAt);
+        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder, owner.Email));
+        await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == owner.Email) && m.Subject?.StartsWith("Check-in due", StringComparison.Ordinal) == true);
+        var jobs = await JobsAsync(org.Id, CheckInReminders.KindName);
+        Assert.Equal([.. before, latest.Key], jobs.Select(j => j.Key));
+        Assert.Equal((JobState.Done, latest.DueAt.UtcDateTime, Now.UtcDateTime), (jobs[^1].State, jobs[^1].DueAt, jobs[^1].CompletedAt));
+    }
+
+    [Fact]
+    public async Task AFailedRunKeepsNothingRecordsTheErrorIsRetriedAndGivesUpAfterTheLastAttempt()
+    {
+        var flaky = app.Services.GetRequiredService<FlakyState>();
+        var org = await CreateOrganisationAsync("Flaky", DayOfWeek.Monday, 9);
+        var slot = org.Slot.NextAfter(Now);
+        flaky.FailuresLeft = 2;
+        app.Clock.SetUtcNow(slot.DueAt);
+        await RunJobsAsync(org.Id, waitForOthers: false);
+        var failed = Assert.Single(await JobsAsync(org.Id, FlakyWork.KindName));
+        Assert.Equal(JobState.Pending, failed.State);
+        Assert.Contains("failed as asked", failed.LastError);
+        Assert.Empty(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), org.Id));
+
+        var job = await RetryUntilSettledAsync(org.Id);
+        Assert.Equal((JobState.Done, 3, "flaky work done", (string?)null), (job.State, job.Attempts, job.Result, job.LastError));
+        Assert.Single(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), org.Id));
+
+        // A run that keeps failing is given up after the last attempt.
+        var hopeless = await CreateOrganisationAsync("Flaky hopeless", DayOfWeek.Monday, 9);
+        flaky.FailuresLeft = 1000;
+        app.Clock.SetUtcNow(hopeless.Slot.NextAfter(Now).DueAt);
+        await RunJobsAsync(hopeless.Id, waitForOthers: false);
+        var given = await RetryUntilSettledAsync(hopeless.Id);
+        flaky.FailuresLeft = 0;
+        Assert.Equal((JobState.Failed, JobRunner.MaxAttempts), (given.State, given.Attempts));
+        Assert.Contains("failed as asked", given.LastError);
+        Assert.Empty(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), hopeless.Id));
+    }
+
+    private async Task<ScheduledJob> RetryUntilSettledAsync(Guid organisationId)
+    {
+        for (var i = 0; i < 2 * JobRunner.MaxAttempts; i++)
+        {
+            var job = Assert.Single(await JobsAsync(organisationId, FlakyWork.KindName));
+            if (job.State != JobState.Pending)
+            {
+                return job;
+            }
+
+            app.Clock.SetUtcNow(new DateTimeOffset(job.LockedUntil!.Value, TimeSpan.Zero) + TimeSpan.FromSeconds(1));
+            await RunJobsAsync(organisationId, waitForOthers: false);
+        }
+
+        throw new Xunit.Sdk.XunitException("The flaky job neither finished nor gave up.");
+    }
+
+    [Fact]
+    public async Task TheWeeklyDigestSumsUpMyWeekWithinWhatICanSeeAndSkipsThoseWhoOptedOut()
+    {
+        // In the first organisation: its KPIs and alerts are arranged through its admin.
+        var admin = app.Admin;
+        var cycle = await CreateCycleAsync(admin);
+        var (alice, aliceClient) = await PersonAsync(admin, app, "Alice Digest");
+        var (bob, bobClient) = await PersonAsync(admin, app, "Bob No Digest");
+        var (carol, carolClient) = await PersonAsync(admin, app, "Carol Insider");
+        var growth = await admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}"[..14], new TeamMemberDto(alice.Id, false), new TeamMemberDto(bob.Id, false));
+        var board = await admin.CreateTeamAsync($"Board {Guid.NewGuid():N}"[..13], new TeamMemberDto(carol.Id, false));
+        var onboarding = await ObjectiveAsync(admin, cycle.Id, growth.Id, "Make onboarding effortless");
+        var activation = await KeyResultAsync(admin, onboarding.Id, "Raise weekly activation to 60 %", alice.Id);
+        var secret = await ObjectiveAsync(admin, cycle.Id, board.Id, "Prepare the secret merger", visibility: Visibility.Private);
+        var dueDiligence = await KeyResultAsync(admin, secret.Id, "Finish due diligence", carol.Id);
+        var kpi = await app.CreateKpiAsync(growth.Id, name: "Signup conversion");
+        await admin.CreateRuleAsync(Rule(kpi.Id));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+
+        await CheckInAsync(aliceClient, activation.Id, 25);
+        await CheckInAsync(carolClient, dueDiligence.Id, 50);
+        await bobClient.PostAsync<CommentDto>("/api/v1/comments", new CommentRequest(onboarding.Id, null, null, "The new welcome email works."));
+        var bobSettings = await bobClient.PutAsync<PersonDto>("/api/v1/people/me/notifications", new NotificationSettingsRequest(null, false));
+        Assert.Equal((true, false), (bobSettings.RemindersEnabled, bobSettings.DigestEnabled));
+
+        var slot = new WeeklySlot(DayOfWeek.Monday, 9, Berlin).NextAfter(Now);
+        app.Clock.SetUtcNow(slot.DueAt);
+        await RunJobsAsync(app.OrganisationId);
+
+        var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == alice.Email) && m.Subject?.StartsWith("Your week in Okapi", StringComparison.Ordinal) == true);
+        var text = email.TextBody;
+        Assert.Contains("Your key results", text);
+        Assert.Contains("- Raise weekly activation to 60 % (Make onboarding effortless): 25 %", text);
+        Assert.Contains("Your teams", text);
+        Assert.Contains($"- {growth.Name}: 25 % across 1 objective", text);
+        Assert.Contains("Alerts on your KPIs", text);
+        Assert.Contains("- Signup conversion: firing since", text);
+        Assert.Contains("This week: 1 check-in, 1 new comment", text);
+        Assert.Contains("Alice Digest checked in Raise weekly activation to 60 % at 25 %", text);
+        Assert.Contains("Bob No Digest commented on Make onboarding effortless: The new welcome email works.", text);
+        Assert.DoesNotContain("secret merger", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("due diligence", text, StringComparison.OrdinalIgnoreCase);
+
+        var carolDigest = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == carol.Email) && m.Subject?.StartsWith("Your week in Okapi", StringComparison.Ordinal) == true);
+        Assert.Contains("- Finish due diligence (Prepare the secret merger): 50 %", carolDigest.TextBody);
+
+        var digests = await EmailsAsync(app.OrganisationId, NotificationEvent.WeeklyDigest);
+        Assert.Single(digests, d => d.Recipient == alice.Email);
+        Assert.DoesNotContain(digests, d => d.Recipient == bob.Email);
+        var inApp = await app.QueryAsync(db => db.Notifications.Where(n => n.PersonId == alice.Id && n.Title.StartsWith("Your week")).ToListAsync());
+        Assert.Equal("/", Assert.Single(inApp).Link);
+
+        // The admin sees the digest setting on people.
+        Assert.False((await admin.GetAsync<PersonDto>($"/api/v1/people/{bob.Id}")).DigestEnabled);
+    }
+}
+
+public sealed class RhythmOnSqlite(RhythmSqliteApp app) : RhythmTests(app), IClassFixture<RhythmSqliteApp>
+{
+    private readonly RhythmSqliteApp _app = app;
+
+    protected override OkapiApp SecondInstance() => new SqliteInstanceOn(_app.ConnectionString);
+}
+
+public sealed class RhythmOnPostgres(RhythmPostgresApp app) : RhythmTests(app), IClassFixture<RhythmPostgresApp>
+{
+    private readonly RhythmPostgresApp _app = app;
+
+    protected override OkapiApp SecondInstance() => new PostgresInstanceOn(_app.ConnectionString);
+}
