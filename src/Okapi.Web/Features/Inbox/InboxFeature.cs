@@ -6,11 +6,12 @@ public static class InboxFeature
     public static IServiceCollection AddOkapiInbox(this IServiceCollection services)
     {
         services.AddScoped<InboxWriter>();
+        services.AddScoped<InboxService>();
+        services.AddScoped<Audience>();
+        services.AddScoped<MentionNotifier>();
+        services.AddScoped<ReviewService>();
         return services;
     }
 
-    public static RouteGroupBuilder MapInboxApi(this RouteGroupBuilder api)
-    {
-        return api;
-    }
+    public static RouteGroupBuilder MapInboxApi(this RouteGroupBuilder api) => api.MapInboxEndpoints();
 }

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 
 namespace Okapi.Web.Features.Notifications;
 
@@ -11,12 +13,13 @@ namespace Okapi.Web.Features.Notifications;
 /// deliveries are saved by the same SaveChanges (and transaction) as the transition, so each transition is
 /// notified exactly once. After the commit, <see cref="Wake"/> sends them without waiting for the next poll.
 /// </summary>
-public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal)
+public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal, InboxWriter inbox)
 {
     public const int MaxNotificationBodyLength = 4000;
 
     public async Task QueueAsync(AlertRule rule, Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct)
     {
+        await UpdateInboxesAsync(alert, kpi, notification, ct);
         if (rule.ChannelIds.Count == 0)
         {
             return;
@@ -75,6 +78,26 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         if (email)
         {
             db.Deliveries.Add(new Delivery { Recipient = person.Email, Event = notification, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now });
+        }
+    }
+
+    /// <summary>
+    /// A firing alert is in the inbox of the KPI's owners (its owner person and its owner team's members), whatever the
+    /// rule's channels; it leaves their inboxes when it resolves or someone acknowledges it.
+    /// </summary>
+    private async Task UpdateInboxesAsync(Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct)
+    {
+        if (notification == NotificationEvent.AlertFiring)
+        {
+            var title = $"{kpi.Name} is in alert";
+            foreach (var person in await OwnersAsync(kpi, ct))
+            {
+                await inbox.AddAsync(person, InboxItemKind.Alert, alert.Id, title, alert.Summary, $"/kpis/{kpi.Id}", ct);
+            }
+        }
+        else if (notification is NotificationEvent.AlertResolved or NotificationEvent.AlertAcknowledged)
+        {
+            await inbox.ResolveAsync(InboxItemKind.Alert, alert.Id, null, ct);
         }
     }
 

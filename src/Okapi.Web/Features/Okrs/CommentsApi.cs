@@ -8,16 +8,16 @@ public static class CommentsApi
     public static RouteGroupBuilder MapCommentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/comments").WithTags("Comments");
-        group.MapGet("/", List).WithSummary("List comments of an objective or key result; bodies come as Markdown and as sanitised HTML.");
+        group.MapGet("/", List).WithSummary("List comments of an objective, key result or check-in, oldest first; replies name their parent; bodies come as Markdown and as sanitised HTML.");
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create);
-        group.MapPut("/{id:guid}", Update);
+        group.MapPost("/", Create).WithSummary("Comment or reply; @[Name](person:id) and @email mentions notify the people named (in-app, email, inbox).");
+        group.MapPut("/{id:guid}", Update).WithSummary("Edit a comment (its author); only mentions the edit adds notify.");
         group.MapDelete("/{id:guid}", Delete);
         return api;
     }
 
-    public static async Task<Ok<Page<CommentDto>>> List(CommentService comments, Guid? objective, Guid? keyResult, [AsParameters] PageRequest page, CancellationToken ct) =>
-        TypedResults.Ok(await comments.ListAsync(new CommentFilter(objective, keyResult), page, ct));
+    public static async Task<Ok<Page<CommentDto>>> List(CommentService comments, Guid? objective, Guid? keyResult, Guid? checkIn, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await comments.ListAsync(new CommentFilter(objective, keyResult, checkIn), page, ct));
 
     public static async Task<Results<Ok<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.GetAsync(id, ct)).ToOk(http);

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
+using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
@@ -15,7 +17,7 @@ public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid?
 public sealed record CheckedIn(KeyResultDto KeyResult, CheckInDto CheckIn);
 
 /// <summary>Key results and their check-ins, for the API and the pages alike.</summary>
-public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock)
+public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox)
 {
     public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -186,6 +188,8 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
         db.CheckIns.Add(checkIn);
+        // The check-in that was due is made, whoever made it: its reminders leave every inbox.
+        await inbox.ResolveAsync(InboxItemKind.CheckInDue, kr.Id, null, ct);
         await db.SaveChangesAsync(ct);
         await RefreshCurrentAsync(db, kr, ct);
         await transaction.CommitAsync(ct);

@@ -3,6 +3,7 @@ using Okapi.Core;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
@@ -40,6 +41,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         var objective = new Objective { Title = request.Title };
         Apply(objective, request);
         var errors = await ValidateAsync(objective, ct);
+        errors.Require(objective.State != ObjectiveState.InReview, "state", "create a draft and send it for review (POST /api/v1/objectives/{id}/review).");
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -68,6 +70,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return refused;
         }
 
+        var stateBefore = objective.State;
         Apply(objective, request);
         var errors = await ValidateAsync(objective, ct);
         if (!errors.IsValid)
@@ -78,6 +81,11 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         if (!caller.CanEdit(objective))
         {
             return Failure.Forbidden("Members may not hand an objective to a team they are not in.");
+        }
+
+        if (ReviewFlow.WhyNotEdit(stateBefore, objective.State) is { } reviewPending)
+        {
+            return Failure.Conflict(reviewPending);
         }
 
         await db.SaveChangesAsync(ct);
@@ -227,6 +235,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         var ids = objectives.Select(o => o.Id).ToList();
         var parents = (await db.ObjectiveLinks.AsNoTracking().Where(l => ids.Contains(l.ChildObjectiveId)).ToListAsync(ct))
             .ToLookup(l => l.ChildObjectiveId);
+        var reviews = (await db.ObjectiveReviews.AsNoTracking().Where(r => ids.Contains(r.ObjectiveId)).ToListAsync(ct))
+            .GroupBy(r => r.ObjectiveId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id).First());
         return objectives.Select(o =>
         {
             var score = scored.Objectives[o.Id];
@@ -237,7 +247,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
                 .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k))).ToList();
             return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
                 o.Visibility, o.Tags, o.ContinuedFromId, o.Version, score.Progress, score.Forecast, status, grade,
-                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.CanEdit(o));
+                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.CanEdit(o),
+                reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null);
         }).ToList();
     }
 

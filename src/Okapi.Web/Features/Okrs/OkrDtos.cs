@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
@@ -33,13 +34,14 @@ public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? Pa
     public static AlignmentLinkDto From(ObjectiveLink l) => new(l.Id, l.ParentObjectiveId, l.ParentKeyResultId, l.Weight, l.RollsUp);
 }
 
+/// <summary>An objective with its computed fields; <c>review</c> is its newest review (pending, or answered: who acknowledged it when, with which note).</summary>
 public sealed record ObjectiveDto(
     Guid Id, Guid CycleId, string Title, string? Description, Guid? OwnerTeamId, Guid? OwnerPersonId,
     ObjectiveState State, Visibility Visibility, IReadOnlyList<string> Tags, Guid? ContinuedFromId, int Version,
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
     DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanEdit) : IHasVersion;
+    bool CanEdit, ReviewDto? Review = null) : IHasVersion;
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,
@@ -84,11 +86,18 @@ public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId,
     public static InitiativeDto From(Initiative i) => new(i.Id, i.ObjectiveId, i.KeyResultId, i.Title, i.OwnerPersonId, i.State, i.DueDate, i.Version, i.CreatedAt, i.UpdatedAt);
 }
 
-public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, [property: Required, StringLength(20_000)] string Body);
+/// <summary>
+/// A comment on an objective, one of its key results or one of their check-ins; a reply names its parent.
+/// Mention people in the body as <c>@[Name](person:id)</c> or <c>@name@example.com</c>: each newly mentioned person who
+/// may see the objective is notified.
+/// </summary>
+public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, [property: Required, StringLength(20_000)] string Body, Guid? CheckInId = null);
 
 public sealed record CommentUpdateRequest([property: Required, StringLength(20_000)] string Body);
 
-public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
+/// <summary>A comment; <c>parentCommentId</c> makes threads, <c>mentionedPersonIds</c> are the people its body @mentions.</summary>
+public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt,
+    Guid? CheckInId = null, IReadOnlyList<Guid>? MentionedPersonIds = null) : IHasVersion;
 
 public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp);
 
