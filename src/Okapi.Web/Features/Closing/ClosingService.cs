@@ -96,19 +96,40 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
             o.State = ObjectiveState.Closed;
             db.ClosedScores.Add(new ClosedScore
             {
-                ClosingId = closing.Id, CycleId = cycleId, ObjectiveId = o.Id, Position = position++, Title = o.Title,
-                OwnerTeamId = o.OwnerTeamId, OwnerPersonId = o.OwnerPersonId, OwnerName = names.GetValueOrDefault(o.OwnerPersonId ?? o.OwnerTeamId ?? Guid.Empty),
-                Progress = objective.Progress, Grade = grade, Retrospective = o.Retrospective,
+                ClosingId = closing.Id,
+                CycleId = cycleId,
+                ObjectiveId = o.Id,
+                Position = position++,
+                Title = o.Title,
+                OwnerTeamId = o.OwnerTeamId,
+                OwnerPersonId = o.OwnerPersonId,
+                OwnerName = names.GetValueOrDefault(o.OwnerPersonId ?? o.OwnerTeamId ?? Guid.Empty),
+                Progress = objective.Progress,
+                Grade = grade,
+                Retrospective = o.Retrospective,
             });
             foreach (var kr in objective.KeyResults)
             {
                 var k = kr.Entity;
                 db.ClosedScores.Add(new ClosedScore
                 {
-                    ClosingId = closing.Id, CycleId = cycleId, ObjectiveId = o.Id, KeyResultId = k.Id, Position = position++, Title = k.Title,
-                    OwnerPersonId = k.OwnerPersonId, OwnerName = k.OwnerPersonId is { } owner ? names.GetValueOrDefault(owner) : null, Weight = k.Weight,
-                    Progress = kr.Progress, Grade = k.FinalGrade!.Value, OverrideReason = k.GradeReason,
-                    Type = k.Type, Unit = k.Unit, Start = k.Start, Target = k.Target, Current = k.CurrentValue,
+                    ClosingId = closing.Id,
+                    CycleId = cycleId,
+                    ObjectiveId = o.Id,
+                    KeyResultId = k.Id,
+                    Position = position++,
+                    Title = k.Title,
+                    OwnerPersonId = k.OwnerPersonId,
+                    OwnerName = k.OwnerPersonId is { } owner ? names.GetValueOrDefault(owner) : null,
+                    Weight = k.Weight,
+                    Progress = kr.Progress,
+                    Grade = k.FinalGrade!.Value,
+                    OverrideReason = k.GradeReason,
+                    Type = k.Type,
+                    Unit = k.Unit,
+                    Start = k.Start,
+                    Target = k.Target,
+                    Current = k.CurrentValue,
                 });
             }
         }
@@ -248,8 +269,11 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
                 {
                     db.ObjectiveLinks.Add(new ObjectiveLink
                     {
-                        ChildObjectiveId = newObjective[l.ChildObjectiveId], ParentObjectiveId = parentObjective, ParentKeyResultId = parentKeyResult,
-                        Weight = l.Weight, RollsUp = l.RollsUp,
+                        ChildObjectiveId = newObjective[l.ChildObjectiveId],
+                        ParentObjectiveId = parentObjective,
+                        ParentKeyResultId = parentKeyResult,
+                        Weight = l.Weight,
+                        RollsUp = l.RollsUp,
                     });
                 }
             }
@@ -306,6 +330,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
     {
         var proposed = scope.SelectMany(o => o.KeyResults).ToDictionary(k => k.Entity.Id, k => k.ProposedGrade);
         var given = new Dictionary<Guid, (double, string?)>();
+        var seen = new HashSet<Guid>();
         for (var i = 0; i < (grades?.Count ?? 0); i++)
         {
             var field = $"grades[{i}]";
@@ -322,7 +347,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
                 continue;
             }
 
-            if (given.ContainsKey(g.KeyResultId))
+            if (!seen.Add(g.KeyResultId))
             {
                 errors.Add($"{field}.keyResultId", "The key result is graded twice.");
                 continue;
