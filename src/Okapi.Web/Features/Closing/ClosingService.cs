@@ -321,6 +321,11 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
         o.KeyResults.Select(k => new ClosePreviewKeyResultDto(k.Entity.Id, k.Entity.Title, k.Entity.OwnerPersonId, k.Entity.Type, k.Entity.Unit,
             k.Entity.Start, k.Entity.Target, k.Entity.CurrentValue, k.Entity.Weight, k.Progress, k.ProposedGrade, CarryOver.IsUnfinished(k.Progress))).ToList());
 
+    /// <summary>The teams the caller leads: where the pages offer a team close.</summary>
+    public async Task<IReadOnlyList<Guid>> TeamsLedAsync(CancellationToken ct) => caller.CanWrite
+        ? await db.TeamMemberships.Where(m => m.PersonId == caller.PersonId && m.IsLead).Select(m => m.TeamId).ToListAsync(ct)
+        : [];
+
     /// <summary>Team closes are for the team's leads (and admins); the company close is for admins.</summary>
     private async Task<bool> MayCloseAsync(Guid? teamId, CancellationToken ct) =>
         caller.IsAdmin || (teamId is { } team && caller.CanWrite &&
