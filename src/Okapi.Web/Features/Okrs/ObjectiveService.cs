@@ -237,18 +237,28 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             .ToLookup(l => l.ChildObjectiveId);
         var reviews = (await db.ObjectiveReviews.AsNoTracking().Where(r => ids.Contains(r.ObjectiveId)).ToListAsync(ct))
             .GroupBy(r => r.ObjectiveId).ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.RequestedAt).ThenByDescending(r => r.Id).First());
+        // A closed objective shows its cycle close's snapshot, whatever happened since (a late check-in, an edited key result).
+        var closedIds = objectives.Where(o => o.State == ObjectiveState.Closed).Select(o => o.Id).ToList();
+        var snapshot = closedIds.Count == 0 ? [] : (await db.ClosedScores.AsNoTracking().Where(s => closedIds.Contains(s.ObjectiveId)).ToListAsync(ct))
+            .ToDictionary(s => (s.ObjectiveId, s.KeyResultId));
         return objectives.Select(o =>
         {
             var score = scored.Objectives[o.Id];
             var window = scored.Windows[o.CycleId];
             var status = Grades.StatusAt(window, scored.Now, score.Forecast);
-            var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
+            var closed = snapshot.GetValueOrDefault((o.Id, null));
+            var progress = closed?.Progress ?? score.Progress;
+            var grade = closed?.Grade ?? o.FinalGrade ?? Grades.Grade(score.Progress);
             var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k))).ToList();
+                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k)))
+                .Select(k => snapshot.GetValueOrDefault((o.Id, k.Id)) is { } s
+                    ? k with { Progress = s.Progress, Grade = s.Grade, GradeColour = Grades.Colour(s.Grade), Current = s.Current ?? k.Current }
+                    : k)
+                .ToList();
             return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
-                o.Visibility, o.Tags, o.ContinuedFromId, o.Version, score.Progress, score.Forecast, status, grade,
+                o.Visibility, o.Tags, o.ContinuedFromId, o.Version, progress, score.Forecast, status, grade,
                 Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.CanEdit(o),
-                reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null);
+                reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null, o.Retrospective);
         }).ToList();
     }
 

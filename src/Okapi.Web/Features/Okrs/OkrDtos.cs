@@ -41,7 +41,7 @@ public sealed record ObjectiveDto(
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
     DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanEdit, ReviewDto? Review = null) : IHasVersion;
+    bool CanEdit, ReviewDto? Review = null, string? Retrospective = null) : IHasVersion;
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,

@@ -1,0 +1,76 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Okapi.Core.Okrs;
+using Okapi.Core.Scoring;
+
+namespace Okapi.Web.Features.Closing;
+
+/// <summary>What a close would grade: the objectives still open in its scope, with progress now and the proposed grades.</summary>
+public sealed record ClosePreviewDto(
+    Guid CycleId, Guid? TeamId, Guid? ClosingId, bool CycleClosed, bool CanClose,
+    IReadOnlyList<ClosePreviewObjectiveDto> Objectives);
+
+/// <param name="Unfinished">Whether the objective is short of full progress: a carry-over candidate.</param>
+public sealed record ClosePreviewObjectiveDto(
+    Guid Id, string Title, Guid? OwnerTeamId, Guid? OwnerPersonId, ObjectiveState State,
+    double Progress, double ProposedGrade, bool Unfinished, IReadOnlyList<ClosePreviewKeyResultDto> KeyResults);
+
+public sealed record ClosePreviewKeyResultDto(
+    Guid Id, string Title, Guid? OwnerPersonId, KeyResultType Type, string? Unit, double Start, double Target, double Current,
+    double Weight, double Progress, double ProposedGrade, bool Unfinished);
+
+/// <summary>A grade other than the proposed one needs a reason; it is kept on the key result and in the audit log.</summary>
+public sealed record GradeRequest(Guid KeyResultId, double Grade, [property: StringLength(ClosingRules.MaxReasonLength)] string? Reason);
+
+public sealed record RetrospectiveRequest(Guid ObjectiveId, [property: StringLength(Objective.MaxDescriptionLength)] string? Note);
+
+/// <param name="KeyResultIds">The key results to continue; without them every unfinished key result of the chosen objectives.</param>
+public sealed record CarryOverPlan(Guid TargetCycleId, List<Guid>? ObjectiveIds, List<Guid>? KeyResultIds);
+
+public sealed record ClonePlan(Guid TargetCycleId, List<Guid>? ObjectiveIds);
+
+/// <param name="TeamId">The team whose objectives close; none for the company close, which closes the cycle.</param>
+/// <param name="Grades">Grades other than the proposed ones; key results not listed get their proposed grade.</param>
+public sealed record CloseRequest(
+    Guid? TeamId, List<GradeRequest>? Grades, List<RetrospectiveRequest>? Retrospectives, CarryOverPlan? CarryOver, [property: JsonPropertyName("clone")] ClonePlan? CloneInto);
+
+public sealed record CarryOverRequest(Guid CycleId, List<Guid>? KeyResultIds);
+
+public sealed record CloneRequest(Guid CycleId);
+
+public sealed record ClosedKeyResultDto(
+    Guid KeyResultId, string Title, Guid? OwnerPersonId, string? OwnerName, double Weight, KeyResultType? Type, string? Unit,
+    double? Start, double? Target, double? Current, double Progress, double Grade, GradeColour GradeColour, string? OverrideReason);
+
+public sealed record ClosedObjectiveDto(
+    Guid ObjectiveId, string Title, Guid? OwnerTeamId, Guid? OwnerPersonId, string? OwnerName, double Progress, double Grade,
+    GradeColour GradeColour, string? Retrospective, IReadOnlyList<ClosedKeyResultDto> KeyResults);
+
+/// <summary>
+/// A close and its snapshot: objectives and key results as they stood, with the grades given and the spread of the
+/// key results' grades. <paramref name="CarriedOver"/> and <paramref name="Cloned"/> list objectives made by this request.
+/// </summary>
+public sealed record ClosingDto(
+    Guid Id, Guid CycleId, Guid? TeamId, DateTime ClosedAt, Guid? ClosedById, string? ClosedByName,
+    IReadOnlyList<ClosedObjectiveDto> Objectives, GradeDistribution Distribution,
+    IReadOnlyList<Guid>? CarriedOver = null, IReadOnlyList<Guid>? Cloned = null)
+{
+    public static ClosingDto From(CycleClosing closing, IEnumerable<ClosedScore> scores)
+    {
+        var rows = scores.OrderBy(s => s.Position).ToList();
+        var byObjective = rows.Where(s => s.KeyResultId is not null).ToLookup(s => s.ObjectiveId);
+        var objectives = rows.Where(s => s.KeyResultId is null).Select(o => new ClosedObjectiveDto(
+            o.ObjectiveId, o.Title, o.OwnerTeamId, o.OwnerPersonId, o.OwnerName, o.Progress, o.Grade, Grades.Colour(o.Grade), o.Retrospective,
+            byObjective[o.ObjectiveId].Select(k => new ClosedKeyResultDto(
+                k.KeyResultId!.Value, k.Title, k.OwnerPersonId, k.OwnerName, k.Weight, k.Type, k.Unit, k.Start, k.Target, k.Current,
+                k.Progress, k.Grade, Grades.Colour(k.Grade), k.OverrideReason)).ToList())).ToList();
+        var grades = objectives.SelectMany(o => o.KeyResults).Select(k => k.Grade);
+        return new ClosingDto(closing.Id, closing.CycleId, closing.TeamId, closing.ClosedAt, closing.ClosedById, closing.ClosedByName,
+            objectives, GradeDistribution.Of(grades));
+    }
+}
+
+public static class ClosingRules
+{
+    public const int MaxReasonLength = 2_000;
+}
