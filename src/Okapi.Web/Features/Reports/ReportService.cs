@@ -120,7 +120,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
                 k.Progress, asClosed.Attainment(), null, null, k.Grade, Grades.Colour(k.Grade), k.OverrideReason,
                 notes.GetValueOrDefault(k.KeyResultId!.Value).Text);
         }).ToList();
-        var latest = notes.Values.Where(n => n.Text is not null).MaxBy(n => n.At);
+        var latest = Latest(notes);
         return new ReportObjectiveDto(o.ObjectiveId, o.Title, o.OwnerTeamId, o.OwnerPersonId,
             o.OwnerName ?? names.Owner(o.OwnerTeamId, o.OwnerPersonId), o.Progress, null, null, o.Grade, Grades.Colour(o.Grade),
             true, o.Retrospective, latest.Text, latest.At, krs);
@@ -138,11 +138,14 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
                 s.Grade, s.GradeColour, k.GradeReason, notes.GetValueOrDefault(k.Id).Text);
         }).ToList();
         var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
-        var latest = notes.Values.Where(n => n.Text is not null).MaxBy(n => n.At);
+        var latest = Latest(notes);
         return new ReportObjectiveDto(o.Id, o.Title, o.OwnerTeamId, o.OwnerPersonId, names.Owner(o.OwnerTeamId, o.OwnerPersonId),
             score.Progress, score.Forecast, Grades.StatusAt(window, scored.Now, score.Forecast), grade, Grades.Colour(grade),
             false, o.Retrospective, latest.Text, latest.At, krs);
     }
+
+    private static (string? Text, DateTime? At) Latest(Dictionary<Guid, (string? Text, DateTime? At)> notes) =>
+        notes.Values.Where(n => n.Text is not null).OrderByDescending(n => n.At).FirstOrDefault();
 
     private static (string? Text, DateTime? At) LatestNote(KeyResultHistory history, DateTimeOffset asOf) =>
         history.CheckIns.Where(c => !string.IsNullOrWhiteSpace(c.Note) && Utc(c.At) <= asOf).MaxBy(c => c.At) is { } c ? (c.Note, c.At) : (null, null);
