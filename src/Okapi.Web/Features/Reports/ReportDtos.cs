@@ -1,0 +1,66 @@
+using Okapi.Core.Lint;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Core.Scoring;
+
+namespace Okapi.Web.Features.Reports;
+
+/// <summary>
+/// A cycle's report for one team (its own objectives) or for the company (every team's). <see cref="Closed"/>: the
+/// scope was closed, and grades and progress are those of the close's snapshot, taken as of <see cref="AsOf"/>.
+/// </summary>
+public sealed record CycleReportDto(
+    Guid CycleId, string CycleName, DateOnly Start, DateOnly End, CycleState CycleState,
+    Guid? TeamId, string TeamName, bool Closed, DateTime? ClosedAt, DateTimeOffset AsOf,
+    IReadOnlyList<ReportObjectiveDto> Objectives,
+    GradeDistributionDto Distribution,
+    IReadOnlyList<ProgressWeekDto> ProgressOverTime,
+    IReadOnlyList<ParticipationWeekDto> Participation,
+    IReadOnlyList<LintFinding> Findings);
+
+/// <param name="Frozen">Whether the row comes from a close's snapshot rather than from live scores.</param>
+/// <param name="LatestNote">The latest check-in note on any of its key results, for presentation mode.</param>
+public sealed record ReportObjectiveDto(
+    Guid Id, string Title, Guid? OwnerTeamId, Guid? OwnerPersonId, string OwnerName,
+    double Progress, double? Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
+    bool Frozen, string? Retrospective, string? LatestNote, DateTime? LatestNoteAt,
+    IReadOnlyList<ReportKeyResultDto> KeyResults);
+
+/// <param name="GradeReason">Why the grade differs from the grade of the progress, when it was overridden at the close.</param>
+public sealed record ReportKeyResultDto(
+    Guid Id, string Title, Guid? OwnerPersonId, string OwnerName, KeyResultType Type, string? Unit,
+    double Start, double Target, double Current, double Weight,
+    double Progress, double Attainment, OkrStatus? Status, double? Forecast, double Grade, GradeColour GradeColour,
+    string? GradeReason, string? LatestNote);
+
+/// <summary>The key results' grades over 0.0–1.0 (<see cref="Buckets"/>, one count each) against the sweet spot.</summary>
+public sealed record GradeDistributionDto(
+    IReadOnlyList<double> Buckets, IReadOnlyList<int> Counts, int Total, double? Mean, double SweetSpotShare,
+    double SweetSpotLow, double SweetSpotHigh)
+{
+    public static GradeDistributionDto From(GradeDistribution d) =>
+        new(GradeDistribution.Buckets, d.Counts, d.Total, d.Mean, d.SweetSpotShare, GradeDistribution.SweetSpotLow, GradeDistribution.SweetSpotHigh);
+
+    public GradeDistribution ToDistribution() => new(Counts, Total, Mean, SweetSpotShare);
+}
+
+/// <summary>Progress at the end of a week of the cycle (the running week: now), overall and per objective with key results.</summary>
+public sealed record ProgressWeekDto(int Week, DateTimeOffset Start, DateTimeOffset End, DateTimeOffset AsOf, double Overall, IReadOnlyList<ObjectiveProgressDto> Objectives);
+
+public sealed record ObjectiveProgressDto(Guid ObjectiveId, double Progress);
+
+/// <summary>Check-ins in a week, and the share of the report's key results, and of their owners, that got one.</summary>
+public sealed record ParticipationWeekDto(
+    int Week, DateTimeOffset Start, DateTimeOffset End, int CheckIns,
+    int KeyResultsCheckedIn, int KeyResults, double KeyResultShare, int OwnersCheckedIn, int Owners, double OwnerShare)
+{
+    public static ParticipationWeekDto From(WeekParticipation p) => new(
+        p.Week.Number, p.Week.Start, p.Week.End, p.CheckIns, p.KeyResultsCheckedIn, p.KeyResults, p.KeyResultShare,
+        p.OwnersCheckedIn, p.Owners, p.OwnerShare);
+}
+
+public enum ExportFormat
+{
+    Csv,
+    Xlsx,
+}

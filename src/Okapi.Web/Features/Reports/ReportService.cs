@@ -1,0 +1,175 @@
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Okrs;
+using Okapi.Core.Scoring;
+using Okapi.Data;
+using Okapi.Web.Features.Lint;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Reports;
+
+/// <summary>
+/// A cycle's report, for the API, the report page, the exports and presentation mode alike. A team's report holds
+/// the objectives the team owns (not its sub-teams', which have their own reports); the company's holds every
+/// objective of the cycle. Drafts and objectives in review are left out: they are not commitments yet. Private
+/// objectives appear only to those who may see them.
+/// </summary>
+public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring scoring, LintService lint, TimeProvider clock)
+{
+    public async Task<Outcome<CycleReportDto>> ReportAsync(Guid cycleId, Guid? teamId, CancellationToken ct)
+    {
+        var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
+        if (cycle is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var team = teamId is null ? null : await db.Teams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct);
+        if (teamId is not null && team is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var now = clock.GetUtcNow();
+        var closings = await db.CycleClosings.AsNoTracking().Where(c => c.CycleId == cycleId).OrderBy(c => c.ClosedAt).ToListAsync(ct);
+        // A team's report is frozen by the team's close, or by the company's, which closes the whole cycle.
+        var scopeClosing = closings.LastOrDefault(c => teamId is not null && c.TeamId == teamId) ?? closings.LastOrDefault(c => c.TeamId is null);
+        var snapshot = await SnapshotAsync(cycleId, closings, ct);
+        var asOf = scopeClosing is null ? now : Min(Utc(scopeClosing.ClosedAt), now);
+
+        List<Objective> objectives;
+        if (scopeClosing is not null)
+        {
+            // Closed: the objectives are those of the snapshot, whatever was added, moved or archived since.
+            var inScope = snapshot.Values.Select(s => s.Objective).Where(s => teamId is null || s.OwnerTeamId == teamId).Select(s => s.ObjectiveId).ToList();
+            objectives = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => inScope.Contains(o.Id)).ToListAsync(ct);
+        }
+        else
+        {
+            objectives = await caller.Visible(db.Objectives.AsNoTracking())
+                .Where(o => o.CycleId == cycleId && o.State != ObjectiveState.Draft && o.State != ObjectiveState.InReview)
+                .Where(o => teamId == null || o.OwnerTeamId == teamId)
+                .ToListAsync(ct);
+        }
+
+        var live = objectives.Where(o => !snapshot.ContainsKey(o.Id)).ToList();
+        var scored = await scoring.ScoreAsync(live, ct);
+        var ids = objectives.Select(o => o.Id).ToList();
+        var keyResults = await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).ToListAsync(ct);
+        var krIds = keyResults.Select(k => k.Id).ToList();
+        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct)).ToLookup(c => c.KeyResultId);
+        var histories = keyResults.ToDictionary(k => k.Id, k => new KeyResultHistory(k, checkIns[k.Id].ToList()));
+        var names = await NamesAsync(objectives, keyResults, snapshot, ct);
+        var window = cycle.Window(await scoring.TimeZoneAsync(ct));
+
+        var rows = new List<ReportObjectiveDto>();
+        foreach (var objective in objectives)
+        {
+            var notes = keyResults.Where(k => k.ObjectiveId == objective.Id).ToDictionary(k => k.Id, k => LatestNote(histories[k.Id], asOf));
+            rows.Add(snapshot.TryGetValue(objective.Id, out var frozen)
+                ? FrozenRow(frozen, notes, names)
+                : LiveRow(objective, scored, window, notes, names));
+        }
+
+        rows = [.. rows.OrderBy(r => snapshot.TryGetValue(r.Id, out var s) ? s.Objective.Position : int.MaxValue)
+            .ThenBy(r => names.Team(r.OwnerTeamId)).ThenBy(r => r.Title, StringComparer.Ordinal)];
+
+        var byObjective = keyResults.ToLookup(k => k.ObjectiveId, k => histories[k.Id]);
+        var weeks = CycleHistory.Weeks(window, asOf);
+        var withKeyResults = rows.Where(r => byObjective[r.Id].Any()).ToList();
+        var progress = weeks.Select(w => new ProgressWeekDto(w.Number, w.Start, w.End, w.AsOf,
+            CycleHistory.OverallAt(withKeyResults.Select(r => (IReadOnlyCollection<KeyResultHistory>)byObjective[r.Id].ToList()), w.AsOf),
+            withKeyResults.Select(r => new ObjectiveProgressDto(r.Id, CycleHistory.ProgressAt(byObjective[r.Id].ToList(), w.AsOf))).ToList())).ToList();
+        var participation = CycleHistory.Participation(weeks, histories.Values.ToList()).Select(ParticipationWeekDto.From).ToList();
+        var findings = (await lint.LintAsync(new LintFilter(cycleId, teamId, null), ct)).Value ?? [];
+        var distribution = GradeDistribution.Of(rows.SelectMany(r => r.KeyResults).Select(k => k.Grade));
+
+        return new CycleReportDto(cycle.Id, cycle.Name, cycle.Start, cycle.End, cycle.State,
+            teamId, team?.Name ?? "Company", scopeClosing is not null, scopeClosing?.ClosedAt, asOf,
+            rows, GradeDistributionDto.From(distribution), progress, participation, findings);
+    }
+
+    private sealed record Snapshot(ClosedScore Objective, IReadOnlyList<ClosedScore> KeyResults);
+
+    /// <summary>Each objective's rows from the latest close that holds it (a team closed first, then the company).</summary>
+    private async Task<Dictionary<Guid, Snapshot>> SnapshotAsync(Guid cycleId, List<CycleClosing> closings, CancellationToken ct)
+    {
+        if (closings.Count == 0)
+        {
+            return [];
+        }
+
+        var order = closings.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
+        var scores = await db.ClosedScores.AsNoTracking().Where(s => s.CycleId == cycleId).ToListAsync(ct);
+        return scores.GroupBy(s => s.ObjectiveId)
+            .Select(g => g.GroupBy(s => s.ClosingId).OrderBy(c => order.GetValueOrDefault(c.Key)).Last())
+            .Select(rows => (Objective: rows.FirstOrDefault(s => s.KeyResultId is null), Rows: rows))
+            .Where(x => x.Objective is not null)
+            .ToDictionary(x => x.Objective!.ObjectiveId, x => new Snapshot(x.Objective!, x.Rows.Where(s => s.KeyResultId is not null).OrderBy(s => s.Position).ToList()));
+    }
+
+    private static ReportObjectiveDto FrozenRow(Snapshot snapshot, Dictionary<Guid, (string? Text, DateTime? At)> notes, Names names)
+    {
+        var o = snapshot.Objective;
+        var krs = snapshot.KeyResults.Select(k =>
+        {
+            // Attainment is the Core formula applied to the values the close recorded.
+            var asClosed = new KeyResult { Title = k.Title, Type = k.Type ?? KeyResultType.IncreaseTo, Start = k.Start ?? 0, Target = k.Target ?? 0, Current = k.Current };
+            return new ReportKeyResultDto(k.KeyResultId!.Value, k.Title, k.OwnerPersonId, k.OwnerName ?? names.Person(k.OwnerPersonId),
+                asClosed.Type, k.Unit, asClosed.Start, asClosed.Target, asClosed.CurrentValue, k.Weight,
+                k.Progress, asClosed.Attainment(), null, null, k.Grade, Grades.Colour(k.Grade), k.OverrideReason,
+                notes.GetValueOrDefault(k.KeyResultId!.Value).Text);
+        }).ToList();
+        var latest = Latest(notes);
+        return new ReportObjectiveDto(o.ObjectiveId, o.Title, o.OwnerTeamId, o.OwnerPersonId,
+            o.OwnerName ?? names.Owner(o.OwnerTeamId, o.OwnerPersonId), o.Progress, null, null, o.Grade, Grades.Colour(o.Grade),
+            true, o.Retrospective, latest.Text, latest.At, krs);
+    }
+
+    private static ReportObjectiveDto LiveRow(Objective o, OkrScoring.Scored scored, Okapi.Core.Organisations.CycleWindow window,
+        Dictionary<Guid, (string? Text, DateTime? At)> notes, Names names)
+    {
+        var score = scored.Objectives[o.Id];
+        var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(k =>
+        {
+            var s = scored.KeyResults[k.Id];
+            return new ReportKeyResultDto(k.Id, k.Title, k.OwnerPersonId, names.Person(k.OwnerPersonId), k.Type, k.Unit,
+                k.Start, k.Target, k.CurrentValue, k.Weight, s.Progress, s.Attainment, s.Status, s.Forecast.Value,
+                s.Grade, s.GradeColour, k.GradeReason, notes.GetValueOrDefault(k.Id).Text);
+        }).ToList();
+        var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
+        var latest = Latest(notes);
+        return new ReportObjectiveDto(o.Id, o.Title, o.OwnerTeamId, o.OwnerPersonId, names.Owner(o.OwnerTeamId, o.OwnerPersonId),
+            score.Progress, score.Forecast, Grades.StatusAt(window, scored.Now, score.Forecast), grade, Grades.Colour(grade),
+            false, o.Retrospective, latest.Text, latest.At, krs);
+    }
+
+    private static (string? Text, DateTime? At) Latest(Dictionary<Guid, (string? Text, DateTime? At)> notes) =>
+        notes.Values.Where(n => n.Text is not null).OrderByDescending(n => n.At).FirstOrDefault();
+
+    private static (string? Text, DateTime? At) LatestNote(KeyResultHistory history, DateTimeOffset asOf) =>
+        history.CheckIns.Where(c => !string.IsNullOrWhiteSpace(c.Note) && Utc(c.At) <= asOf).MaxBy(c => c.At) is { } c ? (c.Note, c.At) : (null, null);
+
+    private sealed record Names(IReadOnlyDictionary<Guid, string> Teams, IReadOnlyDictionary<Guid, string> People)
+    {
+        public string Team(Guid? id) => id is { } t ? Teams.GetValueOrDefault(t, "") : "";
+
+        public string Person(Guid? id) => id is { } p ? People.GetValueOrDefault(p, "") : "";
+
+        public string Owner(Guid? team, Guid? person) => team is not null ? Team(team) : Person(person);
+    }
+
+    private async Task<Names> NamesAsync(List<Objective> objectives, List<KeyResult> keyResults, Dictionary<Guid, Snapshot> snapshot, CancellationToken ct)
+    {
+        var teamIds = objectives.Select(o => o.OwnerTeamId).Concat(snapshot.Values.Select(s => s.Objective.OwnerTeamId)).OfType<Guid>().Distinct().ToList();
+        var personIds = objectives.Select(o => o.OwnerPersonId).Concat(keyResults.Select(k => k.OwnerPersonId))
+            .Concat(snapshot.Values.SelectMany(s => s.KeyResults.Select(k => k.OwnerPersonId))).OfType<Guid>().Distinct().ToList();
+        var teams = await db.Teams.AsNoTracking().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+        var people = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
+        return new Names(teams, people);
+    }
+
+    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+}

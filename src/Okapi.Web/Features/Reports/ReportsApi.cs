@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Reports;
+
+public static class ReportsApi
+{
+    public static RouteGroupBuilder MapReportsRoutes(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("/reports").WithTags("Reports");
+        group.MapGet("/cycles/{cycleId:guid}", Report)
+            .WithSummary("A cycle's report for a team (its own objectives) or, without team, for the company: objectives and key results with grades, the grade distribution, progress and participation per week, linter findings. A closed team or cycle reports its close's snapshot.");
+        group.MapGet("/cycles/{cycleId:guid}/export", Export)
+            .WithSummary("The report's rows as CSV or XLSX: one row per key result with its objective's columns.")
+            .Produces(StatusCodes.Status200OK, contentType: ReportExport.CsvType, additionalContentTypes: ReportExport.XlsxType);
+        return api;
+    }
+
+    public static async Task<Results<Ok<CycleReportDto>, NotFound, ValidationProblem, ProblemHttpResult>> Report(
+        ReportService reports, Guid cycleId, Guid? team, HttpContext http, CancellationToken ct) =>
+        (await reports.ReportAsync(cycleId, team, ct)).ToOk(http);
+
+    public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> Export(
+        ReportService reports, Guid cycleId, Guid? team, EnumQuery<ExportFormat>? format, HttpContext http, CancellationToken ct)
+    {
+        var outcome = await reports.ReportAsync(cycleId, team, ct);
+        if (!outcome.IsOk)
+        {
+            return outcome.ToOk(http).Result switch
+            {
+                NotFound n => n,
+                ValidationProblem v => v,
+                ProblemHttpResult p => p,
+                _ => throw new InvalidOperationException(),
+            };
+        }
+
+        var report = outcome.Value!;
+        var kind = format?.Value ?? ExportFormat.Csv;
+        return kind == ExportFormat.Xlsx
+            ? TypedResults.File(ReportExport.Xlsx(report), ReportExport.XlsxType, ReportExport.FileName(report, kind))
+            : TypedResults.File(ReportExport.Csv(report), $"{ReportExport.CsvType}; charset=utf-8", ReportExport.FileName(report, kind));
+    }
+}

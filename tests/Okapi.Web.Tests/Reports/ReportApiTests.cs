@@ -1,0 +1,345 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using ClosedXML.Excel;
+using CsvHelper;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Data.Identity;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Features.Organisation;
+using Okapi.Web.Features.Reports;
+using Okapi.Web.Tests.Infrastructure;
+
+namespace Okapi.Web.Tests.Reports;
+
+public abstract class ReportApiTests(OkapiApp app)
+{
+    private const int Precision = 9;
+    private HttpClient Admin => app.Admin;
+
+    /// <summary>
+    /// A team with two objectives and known check-ins in the 2027 Q1 cycle (Europe/Berlin: weeks start on
+    /// 31 Dec 23:00 UTC). Now is 15 Feb, in week 7. Growth: A (0→100, Ana) 20, 50, 70; B (0→10, weight 3, Ben) 5.
+    /// Retention: C (0→10, Ana) 10 in week 3.
+    /// </summary>
+    private sealed record Arranged(CycleDto Cycle, TeamDto Team, PersonDto Ana, PersonDto Ben, ObjectiveDto Growth, ObjectiveDto Retention, KeyResultDto A, KeyResultDto B, KeyResultDto C);
+
+    private async Task<Arranged> ArrangeAsync(string growthTitle = "Grow the business")
+    {
+        var ana = await Admin.CreatePersonAsync("Ana Owner", Role.Member);
+        var ben = await Admin.CreatePersonAsync("Ben Owner", Role.Member);
+        var cycle = await Admin.CreateCycleAsync($"Q1 {Guid.NewGuid():N}");
+        var team = await Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(ana.Id, true), new TeamMemberDto(ben.Id, false));
+        var growth = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, growthTitle);
+        var retention = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Keep our customers");
+        var a = await KeyResultAsync(growth.Id, "Reach 100 customers", ana.Id, 0, 100);
+        var b = await KeyResultAsync(growth.Id, "Ship 10 features", ben.Id, 0, 10, weight: 3);
+        var c = await KeyResultAsync(retention.Id, "Run 10 interviews", ana.Id, 0, 10);
+        await CheckInAsync(a.Id, 20, new DateTime(2027, 1, 3, 12, 0, 0), "Off to a start");
+        await CheckInAsync(a.Id, 50, new DateTime(2027, 1, 10, 12, 0, 0));
+        await CheckInAsync(b.Id, 5, new DateTime(2027, 1, 12, 12, 0, 0), "Half of the features are out");
+        await CheckInAsync(c.Id, 10, new DateTime(2027, 1, 20, 12, 0, 0));
+        await CheckInAsync(a.Id, 70, new DateTime(2027, 2, 13, 12, 0, 0), "Partners are signing");
+        return new Arranged(cycle, team, ana, ben, growth, retention, a, b, c);
+    }
+
+    private Task<KeyResultDto> KeyResultAsync(Guid objectiveId, string title, Guid? owner, double start, double target, double weight = 1) =>
+        Admin.PostAsync<KeyResultDto>("/api/v1/key-results", new KeyResultRequest(objectiveId, title, owner, KeyResultType.IncreaseTo, null, start, target, null, null, weight, null, null));
+
+    private Task<KeyResultDto> CheckInAsync(Guid keyResultId, double value, DateTime? at = null, string? note = null) =>
+        Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{keyResultId}/check-ins",
+            new CheckInRequest(value, null, note, at is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null));
+
+    private Task<CycleReportDto> ReportAsync(Guid cycleId, Guid? team = null, HttpClient? client = null) =>
+        (client ?? Admin).GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{cycleId}{(team is { } t ? $"?team={t}" : "")}");
+
+    [Fact]
+    public async Task TheTeamReportListsItsObjectivesWithKeyResultsOwnersProgressAndLiveGrades()
+    {
+        var x = await ArrangeAsync();
+
+        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        Assert.False(report.Closed);
+        Assert.Equal(x.Team.Name, report.TeamName);
+        var growth = Assert.Single(report.Objectives, o => o.Id == x.Growth.Id);
+        Assert.Equal((x.Team.Name, 0.55, 0.6, false), (growth.OwnerName, Math.Round(growth.Progress, Precision), growth.Grade, growth.Frozen));
+        Assert.Equal("Partners are signing", growth.LatestNote);
+        Assert.Equal([x.A.Id, x.B.Id], growth.KeyResults.Select(k => k.Id));
+        var a = growth.KeyResults[0];
+        Assert.Equal(("Ana Owner", 70.0, 0.7, 0.7, 0.7), (a.OwnerName, a.Current, a.Progress, a.Attainment, a.Grade));
+        Assert.NotNull(a.Status);
+        Assert.NotNull(a.Forecast);
+        Assert.Equal(("Ben Owner", 0.5, "Half of the features are out"), (growth.KeyResults[1].OwnerName, growth.KeyResults[1].Grade, growth.KeyResults[1].LatestNote));
+        Assert.Equal([x.C.Id], Assert.Single(report.Objectives, o => o.Id == x.Retention.Id).KeyResults.Select(k => k.Id));
+        Assert.Equal(2, report.Objectives.Count);
+    }
+
+    [Fact]
+    public async Task TheDistributionCountsTheKeyResultsGradesAgainstTheSweetSpot()
+    {
+        var x = await ArrangeAsync();
+
+        var distribution = (await ReportAsync(x.Cycle.Id, x.Team.Id)).Distribution;
+
+        int[] expected = [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1];
+        Assert.Equal(expected, distribution.Counts);
+        Assert.Equal((3, 1.0 / 3), (distribution.Total, distribution.SweetSpotShare));
+        Assert.Equal((0.6, 0.7), (distribution.SweetSpotLow, distribution.SweetSpotHigh));
+        Assert.Equal(11, distribution.Buckets.Count);
+    }
+
+    [Fact]
+    public async Task ProgressOverTimeIsRebuiltWeekByWeekFromTheCheckIns()
+    {
+        var x = await ArrangeAsync();
+
+        var weeks = (await ReportAsync(x.Cycle.Id, x.Team.Id)).ProgressOverTime;
+
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], weeks.Select(w => w.Week));
+        Assert.Equal(new DateTimeOffset(2026, 12, 31, 23, 0, 0, TimeSpan.Zero), weeks[0].Start);
+        Assert.Equal(app.Clock.GetUtcNow(), weeks[^1].AsOf);
+        // Growth: week 1 A 0.2 and B 0 (weights 1 and 3); week 2 0.5 and 0.5; week 7 0.7 and 0.5. Retention: 1 from week 3.
+        double[] growth = [0.05, 0.5, 0.5, 0.5, 0.5, 0.5, 0.55];
+        double[] overall = [0.025, 0.25, 0.75, 0.75, 0.75, 0.75, 0.775];
+        Assert.Equal(growth, weeks.Select(w => Math.Round(w.Objectives.Single(o => o.ObjectiveId == x.Growth.Id).Progress, Precision)));
+        Assert.Equal(overall, weeks.Select(w => Math.Round(w.Overall, Precision)));
+    }
+
+    [Fact]
+    public async Task ParticipationCountsCheckInsAndTheShareOfKeyResultsAndOwnersPerWeek()
+    {
+        var x = await ArrangeAsync();
+
+        var weeks = (await ReportAsync(x.Cycle.Id, x.Team.Id)).Participation;
+
+        Assert.Equal([1, 2, 1, 0, 0, 0, 1], weeks.Select(w => w.CheckIns));
+        Assert.Equal([1, 2, 1, 0, 0, 0, 1], weeks.Select(w => w.KeyResultsCheckedIn));
+        Assert.Equal([1, 2, 1, 0, 0, 0, 1], weeks.Select(w => w.OwnersCheckedIn));
+        Assert.All(weeks, w => Assert.Equal((3, 2), (w.KeyResults, w.Owners)));
+        Assert.Equal((2.0 / 3, 1.0), (weeks[1].KeyResultShare, weeks[1].OwnerShare));
+    }
+
+    [Fact]
+    public async Task TheCompanyReportCoversEveryTeamAndLinterFindingsAreIncluded()
+    {
+        var x = await ArrangeAsync();
+        var other = await Admin.CreateTeamAsync($"Ops {Guid.NewGuid():N}");
+        var ops = await Admin.CreateObjectiveAsync(x.Cycle.Id, other.Id, "Run smoothly");
+
+        var company = await ReportAsync(x.Cycle.Id);
+        var team = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        Assert.Equal(("Company", (Guid?)null), (company.TeamName, company.TeamId));
+        Assert.Equal(new[] { x.Growth.Id, x.Retention.Id, ops.Id }.Order(), company.Objectives.Select(o => o.Id).Order());
+        Assert.DoesNotContain(team.Objectives, o => o.Id == ops.Id);
+        // An objective without key results is a linter finding of the company report, not of the team's.
+        Assert.Contains(company.Findings, f => f.Subject.Id == ops.Id);
+        Assert.DoesNotContain(team.Findings, f => f.Subject.Id == ops.Id);
+    }
+
+    [Fact]
+    public async Task PrivateObjectivesAreAbsentForAMemberWhoMayNotSeeThem()
+    {
+        var x = await ArrangeAsync();
+        var secret = await Admin.CreateObjectiveAsync(x.Cycle.Id, x.Team.Id, "Acquire a competitor", Visibility.Private);
+        await KeyResultAsync(secret.Id, "Sign the term sheet", x.Ana.Id, 0, 1);
+        var outsider = await Admin.CreatePersonAsync("Olga Outsider", Role.Member);
+        using var outsiderClient = await app.ClientForAsync(outsider.Id, TokenScope.Read);
+        using var anaClient = await app.ClientForAsync(x.Ana.Id, TokenScope.Read);
+
+        var forOutsider = await ReportAsync(x.Cycle.Id, client: outsiderClient);
+        var teamForOutsider = await ReportAsync(x.Cycle.Id, x.Team.Id, outsiderClient);
+        var forAna = await ReportAsync(x.Cycle.Id, x.Team.Id, anaClient);
+
+        Assert.DoesNotContain(forOutsider.Objectives, o => o.Id == secret.Id);
+        Assert.DoesNotContain(teamForOutsider.Objectives, o => o.Id == secret.Id);
+        Assert.Equal(3, teamForOutsider.Distribution.Total);
+        Assert.DoesNotContain("Acquire a competitor", JsonSerializer.Serialize(forOutsider, Api.Json));
+        Assert.DoesNotContain("Sign the term sheet", await (await outsiderClient.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=csv")).Content.ReadAsStringAsync());
+        Assert.Contains(forAna.Objectives, o => o.Id == secret.Id);
+        Assert.Equal(4, forAna.Distribution.Total);
+    }
+
+    [Fact]
+    public async Task AnUnknownCycleOrTeamAndAnotherOrganisationsCycleAreNotFound()
+    {
+        var x = await ArrangeAsync();
+        var (_, otherAdmin) = await app.CreateOrganisationAsync($"Other {Guid.NewGuid():N}");
+
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}?team={Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=xlsx"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=pdf"), HttpStatusCode.BadRequest);
+    }
+
+    [Fact]
+    public async Task TheCsvExportHasTheSameRowsAsTheReport()
+    {
+        var x = await ArrangeAsync();
+        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        using var response = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
+        Assert.EndsWith(".csv", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        var rows = ReadCsv(await response.Content.ReadAsByteArrayAsync());
+        AssertSameRows(report, rows);
+    }
+
+    [Fact]
+    public async Task TheXlsxExportHasTheSameRowsAsTheReportWithNumbersAsNumbers()
+    {
+        var x = await ArrangeAsync();
+        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        using var response = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ReportExport.XlsxType, response.Content.Headers.ContentType?.MediaType);
+        Assert.EndsWith(".xlsx", response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+        using var workbook = new XLWorkbook(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var sheet = workbook.Worksheet(1);
+        Assert.Equal(XLDataType.Number, sheet.Cell(2, Column("progress")).DataType);
+        Assert.Equal(XLDataType.Number, sheet.Cell(2, Column("start")).DataType);
+        AssertSameRows(report, ReadXlsx(sheet));
+    }
+
+    [Fact]
+    public async Task TitlesThatLookLikeFormulasAreExportedAsTextAndNegativeNumbersStayNumbers()
+    {
+        var x = await ArrangeAsync(growthTitle: "=HYPERLINK(\"http://evil.test\",\"click\")");
+        await KeyResultAsync(x.Growth.Id, "@SUM(1+1)", null, -5, 5);
+
+        using var csvResponse = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
+        using var xlsxResponse = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
+
+        var csv = ReadCsv(await csvResponse.Content.ReadAsByteArrayAsync());
+        var negative = Assert.Single(csv, r => r["key_result"] == "'@SUM(1+1)");
+        Assert.Equal("'=HYPERLINK(\"http://evil.test\",\"click\")", negative["objective"]);
+        Assert.Equal("-5", negative["start"]);
+        using var workbook = new XLWorkbook(new MemoryStream(await xlsxResponse.Content.ReadAsByteArrayAsync()));
+        var sheet = workbook.Worksheet(1);
+        var row = sheet.RowsUsed().Single(r => r.Cell(Column("key_result")).GetString() == "'@SUM(1+1)");
+        Assert.False(row.Cell(Column("objective")).HasFormula);
+        Assert.Equal(XLDataType.Text, row.Cell(Column("objective")).DataType);
+        Assert.Equal("'=HYPERLINK(\"http://evil.test\",\"click\")", row.Cell(Column("objective")).GetString());
+        Assert.Equal((XLDataType.Number, -5.0), (row.Cell(Column("start")).DataType, row.Cell(Column("start")).GetDouble()));
+        Assert.DoesNotContain(sheet.CellsUsed(), c => c.HasFormula);
+    }
+
+    [Fact]
+    public async Task AClosedTeamReportsItsSnapshotAndALaterCheckInDoesNotChangeIt()
+    {
+        var x = await ArrangeAsync();
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var closedAt = app.Clock.GetUtcNow().UtcDateTime;
+        // As the close does: the closing and its rows, the snapshot of what the objectives and key results were.
+        await app.QueryAsync(async db =>
+        {
+            var closing = new CycleClosing { OrganisationId = app.OrganisationId, CycleId = x.Cycle.Id, TeamId = x.Team.Id, ClosedAt = closedAt, ClosedById = app.AdminId, ClosedByName = "Admin" };
+            db.CycleClosings.Add(closing);
+            ClosedScore Score(int position, Guid objectiveId, Guid? keyResultId, string title, double progress, double grade, string? reason = null, string? owner = null) => new()
+            {
+                OrganisationId = app.OrganisationId,
+                ClosingId = closing.Id,
+                CycleId = x.Cycle.Id,
+                ObjectiveId = objectiveId,
+                KeyResultId = keyResultId,
+                Position = position,
+                Title = title,
+                OwnerTeamId = x.Team.Id,
+                OwnerName = owner ?? x.Team.Name,
+                Progress = progress,
+                Grade = grade,
+                OverrideReason = reason,
+                Type = keyResultId is null ? null : KeyResultType.IncreaseTo,
+                Start = keyResultId is null ? null : 0,
+                Target = keyResultId is null ? null : 100,
+                Current = keyResultId is null ? null : progress * 100,
+                Retrospective = keyResultId is null ? "We learned to ship smaller." : null,
+            };
+            db.ClosedScores.AddRange(
+                Score(0, x.Growth.Id, null, "Grow the business", 0.55, 0.6),
+                Score(1, x.Growth.Id, x.A.Id, "Reach 100 customers", 0.7, 0.9, "The last deals closed a day after the cycle", "Ana Owner"),
+                Score(2, x.Growth.Id, x.B.Id, "Ship 10 features", 0.5, 0.5, owner: "Ben Owner"),
+                Score(3, x.Retention.Id, null, "Keep our customers", 1, 1),
+                Score(4, x.Retention.Id, x.C.Id, "Run 10 interviews", 1, 1, owner: "Ana Owner"));
+            return await db.SaveChangesAsync();
+        });
+        var before = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await CheckInAsync(x.A.Id, 100, note: "All 100 signed");
+        await CheckInAsync(x.B.Id, 10);
+        var after = await ReportAsync(x.Cycle.Id, x.Team.Id);
+
+        Assert.True(after.Closed);
+        Assert.Equal(closedAt, after.ClosedAt);
+        var a = after.Objectives[0].KeyResults[0];
+        Assert.Equal((0.7, 0.9, "The last deals closed a day after the cycle", 70.0), (a.Progress, a.Grade, a.GradeReason, a.Current));
+        Assert.Equal(("We learned to ship smaller.", true), (after.Objectives[0].Retrospective, after.Objectives[0].Frozen));
+        Assert.Equal("Partners are signing", after.Objectives[0].LatestNote);
+        int[] expected = [0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1];
+        Assert.Equal(expected, after.Distribution.Counts);
+        Assert.Equal(Json(before.Objectives), Json(after.Objectives));
+        Assert.Equal(Json(before.Distribution), Json(after.Distribution));
+        Assert.Equal(Json(before.ProgressOverTime), Json(after.ProgressOverTime));
+        Assert.Equal(Json(before.Participation), Json(after.Participation));
+        // The company report, still running, shows the closed team's objectives from the snapshot too.
+        var company = await ReportAsync(x.Cycle.Id);
+        Assert.False(company.Closed);
+        Assert.Equal(0.9, company.Objectives.Single(o => o.Id == x.Growth.Id).KeyResults.Single(k => k.Id == x.A.Id).Grade);
+    }
+
+    private static string Json<T>(T value) => JsonSerializer.Serialize(value, Api.Json);
+
+    private static int Column(string name) => Array.IndexOf(ReportExport.Columns, name) + 1;
+
+    private static List<Dictionary<string, string>> ReadCsv(byte[] bytes)
+    {
+        using var csv = CsvReader.Create(bytes, null);
+        csv.ReadHeader();
+        var rows = new List<Dictionary<string, string>>();
+        while (csv.Read())
+        {
+            rows.Add(ReportExport.Columns.ToDictionary(c => c, c => csv.GetString(c)));
+        }
+
+        return rows;
+    }
+
+    private static List<Dictionary<string, string>> ReadXlsx(IXLWorksheet sheet)
+    {
+        Assert.Equal(ReportExport.Columns, sheet.Row(1).Cells(1, ReportExport.Columns.Length).Select(c => c.GetString()));
+        return sheet.RowsUsed().Skip(1).Select(r => ReportExport.Columns.Select((c, i) => (c, Cell: r.Cell(i + 1)))
+            .ToDictionary(x => x.c, x => x.Cell.DataType == XLDataType.Number ? x.Cell.GetDouble().ToString("R", CultureInfo.InvariantCulture) : x.Cell.GetString())).ToList();
+    }
+
+    private static void AssertSameRows(CycleReportDto report, List<Dictionary<string, string>> rows)
+    {
+        var expected = report.Objectives.SelectMany(o => o.KeyResults.Select(k => (o, k))).ToList();
+        Assert.Equal(expected.Count, rows.Count);
+        foreach (var ((o, k), row) in expected.Zip(rows))
+        {
+            Assert.Equal((o.Id.ToString(), o.Title, o.OwnerName), (row["objective_id"], row["objective"], row["objective_owner"]));
+            Assert.Equal((k.Id.ToString(), k.Title, k.OwnerName), (row["key_result_id"], row["key_result"], row["key_result_owner"]));
+            Assert.Equal(o.Progress, Number(row["objective_progress"]), Precision);
+            Assert.Equal((o.Grade, k.Grade), (Number(row["objective_grade"]), Number(row["grade"])));
+            Assert.Equal((k.Start, k.Target, k.Current), (Number(row["start"]), Number(row["target"]), Number(row["current"])));
+            Assert.Equal(k.Progress, Number(row["progress"]), Precision);
+            Assert.Equal(k.Attainment, Number(row["attainment"]), Precision);
+            Assert.Equal(k.Forecast!.Value, Number(row["forecast"]), Precision);
+        }
+    }
+
+    private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+}
+
+public sealed class ReportApiOnSqlite(SqliteApp app) : ReportApiTests(app), IClassFixture<SqliteApp>;
+
+public sealed class ReportApiOnPostgres(PostgresApp app) : ReportApiTests(app), IClassFixture<PostgresApp>;
