@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Exchange;
+
+public static class ExchangeApi
+{
+    /// <summary>A large organisation's whole history of OKRs is a few megabytes of YAML.</summary>
+    public const long MaxDocumentBytes = 16L * 1024 * 1024;
+
+    public static readonly string[] YamlTypes = ["application/yaml", "text/yaml", "application/x-yaml"];
+
+    public static RouteGroupBuilder MapExchangeRoutes(this RouteGroupBuilder api)
+    {
+        var group = api.MapGroup("").WithTags("OKRs as code");
+        group.MapGet("/export", Export)
+            .Produces<string>(StatusCodes.Status200OK, ExchangeExport.YamlContentType, ExchangeExport.JsonContentType)
+            .WithSummary("The organisation's teams, people, cycles, KPIs, objectives, key results and check-ins as one document (admins); format=yaml (default) or json, cycle=key or id for one cycle. KPI values are not exported.");
+        group.MapPost("/import", Import)
+            .WithMetadata(new RequestSizeLimitAttribute(MaxDocumentBytes))
+            .Accepts<OkrDocument>(ExchangeExport.JsonContentType, [.. YamlTypes])
+            .WithSummary("Import a document (application/yaml, text/yaml or application/json; admins). Every error is listed with its path, line and column and nothing changes; otherwise the document is applied in one transaction (dryRun=true: only planned) and the plan of created, updated and unchanged rows returned. Nothing the document leaves out is deleted.");
+        return api;
+    }
+
+    public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> Export(
+        ExchangeExport export, CancellationToken ct, string? format = null, string? cycle = null)
+    {
+        var chosen = format?.ToLowerInvariant() switch
+        {
+            null or "" or "yaml" or "yml" => DocumentFormat.Yaml,
+            "json" => DocumentFormat.Json,
+            _ => (DocumentFormat?)null,
+        };
+        if (chosen is not { } documentFormat)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be yaml or json."] });
+        }
+
+        var outcome = await export.ExportAsync(documentFormat, string.IsNullOrWhiteSpace(cycle) ? null : cycle.Trim(), ct);
+        if (!outcome.IsOk)
+        {
+            return outcome.Failure!.Kind switch
+            {
+                FailureKind.Forbidden => Problems.Forbidden(outcome.Failure.Message),
+                _ => TypedResults.ValidationProblem(outcome.Failure.Errors ?? new Dictionary<string, string[]>()),
+            };
+        }
+
+        var document = outcome.Value!;
+        return TypedResults.File(Encoding.UTF8.GetBytes(document.Text), document.ContentType + "; charset=utf-8", document.FileName);
+    }
+
+    /// <summary>Read by hand rather than bound: YAML has no input formatter, and errors must carry their place in the text.</summary>
+    public static async Task<Results<Ok<ImportPlanDto>, NotFound, ValidationProblem, ProblemHttpResult>> Import(
+        ExchangeImport import, HttpContext http, CancellationToken ct, bool dryRun = false)
+    {
+        var type = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var yaml = type is not null && YamlTypes.Contains(type);
+        if (!yaml && type != ExchangeExport.JsonContentType)
+        {
+            return TypedResults.Problem(title: "Send the document as YAML or JSON.", detail: "The Content-Type must be application/yaml, text/yaml or application/json.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType);
+        }
+
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        DocNode root;
+        try
+        {
+            root = yaml ? DocumentTree.ReadYaml(Encoding.UTF8.GetString(buffer.ToArray())) : DocumentTree.ReadJson(buffer.ToArray());
+        }
+        catch (DocumentSyntaxException e)
+        {
+            return Refused([e.Error]);
+        }
+
+        var outcome = await import.ImportAsync(root, dryRun, ct);
+        if (!outcome.IsOk)
+        {
+            return outcome.Failure!.Kind switch
+            {
+                FailureKind.Forbidden => Problems.Forbidden(outcome.Failure.Message),
+                _ => Problems.Conflict(outcome.Failure.Message),
+            };
+        }
+
+        return outcome.Value!.Errors.Count > 0 ? Refused(outcome.Value.Errors) : TypedResults.Ok(outcome.Value.Plan!);
+    }
+
+    /// <summary>Errors keyed by path (as validation problems are), and each with its line and column under "places".</summary>
+    private static ValidationProblem Refused(IReadOnlyList<ExchangeError> errors) => TypedResults.ValidationProblem(
+        errors.GroupBy(e => e.Path.Length == 0 ? "document" : e.Path).ToDictionary(g => g.Key, g => g.Select(e => e.ToString()).ToArray()),
+        title: "The document is not valid; nothing was imported.",
+        detail: $"{errors.Count} error{(errors.Count == 1 ? "" : "s")} in the document.",
+        extensions: new Dictionary<string, object?> { ["places"] = errors.Select(ImportErrorDto.From).ToList() });
+}
