@@ -73,10 +73,7 @@ public static partial class Mentions
         return people;
     }
 
-    /// <summary>
-    /// The people mentioned now who were not mentioned before: who an edit should notify. Removing a mention and
-    /// adding it back notifies nobody again as long as the person stayed in <paramref name="before"/>.
-    /// </summary>
+    /// <summary>The people mentioned now who were not mentioned before the edit: who an edit should notify.</summary>
     public static IReadOnlyList<Guid> Added(IEnumerable<Guid> before, IEnumerable<Guid> now)
     {
         var old = before.ToHashSet();
@@ -108,6 +105,13 @@ public static partial class Mentions
         }
 
         return result.Append(text, at, text.Length - at).ToString();
+    }
+
+    /// <summary>The text with id mentions written as <c>@label</c>, for plain-text places (notifications, emails, inbox items).</summary>
+    public static string ToPlainText(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return ById().Replace(text, m => StartsWord(text, m.Index) ? "@" + m.Groups["label"].Value : m.Value);
     }
 
     /// <summary>How the picker writes a mention of a person.</summary>

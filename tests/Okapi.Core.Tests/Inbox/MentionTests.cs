@@ -69,4 +69,8 @@ public class MentionTests
         Assert.Equal($"@[Ann (the lead) Lee](person:{Ann})", written);
         Assert.Equal(Ann, Assert.Single(Mentions.Parse(written)).PersonId);
     }
+
+    [Fact]
+    public void PlainTextShowsIdMentionsByTheirLabel() =>
+        Assert.Equal("Over to @Ann Lee and @bob@example.com", Mentions.ToPlainText($"Over to @[Ann Lee](person:{Ann}) and @bob@example.com"));
 }

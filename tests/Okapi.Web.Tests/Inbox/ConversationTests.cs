@@ -34,6 +34,7 @@ public abstract class ConversationTests(OkapiApp app)
         var notification = Assert.Single(await bob.NotificationsAsync());
         Assert.Equal("Ann Author mentioned you on “Win back the customers we lost”", notification.Title);
         Assert.Equal($"/objectives/{objective.Id}#comment-{comment.Id}", notification.Link);
+        Assert.StartsWith("@Bob Mentioned, can you check?", notification.Body, StringComparison.Ordinal);
         var item = Assert.Single((await bob.InboxAsync()).Items);
         Assert.Equal((InboxItemKind.Mention, comment.Id), (item.Kind, item.SubjectId));
         var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == bob.Person.Email));

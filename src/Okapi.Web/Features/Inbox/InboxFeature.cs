@@ -10,6 +10,7 @@ public static class InboxFeature
         services.AddScoped<Audience>();
         services.AddScoped<MentionNotifier>();
         services.AddScoped<ReviewService>();
+        services.AddScoped<InboxCounter>();
         return services;
     }
 

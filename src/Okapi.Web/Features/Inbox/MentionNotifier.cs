@@ -45,7 +45,8 @@ public sealed class MentionNotifier(OkapiDbContext db, Outbox outbox, InboxWrite
 
         var people = await db.People.AsNoTracking().Where(p => told.Contains(p.Id)).ToListAsync(ct);
         var title = $"{authorName} mentioned you on “{objective.Title}”";
-        var excerpt = comment.Body.Length > ExcerptLength ? comment.Body[..ExcerptLength] + "…" : comment.Body;
+        var plain = Mentions.ToPlainText(comment.Body);
+        var excerpt = plain.Length > ExcerptLength ? plain[..ExcerptLength] + "…" : plain;
         var link = $"/objectives/{objective.Id}#comment-{comment.Id}";
         foreach (var person in people)
         {
