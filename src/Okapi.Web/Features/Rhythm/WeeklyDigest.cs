@@ -147,7 +147,8 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
         }
 
         var home = string.IsNullOrWhiteSpace(urls.Value.PublicUrl) ? "/" : urls.Value.PublicUrl.TrimEnd('/') + "/";
-        return $"Hello {person.Name}, here is your week.\n\n{text}\nTurn the weekly digest off in your notification settings at {home}.";
+        return $"Hello {person.Name}, here is your week.\n\n{text}\nOpen Okapi: {home}\n" +
+            "To stop this digest, ask an admin to turn off \"Weekly digest\" for you, or send PUT /api/v1/people/me/notifications with {\"digestEnabled\": false}.";
     }
 
     /// <summary>
