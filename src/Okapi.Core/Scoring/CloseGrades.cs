@@ -17,6 +17,13 @@ public static class CloseGrades
     public static double ObjectiveGrade(IEnumerable<(double Grade, double Weight)> keyResults, double rolledUpProgress)
     {
         var list = keyResults.ToList();
-        return Grades.Grade(list.Count == 0 ? rolledUpProgress : AlignmentGraph.WeightedMean(list));
+        if (list.Count == 0)
+        {
+            return Grades.Grade(rolledUpProgress);
+        }
+
+        // Averaged in whole tenths: 0.7 and 0.2 make 0.45 exactly, which rounds up to 0.5 (in doubles it is 0.4499…).
+        var tenths = AlignmentGraph.WeightedMean(list.Select(k => (Math.Round(Math.Clamp(k.Grade, 0, 1) * 10), k.Weight)));
+        return Math.Round(tenths, MidpointRounding.AwayFromZero) / 10;
     }
 }

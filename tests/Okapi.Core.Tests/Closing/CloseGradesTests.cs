@@ -24,6 +24,10 @@ public class CloseGradesTests
     }
 
     [Fact]
+    public void AHalfTenthMeanRoundsUpLikeAnyOtherGrade() =>
+        Assert.Equal(0.5, CloseGrades.ObjectiveGrade([(0.7, 1), (0.2, 1)], rolledUpProgress: 0));
+
+    [Fact]
     public void AnObjectiveWithoutKeyResultsTakesTheGradeOfItsRolledUpProgress() =>
         Assert.Equal(0.7, CloseGrades.ObjectiveGrade([], rolledUpProgress: 0.66));
 

@@ -178,6 +178,16 @@ public abstract class ClosingApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task ACycleIsNotClosedByEditingItsStateOnlyByItsClose()
+    {
+        var cycle = await Admin.CreateCycleAsync("Edited closed");
+        using var response = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/cycles/{cycle.Id}",
+            new CycleRequest(cycle.Name, cycle.Start, cycle.End, cycle.Kind, CycleState.Closed, null), $"\"{cycle.Version}\"");
+        Assert.True((await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("state", out _));
+        Assert.Equal(CycleState.Active, (await Admin.GetAsync<CycleDto>($"/api/v1/cycles/{cycle.Id}")).State);
+    }
+
+    [Fact]
     public async Task CarryOverKeepsTheLinkToTheObjectiveAndItsUnfinishedKeyResultsAndCloneDoesNot()
     {
         var (cycle, team, objective, half, _, lead, _) = await ArrangeAsync("Carry");

@@ -92,7 +92,10 @@ public sealed class CycleService(OkapiDbContext db, Caller caller)
             .Require(request.End >= request.Start, "end", "must not be before start.")
             .Require(request.Start.Year is >= 2000 and <= 2200, "start", "must be between the years 2000 and 2200.")
             .Require(request.End.DayNumber - request.Start.DayNumber <= 3 * 366, "end", "a cycle spans at most three years.")
-            .Require(Enum.IsDefined(request.Kind), "kind", "must be quarter, year or custom.");
+            .Require(Enum.IsDefined(request.Kind), "kind", "must be quarter, year or custom.")
+            // A cycle closes through its company close, which grades its objectives and keeps the snapshot.
+            .Require(request.State != CycleState.Closed || cycle.State == CycleState.Closed, "state",
+                "A cycle is closed by closing it (POST /api/v1/cycles/{id}/closings), which records its grades.");
         if (request.ParentCycleId is { } parentId)
         {
             var parent = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, ct);
