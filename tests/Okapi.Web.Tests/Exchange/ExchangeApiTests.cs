@@ -294,6 +294,25 @@ public abstract class ExchangeApiTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task TheExampleInTheDocumentationImports()
+    {
+        var folder = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(folder.FullName, "Okapi.slnx")))
+        {
+            folder = folder.Parent!;
+        }
+
+        var markdown = await File.ReadAllTextAsync(Path.Combine(folder.FullName, "docs", "okrs-as-code.md"));
+        var example = markdown.Split("```yaml\n")[1].Split("```")[0];
+        var (_, admin) = await app.CreateOrganisationAsync("Documentation example");
+
+        var plan = await ImportOkAsync(admin, example, Yaml);
+
+        Assert.Equal(["delight-our-customers", "grow-the-funnel"], plan.Kinds.Single(k => k.Kind == "objectives").Created);
+        Assert.Single(plan.Kinds.Single(k => k.Kind == "checkIns").Created);
+    }
+
+    [Fact]
     public async Task AnotherContentTypeIsRefused()
     {
         using var response = await ImportAsync(app.Admin, "okapi: 1", "text/plain");

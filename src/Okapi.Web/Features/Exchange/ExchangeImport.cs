@@ -20,6 +20,22 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
 {
     public const int MaxKeyLength = Objective.MaxKeyLength;
 
+    /// <summary>Reads the document (YAML or JSON, as UTF-8) and imports it; a document that cannot be read is one error with its place.</summary>
+    public async Task<Outcome<ImportResult>> ImportAsync(byte[] document, bool yaml, bool dryRun, CancellationToken ct)
+    {
+        DocNode root;
+        try
+        {
+            root = yaml ? DocumentTree.ReadYaml(System.Text.Encoding.UTF8.GetString(document)) : DocumentTree.ReadJson(document);
+        }
+        catch (DocumentSyntaxException e)
+        {
+            return caller.IsAdmin ? new ImportResult(null, [e.Error]) : Failure.Forbidden("Only admins import OKRs.");
+        }
+
+        return await ImportAsync(root, dryRun, ct);
+    }
+
     public async Task<Outcome<ImportResult>> ImportAsync(DocNode root, bool dryRun, CancellationToken ct)
     {
         if (!caller.IsAdmin)
