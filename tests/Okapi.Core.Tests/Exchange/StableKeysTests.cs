@@ -4,7 +4,12 @@ namespace Okapi.Core.Tests.Exchange;
 
 public class StableKeysTests
 {
-    private sealed record Row(string Name, string? Key);
+    // A class, as entities are: two rows with the same name are still two rows.
+    private sealed class Row(string name, string? key)
+    {
+        public string Name => name;
+        public string? Key => key;
+    }
 
     private static Dictionary<Row, string> Assign(params Row[] rows) =>
         StableKeys.Assign(rows, r => r.Key, r => r.Name.ToLowerInvariant().Replace(' ', '-'));

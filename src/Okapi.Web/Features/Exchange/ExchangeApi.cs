@@ -67,17 +67,7 @@ public static class ExchangeApi
 
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct);
-        DocNode root;
-        try
-        {
-            root = yaml ? DocumentTree.ReadYaml(Encoding.UTF8.GetString(buffer.ToArray())) : DocumentTree.ReadJson(buffer.ToArray());
-        }
-        catch (DocumentSyntaxException e)
-        {
-            return Refused([e.Error]);
-        }
-
-        var outcome = await import.ImportAsync(root, dryRun, ct);
+        var outcome = await import.ImportAsync(buffer.ToArray(), yaml, dryRun, ct);
         if (!outcome.IsOk)
         {
             return outcome.Failure!.Kind switch

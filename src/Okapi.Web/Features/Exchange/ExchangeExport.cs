@@ -17,7 +17,7 @@ public sealed record ExportedDocument(string Text, string ContentType, string Fi
 
 /// <summary>
 /// Writes the organisation (or one cycle of it) as an OKRs-as-code document. Everything is sorted by key (people by
-/// email, check-ins by instant) so that the same data always gives the same bytes. Read-only: keys that are not
+/// email, cycles by start with the longer first, check-ins by instant) so that the same data always gives the same bytes. Read-only: keys that are not
 /// stored are derived, never written.
 /// </summary>
 public sealed class ExchangeExport(OkapiDbContext db, Caller caller)
@@ -105,7 +105,7 @@ public sealed class ExchangeExport(OkapiDbContext db, Caller caller)
                     .OrderBy(m => email[m.PersonId].ToLowerInvariant(), StringComparer.Ordinal)
                     .Select(m => new MemberDoc { Email = email[m.PersonId], Lead = m.IsLead ? true : null }).ToList(),
             }).ToList(),
-            Cycles = cycles.OrderBy(c => c.Start).ThenBy(c => c.End).ThenBy(c => state.CycleKeys[c.Id], StringComparer.Ordinal).Select(c => new CycleDoc
+            Cycles = cycles.OrderBy(c => c.Start).ThenByDescending(c => c.End).ThenBy(c => state.CycleKeys[c.Id], StringComparer.Ordinal).Select(c => new CycleDoc
             {
                 Key = state.CycleKeys[c.Id],
                 Name = c.Name,

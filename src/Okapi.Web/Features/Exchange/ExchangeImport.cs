@@ -20,6 +20,22 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
 {
     public const int MaxKeyLength = Objective.MaxKeyLength;
 
+    /// <summary>Reads the document (YAML or JSON, as UTF-8) and imports it; a document that cannot be read is one error with its place.</summary>
+    public async Task<Outcome<ImportResult>> ImportAsync(byte[] document, bool yaml, bool dryRun, CancellationToken ct)
+    {
+        DocNode root;
+        try
+        {
+            root = yaml ? DocumentTree.ReadYaml(System.Text.Encoding.UTF8.GetString(document)) : DocumentTree.ReadJson(document);
+        }
+        catch (DocumentSyntaxException e)
+        {
+            return caller.IsAdmin ? new ImportResult(null, [e.Error]) : Failure.Forbidden("Only admins import OKRs.");
+        }
+
+        return await ImportAsync(root, dryRun, ct);
+    }
+
     public async Task<Outcome<ImportResult>> ImportAsync(DocNode root, bool dryRun, CancellationToken ct)
     {
         if (!caller.IsAdmin)
@@ -226,15 +242,22 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
         private void Cycles(List<CycleDoc> cycles)
         {
             var rows = Rows(cycles, c => c.Key, "cycles", _cycles, d => new Cycle { Name = d.Name.Trim(), Key = d.Key }, c => db.Cycles.Add(c));
-            foreach (var (d, cycle, created) in rows)
+            var changesOf = new Dictionary<Cycle, Changes>();
+            foreach (var (d, cycle, _) in rows)
             {
-                var changes = new Changes();
+                var changes = changesOf[cycle] = new Changes();
                 changes.Set("key", cycle.Key, d.Key, v => cycle.Key = v);
                 changes.Set("name", cycle.Name, d.Name.Trim(), v => cycle.Name = v);
                 changes.Value("start", cycle.Start, d.Start, v => cycle.Start = v);
                 changes.Value("end", cycle.End, d.End, v => cycle.End = v);
                 changes.Value("kind", cycle.Kind, d.Kind, v => cycle.Kind = v);
                 changes.Value("state", cycle.State, d.State, v => cycle.State = v);
+            }
+
+            // Parents once every cycle has its dates, as a parent may come later in the document.
+            foreach (var (d, cycle, created) in rows)
+            {
+                var changes = changesOf[cycle];
                 Cycle? parent = null;
                 if (d.Parent is { } parentKey && !_cycles.TryGetValue(parentKey, out parent))
                 {
