@@ -87,6 +87,38 @@ public abstract class AccessTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task AViewerClearsTheirOwnInboxAndNotificationsAndSetsTheirRemindersButStillCannotComment()
+    {
+        var cycle = await Admin.CreateCycleAsync();
+        var team = await Admin.CreateTeamAsync("Watched");
+        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var viewer = await Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
+        await Admin.PostAsync<CommentDto>("/api/v1/comments", new { objectiveId = objective.Id, body = $"For your eyes, @{viewer.Email}" });
+        using var client = await app.ClientForAsync(viewer.Id, TokenScope.Read, TokenScope.Write);
+
+        var item = (await client.GetAsync<Okapi.Web.Features.Inbox.InboxList>("/api/v1/inbox")).Items.Single();
+        using (var done = await client.PostAsync($"/api/v1/inbox/{item.Id}/done", null))
+        {
+            Assert.Equal(HttpStatusCode.OK, done.StatusCode);
+        }
+
+        Assert.Empty((await client.GetAsync<Okapi.Web.Features.Inbox.InboxList>("/api/v1/inbox")).Items);
+        using (var read = await client.PostAsync("/api/v1/notifications/read", null))
+        {
+            Assert.True(read.IsSuccessStatusCode, $"marking notifications read gave {read.StatusCode}");
+        }
+
+        using (var settings = await client.SendJsonAsync(HttpMethod.Put, "/api/v1/people/me/notifications", new { remindersEnabled = false }))
+        {
+            Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
+        }
+
+        Assert.False((await Admin.GetAsync<PersonDto>($"/api/v1/people/{viewer.Id}")).RemindersEnabled);
+        using var comment = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/comments", new { objectiveId = objective.Id, body = "A viewer's word" });
+        await Api.AssertProblemAsync(comment, HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task AWriteTokenCannotMintTokensThatOutliveIt()
     {
         var member = await Admin.CreatePersonAsync("Mo Minter", Role.Member);

@@ -64,9 +64,7 @@ public sealed class Caller
     }
 
     /// <summary>Whether the caller may see an objective: public ones, and private ones of their team, their own, or as admin.</summary>
-    public bool CanSee(Objective o) =>
-        o.Visibility == Visibility.Public || Role == Role.Admin || o.OwnerPersonId == PersonId ||
-        (o.OwnerTeamId is { } team && TeamIds.Contains(team));
+    public bool CanSee(Objective o) => o.IsVisibleTo(PersonId, Role, TeamIds);
 
     /// <summary>The objectives the caller may see, as a query (the same rule as <see cref="CanSee"/>).</summary>
     public IQueryable<Objective> Visible(IQueryable<Objective> objectives)

@@ -35,7 +35,9 @@ public sealed class ScopeFilter : IEndpointFilter
                 statusCode: StatusCodes.Status403Forbidden);
         }
 
-        if (needed == TokenScope.Write && !caller.CanWrite && !caller.IsAdmin)
+        // Viewers read the organisation's data, but their own inbox, notifications and settings are theirs to change.
+        var own = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<WritesOwnDataMetadata>() is not null;
+        if (needed == TokenScope.Write && !caller.CanWrite && !caller.IsAdmin && !own)
         {
             return Problems.Forbidden("Viewers can read but not change anything.");
         }
@@ -48,6 +50,15 @@ public sealed class ScopeFilter : IEndpointFilter
         TokenScope.KpiIngest => "kpi:ingest",
         _ => scope.ToString().ToLowerInvariant(),
     };
+}
+
+/// <summary>Marks an endpoint that changes only the caller's own data (their inbox, notifications, settings), which viewers may call too.</summary>
+public sealed class WritesOwnDataMetadata;
+
+public static class OwnDataEndpoints
+{
+    /// <summary>Lets viewers through <see cref="ScopeFilter"/> here; the token still needs the write scope and the feature touches only the caller's rows.</summary>
+    public static RouteHandlerBuilder WritesOwnData(this RouteHandlerBuilder builder) => builder.WithMetadata(new WritesOwnDataMetadata());
 }
 
 /// <summary>Marks an endpoint that stores KPI values, which <c>kpi:ingest</c> tokens may call.</summary>

@@ -6,8 +6,8 @@ using Okapi.Data;
 namespace Okapi.Web.Features.Inbox;
 
 /// <summary>
-/// Who may hear about an objective: the people who may see it (the rule of <c>Caller.CanSee</c>, applied to people
-/// other than the caller), and for a quiet objective (a draft, or one in review) only its owners and its reviewer.
+/// Who may hear about an objective: the people who may see it (the rule of <see cref="Objective.IsVisibleTo"/>, applied
+/// to people other than the caller), and for a quiet objective (a draft, or one in review) only its owners and its reviewer.
 /// </summary>
 public sealed class Audience(OkapiDbContext db)
 {
@@ -32,7 +32,7 @@ public sealed class Audience(OkapiDbContext db)
         return seeing.Where(p => owners.Contains(p) || reviewers.Contains(p)).ToHashSet();
     }
 
-    /// <summary>Those of <paramref name="people"/> who may see the objective: everyone for a public one; else admins, the owner and the owner team.</summary>
+    /// <summary>Those of <paramref name="people"/> who may see the objective (<see cref="Objective.IsVisibleTo"/>).</summary>
     public async Task<HashSet<Guid>> WhoCanSeeAsync(Objective objective, IReadOnlyCollection<Guid> people, CancellationToken ct)
     {
         var ids = people.Distinct().ToList();
@@ -45,7 +45,7 @@ public sealed class Audience(OkapiDbContext db)
         var team = objective.OwnerTeamId;
         var inTeam = team is null ? [] : await db.TeamMemberships.AsNoTracking()
             .Where(m => m.TeamId == team && ids.Contains(m.PersonId)).Select(m => m.PersonId).ToListAsync(ct);
-        return existing.Where(p => p.Role == Role.Admin || p.Id == objective.OwnerPersonId || inTeam.Contains(p.Id)).Select(p => p.Id).ToHashSet();
+        return existing.Where(p => objective.IsVisibleTo(p.Id, p.Role, inTeam.Contains(p.Id) ? [team!.Value] : [])).Select(p => p.Id).ToHashSet();
     }
 
     /// <summary>The objective's owners: its owner person and the members of its owner team.</summary>

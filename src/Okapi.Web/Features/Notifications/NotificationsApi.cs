@@ -26,8 +26,8 @@ public static class NotificationsApi
 
         var notifications = api.MapGroup("/notifications").WithTags("Notifications");
         notifications.MapGet("/", ListNotifications).WithSummary("The caller's in-app notifications, newest first, with the unread count.");
-        notifications.MapPost("/{id:guid}/read", MarkRead);
-        notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.");
+        notifications.MapPost("/{id:guid}/read", MarkRead).WritesOwnData();
+        notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.").WritesOwnData();
         return api;
     }
 

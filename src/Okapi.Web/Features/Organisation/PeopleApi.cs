@@ -12,7 +12,7 @@ public static class PeopleApi
         group.MapGet("/", List);
         group.MapGet("/me", Me).WithSummary("The calling person.");
         group.MapPut("/me/notifications", UpdateNotifications)
-            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.");
+            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").WritesOwnData();
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
         group.MapPut("/{id:guid}", Update).WithSummary("Change a person's name, email or role (admins).");
