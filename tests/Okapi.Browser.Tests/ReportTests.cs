@@ -53,7 +53,8 @@ public sealed class ReportTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(present.Position).ToHaveTextAsync($"3 / {count}");
 
         await present.PressAsync("Escape");
-        await session.Page.WaitForURLAsync(url => url.Contains("/reports?cycle="));
+        // Leaving is a client-side navigation (no page load to wait for): watch the address instead.
+        await Expect(session.Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/reports\\?cycle="));
         await Expect(new ReportPage(session.Page).Objectives).ToHaveCountAsync(count);
         Assert.Empty(session.ConsoleErrors);
     }
