@@ -10,26 +10,45 @@ namespace Okapi.Web.Features.Inbox;
 /// </summary>
 public sealed class InboxWriter(OkapiDbContext db, TimeProvider clock)
 {
-    /// <summary>Adds an open item, unless the person already has one open about the same subject.</summary>
-    public async Task AddAsync(Guid personId, InboxItemKind kind, Guid subjectId, string title, string? body, string? link, CancellationToken ct)
-    {
-        bool Same(InboxItem i) => i.PersonId == personId && i.Kind == kind && i.SubjectId == subjectId && i.State == InboxItemState.Open;
-        if (db.InboxItems.Local.Any(Same) ||
-            await db.InboxItems.AnyAsync(i => i.PersonId == personId && i.Kind == kind && i.SubjectId == subjectId && i.State == InboxItemState.Open, ct))
-        {
-            return;
-        }
+    /// <summary>One item to add: for whom, of what kind, about which subject.</summary>
+    public sealed record Entry(Guid PersonId, InboxItemKind Kind, Guid SubjectId, string Title, string? Body, string? Link);
 
-        db.InboxItems.Add(new InboxItem
+    /// <summary>Adds an open item, unless the person already has one open about the same subject.</summary>
+    public Task AddAsync(Guid personId, InboxItemKind kind, Guid subjectId, string title, string? body, string? link, CancellationToken ct) =>
+        AddAsync([new Entry(personId, kind, subjectId, title, body, link)], ct);
+
+    /// <summary>
+    /// Adds open items, except where the person already has one open about the same subject; one query for all of them
+    /// (a weekly reminder run adds one per stale key result).
+    /// </summary>
+    public async Task AddAsync(IReadOnlyCollection<Entry> entries, CancellationToken ct)
+    {
+        var subjects = entries.Select(e => e.SubjectId).Distinct().ToList();
+        var open = (await db.InboxItems.AsNoTracking()
+                .Where(i => subjects.Contains(i.SubjectId) && i.State == InboxItemState.Open)
+                .Select(i => new { i.PersonId, i.Kind, i.SubjectId }).ToListAsync(ct))
+            .Select(i => (i.PersonId, i.Kind, i.SubjectId))
+            .Concat(db.InboxItems.Local.Where(i => i.State == InboxItemState.Open).Select(i => (i.PersonId, i.Kind, i.SubjectId)))
+            .ToHashSet();
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var e in entries)
         {
-            PersonId = personId,
-            Kind = kind,
-            SubjectId = subjectId,
-            Title = title.Length > 300 ? title[..300] : title,
-            Body = body is { Length: > 4000 } ? body[..4000] : body,
-            Link = link,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-        });
+            if (!open.Add((e.PersonId, e.Kind, e.SubjectId)))
+            {
+                continue;
+            }
+
+            db.InboxItems.Add(new InboxItem
+            {
+                PersonId = e.PersonId,
+                Kind = e.Kind,
+                SubjectId = e.SubjectId,
+                Title = e.Title.Length > 300 ? e.Title[..300] : e.Title,
+                Body = e.Body is { Length: > 4000 } ? e.Body[..4000] : e.Body,
+                Link = e.Link,
+                CreatedAt = now,
+            });
+        }
     }
 
     /// <summary>Marks the open items about a subject done (for everyone, or for one person): the check-in was made, the review answered.</summary>

@@ -35,21 +35,24 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
         var owners = stale.Select(s => s.KeyResult.OwnerPersonId!.Value).Distinct().ToList();
         var people = await db.People.Where(p => owners.Contains(p.Id) && p.RemindersEnabled).OrderBy(p => p.Name).ToListAsync(ct);
 
+        var byOwner = stale.ToLookup(s => s.KeyResult.OwnerPersonId!.Value);
+        var items = new List<InboxWriter.Entry>();
         foreach (var person in people)
         {
-            var mine = stale.Where(s => s.KeyResult.OwnerPersonId == person.Id).OrderBy(s => s.Objective.Title).ThenBy(s => s.KeyResult.Title).ToList();
+            var mine = byOwner[person.Id].OrderBy(s => s.Objective.Title).ThenBy(s => s.KeyResult.Title).ToList();
             var text = new StringBuilder($"Hello {person.Name}, {Count(mine.Count)} of yours {(mine.Count == 1 ? "is" : "are")} waiting for a check-in:\n");
             foreach (var (keyResult, objective, last) in mine)
             {
                 text.Append($"\n- {keyResult.Title} ({objective.Title}): {Since(last, now)}\n  {Link(objective.Id)}");
-                await inbox.AddAsync(person.Id, InboxItemKind.CheckInDue, keyResult.Id, $"Check in on {keyResult.Title}",
-                    $"{objective.Title}: {Since(last, now)}", $"/objectives/{objective.Id}", ct);
+                items.Add(new InboxWriter.Entry(person.Id, InboxItemKind.CheckInDue, keyResult.Id, $"Check in on {keyResult.Title}",
+                    $"{objective.Title}: {Since(last, now)}", $"/objectives/{objective.Id}"));
             }
 
             outbox.QueueForPerson(person, NotificationEvent.CheckInReminder, $"Check-in due: {Count(mine.Count)}", text.ToString(),
                 $"/objectives/{mine[0].Objective.Id}", email: true);
         }
 
+        await inbox.AddAsync(items, ct);
         return people.Count == 1 ? "1 reminder" : $"{people.Count} reminders";
     }
 
@@ -67,9 +70,10 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
         var keyResults = await db.KeyResults.AsNoTracking()
             .Where(k => k.OwnerPersonId != null && k.FinalGrade == null && objectiveIds.Contains(k.ObjectiveId)).ToListAsync(ct);
         var keyResultIds = keyResults.Select(k => k.Id).ToList();
-        var lastCheckIns = (await db.CheckIns.AsNoTracking().Where(c => keyResultIds.Contains(c.KeyResultId))
-                .Select(c => new { c.KeyResultId, c.At }).ToListAsync(ct))
-            .GroupBy(c => c.KeyResultId).ToDictionary(g => g.Key, g => g.Max(c => c.At));
+        // The newest check-in per key result, computed by the database (a cycle holds many check-ins per key result).
+        var lastCheckIns = await db.CheckIns.AsNoTracking().Where(c => keyResultIds.Contains(c.KeyResultId))
+            .GroupBy(c => c.KeyResultId).Select(g => new { g.Key, At = g.Max(c => c.At) })
+            .ToDictionaryAsync(g => g.Key, g => g.At, ct);
 
         return keyResults.Select(k =>
             {
