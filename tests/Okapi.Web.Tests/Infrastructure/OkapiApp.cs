@@ -33,6 +33,12 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     public abstract string ConnectionString { get; }
     protected virtual bool Demo => false;
 
+    /// <summary>
+    /// Whether the scheduled jobs run on the app's own timer. Off by default: the fake clock fires that timer whenever a
+    /// test moves it, so a test that runs the jobs itself would race it; tests run passes with <c>JobRunner.RunDueAsync</c>.
+    /// </summary>
+    protected virtual bool RunsJobsOnItsOwn => false;
+
     /// <summary>Whether <c>Okapi:Smtp</c> points at a real SMTP listener (<see cref="Smtp"/>) started with the app.</summary>
     protected virtual bool WithSmtp => false;
 
@@ -50,6 +56,7 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Okapi:AdminPassword", AdminPassword);
         builder.UseSetting("Okapi:TimeZone", "Europe/Berlin");
         builder.UseSetting("Okapi:Demo", Demo.ToString());
+        builder.UseSetting("Okapi:Jobs:Enabled", RunsJobsOnItsOwn.ToString());
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         _smtp?.Configure(builder);
     }

@@ -35,15 +35,22 @@ public sealed class RhythmPostgresApp : PostgresApp
     }
 }
 
-/// <summary>A second app instance on another app's database, as after a restart or beside it behind a load balancer.</summary>
-public sealed class SqliteInstanceOn(string connectionString) : SqliteApp
+/// <summary>
+/// A second app instance on another app's database, as after a restart or beside it behind a load balancer;
+/// with <paramref name="ownTimer"/> it runs the scheduled jobs on its own timer, as a deployed instance does.
+/// </summary>
+public sealed class SqliteInstanceOn(string connectionString, bool ownTimer = false) : SqliteApp
 {
     public override string ConnectionString => connectionString;
+
+    protected override bool RunsJobsOnItsOwn => ownTimer;
 }
 
-public sealed class PostgresInstanceOn(string connectionString) : PostgresApp
+public sealed class PostgresInstanceOn(string connectionString, bool ownTimer = false) : PostgresApp
 {
     public override string ConnectionString => connectionString;
+
+    protected override bool RunsJobsOnItsOwn => ownTimer;
 }
 
 /// <summary>How many more runs of <see cref="FlakyWork"/> fail.</summary>

@@ -19,8 +19,8 @@ public abstract class RhythmTests(OkapiApp app)
 {
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
-    /// <summary>A second app instance on this app's database.</summary>
-    protected abstract OkapiApp SecondInstance();
+    /// <summary>A second app instance on this app's database; with <paramref name="ownTimer"/> it runs the jobs on its own timer.</summary>
+    protected abstract OkapiApp SecondInstance(bool ownTimer = false);
 
     private sealed record Org(Guid Id, HttpClient Admin, WeeklySlot Slot, CycleDto Cycle);
 
@@ -227,6 +227,34 @@ public abstract class RhythmTests(OkapiApp app)
     }
 
     [Fact]
+    public async Task AnInstanceRunsTheRemindersOnItsOwnTimerWhenTheirHourComes()
+    {
+        var org = await CreateOrganisationAsync("Timer", DayOfWeek.Thursday, 11);
+        var (owner, _) = await PersonAsync(org.Admin, app, "Tim Timer");
+        var team = await org.Admin.CreateTeamAsync("Finance", new TeamMemberDto(owner.Id, false));
+        var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Close the books faster");
+        await KeyResultAsync(org.Admin, objective.Id, "Close the month in 3 days", owner.Id);
+        var slot = org.Slot.NextAfter(Now + TimeSpan.FromDays(7));
+
+        await using var deployed = SecondInstance(ownTimer: true);
+        await deployed.InitializeAsync();
+        deployed.Clock.SetUtcNow(slot.DueAt);
+
+        // Time passes on the deployed instance's clock, a poll interval at a time, and nothing else runs a pass.
+        var reminder = await Eventually.FindAsync(async () =>
+        {
+            deployed.Clock.Advance(TimeSpan.FromSeconds(61));
+            return (await RemindersAsync(org.Id, owner.Id)).SingleOrDefault();
+        }, "the reminder sent by the instance's timer");
+        Assert.Equal("Check-in due: 1 key result", reminder.Title);
+        var job = await Eventually.FindAsync(async () => (await JobsAsync(org.Id, CheckInReminders.KindName)).SingleOrDefault(j => j.Key == slot.Key && j.State == JobState.Done), "the occurrence marked done");
+        Assert.Equal((1, "1 reminder"), (job.Attempts, job.Result));
+
+        // The other tests on this database go on from where the deployed instance left off, not from before what it ran.
+        app.Clock.SetUtcNow(deployed.Clock.GetUtcNow());
+    }
+
+    [Fact]
     public async Task AnOccurrenceWhoseRunnerCrashedBeforeCommittingRunsOnceWhenTheClaimExpires()
     {
         var org = await CreateOrganisationAsync("Crash", DayOfWeek.Tuesday, 9);
@@ -398,12 +426,12 @@ public sealed class RhythmOnSqlite(RhythmSqliteApp app) : RhythmTests(app), ICla
 {
     private readonly RhythmSqliteApp _app = app;
 
-    protected override OkapiApp SecondInstance() => new SqliteInstanceOn(_app.ConnectionString);
+    protected override OkapiApp SecondInstance(bool ownTimer = false) => new SqliteInstanceOn(_app.ConnectionString, ownTimer);
 }
 
 public sealed class RhythmOnPostgres(RhythmPostgresApp app) : RhythmTests(app), IClassFixture<RhythmPostgresApp>
 {
     private readonly RhythmPostgresApp _app = app;
 
-    protected override OkapiApp SecondInstance() => new PostgresInstanceOn(_app.ConnectionString);
+    protected override OkapiApp SecondInstance(bool ownTimer = false) => new PostgresInstanceOn(_app.ConnectionString, ownTimer);
 }

@@ -34,6 +34,12 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!options.Value.Enabled)
+        {
+            log.LogInformation("The job runner is off on this instance ({Section}:Enabled is false).", JobOptions.Section);
+            return;
+        }
+
         var interval = TimeSpan.FromSeconds(Math.Max(1, options.Value.PollSeconds));
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -36,4 +36,10 @@ public sealed class JobOptions
 
     /// <summary>How often the runner looks for due occurrences.</summary>
     public int PollSeconds { get; set; } = 60;
+
+    /// <summary>
+    /// Whether this instance runs the jobs on its own timer. Instances sharing a database may all run it (each occurrence
+    /// still runs once); turning it off leaves the jobs to the other instances.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
 }
