@@ -1,10 +1,15 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Inbox;
 using Okapi.Web.Tests.Infrastructure;
+using Okapi.Web.Tests.Kpis;
 
 namespace Okapi.Web.Tests.Sources;
 
@@ -64,6 +69,27 @@ public abstract class KpiLinkTests(OkapiApp app)
         Assert.Equal(10, kr.Start);
         Assert.Equal(10, kr.Current);
         Assert.Empty((await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+    }
+
+    [Fact]
+    public async Task ACheckInMadeByTheLinkedKpiMarksTheKeyResultsCheckInDueItemDone()
+    {
+        var (objectiveId, kpi) = await ArrangeAsync("trials", PeriodAggregation.Last);
+        var owner = await Admin.CreatePersonAsync("Kai Linked", Role.Member);
+        var followed = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id, start: 0) with { OwnerPersonId = owner.Id });
+        var unlinked = await Admin.CreateKeyResultAsync(objectiveId, "Answer every trial request within a day", 0, 100);
+        await app.WriteInboxItemAsync(owner.Id, InboxItemKind.CheckInDue, followed.Id, "Check in on weekly trials");
+        await app.WriteInboxItemAsync(owner.Id, InboxItemKind.CheckInDue, unlinked.Id, "Check in on trial requests");
+
+        await Admin.AddValuesAsync(kpi.Id, new KpiValueInput(app.Clock.GetUtcNow().AddMinutes(-5), 12));
+
+        var items = await app.QueryAsync(db => db.InboxItems.Where(i => i.PersonId == owner.Id).ToDictionaryAsync(i => i.SubjectId, i => i.State));
+        Assert.Equal((InboxItemState.Done, InboxItemState.Open), (items[followed.Id], items[unlinked.Id]));
+
+        // Linking the other key result checks in the KPI's value: its item is done too.
+        var linked = await Admin.PutAsync<KeyResultDto>($"/api/v1/key-results/{unlinked.Id}", Linked(objectiveId, kpi.Id, start: 0) with { Title = unlinked.Title }, ifMatch: $"\"{unlinked.Version}\"");
+        Assert.Equal(12, linked.Current);
+        Assert.Equal(InboxItemState.Done, await app.QueryAsync(db => db.InboxItems.Where(i => i.SubjectId == unlinked.Id).Select(i => i.State).SingleAsync()));
     }
 
     [Fact]

@@ -51,6 +51,23 @@ public sealed class InboxWriter(OkapiDbContext db, TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Marks everyone's open items of a kind about any of the subjects done at once, with one statement outside the
+    /// caller's unit of work (inside its transaction, if it has one): KPI values check in many key results at a time.
+    /// </summary>
+    public async Task ResolveAllAsync(InboxItemKind kind, IReadOnlyCollection<Guid> subjectIds, CancellationToken ct)
+    {
+        if (subjectIds.Count == 0)
+        {
+            return;
+        }
+
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = subjectIds.Distinct().ToList();
+        await db.InboxItems.Where(i => i.Kind == kind && ids.Contains(i.SubjectId) && i.State == InboxItemState.Open)
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, InboxItemState.Done).SetProperty(i => i.ResolvedAt, now), ct);
+    }
+
     /// <summary>Marks the open items about a subject done (for everyone, or for one person): the check-in was made, the review answered.</summary>
     public async Task ResolveAsync(InboxItemKind kind, Guid subjectId, Guid? personId, CancellationToken ct)
     {

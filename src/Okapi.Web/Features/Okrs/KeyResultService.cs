@@ -64,7 +64,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await db.SaveChangesAsync(ct);
         if (kpi is not null)
         {
-            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, ct);
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, ct);
         }
 
         return await ToDtoAsync(kr, ct);
@@ -99,7 +99,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await db.SaveChangesAsync(ct);
         if (kpi is not null && kr.KpiId != linkedBefore)
         {
-            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, ct);
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, ct);
         }
 
         return await ToDtoAsync(kr, ct);

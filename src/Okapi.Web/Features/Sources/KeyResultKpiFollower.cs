@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 
@@ -11,9 +13,10 @@ namespace Okapi.Web.Features.Sources;
 /// <summary>
 /// Key results linked to a KPI follow it: after each ingestion every such key result of an active cycle and an
 /// objective that is not closed gets a check-in (source <see cref="CheckInSource.Kpi"/>) with the KPI's latest
-/// period value, so that progress, forecast and status move with the KPI.
+/// period value, so that progress, forecast and status move with the KPI; the check-in that was due is then made,
+/// so the key results' "check-in due" inbox items are done.
 /// </summary>
-public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) : IKpiValueObserver
+public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox) : IKpiValueObserver
 {
     public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
@@ -30,34 +33,43 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) 
 
         var kpis = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
         var calendar = await db.CalendarAsync(ct);
+        var checkedIn = new List<Guid>();
         foreach (var kr in followers)
         {
-            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi))
+            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi) && await FollowAsync(db, kr, kpi, calendar, clock, ct))
             {
-                await FollowAsync(db, kr, kpi, calendar, clock, ct);
+                checkedIn.Add(kr.Id);
             }
         }
+
+        await inbox.ResolveAllAsync(InboxItemKind.CheckInDue, checkedIn, ct);
     }
 
     /// <summary>Checks in the KPI's latest period value on a key result that follows it, if the KPI has a value.</summary>
-    internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, CancellationToken ct) =>
-        await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, ct);
+    internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, InboxWriter inbox, CancellationToken ct)
+    {
+        if (await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, ct))
+        {
+            await inbox.ResolveAllAsync(InboxItemKind.CheckInDue, [kr.Id], ct);
+        }
+    }
 
     /// <summary>
     /// One check-in per instant of the KPI's newest value: a re-posted value changes nothing, a changed period
     /// value at the same instant (a late value summed into the period, a replaced value) updates that check-in.
+    /// Returns whether it checked in.
     /// </summary>
-    private static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, CancellationToken ct)
+    private static async Task<bool> FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, CancellationToken ct)
     {
         if (await LinkedKpi.LatestPeriodAsync(db, kpi, calendar, ct) is not { } reading)
         {
-            return;
+            return false;
         }
 
         var existing = await db.CheckIns.FirstOrDefaultAsync(c => c.KeyResultId == kr.Id && c.Source == CheckInSource.Kpi && c.At == reading.At, ct);
         if (existing?.Value == reading.Value)
         {
-            return;
+            return false;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -74,5 +86,6 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock) 
         await db.SaveChangesAsync(ct);
         await KeyResultService.RefreshCurrentAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
+        return true;
     }
 }
