@@ -5,6 +5,7 @@ using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Closing;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
@@ -41,6 +42,21 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Equal(GradeColour.Yellow, launch.GradeColour);
         Assert.Equal(1.0, objectives.SelectMany(o => o.KeyResults).Single(k => k.Title == "Launch the loyalty programme").Grade);
         Assert.All(objectives, o => Assert.Equal(Core.Okrs.ObjectiveState.Closed, o.State));
+    }
+
+    [Fact]
+    public async Task TheClosedQuarterWasClosedThroughTheCloseWithAnOverrideItsReasonAndRetrospectives()
+    {
+        var closed = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=closed")).Items.Single();
+        var closing = Assert.Single(await Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{closed.Id}/closings"));
+        Assert.Null(closing.TeamId);
+        Assert.Equal(app.AdminId, closing.ClosedById);
+        var checkout = closing.Objectives.Single(o => o.Title == "Make checkout reliable");
+        Assert.NotNull(checkout.Retrospective);
+        var errors = Assert.Single(checkout.KeyResults);
+        Assert.Equal(0.4, errors.Grade);
+        Assert.Contains("payment provider", errors.OverrideReason);
+        Assert.Contains(closing.Objectives, o => o.Title == "Bring the new collection to every customer" && o.Retrospective != null);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Closing;
 
 namespace Okapi.Web.Infrastructure;
 
@@ -23,7 +24,7 @@ public sealed class BootstrapOptions
 }
 
 /// <summary>Applies migrations and, on an empty database, creates the first organisation and its admin.</summary>
-public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, TimeProvider clock, ILogger<Bootstrap> log)
+public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, TimeProvider clock, IServiceProvider services, ILogger<Bootstrap> log)
 {
     public async Task RunAsync(BootstrapOptions options, CancellationToken ct)
     {
@@ -44,7 +45,7 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
 
         if (options.Demo)
         {
-            await new DemoData(db, users, clock).SeedAsync(organisation, admin, ct);
+            await new DemoData(db, users, clock, services.GetRequiredService<Caller>(), services.GetRequiredService<ClosingService>()).SeedAsync(organisation, admin, ct);
             log.LogInformation("Seeded the demo organisation {Name}", organisation.Name);
         }
     }

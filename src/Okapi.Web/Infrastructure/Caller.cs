@@ -63,6 +63,14 @@ public sealed class Caller
         return true;
     }
 
+    /// <summary>
+    /// Loads a person as the caller without a request (a signed-in person's rules, no token scopes), by the same code
+    /// that loads a signed-in person: for work the app does on someone's behalf or as someone.
+    /// </summary>
+    public Task<bool> LoadAsync(Person person, OkapiDbContext db, CancellationToken ct) =>
+        LoadAsync(new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, person.Id.ToString()), new Claim(OrganisationClaim, person.OrganisationId.ToString())], "Okapi.System")), db, ct);
+
     /// <summary>Whether the caller may see an objective: public ones, and private ones of their team, their own, or as admin.</summary>
     public bool CanSee(Objective o) => o.IsVisibleTo(PersonId, Role, TeamIds);
 

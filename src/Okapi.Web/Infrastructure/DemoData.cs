@@ -6,14 +6,16 @@ using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Closing;
 
 namespace Okapi.Web.Infrastructure;
 
 /// <summary>
-/// The demo organisation: the OKR literature's familiar examples, turned into good OKRs, with a closed previous
-/// quarter and weeks of check-ins that make statuses and forecasts differ. One objective is weak on purpose.
+/// The demo organisation: the OKR literature's familiar examples, turned into good OKRs, with a previous quarter
+/// closed by its admin through the close (grades, an override with its reason, retrospectives, the snapshot) and
+/// weeks of check-ins that make statuses and forecasts differ. One objective is weak on purpose.
 /// </summary>
-public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, TimeProvider clock)
+public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, TimeProvider clock, Caller caller, ClosingService closing)
 {
     private readonly Random _noise = new(20_27);
     private readonly Dictionary<string, Person> _people = [];
@@ -28,7 +30,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         var quarterStart = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1);
         var current = new Cycle { Name = QuarterName(quarterStart), Start = quarterStart, End = quarterStart.AddMonths(3).AddDays(-1), State = CycleState.Active };
         var previousStart = quarterStart.AddMonths(-3);
-        var previous = new Cycle { Name = QuarterName(previousStart), Start = previousStart, End = quarterStart.AddDays(-1), State = CycleState.Closed };
+        var previous = new Cycle { Name = QuarterName(previousStart), Start = previousStart, End = quarterStart.AddDays(-1), State = CycleState.Active };
         db.Cycles.AddRange(previous, current);
 
         var company = db.Teams.Local.Single(t => t.ParentTeamId is null);
@@ -186,7 +188,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
             Summary = $"Conversion rate is critical: {breach.Value:0.00} % is below {conversion.CriticalLower:0.0} %.",
         });
 
-        // The closed previous quarter, graded.
+        // The previous quarter, closed below.
         var spring = Objective(previous, "sales", "liam", "Bring the new collection to every customer", null, "revenue");
         var lines = KeyResult(spring, "sofia", "Launch six new product lines online", KeyResultType.IncreaseTo, "product lines", 0, 6);
         lines.Current = 3;
@@ -200,15 +202,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         var previousWindow = previous.Window(zone);
         foreach (var kr in new[] { lines, loyalty, returns, errors })
         {
-            kr.FinalGrade = Grades.Grade(kr.Progress());
             AddCheckIn(kr, kr.Current!.Value, previousWindow.End.AddDays(-3), Confidence.AtRisk);
-        }
-
-        spring.FinalGrade = Grades.Grade(AlignmentGraph.WeightedMean(new[] { lines, loyalty, returns }.Select(k => (k.Progress(), k.Weight))));
-        reliability.FinalGrade = errors.FinalGrade;
-        foreach (var o in new[] { spring, reliability })
-        {
-            o.State = ObjectiveState.Closed;
         }
 
         await db.SaveChangesAsync(ct);
@@ -218,6 +212,23 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         {
             await users.CreateAsync(new Account { Id = person.Id, OrganisationId = organisation.Id, UserName = person.Email, Email = person.Email, EmailConfirmed = true });
         }
+
+        // The admin closes the previous quarter for the company, as anyone would: grades from progress, one override
+        // with its reason, a retrospective per objective.
+        await caller.LoadAsync(admin, db, ct);
+        var closed = await closing.CloseAsync(previous.Id, new CloseRequest(null,
+            [new GradeRequest(errors.Id, 0.4, "Half of the remaining errors came from the payment provider's outage in week 9, which we could not prevent.")],
+            [
+                new RetrospectiveRequest(spring.Id, "Six product lines were too many for one quarter: three launched well, the others waited for photos. The loyalty programme beat its sign-up goal; returns fell but not enough."),
+                new RetrospectiveRequest(reliability.Id, "Retries and better error pages cut errors by a third. Next quarter: a second payment provider as a fallback."),
+            ], null, null), ct);
+        if (closed.Failure is { } failure)
+        {
+            throw new InvalidOperationException($"The demo's previous quarter did not close: {failure.Describe()}");
+        }
+
+        db.ActorId = null;
+        db.ActorName = null;
 
     }
 

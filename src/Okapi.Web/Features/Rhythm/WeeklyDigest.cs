@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Claims;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -58,7 +57,7 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
     private async Task<string?> DigestOfAsync(Organisation organisation, Person person, List<Guid> cycleIds,
         Dictionary<Guid, string> teamNames, TimeZoneInfo zone, DateTimeOffset now, CancellationToken ct)
     {
-        var viewer = await ViewerAsync(organisation, person, ct);
+        var viewer = await ViewerAsync(person, ct);
         var me = person.Id;
         var teams = viewer.TeamIds.ToList();
         var weekAgo = (now - TimeSpan.FromDays(7)).UtcDateTime;
@@ -155,12 +154,10 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
     /// The person as a caller, loaded by the same code that loads a signed-in person, so that the digest applies
     /// exactly the access rules the person has in the app and the API.
     /// </summary>
-    private async Task<Caller> ViewerAsync(Organisation organisation, Person person, CancellationToken ct)
+    private async Task<Caller> ViewerAsync(Person person, CancellationToken ct)
     {
-        var principal = new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(ClaimTypes.NameIdentifier, person.Id.ToString()), new Claim(Caller.OrganisationClaim, organisation.Id.ToString())], "Okapi.Digest"));
         var viewer = new Caller();
-        await viewer.LoadAsync(principal, db, ct);
+        await viewer.LoadAsync(person, db, ct);
         // Loading names the person as the actor; the digest's writes are the system's.
         db.ActorId = null;
         db.ActorName = null;
