@@ -67,6 +67,13 @@ public sealed class ExchangeTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(PlanRow(session, "teams").Locator("td").Nth(1)).ToHaveTextAsync(CreatedOne(key));
         Assert.Contains($"Climbing {key}", await TeamNamesAsync(api));
         Assert.Contains($"Season {key}", await CycleNamesAsync(api));
+
+        await session.Page.GetByTestId("export-cycle").ClickAsync();
+        await session.Page.GetByRole(AriaRole.Option, new() { Name = $"Season {key}", Exact = true }).ClickAsync();
+        var download = await session.Page.RunAndWaitForDownloadAsync(() => session.Page.GetByTestId("export-yaml").ClickAsync());
+        var yaml = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains($"name: Season {key}", yaml);
+        Assert.DoesNotContain("Delight more customers into buying from us", yaml);
         Assert.Empty(session.ConsoleErrors);
     }
 
