@@ -29,7 +29,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         await using var session = await app.NewSessionAsync();
         var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
         var problems = new List<string>();
-        foreach (var path in new[] { "/", "/okrs", $"/objectives/{objective}", "/alignment", "/admin" })
+        foreach (var path in new[] { "/", "/okrs", $"/objectives/{objective}", "/alignment", "/admin", "/settings" })
         {
             await shell.GoAsync(path);
             await session.Page.WaitForTimeoutAsync(300);
