@@ -5,13 +5,30 @@ namespace Okapi.Web.Infrastructure;
 /// <summary>
 /// Token scopes by HTTP method: reads need <c>read</c>, changes need <c>write</c>; a <c>kpi:ingest</c> token
 /// reaches only the ingestion endpoints. Roles are checked by each feature on top of this.
+/// It runs as middleware, before the request body is read or validated: a caller who may not write is refused
+/// whatever they sent, and learns nothing about the endpoint's validation rules.
 /// </summary>
-public sealed class ScopeFilter : IEndpointFilter
+public static class ScopeCheck
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    /// <summary>Marks the endpoints of a group as subject to the scope rules.</summary>
+    public static RouteGroupBuilder RequireScopes(this RouteGroupBuilder group) => group.WithMetadata(new RequiresScopesMetadata());
+
+    /// <summary>Refuses requests whose token lacks the scope the method needs; after authentication, the caller and authorisation.</summary>
+    public static IApplicationBuilder UseOkapiScopes(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var caller = context.HttpContext.RequestServices.GetRequiredService<Caller>();
-        var method = context.HttpContext.Request.Method;
+        var endpoint = context.GetEndpoint();
+        if (endpoint?.Metadata.GetMetadata<RequiresScopesMetadata>() is not null &&
+            Refusal(context.RequestServices.GetRequiredService<Caller>(), context.Request.Method, endpoint) is { } refusal)
+        {
+            await refusal.ExecuteAsync(context);
+            return;
+        }
+
+        await next(context);
+    });
+
+    private static IResult? Refusal(Caller caller, string method, Endpoint endpoint)
+    {
         var needed = HttpMethods.IsGet(method) || HttpMethods.IsHead(method) ? TokenScope.Read : TokenScope.Write;
         if (!caller.IsAuthenticated)
         {
@@ -19,11 +36,11 @@ public sealed class ScopeFilter : IEndpointFilter
         }
 
         // An ingest token writes values where the endpoint says so, and nothing else anywhere.
-        var ingestion = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<AllowsKpiIngestMetadata>() is not null;
+        var ingestion = endpoint.Metadata.GetMetadata<AllowsKpiIngestMetadata>() is not null;
         if (ingestion && !caller.HasScope(needed) && caller.HasScope(TokenScope.KpiIngest))
         {
             return caller.Role >= Okapi.Core.Organisations.Role.Member
-                ? await next(context)
+                ? null
                 : Problems.Forbidden("Viewers can read but not change anything.");
         }
 
@@ -36,13 +53,13 @@ public sealed class ScopeFilter : IEndpointFilter
         }
 
         // Viewers read the organisation's data, but their own inbox, notifications and settings are theirs to change.
-        var own = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<WritesOwnDataMetadata>() is not null;
+        var own = endpoint.Metadata.GetMetadata<WritesOwnDataMetadata>() is not null;
         if (needed == TokenScope.Write && !caller.CanWrite && !caller.IsAdmin && !own)
         {
             return Problems.Forbidden("Viewers can read but not change anything.");
         }
 
-        return await next(context);
+        return null;
     }
 
     public static string ScopeName(TokenScope scope) => scope switch
@@ -52,12 +69,15 @@ public sealed class ScopeFilter : IEndpointFilter
     };
 }
 
+/// <summary>Marks the endpoints <see cref="ScopeCheck.UseOkapiScopes"/> checks.</summary>
+public sealed class RequiresScopesMetadata;
+
 /// <summary>Marks an endpoint that changes only the caller's own data (their inbox, notifications, settings), which viewers may call too.</summary>
 public sealed class WritesOwnDataMetadata;
 
 public static class OwnDataEndpoints
 {
-    /// <summary>Lets viewers through <see cref="ScopeFilter"/> here; the token still needs the write scope and the feature touches only the caller's rows.</summary>
+    /// <summary>Lets viewers through <see cref="ScopeCheck"/> here; the token still needs the write scope and the feature touches only the caller's rows.</summary>
     public static RouteHandlerBuilder WritesOwnData(this RouteHandlerBuilder builder) => builder.WithMetadata(new WritesOwnDataMetadata());
 }
 
@@ -66,6 +86,6 @@ public sealed class AllowsKpiIngestMetadata;
 
 public static class KpiIngestEndpoints
 {
-    /// <summary>Lets <c>kpi:ingest</c> tokens through <see cref="ScopeFilter"/> here; the feature still checks <c>Caller.CanIngest</c>.</summary>
+    /// <summary>Lets <c>kpi:ingest</c> tokens through <see cref="ScopeCheck"/> here; the feature still checks <c>Caller.CanIngest</c>.</summary>
     public static RouteHandlerBuilder AllowsKpiIngest(this RouteHandlerBuilder builder) => builder.WithMetadata(new AllowsKpiIngestMetadata());
 }
