@@ -106,10 +106,11 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
         ["GET /audit"] = new(Admins),
         ["GET /jobs"] = new(Admins),
 
-        // With a token, only an admin token mints tokens (people signed in make their own); the token is Max's.
+        // Tokens are their owner's own, viewers' too; with a token, only an admin token mints tokens (people signed in
+        // make their own, see ViewerTokenTests). The token is Max's: to others but admins it does not exist.
         ["GET /tokens"] = new(Anyone),
         ["POST /tokens"] = new(Admins, Body: """{"name":"Refused","scopes":["read"]}"""),
-        ["DELETE /tokens/{id}"] = new(Member | Admin, Hides: true),
+        ["DELETE /tokens/{id}"] = new(Member | Admin, OwnData: true, Hides: true),
 
         ["GET /kpis"] = new(Anyone),
         ["GET /kpis/dashboard"] = new(Anyone),

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Access;
@@ -109,7 +110,14 @@ public sealed class MatrixWorld
         }
 
         ids["deliveries"] = await app.QueryAsync(db => db.Deliveries.Select(d => d.Id).FirstAsync());
-        ids["tokens"] = await app.QueryAsync(db => db.ApiTokens.Where(t => t.PersonId == member.Id).Select(t => t.Id).FirstAsync());
+        ids["tokens"] = await app.QueryAsync(async db =>
+        {
+            // A second token of Max's: revoking it leaves the one Max calls with.
+            var (token, _) = TokenService.Issue(member.Id, "spare", [TokenScope.Read], null, app.Clock);
+            db.ApiTokens.Add(token);
+            await db.SaveChangesAsync();
+            return token.Id;
+        });
 
         // Max asks Lee to review a draft of the product team.
         var draft = await IdAsync(admin, "/api/v1/objectives", new { title = "Win back churned customers", cycleId = cycle, ownerTeamId = ids["teams"], state = "draft" });
