@@ -59,6 +59,12 @@ public static class ScopeCheck
             return Problems.Forbidden("Viewers can read but not change anything.");
         }
 
+        // Admin-only endpoints say so, so that a non-admin is refused before their request is validated.
+        if (endpoint.Metadata.GetMetadata<AdminsOnlyMetadata>() is not null && !caller.IsAdmin)
+        {
+            return Problems.Forbidden("Only admins, with an admin token when using one, do this.");
+        }
+
         return null;
     }
 
@@ -71,6 +77,15 @@ public static class ScopeCheck
 
 /// <summary>Marks the endpoints <see cref="ScopeCheck.UseOkapiScopes"/> checks.</summary>
 public sealed class RequiresScopesMetadata;
+
+/// <summary>Marks an endpoint only admins may call; the feature checks it too, for the pages that call it in-process.</summary>
+public sealed class AdminsOnlyMetadata;
+
+public static class AdminsOnlyEndpoints
+{
+    /// <summary>Refuses everyone but admins in <see cref="ScopeCheck"/>, before the request is bound or validated.</summary>
+    public static TBuilder AdminsOnly<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new AdminsOnlyMetadata());
+}
 
 /// <summary>Marks an endpoint that changes only the caller's own data (their inbox, notifications, settings), which viewers may call too.</summary>
 public sealed class WritesOwnDataMetadata;
