@@ -74,7 +74,13 @@ public sealed class MatrixWorld
         ids["parents"] = await IdAsync(admin, $"/api/v1/objectives/{ids["objectives"]}/parents", new { parentObjectiveId = parent });
         ids["key-results"] = await IdAsync(admin, "/api/v1/key-results", new
         {
-            objectiveId = ids["objectives"], title = "Raise satisfaction from 30 % to 50 %", type = "increaseTo", unit = "%", start = 30, target = 50, ownerPersonId = member.Id,
+            objectiveId = ids["objectives"],
+            title = "Raise satisfaction from 30 % to 50 %",
+            type = "increaseTo",
+            unit = "%",
+            start = 30,
+            target = 50,
+            ownerPersonId = member.Id,
         });
         ids["check-ins"] = await IdAsync(admin, $"/api/v1/key-results/{ids["key-results"]}/check-ins", new { value = 35, confidence = "onTrack" });
         ids["initiatives"] = await IdAsync(admin, "/api/v1/initiatives", new { objectiveId = ids["objectives"], title = "Call ten customers a week" });
@@ -87,13 +93,23 @@ public sealed class MatrixWorld
         world.Private.Add(privateObjective);
         world.Private.Add(await IdAsync(admin, "/api/v1/key-results", new
         {
-            objectiveId = privateObjective, title = "Sign the term sheet", type = "milestone", start = 0, target = 1,
+            objectiveId = privateObjective,
+            title = "Sign the term sheet",
+            type = "milestone",
+            start = 0,
+            target = 1,
         }));
 
         ids["channels"] = await IdAsync(admin, "/api/v1/channels", new { name = "In the app", kind = "inApp" });
         ids["kpis"] = await IdAsync(admin, "/api/v1/kpis", new
         {
-            name = "Satisfaction", ownerTeamId = ids["teams"], unit = "%", direction = "higherIsBetter", cadence = "daily", aggregation = "last", criticalLower = 20,
+            name = "Satisfaction",
+            ownerTeamId = ids["teams"],
+            unit = "%",
+            direction = "higherIsBetter",
+            cadence = "daily",
+            aggregation = "last",
+            criticalLower = 20,
         });
         using (var value = await admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{ids["kpis"]}/values", new { at = app.Clock.GetUtcNow().AddHours(-1), value = 10 }))
         {
