@@ -67,6 +67,7 @@ app.UseOkapiSecurityHeaders();
 app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
+app.UseOkapiScopes();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
@@ -77,7 +78,7 @@ app.MapAccountApi();
 
 var api = app.MapGroup("/api/v1")
     .RequireAuthorization(AccessExtensions.SignedIn)
-    .AddEndpointFilter<ScopeFilter>()
+    .RequireScopes()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()

@@ -9,8 +9,9 @@ public static class TokensApi
     {
         var group = api.MapGroup("/tokens").WithTags("API tokens");
         group.MapGet("/", List).WithSummary("The caller's API tokens (admins see everyone's).");
-        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.");
-        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.");
+        // A token is its owner's own: viewers make read tokens for themselves and revoke them.
+        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.").WritesOwnData();
+        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.").WritesOwnData();
         return api;
     }
 

@@ -10,19 +10,19 @@ public static class NotificationsApi
         var channels = api.MapGroup("/channels").WithTags("Channels");
         channels.MapGet("/", ListChannels).WithSummary("List the channels alert rules notify.");
         channels.MapGet("/{id:guid}", GetChannel);
-        channels.MapPost("/", CreateChannel).WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
-        channels.MapPut("/{id:guid}", UpdateChannel).WithSummary("Replace a channel (admins).");
-        channels.MapDelete("/{id:guid}", DeleteChannel).WithSummary("Delete a channel and its delivery log (admins).");
-        channels.MapPost("/{id:guid}/test", TestChannel).WithSummary("Send a test notification through the channel (admins).");
+        channels.MapPost("/", CreateChannel).AdminsOnly().WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
+        channels.MapPut("/{id:guid}", UpdateChannel).AdminsOnly().WithSummary("Replace a channel (admins).");
+        channels.MapDelete("/{id:guid}", DeleteChannel).AdminsOnly().WithSummary("Delete a channel and its delivery log (admins).");
+        channels.MapPost("/{id:guid}/test", TestChannel).AdminsOnly().WithSummary("Send a test notification through the channel (admins).");
 
         var deliveries = api.MapGroup("/deliveries").WithTags("Channels");
-        deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
-        deliveries.MapGet("/{id:guid}", GetDelivery);
+        deliveries.MapGet("/", ListDeliveries).AdminsOnly().WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
+        deliveries.MapGet("/{id:guid}", GetDelivery).AdminsOnly();
 
         var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels");
-        hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
-        hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
-        hosts.MapDelete("/{id:guid}", RemoveAllowedHost);
+        hosts.MapGet("/", ListAllowedHosts).AdminsOnly().WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
+        hosts.MapPost("/", AllowHost).AdminsOnly().WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
+        hosts.MapDelete("/{id:guid}", RemoveAllowedHost).AdminsOnly();
 
         var notifications = api.MapGroup("/notifications").WithTags("Notifications");
         notifications.MapGet("/", ListNotifications).WithSummary("The caller's in-app notifications, newest first, with the unread count.");

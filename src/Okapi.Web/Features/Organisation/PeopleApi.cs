@@ -14,9 +14,9 @@ public static class PeopleApi
         group.MapPut("/me/notifications", UpdateNotifications)
             .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").WritesOwnData();
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
-        group.MapPut("/{id:guid}", Update).WithSummary("Change a person's name, email or role (admins).");
-        group.MapDelete("/{id:guid}", Delete).WithSummary("Remove a person and their sign-in account (admins).");
+        group.MapPost("/", Create).AdminsOnly().WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
+        group.MapPut("/{id:guid}", Update).AdminsOnly().WithSummary("Change a person's name, email or role (admins).");
+        group.MapDelete("/{id:guid}", Delete).AdminsOnly().WithSummary("Remove a person and their sign-in account (admins).");
         return api;
     }
 
