@@ -70,6 +70,8 @@ public sealed class ExchangeTests(BrowserApp app) : IClassFixture<BrowserApp>
 
         await session.Page.GetByTestId("export-cycle").ClickAsync();
         await session.Page.GetByRole(AriaRole.Option, new() { Name = $"Season {key}", Exact = true }).ClickAsync();
+        // The link names the chosen cycle once the page has re-rendered.
+        await Expect(session.Page.GetByTestId("export-yaml")).ToHaveAttributeAsync("href", new Regex("&cycle="));
         var download = await session.Page.RunAndWaitForDownloadAsync(() => session.Page.GetByTestId("export-yaml").ClickAsync());
         var yaml = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.Contains($"name: Season {key}", yaml);
