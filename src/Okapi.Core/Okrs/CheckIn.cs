@@ -27,4 +27,18 @@ public sealed class CheckIn : IOrganisationOwned
     public Guid? AuthorId { get; set; }
     public DateTime At { get; set; }
     public CheckInSource Source { get; set; } = CheckInSource.Person;
+
+    public const int MaxNoteLength = 4000;
+
+    /// <summary>How far ahead of the server's clock a check-in may be dated: clocks of clients drift.</summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>The rules a check-in must satisfy at <paramref name="now"/>, for the API, the KPI follower and the importer.</summary>
+    public ValidationErrors Validate(DateTime now) => new ValidationErrors()
+        .Finite(Value, "value")
+        .Text(Note, "note", MaxNoteLength, required: false)
+        .Require(At <= now + ClockSkew, "at", "A check-in cannot be in the future.")
+        .Require(At.Year >= 2000, "at", "A check-in must be after the year 2000.")
+        .Require(Confidence is null || Enum.IsDefined(Confidence.Value), "confidence", "must be onTrack, atRisk or offTrack.")
+        .Require(Enum.IsDefined(Source), "source", "must be person, kpi, api or import.");
 }

@@ -16,6 +16,13 @@ public sealed class Initiative : Entity
     public Guid? OwnerPersonId { get; set; }
     public InitiativeState State { get; set; } = InitiativeState.Todo;
     public DateOnly? DueDate { get; set; }
+
+    public const int MaxTitleLength = 200;
+
+    /// <summary>The rules an initiative must satisfy; its key result and owner need the database.</summary>
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Text(Title, "title", MaxTitleLength)
+        .Require(Enum.IsDefined(State), "state", "must be todo, doing or done.");
 }
 
 /// <summary>A Markdown comment on an objective or a key result, optionally a reply in a thread.</summary>
@@ -32,4 +39,9 @@ public sealed class Comment : Entity
 
     /// <summary>The people @mentioned in the body, as resolved when it was written.</summary>
     public List<Guid> MentionedPersonIds { get; set; } = [];
+
+    public const int MaxBodyLength = 20_000;
+
+    /// <summary>The rules a comment must satisfy; what it refers to needs the database.</summary>
+    public ValidationErrors Validate() => new ValidationErrors().Text(Body, "body", MaxBodyLength);
 }

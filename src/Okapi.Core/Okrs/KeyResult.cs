@@ -17,6 +17,7 @@ public sealed record ChecklistItem(string Title, bool Done);
 public sealed class KeyResult : Entity
 {
     public const int MaxTitleLength = 200;
+    public const int MaxGradeReasonLength = 4000;
 
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }
@@ -54,6 +55,50 @@ public sealed class KeyResult : Entity
     public string? Key { get; set; }
 
     public double CurrentValue => Current ?? Start;
+
+    /// <summary>
+    /// Records a check-in: makes it for this key result and, when no check-in it already has is newer
+    /// (<paramref name="newest"/>, the newest of them), takes its value as the current value. A check-in dated
+    /// before the newest one fills in the history without moving the current value.
+    /// </summary>
+    public CheckIn RecordCheckIn(double value, DateTime at, CheckInSource source, CheckIn? newest,
+        Confidence? confidence = null, string? note = null, Guid? authorId = null)
+    {
+        var checkIn = new CheckIn
+        {
+            OrganisationId = OrganisationId,
+            KeyResultId = Id,
+            Value = value,
+            At = at,
+            Source = source,
+            Confidence = confidence,
+            Note = note,
+            AuthorId = authorId,
+        };
+        ApplyCheckIn(checkIn, newest);
+        return checkIn;
+    }
+
+    /// <summary>
+    /// Corrects the value of a check-in the key result already has; when it is the newest (no check-in in
+    /// <paramref name="newest"/> is later), the current value follows.
+    /// </summary>
+    public void CorrectCheckIn(CheckIn checkIn, double value, CheckIn? newest)
+    {
+        checkIn.Value = value;
+        ApplyCheckIn(checkIn, newest);
+    }
+
+    /// <summary>After a check-in was removed: the newest remaining one gives the current value; with none, the start counts again.</summary>
+    public void RemoveCheckIn(CheckIn? newestRemaining) => Current = newestRemaining?.Value;
+
+    private void ApplyCheckIn(CheckIn checkIn, CheckIn? newest)
+    {
+        if (newest is null || checkIn.At >= newest.At)
+        {
+            Current = checkIn.Value;
+        }
+    }
 
     /// <summary>Progress in [0, 1] of the current value.</summary>
     public double Progress() => ProgressAt(CurrentValue);
@@ -118,7 +163,7 @@ public sealed class KeyResult : Entity
         return 1;
     }
 
-    /// <summary>The rules a key result must satisfy, shared by the API and the UI.</summary>
+    /// <summary>The rules a key result must satisfy, for the API, the pages and the importer; its owner and KPI need the database.</summary>
     public ValidationErrors Validate()
     {
         var errors = new ValidationErrors()
@@ -128,7 +173,10 @@ public sealed class KeyResult : Entity
             .Finite(Current, "current").Finite(Weight, "weight")
             .Require(Weight > 0 && Weight <= 1000, "weight", "must be greater than 0 and at most 1000.")
             .Require(UpdateRhythmDays is >= 1 and <= 92, "updateRhythmDays", "must be between 1 and 92 days.")
-            .Require(Checklist.Count <= 100, "checklist", "may hold at most 100 items.");
+            .Require(Checklist.Count <= 100, "checklist", "may hold at most 100 items.")
+            .Require(Enum.IsDefined(Type), "type", "is not a known key result type.")
+            .Require(FinalGrade is null or (>= 0 and <= 1), "finalGrade", "must be between 0 and 1.")
+            .Text(GradeReason, "gradeReason", MaxGradeReasonLength, required: false);
         foreach (var item in Checklist)
         {
             // JSON can carry a null where the type says there is none.

@@ -49,14 +49,18 @@ public sealed class Objective : Entity
         Visibility == Visibility.Public || role == Organisations.Role.Admin || OwnerPersonId == personId ||
         (OwnerTeamId is { } team && teamIds.Contains(team));
 
-    /// <summary>The rules an objective must satisfy, shared by the API and the UI.</summary>
+    /// <summary>The rules an objective must satisfy, for the API, the pages and the importer; its cycle and owners need the database.</summary>
     public ValidationErrors Validate()
     {
         var errors = new ValidationErrors()
             .Text(Title, "title", MaxTitleLength)
             .Text(Description, "description", MaxDescriptionLength, required: false)
             .Require(OwnerTeamId is not null || OwnerPersonId is not null, "owner", "an owner team or an owner person is required.")
-            .Require(Tags.Count <= 20, "tags", "at most 20 tags.");
+            .Require(Enum.IsDefined(State), "state", "must be draft, active, inReview or closed.")
+            .Require(Enum.IsDefined(Visibility), "visibility", "must be public or private.")
+            .Require(Tags.Count <= 20, "tags", "at most 20 tags.")
+            .Require(FinalGrade is null or (>= 0 and <= 1), "finalGrade", "must be between 0 and 1.")
+            .Text(Retrospective, "retrospective", MaxDescriptionLength, required: false);
         foreach (var tag in Tags)
         {
             errors.Text(tag, "tags", 40);
@@ -83,4 +87,9 @@ public sealed class ObjectiveLink : IOrganisationOwned
 
     /// <summary>Whether the child's progress counts in the parent's progress.</summary>
     public bool RollsUp { get; set; } = true;
+
+    /// <summary>The rules a link must satisfy, for the API and the importer; that it closes no loop needs the whole graph.</summary>
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Finite(Weight, "weight")
+        .Require(!double.IsFinite(Weight) || (Weight > 0 && Weight <= 1000), "weight", "must be greater than 0 and at most 1000.");
 }

@@ -44,6 +44,21 @@ public sealed class Cycle : Entity
         return new Cycle { Name = $"{year}", Start = new DateOnly(year, 1, 1), End = new DateOnly(year, 12, 31), Kind = CycleKind.Year };
     }
 
+    public const int MaxNameLength = 100;
+
+    /// <summary>
+    /// The rules a cycle must satisfy, for the API, the pages and the importer: its dates, its kind and state, and that
+    /// it lies within <paramref name="parent"/> when nested. Whether the parent exists needs the database.
+    /// </summary>
+    public ValidationErrors Validate(Cycle? parent = null) => new ValidationErrors()
+        .Text(Name, "name", MaxNameLength)
+        .Require(End >= Start, "end", "must not be before start.")
+        .Require(Start.Year is >= 2000 and <= 2200, "start", "must be between the years 2000 and 2200.")
+        .Require(End.DayNumber - Start.DayNumber <= 3 * 366, "end", "a cycle spans at most three years.")
+        .Require(Enum.IsDefined(Kind), "kind", "must be quarter, year or custom.")
+        .Require(Enum.IsDefined(State), "state", "must be planning, active or closed.")
+        .Require(parent is null || parent.Id == Id || (parent.Start <= Start && parent.End >= End), "parentCycleId", "A nested cycle lies within its parent.");
+
     /// <summary>The cycle as instants: from the start of its first day to the end of its last day, in <paramref name="zone"/>.</summary>
     public CycleWindow Window(TimeZoneInfo zone) => CycleWindow.FromDates(Start, End, zone);
 }

@@ -20,4 +20,17 @@ public sealed class Organisation : IVersioned
     public TimeZoneInfo FindTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
+
+    public const int MaxNameLength = 200;
+    public const int MaxVisionLength = 4000;
+
+    /// <summary>The rules the organisation's settings must satisfy, for the API, the pages and the importer.</summary>
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Text(Name, "name", MaxNameLength)
+        .Text(Vision, "vision", MaxVisionLength, required: false)
+        .Require(IsKnownTimeZone(TimeZone ?? ""), "timeZone", "must be an IANA time-zone id such as Europe/Berlin.")
+        .Require(FiscalYearStartMonth is >= 1 and <= 12, "fiscalYearStartMonth", "must be between 1 and 12.")
+        .Require(Enum.IsDefined(CheckInWeekday), "checkInWeekday", "must be a day of the week.")
+        .Require(CheckInHour is >= 0 and <= 23, "checkInHour", "must be between 0 and 23.")
+        .Require(Enum.IsDefined(WeekStart), "weekStart", "must be a day of the week.");
 }

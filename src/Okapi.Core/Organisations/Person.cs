@@ -17,4 +17,14 @@ public sealed class Person : Entity
 
     /// <summary>Whether the person gets the weekly digest by email.</summary>
     public bool DigestEnabled { get; set; } = true;
+
+    public const int MaxNameLength = 200;
+    public const int MaxEmailLength = 256;
+
+    /// <summary>The rules a person must satisfy, for the API, the pages and the importer; that the email is free needs the database.</summary>
+    public ValidationErrors Validate() => new ValidationErrors()
+        .Text(Name, "name", MaxNameLength)
+        .Text(Email, "email", MaxEmailLength)
+        .Require(Email?.Contains('@') == true, "email", "must be an email address.")
+        .Require(Enum.IsDefined(Role), "role", "must be admin, member or viewer.");
 }

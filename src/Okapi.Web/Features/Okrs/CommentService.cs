@@ -40,7 +40,7 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
             return refused;
         }
 
-        var errors = new ValidationErrors().Text(request.Body, "body", 20_000);
+        var errors = new Comment { ObjectiveId = request.ObjectiveId, Body = request.Body }.Validate();
         if (request.KeyResultId is { } kr && !await db.KeyResults.AnyAsync(k => k.Id == kr && k.ObjectiveId == request.ObjectiveId, ct))
         {
             errors.Add("keyResultId", "The key result does not exist in this objective.");
@@ -102,8 +102,8 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
             return refused;
         }
 
-        var errors = new ValidationErrors().Text(request.Body, "body", 20_000);
-        if (!errors.IsValid)
+        comment.Body = request.Body;
+        if (comment.Validate() is { IsValid: false } errors)
         {
             return Failure.Invalid(errors);
         }
@@ -111,7 +111,6 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
         // Only the people this edit adds hear about it: nobody is told twice about one comment.
         var before = comment.MentionedPersonIds.ToList();
         var now = await mentions.ResolveAsync(request.Body, ct);
-        comment.Body = request.Body;
         comment.MentionedPersonIds = now;
         var objective = await db.Objectives.AsNoTracking().FirstAsync(o => o.Id == comment.ObjectiveId, ct);
         await mentions.NotifyAsync(comment, objective, Mentions.Added(before, now), caller.Name, ct);

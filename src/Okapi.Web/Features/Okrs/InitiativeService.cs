@@ -116,7 +116,7 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
 
     private async Task<ValidationErrors> ValidateAsync(Initiative i, CancellationToken ct)
     {
-        var errors = new ValidationErrors().Text(i.Title, "title", 200);
+        var errors = i.Validate();
         if (i.KeyResultId is { } kr && !await db.KeyResults.AnyAsync(k => k.Id == kr && k.ObjectiveId == i.ObjectiveId, ct))
         {
             errors.Add("keyResultId", "The key result does not exist in this objective.");

@@ -158,12 +158,6 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Conflict("The objective is already aligned to this parent.");
         }
 
-        var errors = new ValidationErrors().Finite(request.Weight, "weight");
-        if (!errors.IsValid)
-        {
-            return Failure.Invalid(errors);
-        }
-
         var link = new ObjectiveLink
         {
             ChildObjectiveId = id,
@@ -172,6 +166,11 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             Weight = request.Weight ?? 1,
             RollsUp = request.RollsUp ?? true,
         };
+        if (link.Validate() is { IsValid: false } errors)
+        {
+            return Failure.Invalid(errors);
+        }
+
         db.ObjectiveLinks.Add(link);
         await db.SaveChangesAsync(ct);
         return AlignmentLinkDto.From(link);

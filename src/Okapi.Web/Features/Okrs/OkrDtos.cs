@@ -70,7 +70,7 @@ public sealed record KeyResultRequest(
     List<ChecklistItem>? Checklist,
     Guid? KpiId = null);
 
-public sealed record CheckInRequest(double Value, Confidence? Confidence, [property: StringLength(10_000)] string? Note, DateTimeOffset? At);
+public sealed record CheckInRequest(double Value, Confidence? Confidence, [property: StringLength(CheckIn.MaxNoteLength)] string? Note, DateTimeOffset? At);
 
 public sealed record CheckInDto(Guid Id, Guid KeyResultId, double Value, Confidence? Confidence, string? Note, Guid? AuthorId, DateTime At, CheckInSource Source)
 {
@@ -91,9 +91,9 @@ public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId,
 /// Mention people in the body as <c>@[Name](person:id)</c> or <c>@name@example.com</c>: each newly mentioned person who
 /// may see the objective is notified.
 /// </summary>
-public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, [property: Required, StringLength(20_000)] string Body, Guid? CheckInId = null);
+public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, [property: Required, StringLength(Comment.MaxBodyLength)] string Body, Guid? CheckInId = null);
 
-public sealed record CommentUpdateRequest([property: Required, StringLength(20_000)] string Body);
+public sealed record CommentUpdateRequest([property: Required, StringLength(Comment.MaxBodyLength)] string Body);
 
 /// <summary>A comment; <c>parentCommentId</c> makes threads, <c>mentionedPersonIds</c> are the people its body @mentions.</summary>
 public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt,

@@ -87,32 +87,18 @@ public sealed class CycleService(OkapiDbContext db, Caller caller)
 
     private async Task<ValidationErrors> ApplyAsync(Cycle cycle, CycleRequest request, CancellationToken ct)
     {
-        var errors = new ValidationErrors()
-            .Text(request.Name, "name", 100)
-            .Require(request.End >= request.Start, "end", "must not be before start.")
-            .Require(request.Start.Year is >= 2000 and <= 2200, "start", "must be between the years 2000 and 2200.")
-            .Require(request.End.DayNumber - request.Start.DayNumber <= 3 * 366, "end", "a cycle spans at most three years.")
-            .Require(Enum.IsDefined(request.Kind), "kind", "must be quarter, year or custom.")
-            // A cycle closes through its company close, which grades its objectives and keeps the snapshot.
-            .Require(request.State != CycleState.Closed || cycle.State == CycleState.Closed, "state",
-                "A cycle is closed by closing it (POST /api/v1/cycles/{id}/closings), which records its grades.");
-        if (request.ParentCycleId is { } parentId)
-        {
-            var parent = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, ct);
-            errors.Require(parent is not null && parentId != cycle.Id, "parentCycleId", "The parent cycle does not exist.");
-            errors.Require(parent is null || (parent.Start <= request.Start && parent.End >= request.End), "parentCycleId", "A nested cycle lies within its parent.");
-        }
-
-        if (errors.IsValid)
-        {
-            cycle.Name = request.Name.Trim();
-            cycle.Start = request.Start;
-            cycle.End = request.End;
-            cycle.Kind = request.Kind;
-            cycle.State = request.State ?? cycle.State;
-            cycle.ParentCycleId = request.ParentCycleId;
-        }
-
+        // A cycle closes through its company close, which grades its objectives and keeps the snapshot.
+        var closesByHand = request.State == CycleState.Closed && cycle.State != CycleState.Closed;
+        cycle.Name = request.Name?.Trim() ?? "";
+        cycle.Start = request.Start;
+        cycle.End = request.End;
+        cycle.Kind = request.Kind;
+        cycle.State = request.State ?? cycle.State;
+        cycle.ParentCycleId = request.ParentCycleId;
+        var parent = request.ParentCycleId is { } parentId ? await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, ct) : null;
+        var errors = cycle.Validate(parent)
+            .Require(!closesByHand, "state", "A cycle is closed by closing it (POST /api/v1/cycles/{id}/closings), which records its grades.")
+            .Require(request.ParentCycleId is null || (parent is not null && parent.Id != cycle.Id), "parentCycleId", "The parent cycle does not exist.");
         return errors;
     }
 }

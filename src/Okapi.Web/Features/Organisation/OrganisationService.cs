@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Okapi.Core;
 using Okapi.Data;
 using Okapi.Web.Infrastructure;
 
@@ -19,23 +18,18 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
             return refused;
         }
 
-        var errors = new ValidationErrors()
-            .Text(request.Name, "name", 200)
-            .Require(Core.Organisations.Organisation.IsKnownTimeZone(request.TimeZone ?? ""), "timeZone", "must be an IANA time-zone id such as Europe/Berlin.")
-            .Require(request.FiscalYearStartMonth is >= 1 and <= 12, "fiscalYearStartMonth", "must be between 1 and 12.")
-            .Require(request.CheckInHour is >= 0 and <= 23, "checkInHour", "must be between 0 and 23.");
-        if (!errors.IsValid)
-        {
-            return Failure.Invalid(errors);
-        }
-
-        organisation.Name = request.Name.Trim();
-        organisation.TimeZone = request.TimeZone!;
+        organisation.Name = request.Name?.Trim() ?? "";
+        organisation.TimeZone = request.TimeZone ?? "";
         organisation.FiscalYearStartMonth = request.FiscalYearStartMonth;
         organisation.CheckInWeekday = request.CheckInWeekday;
         organisation.CheckInHour = request.CheckInHour;
         organisation.WeekStart = request.WeekStart;
         organisation.Vision = request.Vision;
+        if (organisation.Validate() is { IsValid: false } errors)
+        {
+            return Failure.Invalid(errors);
+        }
+
         await db.SaveChangesAsync(ct);
         return OrganisationDto.From(organisation);
     }

@@ -35,8 +35,9 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return Failure.Forbidden("Only admins manage people.");
         }
 
-        var errors = Validate(request);
-        if (errors.IsValid && await users.FindByEmailAsync(request.Email.Trim()) is not null)
+        var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
+        var errors = person.Validate();
+        if (errors.IsValid && await users.FindByEmailAsync(person.Email) is not null)
         {
             errors.Add("email", "Someone already signs in with this email.");
         }
@@ -46,7 +47,6 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return Failure.Invalid(errors);
         }
 
-        var person = new Person { Name = request.Name.Trim(), Email = request.Email.Trim(), Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.People.Add(person);
         await db.SaveChangesAsync(ct);
@@ -89,15 +89,21 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return refused;
         }
 
-        var errors = Validate(request);
+        var wasAdmin = person.Role == Role.Admin;
+        person.Name = request.Name?.Trim() ?? "";
+        person.Email = request.Email?.Trim() ?? "";
+        person.Role = request.Role;
+        person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
+        person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
+        var errors = person.Validate();
         var account = await users.FindByIdAsync(id.ToString());
-        var other = errors.IsValid ? await users.FindByEmailAsync(request.Email.Trim()) : null;
+        var other = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (other is not null && other.Id != id)
         {
             errors.Add("email", "Someone else already signs in with this email.");
         }
 
-        if (person.Role == Role.Admin && request.Role != Role.Admin && !await db.People.AnyAsync(p => p.Role == Role.Admin && p.Id != id, ct))
+        if (wasAdmin && person.Role != Role.Admin && !await db.People.AnyAsync(p => p.Role == Role.Admin && p.Id != id, ct))
         {
             errors.Add("role", "The organisation needs at least one admin.");
         }
@@ -108,11 +114,6 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        person.Name = request.Name.Trim();
-        person.Email = request.Email.Trim();
-        person.Role = request.Role;
-        person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
-        person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
         await db.SaveChangesAsync(ct);
         if (account is not null)
         {
@@ -166,12 +167,6 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         await transaction.CommitAsync(ct);
         return new Done();
     }
-
-    private static ValidationErrors Validate(PersonRequest request) => new ValidationErrors()
-        .Text(request.Name, "name", 200)
-        .Text(request.Email, "email", 256)
-        .Require(request.Email?.Contains('@') == true, "email", "must be an email address.")
-        .Require(Enum.IsDefined(request.Role), "role", "must be admin, member or viewer.");
 
     /// <summary>Identity's password rules, as a validation failure; the open transaction rolls back.</summary>
     private static Failure PasswordRefused(IdentityResult result) =>

@@ -93,7 +93,9 @@ public sealed class TeamService(OkapiDbContext db, Caller caller)
 
     private async Task<ValidationErrors> ApplyAsync(Team team, TeamRequest request, CancellationToken ct)
     {
-        var errors = new ValidationErrors().Text(request.Name, "name", 200).Text(request.Mission, "mission", 4000, required: false);
+        team.Name = request.Name?.Trim() ?? "";
+        team.Mission = request.Mission;
+        var errors = team.Validate();
         if (request.ParentTeamId is { } parent)
         {
             var edges = await db.Teams.Where(t => t.ParentTeamId != null && t.Id != team.Id)
@@ -129,9 +131,7 @@ public sealed class TeamService(OkapiDbContext db, Caller caller)
             return errors;
         }
 
-        team.Name = request.Name.Trim();
         team.ParentTeamId = request.ParentTeamId;
-        team.Mission = request.Mission;
         team.Members.RemoveAll(m => !ids.Contains(m.PersonId));
         foreach (var member in members)
         {
