@@ -53,6 +53,48 @@ public sealed class Delivery : IOrganisationOwned
 
     /// <summary>Until when a worker has claimed this delivery; others leave it alone until then.</summary>
     public DateTime? LockedUntil { get; set; }
+
+    /// <summary>After this many failed attempts the delivery is given up.</summary>
+    public const int MaxAttempts = 10;
+    public const int MaxErrorLength = 2000;
+
+    /// <summary>
+    /// The wait before retry number <paramref name="attempts"/> + 1: 5 s × 2^(attempts − 1) plus up to 10 % jitter
+    /// (<paramref name="jitter"/> in [0, 1), so that many failed deliveries do not retry in lockstep), at most an hour.
+    /// </summary>
+    public static TimeSpan Backoff(int attempts, double jitter)
+    {
+        var seconds = 5 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30)) * (1 + (0.1 * Math.Clamp(jitter, 0, 1)));
+        return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
+    }
+
+    /// <summary>
+    /// Records one attempt to send: delivered when <paramref name="error"/> is null; otherwise the error is kept and the
+    /// delivery retried after <see cref="Backoff"/>, or given up when <paramref name="giveUp"/> or after <see cref="MaxAttempts"/>.
+    /// The claim on it ends either way.
+    /// </summary>
+    public void RecordAttempt(DateTime now, string? error, bool giveUp, double jitter)
+    {
+        Attempts++;
+        LockedUntil = null;
+        if (error is null)
+        {
+            State = DeliveryState.Delivered;
+            DeliveredAt = now;
+            LastError = null;
+            return;
+        }
+
+        LastError = error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
+        if (giveUp || Attempts >= MaxAttempts)
+        {
+            State = DeliveryState.Failed;
+        }
+        else
+        {
+            NextAttemptAt = now + Backoff(Attempts, jitter);
+        }
+    }
 }
 
 /// <summary>An in-app notification for one person.</summary>

@@ -20,6 +20,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
     private readonly Random _noise = new(20_27);
     private readonly Dictionary<string, Person> _people = [];
     private readonly Dictionary<string, Team> _teams = [];
+    private readonly Dictionary<Guid, CheckIn> _newestCheckIns = [];
 
     public async Task SeedAsync(Organisation organisation, Person admin, CancellationToken ct)
     {
@@ -320,17 +321,13 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
     private void AddCheckIn(KeyResult kr, double value, DateTimeOffset at, Confidence? confidence, CheckInSource source = CheckInSource.Person)
     {
         kr.CreatedAt = kr.CreatedAt == default || kr.CreatedAt > at.UtcDateTime.AddDays(-7) ? at.UtcDateTime.AddDays(-7) : kr.CreatedAt;
-        kr.Current = value;
-        db.CheckIns.Add(new CheckIn
+        var note = confidence == Confidence.AtRisk ? "Slower than planned; see the initiatives." : null;
+        var checkIn = kr.RecordCheckIn(value, at.UtcDateTime, source, _newestCheckIns.GetValueOrDefault(kr.Id), confidence, note, kr.OwnerPersonId);
+        db.CheckIns.Add(checkIn);
+        if (!_newestCheckIns.TryGetValue(kr.Id, out var newest) || checkIn.At >= newest.At)
         {
-            KeyResultId = kr.Id,
-            Value = value,
-            Confidence = confidence,
-            Note = confidence == Confidence.AtRisk ? "Slower than planned; see the initiatives." : null,
-            AuthorId = kr.OwnerPersonId,
-            At = at.UtcDateTime,
-            Source = source,
-        });
+            _newestCheckIns[kr.Id] = checkIn;
+        }
     }
 
     /// <summary>Where a demo KPI's value is in its history, for the shapes of the series.</summary>

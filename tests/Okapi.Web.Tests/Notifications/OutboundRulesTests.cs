@@ -1,4 +1,5 @@
 using System.Net;
+using Okapi.Core.Alerts;
 using Okapi.Web.Features.Notifications;
 
 namespace Okapi.Web.Tests.Notifications;
@@ -64,15 +65,15 @@ public sealed class OutboundRulesTests
     [Fact]
     public void BackoffDoublesFromFiveSecondsUpToAnHourWithAtMostTenPercentJitter()
     {
-        Assert.Equal(TimeSpan.FromSeconds(5), DeliveryWorker.Backoff(1, 0));
-        Assert.Equal(TimeSpan.FromSeconds(10), DeliveryWorker.Backoff(2, 0));
-        Assert.Equal(TimeSpan.FromSeconds(640), DeliveryWorker.Backoff(8, 0));
-        Assert.Equal(TimeSpan.FromHours(1), DeliveryWorker.Backoff(30, 0));
-        Assert.InRange(DeliveryWorker.Backoff(1, 0.999999), TimeSpan.FromSeconds(5.49), TimeSpan.FromSeconds(5.5));
-        Assert.Equal(TimeSpan.FromHours(1), DeliveryWorker.Backoff(11, 1));
+        Assert.Equal(TimeSpan.FromSeconds(5), Delivery.Backoff(1, 0));
+        Assert.Equal(TimeSpan.FromSeconds(10), Delivery.Backoff(2, 0));
+        Assert.Equal(TimeSpan.FromSeconds(640), Delivery.Backoff(8, 0));
+        Assert.Equal(TimeSpan.FromHours(1), Delivery.Backoff(30, 0));
+        Assert.InRange(Delivery.Backoff(1, 0.999999), TimeSpan.FromSeconds(5.49), TimeSpan.FromSeconds(5.5));
+        Assert.Equal(TimeSpan.FromHours(1), Delivery.Backoff(11, 1));
         for (var attempt = 1; attempt < 20; attempt++)
         {
-            Assert.True(DeliveryWorker.Backoff(attempt + 1, 0) >= DeliveryWorker.Backoff(attempt, 1), $"attempt {attempt}: waits never shrink");
+            Assert.True(Delivery.Backoff(attempt + 1, 0) >= Delivery.Backoff(attempt, 1), $"attempt {attempt}: waits never shrink");
         }
     }
 }

@@ -16,7 +16,7 @@ namespace Okapi.Web.Features.Exchange;
 /// error and its place, or applies it in one transaction and answers with the plan. Rows are matched by key (people
 /// by email, check-ins by key result and instant); nothing the document leaves out is deleted.
 /// </summary>
-public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
+public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, TimeProvider clock)
 {
     public const int MaxKeyLength = Objective.MaxKeyLength;
 
@@ -50,7 +50,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
             return new ImportResult(null, [new ExchangeError("", root.Line, root.Column, "The document must be a map with 'okapi: 1' and the sections people, teams, cycles, kpis and objectives.")]);
         }
 
-        var run = new ImportRun(db, caller, binder, await ExchangeState.LoadAsync(db, caller, tracked: true, ct));
+        var run = new ImportRun(db, caller, binder, await ExchangeState.LoadAsync(db, caller, tracked: true, ct), clock.GetUtcNow().UtcDateTime);
         if (binder.Places.PathOf(document) is var _ && document.Okapi != OkrDocument.CurrentVersion && !binder.Errors.Any(e => e.Path == "okapi"))
         {
             run.Error(document, "okapi", $"must be {OkrDocument.CurrentVersion}: the only version of the document format.");
@@ -85,7 +85,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
     internal static partial Regex KeyPattern();
 
     /// <summary>One import: the organisation as loaded, the rows the document names, and what was found wrong.</summary>
-    private sealed class ImportRun(OkapiDbContext db, Caller caller, DocumentBinder binder, ExchangeState state)
+    private sealed class ImportRun(OkapiDbContext db, Caller caller, DocumentBinder binder, ExchangeState state, DateTime now)
     {
         public List<ExchangeError> Errors { get; } = [];
         public PlanBuilder Plan { get; } = new();
@@ -127,14 +127,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
             changes.Value("checkInWeekday", o.CheckInWeekday, d.CheckInWeekday, v => o.CheckInWeekday = v);
             changes.Value("checkInHour", o.CheckInHour, d.CheckInHour, v => o.CheckInHour = v);
             changes.Set("vision", o.Vision, d.Vision, v => o.Vision = v);
-            // The same rules as the organisation settings (OrganisationService).
-            var errors = new ValidationErrors()
-                .Text(o.Name, "name", 200)
-                .Text(o.Vision, "vision", 4000, required: false)
-                .Require(Core.Organisations.Organisation.IsKnownTimeZone(o.TimeZone), "timeZone", "must be an IANA time-zone id such as Europe/Berlin.")
-                .Require(o.FiscalYearStartMonth is >= 1 and <= 12, "fiscalYearStartMonth", "must be between 1 and 12.")
-                .Require(o.CheckInHour is >= 0 and <= 23, "checkInHour", "must be between 0 and 23.");
-            Report(d, errors);
+            Report(d, o.Validate());
             Plan.Record("organisation", "organisation", created: false, changes);
         }
 
@@ -163,11 +156,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                 var p = person;
                 changes.Set("name", p.Name, d.Name.Trim(), v => p.Name = v);
                 changes.Value("role", p.Role, d.Role, v => p.Role = v);
-                // The same rules as PersonService.
-                var errors = new ValidationErrors()
-                    .Text(p.Name, "name", 200)
-                    .Text(p.Email, "email", 256)
-                    .Require(p.Email.Contains('@'), "email", "must be an email address.")
+                var errors = p.Validate()
                     .Require(!(p.Id == caller.PersonId && p.Role != Role.Admin), "role", "The importing admin cannot take away their own admin role.");
                 Report(d, errors);
                 Plan.Record("people", email, created, changes);
@@ -223,8 +212,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                     }
                 }
 
-                // The same rules as TeamService.
-                Report(d, new ValidationErrors().Text(team.Name, "name", 200).Text(team.Mission, "mission", 4000, required: false));
+                Report(d, team.Validate());
                 Plan.Record("teams", d.Key, created, changes);
             }
 
@@ -268,14 +256,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                     changes.Optional("parent", cycle.ParentCycleId, parent.Id, v => cycle.ParentCycleId = v);
                 }
 
-                // The same rules as CycleService.
-                var errors = new ValidationErrors()
-                    .Text(cycle.Name, "name", 100)
-                    .Require(cycle.End >= cycle.Start, "end", "must not be before start.")
-                    .Require(cycle.Start.Year is >= 2000 and <= 2200, "start", "must be between the years 2000 and 2200.")
-                    .Require(cycle.End.DayNumber - cycle.Start.DayNumber <= 3 * 366, "end", "a cycle spans at most three years.")
-                    .Require(parent is null || parent == cycle || (parent.Start <= cycle.Start && parent.End >= cycle.End), "parent", "A nested cycle lies within its parent.");
-                Report(d, errors);
+                Report(d, cycle.Validate(parent), new() { ["parentCycleId"] = "parent" });
                 Plan.Record("cycles", d.Key, created, changes);
             }
 
@@ -377,10 +358,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                     }
                 }
 
-                var errors = objective.Validate()
-                    .Require(objective.FinalGrade is null or (>= 0 and <= 1), "finalGrade", "must be between 0 and 1.")
-                    .Text(objective.Retrospective, "retrospective", Objective.MaxDescriptionLength, required: false);
-                Report(d, errors, new() { ["owner"] = "ownerTeam" });
+                Report(d, objective.Validate(), new() { ["owner"] = "ownerTeam" });
                 Plan.Record("objectives", d.Key, created, changes);
                 KeyResults(d, objective, checkIns);
             }
@@ -437,10 +415,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
 
                 changes.Optional("finalGrade", kr.FinalGrade, d.FinalGrade, v => kr.FinalGrade = v);
                 changes.Set("gradeReason", kr.GradeReason, d.GradeReason, v => kr.GradeReason = v);
-                var errors = kr.Validate()
-                    .Require(kr.FinalGrade is null or (>= 0 and <= 1), "finalGrade", "must be between 0 and 1.")
-                    .Text(kr.GradeReason, "gradeReason", 4000, required: false);
-                Report(d, errors);
+                Report(d, kr.Validate());
                 var krKey = $"{objectiveDoc.Key}/{d.Key}";
                 Plan.Record("keyResults", krKey, created, changes);
                 CheckIns(d, kr, krKey, created ? [] : stored[kr.Id].ToList());
@@ -450,7 +425,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
         private void CheckIns(KeyResultDoc krDoc, KeyResult kr, string krKey, List<CheckIn> stored)
         {
             var seen = new HashSet<DateTime>();
-            CheckIn? latest = stored.MaxBy(c => c.At);
+            var newest = stored.MaxBy(c => c.At);
             foreach (var d in krDoc.CheckIns ?? [])
             {
                 // PostgreSQL keeps microseconds: instants are compared at that precision on every provider.
@@ -465,14 +440,14 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                 var created = checkIn is null;
                 if (checkIn is null)
                 {
-                    checkIn = new CheckIn { KeyResultId = kr.Id, At = at, Value = d.Value, Source = CheckInSource.Import };
+                    checkIn = kr.RecordCheckIn(d.Value, at, CheckInSource.Import, newest);
                     db.CheckIns.Add(checkIn);
                     stored.Add(checkIn);
                 }
 
                 var changes = new Changes();
                 var c = checkIn;
-                changes.Value("value", c.Value, d.Value, v => c.Value = v);
+                changes.Value("value", c.Value, d.Value, v => kr.CorrectCheckIn(c, v, newest));
                 changes.Optional("confidence", c.Confidence, d.Confidence, v => c.Confidence = v);
                 changes.Set("note", c.Note, d.Note, v => c.Note = v);
                 changes.Value("source", c.Source, d.Source, v => c.Source = v);
@@ -481,18 +456,12 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                     changes.Optional("author", c.AuthorId, author.Id, v => c.AuthorId = v);
                 }
 
-                Report(d, new ValidationErrors().Text(c.Note, "note", 4000, required: false));
+                Report(d, c.Validate(now));
                 Plan.Record("checkIns", $"{krKey}@{((DocScalar)DocumentBinder.ToTree(at)).Text}", created, changes);
-                if (latest is null || c.At >= latest.At)
+                if (newest is null || c.At >= newest.At)
                 {
-                    latest = c;
+                    newest = c;
                 }
-            }
-
-            // The latest check-in is the key result's current value, as when checking in by hand.
-            if (krDoc.CheckIns is { Count: > 0 } && latest is not null)
-            {
-                kr.Current = latest.Value;
             }
         }
 
@@ -525,11 +494,11 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                 }
 
                 var weight = p.Weight ?? 1;
-                Report(p, new ValidationErrors().Require(weight > 0 && weight <= 1000, "weight", "must be greater than 0 and at most 1000."));
                 var link = _links.FirstOrDefault(l => l.ChildObjectiveId == objective.Id && l.ParentObjectiveId == parentObjectiveId && l.ParentKeyResultId == parentKeyResultId);
                 if (link is null)
                 {
                     link = new ObjectiveLink { ChildObjectiveId = objective.Id, ParentObjectiveId = parentObjectiveId, ParentKeyResultId = parentKeyResultId, Weight = weight, RollsUp = p.RollsUp ?? true };
+                    Report(p, link.Validate());
                     db.ObjectiveLinks.Add(link);
                     _links.Add(link);
                     _linkDocs[link] = p;
@@ -544,6 +513,8 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller)
                     link.RollsUp = p.RollsUp ?? link.RollsUp;
                     changed = true;
                 }
+
+                Report(p, link.Validate());
             }
 
             if (changed)

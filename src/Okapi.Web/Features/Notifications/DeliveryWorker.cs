@@ -15,18 +15,8 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
 
     /// <summary>How long a claim holds: longer than any send may take, short enough that a crashed instance's claims come back soon.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
-    public const int MaxAttempts = 10;
+    public const int MaxAttempts = Delivery.MaxAttempts;
     private const int BatchSize = 20;
-
-    /// <summary>
-    /// The wait before retry number <paramref name="attempts"/> + 1: 5 s × 2^(attempts − 1) plus up to 10 % jitter
-    /// (<paramref name="jitter"/> in [0, 1), so that many failed deliveries do not retry in lockstep), at most an hour.
-    /// </summary>
-    public static TimeSpan Backoff(int attempts, double jitter)
-    {
-        var seconds = 5 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 30)) * (1 + (0.1 * Math.Clamp(jitter, 0, 1)));
-        return TimeSpan.FromSeconds(Math.Min(seconds, 3600));
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -154,26 +144,9 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        delivery.Attempts++;
-        delivery.LockedUntil = null;
-        if (error is null)
+        delivery.RecordAttempt(now, error, giveUp, Random.Shared.NextDouble());
+        if (error is not null)
         {
-            delivery.State = DeliveryState.Delivered;
-            delivery.DeliveredAt = now;
-            delivery.LastError = null;
-        }
-        else
-        {
-            delivery.LastError = error.Length > 2000 ? error[..2000] : error;
-            if (giveUp || delivery.Attempts >= MaxAttempts)
-            {
-                delivery.State = DeliveryState.Failed;
-            }
-            else
-            {
-                delivery.NextAttemptAt = now + Backoff(delivery.Attempts, Random.Shared.NextDouble());
-            }
-
             log.LogInformation("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", delivery.Id, delivery.Attempts, error);
         }
 

@@ -163,35 +163,21 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins check in on it.");
         }
 
-        var now = clock.GetUtcNow();
-        var at = request.At ?? now;
-        var errors = new ValidationErrors()
-            .Finite(request.Value, "value")
-            .Text(request.Note, "note", 10_000, required: false)
-            .Require(at <= now.AddMinutes(5), "at", "A check-in cannot be in the future.")
-            .Require(at.Year >= 2000, "at", "A check-in must be after the year 2000.");
-        if (!errors.IsValid)
+        var now = clock.GetUtcNow().UtcDateTime;
+        var source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api;
+        var at = request.At?.UtcDateTime ?? now;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, kr, now, ct);
+        var checkIn = kr.RecordCheckIn(request.Value, at, source, await NewestCheckInAsync(db, kr, ct), request.Confidence, request.Note, caller.PersonId);
+        if (checkIn.Validate(now) is { IsValid: false } errors)
         {
             return Failure.Invalid(errors);
         }
 
-        var checkIn = new CheckIn
-        {
-            KeyResultId = kr.Id,
-            Value = request.Value,
-            Confidence = request.Confidence,
-            Note = request.Note,
-            AuthorId = caller.PersonId,
-            At = at.UtcDateTime,
-            Source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api,
-        };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
         db.CheckIns.Add(checkIn);
         // The check-in that was due is made, whoever made it: its reminders leave every inbox.
         await inbox.ResolveAsync(InboxItemKind.CheckInDue, kr.Id, null, ct);
-        await db.SaveChangesAsync(ct);
-        await RefreshCurrentAsync(db, kr, ct);
+        await SaveCheckInAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
         return new CheckedIn(await ToDtoAsync(kr, ct), CheckInDto.From(checkIn));
     }
@@ -213,30 +199,53 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
         db.CheckIns.Remove(checkIn);
-        await db.SaveChangesAsync(ct);
-        await RefreshCurrentAsync(db, kr, ct);
+        kr.RemoveCheckIn(await NewestCheckInAsync(db, kr, ct, except: checkIn.Id));
+        await SaveCheckInAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
         return new Done();
     }
 
     /// <summary>
     /// Bumps the key result's version in place as the first write of the transaction: this takes the row's lock,
-    /// so concurrent check-ins on one key result queue up instead of failing on its concurrency token.
+    /// so concurrent check-ins on one key result queue up instead of failing on its concurrency token. The key result is
+    /// then read again: a check-in that committed while this one waited may have moved its current value.
     /// Shared with the KPI follower, which checks in for linked key results.
     /// </summary>
     internal static async Task LockAsync(OkapiDbContext db, KeyResult kr, DateTime now, CancellationToken ct)
     {
         await db.KeyResults.Where(k => k.Id == kr.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.Version, k => k.Version + 1).SetProperty(k => k.UpdatedAt, now), ct);
+        await db.Entry(kr).ReloadAsync(ct);
     }
 
-    /// <summary>The newest check-in sets the current value; run under <see cref="LockAsync"/>, it sees every committed one.</summary>
-    internal static async Task RefreshCurrentAsync(OkapiDbContext db, KeyResult kr, CancellationToken ct)
+    /// <summary>The key result's newest check-in (the latest instant, the last made of equal ones); run under <see cref="LockAsync"/>, it sees every committed one.</summary>
+    internal static Task<CheckIn?> NewestCheckInAsync(OkapiDbContext db, KeyResult kr, CancellationToken ct, Guid? except = null)
     {
-        await db.KeyResults.Where(k => k.Id == kr.Id).ExecuteUpdateAsync(s => s
-            .SetProperty(k => k.Current, k => db.CheckIns.Where(c => c.KeyResultId == k.Id)
-                .OrderByDescending(c => c.At).ThenByDescending(c => c.Id).Select(c => (double?)c.Value).FirstOrDefault()), ct);
-        await db.Entry(kr).ReloadAsync(ct);
+        var checkIns = db.CheckIns.Where(c => c.KeyResultId == kr.Id);
+        if (except is { } removed)
+        {
+            checkIns = checkIns.Where(c => c.Id != removed);
+        }
+
+        return checkIns.OrderByDescending(c => c.At).ThenByDescending(c => c.Id).FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
+    /// Saves check-ins recorded on the key result (under <see cref="LockAsync"/>). The current value it took is written in
+    /// place like the lock's version: it follows the check-ins, so the key result's history shows the check-in, not also an edit.
+    /// </summary>
+    internal static async Task SaveCheckInAsync(OkapiDbContext db, KeyResult kr, CancellationToken ct)
+    {
+        var current = kr.Current;
+        var entry = db.Entry(kr);
+        if (entry.State != EntityState.Detached)
+        {
+            entry.Property(k => k.Current).IsModified = false;
+        }
+
+        await db.SaveChangesAsync(ct);
+        await db.KeyResults.Where(k => k.Id == kr.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.Current, current), ct);
+        await entry.ReloadAsync(ct);
     }
 
     /// <summary>A key result and its objective, if the caller may see that objective.</summary>

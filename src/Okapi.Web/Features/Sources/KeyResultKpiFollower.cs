@@ -74,17 +74,17 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await KeyResultService.LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
+        var newest = await KeyResultService.NewestCheckInAsync(db, kr, ct);
         if (existing is null)
         {
-            db.CheckIns.Add(new CheckIn { KeyResultId = kr.Id, Value = reading.Value, At = reading.At, Source = CheckInSource.Kpi, Note = $"From KPI {kpi.Name}." });
+            db.CheckIns.Add(kr.RecordCheckIn(reading.Value, reading.At, CheckInSource.Kpi, newest, note: $"From KPI {kpi.Name}."));
         }
         else
         {
-            existing.Value = reading.Value;
+            kr.CorrectCheckIn(existing, reading.Value, newest);
         }
 
-        await db.SaveChangesAsync(ct);
-        await KeyResultService.RefreshCurrentAsync(db, kr, ct);
+        await KeyResultService.SaveCheckInAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
         return true;
     }

@@ -1,0 +1,54 @@
+using Okapi.Core.Alerts;
+
+namespace Okapi.Core.Tests.Alerts;
+
+public class DeliveryAttemptTests
+{
+    private static readonly DateTime Now = new(2027, 2, 15, 12, 0, 0, DateTimeKind.Utc);
+
+    private static Delivery Claimed() => new() { Payload = "{}", NextAttemptAt = Now, LockedUntil = Now.AddMinutes(2), LastError = "earlier" };
+
+    [Fact]
+    public void ASuccessfulAttemptDeliversAndClearsTheError()
+    {
+        var delivery = Claimed();
+
+        delivery.RecordAttempt(Now, null, giveUp: false, jitter: 0);
+
+        Assert.Equal((DeliveryState.Delivered, 1, Now, null, null), (delivery.State, delivery.Attempts, delivery.DeliveredAt, delivery.LastError, delivery.LockedUntil));
+    }
+
+    [Fact]
+    public void AFailedAttemptIsRetriedAfterTheBackoffWithItsErrorKept()
+    {
+        var delivery = Claimed();
+
+        delivery.RecordAttempt(Now, new string('e', 3000), giveUp: false, jitter: 0);
+
+        Assert.Equal((DeliveryState.Pending, 1, Now.AddSeconds(5), Delivery.MaxErrorLength, null),
+            (delivery.State, delivery.Attempts, delivery.NextAttemptAt, delivery.LastError!.Length, delivery.LockedUntil));
+    }
+
+    [Fact]
+    public void TheTenthFailureGivesUp()
+    {
+        var delivery = Claimed();
+        for (var i = 0; i < Delivery.MaxAttempts; i++)
+        {
+            Assert.Equal(DeliveryState.Pending, delivery.State);
+            delivery.RecordAttempt(Now, "down", giveUp: false, jitter: 0.5);
+        }
+
+        Assert.Equal((DeliveryState.Failed, Delivery.MaxAttempts), (delivery.State, delivery.Attempts));
+    }
+
+    [Fact]
+    public void AFailureThatCannotSucceedGivesUpAtOnce()
+    {
+        var delivery = Claimed();
+
+        delivery.RecordAttempt(Now, "the channel is disabled.", giveUp: true, jitter: 0);
+
+        Assert.Equal((DeliveryState.Failed, 1, Now), (delivery.State, delivery.Attempts, delivery.NextAttemptAt));
+    }
+}
