@@ -67,7 +67,6 @@ app.UseOkapiSecurityHeaders();
 app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
-app.UseOkapiScopes();
 app.UseRateLimiter();
 app.UseAntiforgery();
 
@@ -77,8 +76,7 @@ app.MapOkapiHealth();
 app.MapAccountApi();
 
 var api = app.MapGroup("/api/v1")
-    .RequireAuthorization(AccessExtensions.SignedIn)
-    .RequireScopes()
+    .RequireApiPolicies()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()

@@ -44,11 +44,6 @@ public sealed class Objective : Entity
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 20_000;
 
-    /// <summary>Who may see it: everyone for a public objective; for a private one admins, its owner and its owner team's members.</summary>
-    public bool IsVisibleTo(Guid personId, Organisations.Role role, IEnumerable<Guid> teamIds) =>
-        Visibility == Visibility.Public || role == Organisations.Role.Admin || OwnerPersonId == personId ||
-        (OwnerTeamId is { } team && teamIds.Contains(team));
-
     /// <summary>The rules an objective must satisfy, for the API, the pages and the importer; its cycle and owners need the database.</summary>
     public ValidationErrors Validate()
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
+using Okapi.Core.Access;
 
 namespace Okapi.Data.Identity;
 
@@ -9,14 +10,15 @@ public sealed class Account : IdentityUser<Guid>
     public Guid OrganisationId { get; set; }
 }
 
+/// <summary>A token's scopes as stored and exchanged; each is the access <see cref="Scope"/> of the same name and number.</summary>
 public enum TokenScope
 {
-    Read,
-    Write,
+    Read = Scope.Read,
+    Write = Scope.Write,
 
     [JsonStringEnumMemberName("kpi:ingest")]
-    KpiIngest,
-    Admin,
+    KpiIngest = Scope.KpiIngest,
+    Admin = Scope.Admin,
 }
 
 /// <summary>A bearer token for scripts and integrations. Only a SHA-256 hash of the secret is stored.</summary>

@@ -9,8 +9,6 @@ namespace Okapi.Web.Infrastructure;
 
 public static class AccessExtensions
 {
-    public const string SignedIn = "signed-in";
-
     /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
     public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
     {
@@ -57,8 +55,7 @@ public static class AccessExtensions
             .AddClaimsPrincipalFactory<AccountClaimsFactory>()
             .AddDefaultTokenProviders();
 
-        services.AddAuthorizationBuilder()
-            .AddPolicy(SignedIn, p => p.RequireAuthenticatedUser());
+        services.AddApiPolicies();
         services.AddScoped<Caller>();
 
         // Keys in the database: sessions survive restarts and work across instances behind a load balancer.

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
@@ -9,29 +10,33 @@ using Okapi.Data.Identity;
 namespace Okapi.Web.Infrastructure;
 
 /// <summary>
-/// Who is calling, loaded once per request: their person, role, teams and (for a token) its scopes.
-/// Access rules that every feature shares live here.
+/// Who is calling, loaded once per request as an <see cref="Core.Access.Actor"/>: their person, role, teams and (for a
+/// token) its scopes. The rules are the actor's; the members here hand the questions the services ask on to it.
 /// </summary>
 public sealed class Caller
 {
     public const string OrganisationClaim = "okapi:org";
     public const string ScopeClaim = "okapi:scope";
 
-    public Guid PersonId { get; private set; }
-    public Guid OrganisationId { get; private set; }
+    private Actor? _actor;
+
+    /// <summary>The caller's rules; only a loaded caller has them.</summary>
+    public Actor Actor => _actor ?? throw new InvalidOperationException("The caller is not loaded.");
+
+    public Guid PersonId => _actor?.PersonId ?? Guid.Empty;
+    public Guid OrganisationId => _actor?.OrganisationId ?? Guid.Empty;
     public string Name { get; private set; } = "";
-    public Role Role { get; private set; }
-    public IReadOnlySet<Guid> TeamIds { get; private set; } = new HashSet<Guid>();
+    public Role Role => _actor?.Role ?? Role.Viewer;
+    public IReadOnlySet<Guid> TeamIds => _actor?.TeamIds ?? new HashSet<Guid>();
 
     /// <summary>Scopes of the bearer token; null for a signed-in person (limited by role only).</summary>
-    public IReadOnlySet<TokenScope>? Scopes { get; private set; }
-    public bool IsAuthenticated { get; private set; }
+    public IReadOnlySet<Scope>? Scopes => _actor?.Scopes;
+    public bool IsAuthenticated => _actor is not null;
 
-    public bool IsAdmin => Role == Role.Admin && HasScope(TokenScope.Admin);
-    public bool CanWrite => Role >= Role.Member && HasScope(TokenScope.Write);
+    public bool IsAdmin => Actor.IsAdmin;
+    public bool CanWrite => Actor.CanWrite;
 
-    public bool HasScope(TokenScope scope) => Scopes is null || Scopes.Contains(TokenScope.Admin) || Scopes.Contains(scope) ||
-        (scope == TokenScope.Read && Scopes.Contains(TokenScope.Write));
+    public bool HasScope(TokenScope scope) => Actor.HasScope((Scope)scope);
 
     /// <summary>Loads the caller from the authenticated principal and points the context at their organisation.</summary>
     public async Task<bool> LoadAsync(ClaimsPrincipal principal, OkapiDbContext db, CancellationToken ct)
@@ -50,14 +55,13 @@ public sealed class Caller
             return false;
         }
 
-        PersonId = personId;
-        OrganisationId = organisationId;
+        var memberships = await db.TeamMemberships.Where(m => m.PersonId == personId).Select(m => new { m.TeamId, m.IsLead }).ToListAsync(ct);
+        var scopes = principal.Identity?.AuthenticationType == BearerTokenHandler.SchemeName
+            ? principal.FindAll(ScopeClaim).Select(c => Enum.Parse<Scope>(c.Value))
+            : null;
+        _actor = new Actor(personId, organisationId, person.Role,
+            memberships.Select(m => m.TeamId), memberships.Where(m => m.IsLead).Select(m => m.TeamId), scopes);
         Name = person.Name;
-        Role = person.Role;
-        TeamIds = (await db.TeamMemberships.Where(m => m.PersonId == personId).Select(m => m.TeamId).ToListAsync(ct)).ToHashSet();
-        var scopes = principal.FindAll(ScopeClaim).Select(c => Enum.Parse<TokenScope>(c.Value)).ToHashSet();
-        Scopes = principal.Identity?.AuthenticationType == BearerTokenHandler.SchemeName ? scopes : null;
-        IsAuthenticated = true;
         db.ActorId = personId;
         db.ActorName = person.Name;
         return true;
@@ -71,57 +75,21 @@ public sealed class Caller
         LoadAsync(new ClaimsPrincipal(new ClaimsIdentity(
             [new Claim(ClaimTypes.NameIdentifier, person.Id.ToString()), new Claim(OrganisationClaim, person.OrganisationId.ToString())], "Okapi.System")), db, ct);
 
-    /// <summary>Whether the caller may see an objective: public ones, and private ones of their team, their own, or as admin.</summary>
-    public bool CanSee(Objective o) => o.IsVisibleTo(PersonId, Role, TeamIds);
+    public bool CanSee(Objective o) => Actor.MaySee(o);
 
-    /// <summary>The objectives the caller may see, as a query (the same rule as <see cref="CanSee"/>).</summary>
-    public IQueryable<Objective> Visible(IQueryable<Objective> objectives)
-    {
-        if (Role == Role.Admin)
-        {
-            return objectives;
-        }
+    /// <summary>The objectives the caller may see, as a query (the same rule as <see cref="CanSee(Objective)"/>).</summary>
+    public IQueryable<Objective> Visible(IQueryable<Objective> objectives) => objectives.Where(Actor.SeesObjective);
 
-        var me = PersonId;
-        var teams = TeamIds.ToList();
-        return objectives.Where(o => o.Visibility == Visibility.Public || o.OwnerPersonId == me ||
-            (o.OwnerTeamId != null && teams.Contains(o.OwnerTeamId.Value)));
-    }
+    public bool CanEdit(Objective o) => Actor.MayEdit(o);
 
-    /// <summary>Members edit what they or their teams own; admins edit everything.</summary>
-    public bool CanEdit(Objective o) =>
-        CanWrite && (Role == Role.Admin || o.OwnerPersonId == PersonId || (o.OwnerTeamId is { } team && TeamIds.Contains(team)));
+    public bool CanEdit(Objective o, KeyResult k) => Actor.MayEdit(o, k);
 
-    /// <summary>A key result's owner may check in on it and edit it even when the objective belongs to another team.</summary>
-    public bool CanEdit(Objective o, KeyResult k) => CanEdit(o) || (CanWrite && k.OwnerPersonId == PersonId);
-
-    /// <summary>KPIs follow the objectives' rule: public ones, and private ones of the caller's team, their own, or as admin.</summary>
-    public bool CanSee(Kpi k) =>
-        k.Visibility == Visibility.Public || Role == Role.Admin || k.OwnerPersonId == PersonId ||
-        (k.OwnerTeamId is { } team && TeamIds.Contains(team));
+    public bool CanSee(Kpi k) => Actor.MaySee(k);
 
     /// <summary>The KPIs the caller may see, as a query (the same rule as <see cref="CanSee(Kpi)"/>).</summary>
-    public IQueryable<Kpi> Visible(IQueryable<Kpi> kpis)
-    {
-        if (Role == Role.Admin)
-        {
-            return kpis;
-        }
+    public IQueryable<Kpi> Visible(IQueryable<Kpi> kpis) => kpis.Where(Actor.SeesKpi);
 
-        var me = PersonId;
-        var teams = TeamIds.ToList();
-        return kpis.Where(k => k.Visibility == Visibility.Public || k.OwnerPersonId == me ||
-            (k.OwnerTeamId != null && teams.Contains(k.OwnerTeamId.Value)));
-    }
+    public bool CanEdit(Kpi k) => Actor.MayEdit(k);
 
-    /// <summary>Members edit the KPIs they or their teams own (and their alert rules); admins edit every KPI.</summary>
-    public bool CanEdit(Kpi k) =>
-        CanWrite && (Role == Role.Admin || k.OwnerPersonId == PersonId || (k.OwnerTeamId is { } team && TeamIds.Contains(team)));
-
-    /// <summary>
-    /// Whether the caller may push values to a KPI: its editors, and <c>kpi:ingest</c> tokens of members, which may
-    /// write values to any KPI they can see (an integration feeds many teams' KPIs) and nothing else.
-    /// </summary>
-    public bool CanIngest(Kpi k) =>
-        CanSee(k) && (CanEdit(k) || (Role >= Role.Member && Scopes is not null && HasScope(TokenScope.KpiIngest)));
+    public bool CanIngest(Kpi k) => Actor.MayIngest(k);
 }

@@ -1,16 +1,21 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Components.Ui;
 
-/// <summary>Who is signed in to this browser tab, as the pages need it.</summary>
-public sealed record Me(Guid PersonId, Guid OrganisationId, string Name, Role Role, IReadOnlySet<Guid> TeamIds)
+/// <summary>Who is signed in to this browser tab, as the pages need it: the same <see cref="Core.Access.Actor"/> the services ask.</summary>
+public sealed record Me(Actor Actor, string Name)
 {
-    public bool IsAdmin => Role == Role.Admin;
-    public bool CanWrite => Role >= Role.Member;
+    public Guid PersonId => Actor.PersonId;
+    public Guid OrganisationId => Actor.OrganisationId;
+    public Role Role => Actor.Role;
+    public IReadOnlySet<Guid> TeamIds => Actor.TeamIds;
+    public bool IsAdmin => Actor.IsAdmin;
+    public bool CanWrite => Actor.CanWrite;
 }
 
 /// <summary>
@@ -28,7 +33,7 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
         {
             await RunAsync<Caller, bool>(caller =>
             {
-                _me = new Me(caller.PersonId, caller.OrganisationId, caller.Name, caller.Role, caller.TeamIds);
+                _me = new Me(caller.Actor, caller.Name);
                 return Task.FromResult(true);
             });
         }

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
+using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
@@ -31,8 +32,7 @@ public sealed class TokenService(OkapiDbContext db, Caller caller, TimeProvider 
 
     public async Task<Outcome<CreatedTokenDto>> CreateAsync(TokenRequest request, CancellationToken ct)
     {
-        // A token that could mint tokens would outlive its own expiry and revocation: only people signed in, or admin tokens, do.
-        if (caller.Scopes is { } scopesOfCaller && !scopesOfCaller.Contains(TokenScope.Admin))
+        if (!caller.Actor.MayCreateTokens)
         {
             return Failure.Forbidden("Create tokens when signed in, or with an admin token.");
         }
@@ -88,11 +88,5 @@ public sealed class TokenService(OkapiDbContext db, Caller caller, TimeProvider 
         return (token, secret);
     }
 
-    /// <summary>A token never grants more than its owner's role and the calling credentials allow.</summary>
-    private bool Allowed(TokenScope scope) => caller.HasScope(scope) && scope switch
-    {
-        TokenScope.Admin => caller.Role == Role.Admin,
-        TokenScope.Write or TokenScope.KpiIngest => caller.Role >= Role.Member,
-        _ => true,
-    };
+    private bool Allowed(TokenScope scope) => caller.Actor.MayGrant((Scope)scope);
 }

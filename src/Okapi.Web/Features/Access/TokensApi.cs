@@ -7,11 +7,11 @@ public static class TokensApi
 {
     public static RouteGroupBuilder MapTokensApi(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/tokens").WithTags("API tokens");
-        group.MapGet("/", List).WithSummary("The caller's API tokens (admins see everyone's).");
         // A token is its owner's own: viewers make read tokens for themselves and revoke them.
-        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.").WritesOwnData();
-        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.").WritesOwnData();
+        var group = api.MapGroup("/tokens").WithTags("API tokens").RequireAuthorization(ApiPolicies.OwnData);
+        group.MapGet("/", List).WithSummary("The caller's API tokens (admins see everyone's).");
+        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.");
+        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.");
         return api;
     }
 

@@ -7,7 +7,7 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", List).AdminsOnly().WithTags("Audit").WithSummary("The audit log, newest first (admins).");
+        api.MapGet("/audit", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Audit").WithSummary("The audit log, newest first (admins).");
         api.MapGet("/objectives/{id:guid}/history", ObjectiveHistory).WithTags("Objectives")
             .WithSummary("Changes to an objective, its key results, initiatives and alignment, newest first.");
         return api;

@@ -27,7 +27,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
         var closingId = await db.CycleClosings.Where(c => c.CycleId == cycleId && c.TeamId == teamId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
         var scope = await ScopeAsync(cycleId, teamId, tracked: false, ct);
         return new ClosePreviewDto(cycleId, teamId, closingId, cycle.State == CycleState.Closed,
-            closingId is null && cycle.State != CycleState.Closed && await MayCloseAsync(teamId, ct),
+            closingId is null && cycle.State != CycleState.Closed && caller.Actor.MayCloseCycle(teamId),
             scope.Select(Preview).ToList());
     }
 
@@ -45,7 +45,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
             return Failure.Invalid("teamId", "The team does not exist.");
         }
 
-        if (!await MayCloseAsync(teamId, ct))
+        if (!caller.Actor.MayCloseCycle(teamId))
         {
             return Failure.Forbidden(teamId is null ? "Only admins close a cycle for the company." : "Only the team's leads and admins close a cycle for a team.");
         }
@@ -321,16 +321,6 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
         o.KeyResults.Select(k => new ClosePreviewKeyResultDto(k.Entity.Id, k.Entity.Title, k.Entity.OwnerPersonId, k.Entity.Type, k.Entity.Unit,
             k.Entity.Start, k.Entity.Target, k.Entity.CurrentValue, k.Entity.Weight, k.Progress, k.ProposedGrade, CarryOver.IsUnfinished(k.Progress))).ToList());
 
-    /// <summary>The teams the caller leads: where the pages offer a team close.</summary>
-    public async Task<IReadOnlyList<Guid>> TeamsLedAsync(CancellationToken ct) => caller.CanWrite
-        ? await db.TeamMemberships.Where(m => m.PersonId == caller.PersonId && m.IsLead).Select(m => m.TeamId).ToListAsync(ct)
-        : [];
-
-    /// <summary>Team closes are for the team's leads (and admins); the company close is for admins.</summary>
-    private async Task<bool> MayCloseAsync(Guid? teamId, CancellationToken ct) =>
-        caller.IsAdmin || (teamId is { } team && caller.CanWrite &&
-            await db.TeamMemberships.AnyAsync(m => m.TeamId == team && m.PersonId == caller.PersonId && m.IsLead, ct));
-
     private static Dictionary<Guid, (double Grade, string? Reason)> ValidateGrades(List<GradeRequest>? grades, List<ScopedObjective> scope, ValidationErrors errors)
     {
         var proposed = scope.SelectMany(o => o.KeyResults).ToDictionary(k => k.Entity.Id, k => k.ProposedGrade);
@@ -479,7 +469,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
     private async Task<List<ClosedScore>> VisibleScoresAsync(IQueryable<ClosedScore> query, CancellationToken ct)
     {
         var scores = await query.AsNoTracking().ToListAsync(ct);
-        if (caller.Role == Role.Admin)
+        if (caller.Actor.SeesEverything)
         {
             return scores;
         }

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
@@ -6,7 +7,7 @@ using Okapi.Data;
 namespace Okapi.Web.Features.Inbox;
 
 /// <summary>
-/// Who may hear about an objective: the people who may see it (the rule of <see cref="Objective.IsVisibleTo"/>, applied
+/// Who may hear about an objective: the people who may see it (the rule of <see cref="Actor.MaySee(Objective)"/>, applied
 /// to people other than the caller), and for a quiet objective (a draft, or one in review) only its owners and its reviewer.
 /// </summary>
 public sealed class Audience(OkapiDbContext db)
@@ -32,11 +33,11 @@ public sealed class Audience(OkapiDbContext db)
         return seeing.Where(p => owners.Contains(p) || reviewers.Contains(p)).ToHashSet();
     }
 
-    /// <summary>Those of <paramref name="people"/> who may see the objective (<see cref="Objective.IsVisibleTo"/>).</summary>
+    /// <summary>Those of <paramref name="people"/> who may see the objective (<see cref="Actor.MaySee(Objective)"/>).</summary>
     public async Task<HashSet<Guid>> WhoCanSeeAsync(Objective objective, IReadOnlyCollection<Guid> people, CancellationToken ct)
     {
         var ids = people.Distinct().ToList();
-        var existing = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.Role }).ToListAsync(ct);
+        var existing = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).Select(p => new { p.Id, p.OrganisationId, p.Role }).ToListAsync(ct);
         if (objective.Visibility == Visibility.Public)
         {
             return existing.Select(p => p.Id).ToHashSet();
@@ -45,7 +46,9 @@ public sealed class Audience(OkapiDbContext db)
         var team = objective.OwnerTeamId;
         var inTeam = team is null ? [] : await db.TeamMemberships.AsNoTracking()
             .Where(m => m.TeamId == team && ids.Contains(m.PersonId)).Select(m => m.PersonId).ToListAsync(ct);
-        return existing.Where(p => objective.IsVisibleTo(p.Id, p.Role, inTeam.Contains(p.Id) ? [team!.Value] : [])).Select(p => p.Id).ToHashSet();
+        // Only the owner team's membership matters to this objective's rule, so each person is an actor with at most that team.
+        return existing.Where(p => new Actor(p.Id, p.OrganisationId, p.Role, inTeam.Contains(p.Id) ? [team!.Value] : []).MaySee(objective))
+            .Select(p => p.Id).ToHashSet();
     }
 
     /// <summary>The objective's owners: its owner person and the members of its owner team.</summary>

@@ -9,10 +9,10 @@ public static class InboxApi
 {
     public static RouteGroupBuilder MapInboxEndpoints(this RouteGroupBuilder api)
     {
-        var group = api.MapGroup("/inbox").WithTags("Inbox");
+        var group = api.MapGroup("/inbox").WithTags("Inbox").RequireAuthorization(ApiPolicies.OwnData);
         group.MapGet("/", List).WithSummary("My inbox, newest first: open items unless state is given, filtered by kind, with my open items counted per kind.");
-        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.").WritesOwnData();
-        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.").WritesOwnData();
+        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.");
+        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.");
 
         var reviews = api.MapGroup("/reviews").WithTags("Reviews");
         reviews.MapGet("/", ListReviews).WithSummary("Reviews of objectives the caller may see: reviewer=me lists those asked of me.");

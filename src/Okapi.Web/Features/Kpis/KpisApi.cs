@@ -22,16 +22,16 @@ public static class KpisApi
         group.MapDelete("/{id:guid}", Delete);
         group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).");
         group.MapGet("/{id:guid}/periods", Periods).WithSummary("Period values in [from, to) (default: the last year), newest first, by the KPI's cadence and aggregation.");
-        group.MapPost("/{id:guid}/values", AddValues).AllowsKpiIngest()
+        group.MapPost("/{id:guid}/values", AddValues).RequireAuthorization(ApiPolicies.KpiIngest)
             .Accepts<KpiValueInput>("application/json")
             .WithSummary("Store one value {\"at\", \"value\"} (at defaults to now) or an array of them; a value at an existing instant replaces it.");
 
         var values = api.MapGroup("/kpi-values").WithTags("KPI values");
-        values.MapPost("/", Bulk).AllowsKpiIngest()
+        values.MapPost("/", Bulk).RequireAuthorization(ApiPolicies.KpiIngest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
             .Accepts<List<BulkValueRow>>("application/json")
             .WithSummary("Store values of many KPIs: an array of {\"kpiId\" or \"kpi\" (key), \"at\", \"value\"}. All rows or none.");
-        values.MapPost("/upload", Upload).AllowsKpiIngest()
+        values.MapPost("/upload", Upload).RequireAuthorization(ApiPolicies.KpiIngest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
             .DisableAntiforgery()
             .WithSummary("Store values from CSV (text/csv or a multipart file) or XLSX with the columns kpi, at, value and a header row. All rows or none.");

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Okapi.Core.Kpis;
-using Okapi.Data;
-using Okapi.Data.Identity;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
@@ -23,33 +22,19 @@ public static class KpisFeature
 
     public static RouteGroupBuilder MapKpisApi(this RouteGroupBuilder api) => api.MapKpisRoutes();
 
-    /// <summary>The latest value of every public KPI in the Prometheus text format, for scraping.</summary>
+    /// <summary>
+    /// The latest value of every public KPI in the Prometheus text format, for scraping. Only bearer tokens (read or
+    /// kpi:ingest) scrape, and only public KPIs are exposed, even to admins: a scrape target is readable by whoever runs
+    /// the monitoring.
+    /// </summary>
     public static WebApplication MapKpiMetrics(this WebApplication app)
     {
-        app.MapGet("/metrics/kpis", Metrics).ExcludeFromDescription();
+        app.MapGet("/metrics/kpis", Metrics).RequireAuthorization(ApiPolicies.Metrics).ExcludeFromDescription();
         return app;
     }
 
-    /// <summary>
-    /// Outside /api, so the caller is loaded here. Only bearer tokens (read or kpi:ingest) scrape, and only public
-    /// KPIs are exposed, even to admins: a scrape target is readable by whoever runs the monitoring.
-    /// </summary>
-    private static async Task<IResult> Metrics(HttpContext http, Caller caller, OkapiDbContext db, KpiService kpis, CancellationToken ct)
-    {
-        if (http.User.Identity?.IsAuthenticated != true || http.User.Identity.AuthenticationType != BearerTokenHandler.SchemeName ||
-            !await caller.LoadAsync(http.User, db, ct))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return TypedResults.Problem(title: "Send a bearer token with the read or kpi:ingest scope.", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        if (!caller.HasScope(TokenScope.Read) && !caller.HasScope(TokenScope.KpiIngest))
-        {
-            return TypedResults.Problem(title: "The token lacks a scope.", detail: "Scraping needs the 'read' or 'kpi:ingest' scope.", statusCode: StatusCodes.Status403Forbidden);
-        }
-
-        return TypedResults.Text(Exposition(await kpis.PublicAsync(ct)), MetricsContentType, Encoding.UTF8);
-    }
+    private static async Task<ContentHttpResult> Metrics(KpiService kpis, CancellationToken ct) =>
+        TypedResults.Text(Exposition(await kpis.PublicAsync(ct)), MetricsContentType, Encoding.UTF8);
 
     /// <summary>The Prometheus text exposition format, version 0.0.4.</summary>
     public static string Exposition(IReadOnlyList<KpiDto> kpis)

@@ -10,24 +10,24 @@ public static class NotificationsApi
         var channels = api.MapGroup("/channels").WithTags("Channels");
         channels.MapGet("/", ListChannels).WithSummary("List the channels alert rules notify.");
         channels.MapGet("/{id:guid}", GetChannel);
-        channels.MapPost("/", CreateChannel).AdminsOnly().WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
-        channels.MapPut("/{id:guid}", UpdateChannel).AdminsOnly().WithSummary("Replace a channel (admins).");
-        channels.MapDelete("/{id:guid}", DeleteChannel).AdminsOnly().WithSummary("Delete a channel and its delivery log (admins).");
-        channels.MapPost("/{id:guid}/test", TestChannel).AdminsOnly().WithSummary("Send a test notification through the channel (admins).");
+        channels.MapPost("/", CreateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
+        channels.MapPut("/{id:guid}", UpdateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Replace a channel (admins).");
+        channels.MapDelete("/{id:guid}", DeleteChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a channel and its delivery log (admins).");
+        channels.MapPost("/{id:guid}/test", TestChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Send a test notification through the channel (admins).");
 
-        var deliveries = api.MapGroup("/deliveries").WithTags("Channels");
-        deliveries.MapGet("/", ListDeliveries).AdminsOnly().WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
-        deliveries.MapGet("/{id:guid}", GetDelivery).AdminsOnly();
+        var deliveries = api.MapGroup("/deliveries").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
+        deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
+        deliveries.MapGet("/{id:guid}", GetDelivery);
 
-        var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels");
-        hosts.MapGet("/", ListAllowedHosts).AdminsOnly().WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
-        hosts.MapPost("/", AllowHost).AdminsOnly().WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
-        hosts.MapDelete("/{id:guid}", RemoveAllowedHost).AdminsOnly();
+        var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
+        hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
+        hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
+        hosts.MapDelete("/{id:guid}", RemoveAllowedHost);
 
-        var notifications = api.MapGroup("/notifications").WithTags("Notifications");
+        var notifications = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization(ApiPolicies.OwnData);
         notifications.MapGet("/", ListNotifications).WithSummary("The caller's in-app notifications, newest first, with the unread count.");
-        notifications.MapPost("/{id:guid}/read", MarkRead).WritesOwnData();
-        notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.").WritesOwnData();
+        notifications.MapPost("/{id:guid}/read", MarkRead);
+        notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.");
         return api;
     }
 

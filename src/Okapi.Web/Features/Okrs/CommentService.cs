@@ -127,7 +127,7 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
             return Failure.NotFound;
         }
 
-        if (Failure.Refuse(caller.CanWrite && (comment.AuthorId == caller.PersonId || caller.Role == Role.Admin), "Only the author or an admin deletes a comment.", db, comment, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.Actor.MayDelete(comment), "Only the author or an admin deletes a comment.", db, comment, expectedVersion) is { } refused)
         {
             return refused;
         }

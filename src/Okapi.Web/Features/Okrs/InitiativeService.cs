@@ -58,7 +58,7 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
             return Failure.NotFound;
         }
 
-        if (Failure.Refuse(caller.CanEdit(objective) || (caller.CanWrite && initiative.OwnerPersonId == caller.PersonId), "Only the initiative's owner, those who may edit its objective and admins edit it.", db, initiative, expectedVersion) is { } refused)
+        if (Failure.Refuse(caller.Actor.MayEdit(objective, initiative), "Only the initiative's owner, those who may edit its objective and admins edit it.", db, initiative, expectedVersion) is { } refused)
         {
             return refused;
         }

@@ -11,9 +11,9 @@ public static class CyclesApi
         var group = api.MapGroup("/cycles").WithTags("Cycles");
         group.MapGet("/", List);
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create).AdminsOnly().WithSummary("Create a cycle (admins).");
-        group.MapPut("/{id:guid}", Update).AdminsOnly().WithSummary("Change or activate a cycle (admins).");
-        group.MapDelete("/{id:guid}", Delete).AdminsOnly().WithSummary("Delete a cycle without objectives (admins).");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a cycle (admins).");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change or activate a cycle (admins).");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).");
         return api;
     }
 

@@ -9,7 +9,7 @@ public static class OrganisationApi
     {
         var group = api.MapGroup("/organisation").WithTags("Organisation");
         group.MapGet("/", Get).WithSummary("The caller's organisation and its settings.");
-        group.MapPut("/", Update).AdminsOnly().WithSummary("Change the organisation's settings (admins).");
+        group.MapPut("/", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change the organisation's settings (admins).");
         return api;
     }
 

@@ -12,11 +12,11 @@ public static class PeopleApi
         group.MapGet("/", List);
         group.MapGet("/me", Me).WithSummary("The calling person.");
         group.MapPut("/me/notifications", UpdateNotifications)
-            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").WritesOwnData();
+            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").RequireAuthorization(ApiPolicies.OwnData);
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create).AdminsOnly().WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
-        group.MapPut("/{id:guid}", Update).AdminsOnly().WithSummary("Change a person's name, email or role (admins).");
-        group.MapDelete("/{id:guid}", Delete).AdminsOnly().WithSummary("Remove a person and their sign-in account (admins).");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).");
         return api;
     }
 

@@ -10,9 +10,9 @@ public static class TeamsApi
         var group = api.MapGroup("/teams").WithTags("Teams");
         group.MapGet("/", List);
         group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create).AdminsOnly().WithSummary("Create a team (admins).");
-        group.MapPut("/{id:guid}", Update).AdminsOnly().WithSummary("Rename, move or re-staff a team (admins).");
-        group.MapDelete("/{id:guid}", Delete).AdminsOnly().WithSummary("Delete a team without sub-teams or objectives (admins).");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a team (admins).");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Rename, move or re-staff a team (admins).");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).");
         return api;
     }
 

@@ -38,7 +38,7 @@ public static class JobsApi
 {
     public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/jobs", List).AdminsOnly().WithTags("Jobs")
+        api.MapGet("/jobs", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Jobs")
             .WithSummary("Recent occurrences of scheduled work (check-in reminders, weekly digest), newest first, with state, result and error (admins).");
         return api;
     }
