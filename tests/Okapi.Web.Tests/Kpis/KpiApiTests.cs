@@ -19,10 +19,10 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     {
         var app = await apps.StartAsync(provider);
         var team = await app.Admin.CreateTeamAsync("Marketing");
-        var created = await app.Admin.CreateKpiAsync(KpiApi.Request("Weekly leads (EU)", team.Id));
+        var created = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Weekly leads (EU)", team.Id));
         Assert.Equal("weekly-leads-eu", created.Key);
         Assert.Equal(KpiHealth.Unknown, created.Health);
-        var twin = await app.Admin.CreateKpiAsync(KpiApi.Request("Weekly leads (EU)", team.Id));
+        var twin = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Weekly leads (EU)", team.Id));
         Assert.Equal("weekly-leads-eu-2", twin.Key);
 
         using var response = await app.Admin.GetAsync($"/api/v1/kpis/{created.Id}");
@@ -31,12 +31,12 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal([created.Id, twin.Id], list.Items.Select(k => k.Id).Order());
         Assert.Empty((await app.Admin.GetAsync<Page<KpiDto>>($"/api/v1/kpis?team={team.Id}&health=ok")).Items);
 
-        var updated = await app.Admin.PutAsync<KpiDto>($"/api/v1/kpis/{created.Id}", KpiApi.Request("Leads per week", team.Id, unit: "people"), ifMatch: $"\"{created.Version}\"");
+        var updated = await app.Admin.PutAsync<KpiDto>($"/api/v1/kpis/{created.Id}", KpiArrangements.Request("Leads per week", team.Id, unit: "people"), ifMatch: $"\"{created.Version}\"");
         Assert.Equal(("Leads per week", "weekly-leads-eu", "people"), (updated.Name, updated.Key, updated.Unit));
-        using var stale = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{created.Id}", KpiApi.Request("Lost update", team.Id), ifMatch: $"\"{created.Version}\"");
+        using var stale = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{created.Id}", KpiArrangements.Request("Lost update", team.Id), ifMatch: $"\"{created.Version}\"");
         await Api.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
-        using var taken = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{created.Id}", KpiApi.Request("Leads", team.Id, key: twin.Key), ifMatch: $"\"{updated.Version}\"");
-        Assert.Contains("key", KpiApi.ErrorKeys(await Api.AssertProblemAsync(taken, HttpStatusCode.BadRequest)));
+        using var taken = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{created.Id}", KpiArrangements.Request("Leads", team.Id, key: twin.Key), ifMatch: $"\"{updated.Version}\"");
+        Assert.Contains("key", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(taken, HttpStatusCode.BadRequest)));
 
         await app.Admin.DeleteAsync($"/api/v1/kpis/{created.Id}");
         await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/kpis/{created.Id}"), HttpStatusCode.NotFound);
@@ -47,19 +47,19 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     public async Task AKpiNeedsAnOwnerAndMembersCreateOnlyForTheirOwnTeams(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);
-        using var ownerless = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiApi.Request("Nobody's"), null);
-        Assert.Contains("owner", KpiApi.ErrorKeys(await Api.AssertProblemAsync(ownerless, HttpStatusCode.BadRequest)));
+        using var ownerless = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiArrangements.Request("Nobody's"), null);
+        Assert.Contains("owner", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(ownerless, HttpStatusCode.BadRequest)));
 
         var member = await app.Admin.CreatePersonAsync("Mia Member", Role.Member);
         var mine = await app.Admin.CreateTeamAsync("Mia's team", new TeamMemberDto(member.Id, false));
         var other = await app.Admin.CreateTeamAsync("Not Mia's");
         using var client = await app.ClientForAsync(member.Id, TokenScope.Read, TokenScope.Write);
-        var kpi = await client.CreateKpiAsync(KpiApi.Request("Mia's signups", mine.Id));
+        var kpi = await client.CreateKpiAsync(KpiArrangements.Request("Mia's signups", mine.Id));
         Assert.True(kpi.CanEdit);
-        using var foreign = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiApi.Request("Not mine", other.Id), null);
+        using var foreign = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiArrangements.Request("Not mine", other.Id), null);
         await Api.AssertProblemAsync(foreign, HttpStatusCode.Forbidden);
-        var theirs = await app.Admin.CreateKpiAsync(KpiApi.Request("Their revenue", other.Id));
-        using var edit = await client.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{theirs.Id}", KpiApi.Request("Hijacked", mine.Id), null);
+        var theirs = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Their revenue", other.Id));
+        using var edit = await client.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{theirs.Id}", KpiArrangements.Request("Hijacked", mine.Id), null);
         await Api.AssertProblemAsync(edit, HttpStatusCode.Forbidden);
         using var values = await client.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{theirs.Id}/values", new { value = 1 }, null);
         await Api.AssertProblemAsync(values, HttpStatusCode.Forbidden);
@@ -71,7 +71,7 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     {
         var app = await apps.StartAsync(provider);
         var team = await app.Admin.CreateTeamAsync("Sales ops");
-        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Deals", team.Id));
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Deals", team.Id));
         var at = app.Clock.GetUtcNow().AddHours(-1);
         Assert.Equal(new IngestResultDto(1, 1), await app.Admin.AddValuesAsync(kpi.Id, new { at, value = 1.5 }));
         Assert.Equal(new IngestResultDto(1, 1), await app.Admin.AddValuesAsync(kpi.Id, new[] { new { at, value = 2.5 } }));
@@ -96,13 +96,13 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     {
         var app = await apps.StartAsync(provider);
         var team = await app.Admin.CreateTeamAsync("Finance ops");
-        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Cash", team.Id));
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Cash", team.Id));
         using var response = await app.Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values",
             """[{"value": 1}, {"value": "NaN"}, {"at": "1999-12-31T00:00:00Z", "value": 2}]""");
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
-        Assert.Contains("rows[2].value", KpiApi.ErrorKeys(problem));
-        Assert.Contains("rows[3].at", KpiApi.ErrorKeys(problem));
-        Assert.DoesNotContain("rows[1].value", KpiApi.ErrorKeys(problem));
+        Assert.Contains("rows[2].value", KpiArrangements.ErrorKeys(problem));
+        Assert.Contains("rows[3].at", KpiArrangements.ErrorKeys(problem));
+        Assert.DoesNotContain("rows[1].value", KpiArrangements.ErrorKeys(problem));
         Assert.Equal(0, await app.QueryAsync(db => db.KpiValues.CountAsync(v => v.KpiId == kpi.Id)));
         using var malformed = await app.Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", "{\"value\": ");
         await Api.AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
@@ -114,7 +114,7 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     {
         var app = await apps.StartAsync(provider);
         var team = await app.Admin.CreateTeamAsync("Hidden team");
-        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Secret sauce", team.Id));
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Secret sauce", team.Id));
         var (_, otherAdmin) = await app.CreateOrganisationAsync("Other org");
         await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/kpis/{kpi.Id}"), HttpStatusCode.NotFound);
         await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/kpis/{kpi.Id}/values"), HttpStatusCode.NotFound);
@@ -122,6 +122,6 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         await Api.AssertProblemAsync(write, HttpStatusCode.NotFound);
         Assert.DoesNotContain(kpi.Id, (await otherAdmin.GetAsync<Page<KpiDto>>("/api/v1/kpis")).Items.Select(k => k.Id));
         using var bulk = await otherAdmin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-values", new[] { new { kpiId = kpi.Id, value = 1 } }, null);
-        Assert.Contains("rows[1].kpiId", KpiApi.ErrorKeys(await Api.AssertProblemAsync(bulk, HttpStatusCode.BadRequest)));
+        Assert.Contains("rows[1].kpiId", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(bulk, HttpStatusCode.BadRequest)));
     }
 }

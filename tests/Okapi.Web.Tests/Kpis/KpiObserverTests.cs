@@ -37,7 +37,7 @@ public sealed class KpiObserverTests(ObservedApps apps) : IClassFixture<Observed
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var team = await app.Admin.CreateTeamAsync("Observed");
-        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Observed KPI", team.Id));
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Observed KPI", team.Id));
         var changes = new ConcurrentQueue<KpiChanged>();
         app.Services.GetRequiredService<LiveUpdates>().KpisChanged += changes.Enqueue;
 

@@ -23,7 +23,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         double? warningLower = null, double? criticalLower = null, Visibility visibility = Visibility.Public)
     {
         var team = await app.Admin.CreateTeamAsync($"Team of {name}");
-        return await app.Admin.CreateKpiAsync(KpiApi.Request(name, team.Id, cadence: cadence, aggregation: aggregation,
+        return await app.Admin.CreateKpiAsync(KpiArrangements.Request(name, team.Id, cadence: cadence, aggregation: aggregation,
             warningLower: warningLower, criticalLower: criticalLower, visibility: visibility));
     }
 
@@ -47,7 +47,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
             ]
             """;
         using var response = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", json);
-        var keys = KpiApi.ErrorKeys(await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest));
+        var keys = KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest));
         Assert.Equal(["rows[2].value", "rows[3].kpi", "rows[4].at", "rows[5].at", "rows[6].value", "rows[7].value"], keys.Where(k => k != "rows").Order());
         Assert.Equal(0, await CountAsync(app, leads.Id));
 
@@ -91,7 +91,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         using var upload = await ingest.PostAsync("/api/v1/kpi-values/upload", new StringContent($"kpi,at,value\n{kpi.Key},2027-02-14T00:00:00Z,2\n", Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
 
-        using var create = await ingest.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiApi.Request("Sneaky", kpi.OwnerTeamId), null);
+        using var create = await ingest.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiArrangements.Request("Sneaky", kpi.OwnerTeamId), null);
         await Api.AssertProblemAsync(create, HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await ingest.GetAsync("/api/v1/kpis"), HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await ingest.GetAsync($"/api/v1/kpis/{kpi.Id}"), HttpStatusCode.Forbidden);
@@ -175,7 +175,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         var raw = await app.Admin.GetAsync<KpiSeriesDto>($"/api/v1/kpis/{kpi.Id}/values?from={Uri.EscapeDataString(app.Clock.GetUtcNow().AddMinutes(-9).ToString("O"))}");
         Assert.Equal(("raw", 10), (raw.Method, raw.Points.Count));
         using var tooMany = await app.Admin.GetAsync($"/api/v1/kpis/{kpi.Id}/values?maxPoints=10001");
-        Assert.Contains("maxPoints", KpiApi.ErrorKeys(await Api.AssertProblemAsync(tooMany, HttpStatusCode.BadRequest)));
+        Assert.Contains("maxPoints", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(tooMany, HttpStatusCode.BadRequest)));
     }
 
     [Theory]
@@ -191,7 +191,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         var bad = $"kpi,at,value\n{kpi.Key},2027-02-12T00:00:00Z,1\n{kpi.Key},2027-02-13T00:00:00Z,abc\nnope,2027-02-13T00:00:00Z,2\n{kpi.Key},yesterday,3\n";
         using var form = new MultipartFormDataContent { { new StringContent(bad, Encoding.UTF8, "text/csv"), "file", "values.csv" } };
         using var refused = await app.Admin.PostAsync("/api/v1/kpi-values/upload", form);
-        var keys = KpiApi.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest));
+        var keys = KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest));
         Assert.Equal(["rows[3].value", "rows[4].kpi", "rows[5].at"], keys.Where(k => k != "rows").Order());
         Assert.Equal(2, await CountAsync(app, kpi.Id));
     }
@@ -234,7 +234,7 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         Assert.Equal(new DateTime(2027, 2, 10, 8, 0, 0, DateTimeKind.Utc), at);
 
         using var refused = await UploadAsync(Workbook((kpi.Key, "2027-02-12T00:00:00Z", 1), (kpi.Key, "2027-02-13T00:00:00Z", "NaN")));
-        Assert.Equal(["rows[3].value"], KpiApi.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest)).Where(k => k != "rows"));
+        Assert.Equal(["rows[3].value"], KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest)).Where(k => k != "rows"));
         Assert.Equal(2, await CountAsync(app, kpi.Id));
     }
 
@@ -244,8 +244,8 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
     {
         var app = await apps.StartAsync(provider);
         var team = await app.Admin.CreateTeamAsync("Metrics team");
-        var shown = await app.Admin.CreateKpiAsync(KpiApi.Request("Say \"hi\" \\ back", team.Id, warningLower: 10) with { Unit = "req/s" });
-        var hidden = await app.Admin.CreateKpiAsync(KpiApi.Request("Private metric", team.Id, visibility: Visibility.Private));
+        var shown = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Say \"hi\" \\ back", team.Id, warningLower: 10) with { Unit = "req/s" });
+        var hidden = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Private metric", team.Id, visibility: Visibility.Private));
         var at = app.Clock.GetUtcNow().AddMinutes(-3);
         await app.Admin.AddValuesAsync(shown.Id, new { at, value = 4.25 });
         await app.Admin.AddValuesAsync(hidden.Id, new { at, value = 1 });

@@ -474,7 +474,7 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
     /// </summary>
     private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
     {
-        var created = await app.Admin.CreateKpiAsync(KpiApi.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
+        var created = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
             key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();

@@ -66,7 +66,7 @@ public sealed class LocalListener : IAsyncDisposable
 }
 
 /// <summary>Test data the KPI API would create, arranged through the database so these tests stand on their own.</summary>
-public static class SourceTestData
+public static class SourceArrangements
 {
     public static async Task<Kpi> AddKpiAsync(this OkapiApp app, Guid teamId, string name, Cadence cadence = Cadence.Weekly,
         PeriodAggregation aggregation = PeriodAggregation.Last, Okapi.Core.Okrs.Visibility visibility = Okapi.Core.Okrs.Visibility.Public, Guid? organisationId = null)
