@@ -14,7 +14,7 @@ namespace Okapi.Web.Tests.Infrastructure;
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class OnEveryDatabaseAttribute(params object?[] arguments) : DataAttribute
 {
-    public static readonly IReadOnlyList<DatabaseProvider> Providers = Enum.GetValues<DatabaseProvider>();
+    private static readonly DatabaseProvider[] Providers = Enum.GetValues<DatabaseProvider>();
 
     /// <summary>A static property, field or method of the test class whose rows are crossed with the providers.</summary>
     public string? MemberName { get; init; }

@@ -29,7 +29,7 @@ public sealed class ObservedApps : OkapiApps
     };
 }
 
-/// <summary>Observers are told of values whatever the database: SQLite only.</summary>
+/// <summary>Observers do not depend on the database: SQLite only.</summary>
 public sealed class KpiObserverTests(ObservedApps apps) : IClassFixture<ObservedApps>
 {
     [Fact]
