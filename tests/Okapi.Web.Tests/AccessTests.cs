@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
@@ -11,13 +12,13 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-public abstract class AccessTests(OkapiApp app)
+public sealed class AccessTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    private HttpClient Admin => app.Admin;
-
-    [Fact]
-    public async Task ARequestWithoutCredentialsGets401()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ARequestWithoutCredentialsGets401(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         using var anonymous = app.WithToken(null);
         await Api.AssertProblemAsync(await anonymous.GetAsync("/api/v1/objectives"), HttpStatusCode.Unauthorized);
 
@@ -25,11 +26,13 @@ public abstract class AccessTests(OkapiApp app)
         await Api.AssertProblemAsync(await unknown.GetAsync("/api/v1/objectives"), HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task AReadTokenCanReadButWritingGets403AndStoresNothing()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AReadTokenCanReadButWritingGets403AndStoresNothing(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync("Readers");
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Readers");
         using var reader = await app.ClientForAsync(app.AdminId, TokenScope.Read);
         await reader.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives");
 
@@ -37,63 +40,71 @@ public abstract class AccessTests(OkapiApp app)
             new ObjectiveRequest("Written with a read token", null, cycle.Id, team.Id, null, null, null, null));
         var problem = await Api.AssertProblemAsync(write, HttpStatusCode.Forbidden);
         Assert.Contains("write", problem.GetProperty("detail").GetString());
-        Assert.Empty((await Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={cycle.Id}")).Items);
+        Assert.Empty((await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={cycle.Id}")).Items);
     }
 
-    [Fact]
-    public async Task AKpiIngestTokenCannotReadOrWriteOkrs()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AKpiIngestTokenCannotReadOrWriteOkrs(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         using var ingest = await app.ClientForAsync(app.AdminId, TokenScope.KpiIngest);
         await Api.AssertProblemAsync(await ingest.GetAsync("/api/v1/objectives"), HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task ARevokedOrExpiredTokenIsRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ARevokedOrExpiredTokenIsRefused(DatabaseProvider provider)
     {
-        var created = await Admin.PostAsync<CreatedTokenDto>("/api/v1/tokens", new TokenRequest("short-lived", [TokenScope.Read], app.Clock.GetUtcNow().AddDays(30)));
+        var app = await apps.StartAsync(provider);
+        var created = await app.Admin.PostAsync<CreatedTokenDto>("/api/v1/tokens", new TokenRequest("short-lived", [TokenScope.Read], app.Clock.GetUtcNow().AddDays(30)));
         Assert.StartsWith("okapi_", created.Secret);
         using var client = app.WithToken(created.Secret);
         await client.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives");
-        var listed = await Admin.GetAsync<Page<TokenDto>>("/api/v1/tokens");
+        var listed = await app.Admin.GetAsync<Page<TokenDto>>("/api/v1/tokens");
         Assert.NotNull(listed.Items.Single(t => t.Id == created.Token.Id).LastUsedAt);
-        Assert.DoesNotContain(created.Secret, await Admin.GetStringAsync("/api/v1/tokens"));
+        Assert.DoesNotContain(created.Secret, await app.Admin.GetStringAsync("/api/v1/tokens"));
 
-        await Admin.DeleteAsync($"/api/v1/tokens/{created.Token.Id}");
+        await app.Admin.DeleteAsync($"/api/v1/tokens/{created.Token.Id}");
         await Api.AssertProblemAsync(await client.GetAsync("/api/v1/objectives"), HttpStatusCode.Unauthorized);
 
-        var expiring = await Admin.PostAsync<CreatedTokenDto>("/api/v1/tokens", new TokenRequest("expiring", [TokenScope.Read], app.Clock.GetUtcNow().AddHours(1)));
+        var expiring = await app.Admin.PostAsync<CreatedTokenDto>("/api/v1/tokens", new TokenRequest("expiring", [TokenScope.Read], app.Clock.GetUtcNow().AddHours(1)));
         using var expiringClient = app.WithToken(expiring.Secret);
         app.Clock.Advance(TimeSpan.FromHours(2));
         await Api.AssertProblemAsync(await expiringClient.GetAsync("/api/v1/objectives"), HttpStatusCode.Unauthorized);
     }
 
-    [Fact]
-    public async Task AViewerReadsButCannotChangeAnything()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AViewerReadsButCannotChangeAnything(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync("Viewed");
-        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
-        var viewer = await Admin.CreatePersonAsync("Vera Viewer", Role.Viewer);
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Viewed");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var viewer = await app.Admin.CreatePersonAsync("Vera Viewer", Role.Viewer);
         using var client = await app.ClientForAsync(viewer.Id, TokenScope.Read, TokenScope.Write);
         Assert.Equal(objective.Id, (await client.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")).Id);
 
         using var update = await client.SendJsonAsync(HttpMethod.Put, $"/api/v1/objectives/{objective.Id}",
             new ObjectiveRequest("Changed by a viewer", null, cycle.Id, team.Id, null, null, null, null));
         await Api.AssertProblemAsync(update, HttpStatusCode.Forbidden);
-        Assert.Equal(objective.Title, (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")).Title);
+        Assert.Equal(objective.Title, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")).Title);
 
         var tokenRequest = new TokenRequest("too much", [TokenScope.Admin], null);
         await Api.AssertProblemAsync(await client.SendJsonAsync(HttpMethod.Post, "/api/v1/tokens", tokenRequest), HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task AViewerClearsTheirOwnInboxAndNotificationsAndSetsTheirRemindersButStillCannotComment()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AViewerClearsTheirOwnInboxAndNotificationsAndSetsTheirRemindersButStillCannotComment(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync("Watched");
-        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
-        var viewer = await Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
-        await Admin.PostAsync<CommentDto>("/api/v1/comments", new { objectiveId = objective.Id, body = $"For your eyes, @{viewer.Email}" });
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Watched");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var viewer = await app.Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
+        await app.Admin.PostAsync<CommentDto>("/api/v1/comments", new { objectiveId = objective.Id, body = $"For your eyes, @{viewer.Email}" });
         using var client = await app.ClientForAsync(viewer.Id, TokenScope.Read, TokenScope.Write);
 
         var item = (await client.GetAsync<Okapi.Web.Features.Inbox.InboxList>("/api/v1/inbox")).Items.Single();
@@ -113,45 +124,51 @@ public abstract class AccessTests(OkapiApp app)
             Assert.Equal(HttpStatusCode.OK, settings.StatusCode);
         }
 
-        Assert.False((await Admin.GetAsync<PersonDto>($"/api/v1/people/{viewer.Id}")).RemindersEnabled);
+        Assert.False((await app.Admin.GetAsync<PersonDto>($"/api/v1/people/{viewer.Id}")).RemindersEnabled);
         using var comment = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/comments", new { objectiveId = objective.Id, body = "A viewer's word" });
         await Api.AssertProblemAsync(comment, HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task AWriteTokenCannotMintTokensThatOutliveIt()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AWriteTokenCannotMintTokensThatOutliveIt(DatabaseProvider provider)
     {
-        var member = await Admin.CreatePersonAsync("Mo Minter", Role.Member);
+        var app = await apps.StartAsync(provider);
+        var member = await app.Admin.CreatePersonAsync("Mo Minter", Role.Member);
         using var client = await app.ClientForAsync(member.Id, TokenScope.Write);
         using var response = await client.SendJsonAsync(HttpMethod.Post, "/api/v1/tokens", new TokenRequest("forever", [TokenScope.Write], null));
         await Api.AssertProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.DoesNotContain((await Admin.GetAsync<Page<TokenDto>>("/api/v1/tokens?pageSize=200")).Items, t => t.Name == "forever");
+        Assert.DoesNotContain((await app.Admin.GetAsync<Page<TokenDto>>("/api/v1/tokens?pageSize=200")).Items, t => t.Name == "forever");
     }
 
-    [Fact]
-    public async Task APrivateChildsProgressDoesNotShowThroughItsParent()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APrivateChildsProgressDoesNotShowThroughItsParent(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync("Rollup privacy");
-        var outsider = await Admin.CreatePersonAsync("Olga Outsider", Role.Member);
-        var security = await Admin.CreateTeamAsync("Red team");
-        var parent = await Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Be safe to shop with");
-        var secret = await Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Close the audit findings", Visibility.Private);
-        var kr = await Admin.CreateKeyResultAsync(secret.Id, "Close 10 findings", 0, 10);
-        await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(7, null, null, null));
-        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{secret.Id}/parents", new AlignmentLinkRequest(parent.Id, null, null, null));
-        Assert.Equal(0.7, (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress, 9);
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync("Rollup privacy");
+        var outsider = await app.Admin.CreatePersonAsync("Olga Outsider", Role.Member);
+        var security = await app.Admin.CreateTeamAsync("Red team");
+        var parent = await app.Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Be safe to shop with");
+        var secret = await app.Admin.CreateObjectiveAsync(cycle.Id, security.Id, "Close the audit findings", Visibility.Private);
+        var kr = await app.Admin.CreateKeyResultAsync(secret.Id, "Close 10 findings", 0, 10);
+        await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(7, null, null, null));
+        await app.Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{secret.Id}/parents", new AlignmentLinkRequest(parent.Id, null, null, null));
+        Assert.Equal(0.7, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress, 9);
 
         using var client = await app.ClientForAsync(outsider.Id, TokenScope.Read);
         Assert.Equal(0, (await client.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress);
     }
 
-    [Fact]
-    public async Task AMemberEditsTheirTeamsObjectivesButNotOtherTeams()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AMemberEditsTheirTeamsObjectivesButNotOtherTeams(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync();
-        var member = await Admin.CreatePersonAsync("Mia Member", Role.Member);
-        var mine = await Admin.CreateTeamAsync("Mine", new TeamMemberDto(member.Id, false));
-        var theirs = await Admin.CreateTeamAsync("Theirs");
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var member = await app.Admin.CreatePersonAsync("Mia Member", Role.Member);
+        var mine = await app.Admin.CreateTeamAsync("Mine", new TeamMemberDto(member.Id, false));
+        var theirs = await app.Admin.CreateTeamAsync("Theirs");
         using var client = await app.ClientForAsync(member.Id, TokenScope.Write);
 
         var own = await client.CreateObjectiveAsync(cycle.Id, mine.Id, "Make our own team shine");
@@ -162,13 +179,13 @@ public abstract class AccessTests(OkapiApp app)
             new ObjectiveRequest("Decide for another team", null, cycle.Id, theirs.Id, null, null, null, null));
         await Api.AssertProblemAsync(forOthers, HttpStatusCode.Forbidden);
 
-        var other = await Admin.CreateObjectiveAsync(cycle.Id, theirs.Id, "Another team's goal");
-        var otherKr = await Admin.CreateKeyResultAsync(other.Id);
+        var other = await app.Admin.CreateObjectiveAsync(cycle.Id, theirs.Id, "Another team's goal");
+        var otherKr = await app.Admin.CreateKeyResultAsync(other.Id);
         using var checkIn = await client.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{otherKr.Id}/check-ins", new CheckInRequest(40, null, null, null));
         await Api.AssertProblemAsync(checkIn, HttpStatusCode.Forbidden);
 
         // The owner of a key result checks in on it even when the objective belongs to another team.
-        var owned = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results",
+        var owned = await app.Admin.PostAsync<KeyResultDto>("/api/v1/key-results",
             new KeyResultRequest(other.Id, "Answer every review within a day", member.Id, KeyResultType.IncreaseTo, "%", 40, 100, null, null, null, null, null));
         await client.PostAsync<KeyResultDto>($"/api/v1/key-results/{owned.Id}/check-ins", new CheckInRequest(60, Confidence.OnTrack, null, null));
 
@@ -176,19 +193,21 @@ public abstract class AccessTests(OkapiApp app)
         await Api.AssertProblemAsync(admin, HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task APrivateObjectiveIsAbsentForOtherTeamsAndViewersInListsAndGets()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APrivateObjectiveIsAbsentForOtherTeamsAndViewersInListsAndGets(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync("Private");
-        var insider = await Admin.CreatePersonAsync("Ingrid Insider", Role.Member);
-        var outsider = await Admin.CreatePersonAsync("Otto Outsider", Role.Member);
-        var viewer = await Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
-        var engineering = await Admin.CreateTeamAsync("Security", new TeamMemberDto(insider.Id, true));
-        await Admin.CreateTeamAsync("Elsewhere", new TeamMemberDto(outsider.Id, false));
-        var secret = await Admin.CreateObjectiveAsync(cycle.Id, engineering.Id, "Pass the audit without findings", Visibility.Private);
-        var secretKr = await Admin.CreateKeyResultAsync(secret.Id, "Close all 14 findings", 0, 14);
-        var comment = await Admin.PostAsync<CommentDto>("/api/v1/comments", new CommentRequest(secret.Id, null, null, "Auditors arrive in March"));
-        var open = await Admin.CreateObjectiveAsync(cycle.Id, engineering.Id, "Ship faster");
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync("Private");
+        var insider = await app.Admin.CreatePersonAsync("Ingrid Insider", Role.Member);
+        var outsider = await app.Admin.CreatePersonAsync("Otto Outsider", Role.Member);
+        var viewer = await app.Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
+        var engineering = await app.Admin.CreateTeamAsync("Security", new TeamMemberDto(insider.Id, true));
+        await app.Admin.CreateTeamAsync("Elsewhere", new TeamMemberDto(outsider.Id, false));
+        var secret = await app.Admin.CreateObjectiveAsync(cycle.Id, engineering.Id, "Pass the audit without findings", Visibility.Private);
+        var secretKr = await app.Admin.CreateKeyResultAsync(secret.Id, "Close all 14 findings", 0, 14);
+        var comment = await app.Admin.PostAsync<CommentDto>("/api/v1/comments", new CommentRequest(secret.Id, null, null, "Auditors arrive in March"));
+        var open = await app.Admin.CreateObjectiveAsync(cycle.Id, engineering.Id, "Ship faster");
 
         using var insiderClient = await app.ClientForAsync(insider.Id, TokenScope.Read);
         Assert.Contains(secret.Id, (await insiderClient.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={cycle.Id}")).Items.Select(o => o.Id));
@@ -212,13 +231,15 @@ public abstract class AccessTests(OkapiApp app)
         }
     }
 
-    [Fact]
-    public async Task OneOrganisationNeverSeesAnothersData()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task OneOrganisationNeverSeesAnothersData(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync("Ours");
-        var team = await Admin.CreateTeamAsync("Our team");
-        var ours = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Our own objective");
-        var kr = await Admin.CreateKeyResultAsync(ours.Id);
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync("Ours");
+        var team = await app.Admin.CreateTeamAsync("Our team");
+        var ours = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Our own objective");
+        var kr = await app.Admin.CreateKeyResultAsync(ours.Id);
         var (_, other) = await app.CreateOrganisationAsync("Rival Corp");
 
         var objectives = await other.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives");
@@ -240,14 +261,16 @@ public abstract class AccessTests(OkapiApp app)
         using var create = await other.SendJsonAsync(HttpMethod.Post, "/api/v1/objectives",
             new ObjectiveRequest("In their cycle", null, cycle.Id, team.Id, null, null, null, null));
         await Api.AssertProblemAsync(create, HttpStatusCode.BadRequest);
-        Assert.Equal("Our own objective", (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{ours.Id}")).Title);
-        Assert.Empty((await Admin.GetAsync<Page<Features.Audit.AuditEventDto>>($"/api/v1/audit?entityId={ours.Id}&action=update")).Items);
+        Assert.Equal("Our own objective", (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{ours.Id}")).Title);
+        Assert.Empty((await app.Admin.GetAsync<Page<Features.Audit.AuditEventDto>>($"/api/v1/audit?entityId={ours.Id}&action=update")).Items);
         Assert.DoesNotContain(ours.Id.ToString(), await other.GetStringAsync("/api/v1/audit?pageSize=200"));
     }
 
-    [Fact]
-    public async Task APersonSignsInWithACookieAndUsesTheApi()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APersonSignsInWithACookieAndUsesTheApi(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         using var client = app.CreateClient(new() { HandleCookies = true });
         using var wrong = await client.PostAsJsonAsync("/account/sign-in", new SignInRequest(OkapiApp.AdminEmail, "not the password"));
         await Api.AssertProblemAsync(wrong, HttpStatusCode.Unauthorized);
@@ -262,7 +285,3 @@ public abstract class AccessTests(OkapiApp app)
         await Api.AssertProblemAsync(await client.GetAsync("/api/v1/people/me"), HttpStatusCode.Unauthorized);
     }
 }
-
-public sealed class AccessOnSqlite(SqliteApp app) : AccessTests(app), IClassFixture<SqliteApp>;
-
-public sealed class AccessOnPostgres(PostgresApp app) : AccessTests(app), IClassFixture<PostgresApp>;

@@ -1,25 +1,24 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Okrs;
+using Okapi.Data;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
 /// <summary>Bad input gets a 4xx problem detail and stores nothing; never a 500.</summary>
-public abstract class BadInputTests(OkapiApp app)
+public sealed class BadInputTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    private HttpClient Admin => app.Admin;
-
-    private async Task<(Guid Cycle, Guid Team, Guid Objective)> SetUpAsync()
+    private async Task<(Guid Cycle, Guid Team, Guid Objective)> SetUpAsync(OkapiApp app)
     {
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync("Input");
-        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Input");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id);
         return (cycle.Id, team.Id, objective.Id);
     }
 
-    private Task<(int Objectives, int KeyResults, int CheckIns, int Links)> CountsAsync() => app.QueryAsync(async db =>
+    private Task<(int Objectives, int KeyResults, int CheckIns, int Links)> CountsAsync(OkapiApp app) => app.QueryAsync(async db =>
         (await db.Objectives.CountAsync(), await db.KeyResults.CountAsync(), await db.CheckIns.CountAsync(), await db.ObjectiveLinks.CountAsync()));
 
     public static TheoryData<string, string> MalformedBodies => new()
@@ -49,60 +48,67 @@ public abstract class BadInputTests(OkapiApp app)
     };
 
     [Theory]
-    [MemberData(nameof(MalformedBodies))]
-    public async Task MalformedOrInvalidBodiesGetA400ProblemAndStoreNothing(string url, string body)
+    [OnEveryDatabase(MemberName = nameof(MalformedBodies))]
+    public async Task MalformedOrInvalidBodiesGetA400ProblemAndStoreNothing(DatabaseProvider provider, string url, string body)
     {
-        var (cycle, team, objective) = await SetUpAsync();
-        var before = await CountsAsync();
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective) = await SetUpAsync(app);
+        var before = await CountsAsync(app);
         var people = await app.QueryAsync(db => db.People.CountAsync());
         var cycles = await app.QueryAsync(db => db.Cycles.CountAsync());
 
         var json = body.Replace("{cycle}", cycle.ToString()).Replace("{team}", team.ToString()).Replace("{objective}", objective.ToString());
-        using var response = await Admin.SendRawAsync(HttpMethod.Post, url, json);
+        using var response = await app.Admin.SendRawAsync(HttpMethod.Post, url, json);
         await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
 
-        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(before, await CountsAsync(app));
         Assert.Equal(people, await app.QueryAsync(db => db.People.CountAsync()));
         Assert.Equal(cycles, await app.QueryAsync(db => db.Cycles.CountAsync()));
     }
 
-    [Fact]
-    public async Task ANullTagIsIgnoredRatherThanFailing()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ANullTagIsIgnoredRatherThanFailing(DatabaseProvider provider)
     {
-        var (cycle, team, _) = await SetUpAsync();
-        using var response = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/objectives",
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, _) = await SetUpAsync(app);
+        using var response = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/objectives",
             $"{{\"title\": \"Null tags\", \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\", \"tags\": [null, \"growth\"]}}");
         var created = await Api.ReadAsync<ObjectiveDto>(response, HttpStatusCode.Created);
         Assert.Equal(["growth"], created.Tags);
     }
 
-    [Fact]
-    public async Task ATitleOfTenThousandCharactersIsRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ATitleOfTenThousandCharactersIsRefused(DatabaseProvider provider)
     {
-        var (cycle, team, objective) = await SetUpAsync();
-        var before = await CountsAsync();
-        using var create = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/objectives",
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective) = await SetUpAsync(app);
+        var before = await CountsAsync(app);
+        using var create = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/objectives",
             new ObjectiveRequest(new string('x', 10_000), null, cycle, team, null, null, null, null));
         var problem = await Api.AssertProblemAsync(create, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("Title", out _) || problem.GetProperty("errors").TryGetProperty("title", out _), problem.ToString());
 
-        using var update = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/objectives/{objective}",
+        using var update = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/objectives/{objective}",
             new ObjectiveRequest(new string('x', 10_000), null, cycle, team, null, null, null, null));
         await Api.AssertProblemAsync(update, HttpStatusCode.BadRequest);
-        Assert.Equal(before, await CountsAsync());
-        Assert.Equal("Delight our customers", (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective}")).Title);
+        Assert.Equal(before, await CountsAsync(app));
+        Assert.Equal("Delight our customers", (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective}")).Title);
     }
 
-    [Fact]
-    public async Task AnAlignmentLinkThatWouldCloseALoopIsRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnAlignmentLinkThatWouldCloseALoopIsRefused(DatabaseProvider provider)
     {
-        var (cycle, team, top) = await SetUpAsync();
-        var middle = await Admin.CreateObjectiveAsync(cycle, team, "Middle");
-        var bottom = await Admin.CreateObjectiveAsync(cycle, team, "Bottom");
-        var bottomKr = await Admin.CreateKeyResultAsync(bottom.Id);
-        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{middle.Id}/parents", new AlignmentLinkRequest(top, null, null, null));
-        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{bottom.Id}/parents", new AlignmentLinkRequest(middle.Id, null, null, null));
-        var before = await CountsAsync();
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, top) = await SetUpAsync(app);
+        var middle = await app.Admin.CreateObjectiveAsync(cycle, team, "Middle");
+        var bottom = await app.Admin.CreateObjectiveAsync(cycle, team, "Bottom");
+        var bottomKr = await app.Admin.CreateKeyResultAsync(bottom.Id);
+        await app.Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{middle.Id}/parents", new AlignmentLinkRequest(top, null, null, null));
+        await app.Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{bottom.Id}/parents", new AlignmentLinkRequest(middle.Id, null, null, null));
+        var before = await CountsAsync(app);
 
         foreach (var request in new[]
         {
@@ -110,47 +116,47 @@ public abstract class BadInputTests(OkapiApp app)
             new AlignmentLinkRequest(null, bottomKr.Id, null, null),
         })
         {
-            using var loop = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", request);
+            using var loop = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", request);
             var problem = await Api.AssertProblemAsync(loop, HttpStatusCode.BadRequest);
             Assert.Contains("loop", problem.ToString());
         }
 
-        using var self = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", new AlignmentLinkRequest(top, null, null, null));
+        using var self = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{top}/parents", new AlignmentLinkRequest(top, null, null, null));
         await Api.AssertProblemAsync(self, HttpStatusCode.BadRequest);
-        Assert.Equal(before, await CountsAsync());
+        Assert.Equal(before, await CountsAsync(app));
     }
 
-    [Fact]
-    public async Task ACheckInWithANonFiniteOrFutureValueIsRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ACheckInWithANonFiniteOrFutureValueIsRefused(DatabaseProvider provider)
     {
-        var (_, _, objective) = await SetUpAsync();
-        var kr = await Admin.CreateKeyResultAsync(objective);
-        var before = await CountsAsync();
-        using var nan = await Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": NaN}");
+        var app = await apps.StartAsync(provider);
+        var (_, _, objective) = await SetUpAsync(app);
+        var kr = await app.Admin.CreateKeyResultAsync(objective);
+        var before = await CountsAsync(app);
+        using var nan = await app.Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": NaN}");
         await Api.AssertProblemAsync(nan, HttpStatusCode.BadRequest);
-        using var future = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins",
+        using var future = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins",
             new CheckInRequest(40, null, null, app.Clock.GetUtcNow().AddDays(3)));
         await Api.AssertProblemAsync(future, HttpStatusCode.BadRequest);
-        using var confidence = await Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": 40, \"confidence\": \"certain\"}");
+        using var confidence = await app.Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/key-results/{kr.Id}/check-ins", "{\"value\": 40, \"confidence\": \"certain\"}");
         await Api.AssertProblemAsync(confidence, HttpStatusCode.BadRequest);
-        Assert.Equal(before, await CountsAsync());
-        Assert.Equal(30, (await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+        Assert.Equal(before, await CountsAsync(app));
+        Assert.Equal(30, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
     }
 
-    [Fact]
-    public async Task UnknownIdsAndBadQueryValuesGetProblemsNotServerErrors()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task UnknownIdsAndBadQueryValuesGetProblemsNotServerErrors(DatabaseProvider provider)
     {
-        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/objectives/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
-        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?state=sleeping"), HttpStatusCode.BadRequest);
-        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?cycle=nope"), HttpStatusCode.BadRequest);
-        await Api.AssertProblemAsync(await Admin.GetAsync("/api/v1/objectives?page=abc"), HttpStatusCode.BadRequest);
-        Assert.Empty((await Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?page=2147483647")).Items);
-        var huge = await Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?pageSize=100000&page=-3");
+        var app = await apps.StartAsync(provider);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/objectives/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync("/api/v1/objectives?state=sleeping"), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync("/api/v1/objectives?cycle=nope"), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync("/api/v1/objectives?page=abc"), HttpStatusCode.BadRequest);
+        Assert.Empty((await app.Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?page=2147483647")).Items);
+        var huge = await app.Admin.GetAsync<Okapi.Web.Infrastructure.Page<ObjectiveDto>>("/api/v1/objectives?pageSize=100000&page=-3");
         Assert.Equal(Okapi.Web.Infrastructure.PageRequest.MaxPageSize, huge.PageSize);
         Assert.Equal(1, huge.PageNumber);
     }
 }
-
-public sealed class BadInputOnSqlite(SqliteApp app) : BadInputTests(app), IClassFixture<SqliteApp>;
-
-public sealed class BadInputOnPostgres(PostgresApp app) : BadInputTests(app), IClassFixture<PostgresApp>;

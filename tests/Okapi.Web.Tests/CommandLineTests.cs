@@ -1,15 +1,18 @@
 using System.Diagnostics;
+using Okapi.Data;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-public sealed class CommandLineTests(SqliteApp app) : IClassFixture<SqliteApp>
+/// <summary>What does not depend on the database runs on SQLite only.</summary>
+public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     [Fact]
     public async Task CreateTokenPrintsOnlyATokenThatWorksWithTheApi()
     {
-        var (exit, output, error) = await RunAsync("create-token", "--name", "ci", "--scope", "admin");
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--scope", "admin");
         Assert.True(exit == 0, error);
         var token = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Trim();
         Assert.StartsWith("okapi_", token);
@@ -22,13 +25,14 @@ public sealed class CommandLineTests(SqliteApp app) : IClassFixture<SqliteApp>
     [Fact]
     public async Task CreateTokenRefusesAnUnknownScope()
     {
-        var (exit, output, error) = await RunAsync("create-token", "--name", "ci", "--scope", "everything");
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--scope", "everything");
         Assert.Equal(2, exit);
         Assert.Empty(output.Trim());
         Assert.Contains("Unknown scope", error);
     }
 
-    private async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
+    private static async Task<(int Exit, string Output, string Error)> RunAsync(OkapiApp app, params string[] args)
     {
         var assembly = typeof(Program).Assembly.Location;
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assembly)! };

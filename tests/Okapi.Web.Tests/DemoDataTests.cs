@@ -4,6 +4,7 @@ using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Closing;
 using Okapi.Web.Features.Kpis;
@@ -14,29 +15,31 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-public abstract class DemoDataTests(OkapiApp app)
+public sealed class DemoDataTests(DemoApps apps) : IClassFixture<DemoApps>
 {
-    private HttpClient Admin => app.Admin;
-
-    [Fact]
-    public async Task TheDemoOrganisationHasTeamsPeopleAndTwoQuarters()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheDemoOrganisationHasTeamsPeopleAndTwoQuarters(DatabaseProvider provider)
     {
-        Assert.Equal("Acme Outfitters", (await Admin.GetAsync<OrganisationDto>("/api/v1/organisation")).Name);
-        var teams = (await Admin.GetAsync<Page<TeamDto>>("/api/v1/teams")).Items;
+        var app = await apps.StartAsync(provider);
+        Assert.Equal("Acme Outfitters", (await app.Admin.GetAsync<OrganisationDto>("/api/v1/organisation")).Name);
+        var teams = (await app.Admin.GetAsync<Page<TeamDto>>("/api/v1/teams")).Items;
         var company = teams.Single(t => t.ParentTeamId is null);
         Assert.Equal(["Customer Success", "Engineering", "Marketing", "Sales"], teams.Where(t => t.ParentTeamId == company.Id).Select(t => t.Name).Order());
         Assert.Contains(teams, t => t.Name == "Application Performance");
-        Assert.True((await Admin.GetAsync<Page<PersonDto>>("/api/v1/people")).Total >= 12);
+        Assert.True((await app.Admin.GetAsync<Page<PersonDto>>("/api/v1/people")).Total >= 12);
 
-        var cycles = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles")).Items;
+        var cycles = (await app.Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles")).Items;
         Assert.Equal([("2027 Q1", CycleState.Active), ("2026 Q4", CycleState.Closed)], cycles.Select(c => (c.Name, c.State)));
     }
 
-    [Fact]
-    public async Task TheClosedQuarterIsGradedAsGoogleWouldGradeIt()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheClosedQuarterIsGradedAsGoogleWouldGradeIt(DatabaseProvider provider)
     {
-        var closed = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=closed")).Items.Single();
-        var objectives = (await Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={closed.Id}")).Items;
+        var app = await apps.StartAsync(provider);
+        var closed = (await app.Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=closed")).Items.Single();
+        var objectives = (await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={closed.Id}")).Items;
         var launch = objectives.SelectMany(o => o.KeyResults).Single(k => k.Title == "Launch six new product lines online");
         Assert.Equal(0.5, launch.Grade);
         Assert.Equal(GradeColour.Yellow, launch.GradeColour);
@@ -44,11 +47,13 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.All(objectives, o => Assert.Equal(Core.Okrs.ObjectiveState.Closed, o.State));
     }
 
-    [Fact]
-    public async Task TheClosedQuarterWasClosedThroughTheCloseWithAnOverrideItsReasonAndRetrospectives()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheClosedQuarterWasClosedThroughTheCloseWithAnOverrideItsReasonAndRetrospectives(DatabaseProvider provider)
     {
-        var closed = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=closed")).Items.Single();
-        var closing = Assert.Single(await Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{closed.Id}/closings"));
+        var app = await apps.StartAsync(provider);
+        var closed = (await app.Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=closed")).Items.Single();
+        var closing = Assert.Single(await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{closed.Id}/closings"));
         Assert.Null(closing.TeamId);
         Assert.Equal(app.AdminId, closing.ClosedById);
         var checkout = closing.Objectives.Single(o => o.Title == "Make checkout reliable");
@@ -59,11 +64,13 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Contains(closing.Objectives, o => o.Title == "Bring the new collection to every customer" && o.Retrospective != null);
     }
 
-    [Fact]
-    public async Task CurrentStatusesAndForecastsDiffer()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CurrentStatusesAndForecastsDiffer(DatabaseProvider provider)
     {
-        var active = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=active")).Items.Single();
-        var keyResults = (await Admin.GetAsync<Page<KeyResultDto>>($"/api/v1/key-results?cycle={active.Id}&pageSize=200")).Items;
+        var app = await apps.StartAsync(provider);
+        var active = (await app.Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=active")).Items.Single();
+        var keyResults = (await app.Admin.GetAsync<Page<KeyResultDto>>($"/api/v1/key-results?cycle={active.Id}&pageSize=200")).Items;
         Assert.True(keyResults.Count >= 15);
         Assert.Contains(keyResults, k => k.Status == OkrStatus.OnTrack);
         Assert.Contains(keyResults, k => k.Status == OkrStatus.AtRisk);
@@ -72,35 +79,39 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Contains(keyResults, k => k.ConfidenceDisagrees);
         Assert.Contains(keyResults, k => k.Forecast.Method == ForecastMethod.Trend);
 
-        var growth = (await Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={active.Id}&pageSize=200")).Items
+        var growth = (await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={active.Id}&pageSize=200")).Items
             .Single(o => o.Title == "Grow a profitable business our customers love");
         Assert.Empty(growth.KeyResults);
         Assert.True(growth.Progress > 0, "an objective without key results rolls up from its children");
     }
 
-    [Fact]
-    public async Task TheLinterHasSomethingToSayAboutTheWeakObjective()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheLinterHasSomethingToSayAboutTheWeakObjective(DatabaseProvider provider)
     {
-        var active = (await Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=active")).Items.Single();
-        var weak = (await Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={active.Id}&pageSize=200")).Items
+        var app = await apps.StartAsync(provider);
+        var active = (await app.Admin.GetAsync<Page<CycleDto>>("/api/v1/cycles?state=active")).Items.Single();
+        var weak = (await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={active.Id}&pageSize=200")).Items
             .Single(o => o.Title == "Increase sales by 20 % this quarter");
-        var rules = (await Admin.GetAsync<JsonElement>($"/api/v1/lint?objective={weak.Id}")).EnumerateArray()
+        var rules = (await app.Admin.GetAsync<JsonElement>($"/api/v1/lint?objective={weak.Id}")).EnumerateArray()
             .Select(f => f.GetProperty("ruleId").GetString()).ToList();
         Assert.Contains("objective-title-number", rules);
         Assert.Contains("key-result-activity", rules);
         Assert.Contains("objective-unaligned", rules);
     }
 
-    [Fact]
-    public async Task TheViewerDoesNotSeeEngineeringsPrivateObjective()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheViewerDoesNotSeeEngineeringsPrivateObjective(DatabaseProvider provider)
     {
-        var grace = (await Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=grace")).Items.Single();
+        var app = await apps.StartAsync(provider);
+        var grace = (await app.Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=grace")).Items.Single();
         using var viewer = await app.ClientForAsync(grace.Id, TokenScope.Read);
         var titles = (await viewer.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives?pageSize=200")).Items.Select(o => o.Title).ToList();
         Assert.Contains("Make our shop feel instant", titles);
         Assert.DoesNotContain("Pass the security audit without findings", titles);
         Assert.Contains("Pass the security audit without findings",
-            (await Admin.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives?pageSize=200")).Items.Select(o => o.Title));
+            (await app.Admin.GetAsync<Page<ObjectiveDto>>("/api/v1/objectives?pageSize=200")).Items.Select(o => o.Title));
     }
 
     private static readonly string[] KpiNames =
@@ -109,9 +120,11 @@ public abstract class DemoDataTests(OkapiApp app)
         "Leads per week", "Sales per week", "Server uptime", "Website click-through rate",
     ];
 
-    [Fact]
-    public async Task NineKpisHaveHalfAYearOfHistoryAndAreVisibleToEveryone()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task NineKpisHaveHalfAYearOfHistoryAndAreVisibleToEveryone(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var kpis = await app.QueryAsync(db => db.Kpis.ToListAsync());
         Assert.Equal(KpiNames, kpis.Select(k => k.Name).Order());
         var ids = kpis.Select(k => k.Id).ToList();
@@ -133,10 +146,12 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Equal(PeriodAggregation.Sum, kpis.Single(k => k.Name == "Sales per week").Aggregation);
     }
 
-    [Fact]
-    public async Task TheViewerSeesAllNineKpisAndTheConversionRateIsCritical()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheViewerSeesAllNineKpisAndTheConversionRateIsCritical(DatabaseProvider provider)
     {
-        var grace = (await Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=grace")).Items.Single();
+        var app = await apps.StartAsync(provider);
+        var grace = (await app.Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=grace")).Items.Single();
         using var viewer = await app.ClientForAsync(grace.Id, TokenScope.Read);
         var kpis = (await viewer.GetAsync<Page<KpiDto>>("/api/v1/kpis?pageSize=200")).Items;
         Assert.Equal(KpiNames, kpis.Select(k => k.Name).Order());
@@ -147,19 +162,20 @@ public abstract class DemoDataTests(OkapiApp app)
     }
 
     [Theory]
-    [InlineData("Raise customer satisfaction from 30 % to 50 %", "Customer satisfaction")]
-    [InlineData("Raise the average order value from €80 to €92", "Average order value")]
-    [InlineData("Lift the website click-through rate by 30 %, from 2.0 % to 2.6 %", "Website click-through rate")]
-    [InlineData("Grow Instagram followers from 400,000 to 1 million", "Instagram followers")]
-    [InlineData("Keep server uptime above 99.9 %", "Server uptime")]
-    [InlineData("Cut the average customer-service wait time from 10 to 4 minutes", "Customer-service wait time")]
-    public async Task LinkedKeyResultsTakeTheirCheckInsFromTheKpi(string keyResult, string kpiName)
+    [OnEveryDatabase("Raise customer satisfaction from 30 % to 50 %", "Customer satisfaction")]
+    [OnEveryDatabase("Raise the average order value from €80 to €92", "Average order value")]
+    [OnEveryDatabase("Lift the website click-through rate by 30 %, from 2.0 % to 2.6 %", "Website click-through rate")]
+    [OnEveryDatabase("Grow Instagram followers from 400,000 to 1 million", "Instagram followers")]
+    [OnEveryDatabase("Keep server uptime above 99.9 %", "Server uptime")]
+    [OnEveryDatabase("Cut the average customer-service wait time from 10 to 4 minutes", "Customer-service wait time")]
+    public async Task LinkedKeyResultsTakeTheirCheckInsFromTheKpi(DatabaseProvider provider, string keyResult, string kpiName)
     {
+        var app = await apps.StartAsync(provider);
         var kpi = await app.QueryAsync(db => db.Kpis.SingleAsync(k => k.Name == kpiName));
         var kr = await app.QueryAsync(db => db.KeyResults.SingleAsync(k => k.Title == keyResult));
         Assert.Equal(kpi.Id, kr.KpiId);
         Assert.Equal(kpi.LatestValue, kr.Current);
-        Assert.Equal((await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Current, kr.Current);
+        Assert.Equal((await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Current, kr.Current);
 
         var checkIns = await app.QueryAsync(db => db.CheckIns.Where(c => c.KeyResultId == kr.Id).ToListAsync());
         var since = checkIns.Min(c => c.At);
@@ -169,9 +185,11 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Equal(values.OrderBy(v => v.At).Select(v => (v.At, v.Value)), checkIns.OrderBy(c => c.At).Select(c => (c.At, c.Value)));
     }
 
-    [Fact]
-    public async Task TheConversionRateIsTheOneKpiInAlertAndNotifiesInAppOnly()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheConversionRateIsTheOneKpiInAlertAndNotifiesInAppOnly(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var alerts = await app.QueryAsync(db => db.Alerts.ToListAsync());
         var firing = Assert.Single(alerts, a => a.State == AlertState.Firing);
         Assert.Single(alerts);
@@ -190,7 +208,3 @@ public abstract class DemoDataTests(OkapiApp app)
         Assert.Equal([inApp.Id], rule.ChannelIds);
     }
 }
-
-public sealed class DemoDataOnSqlite(SqliteDemoApp app) : DemoDataTests(app), IClassFixture<SqliteDemoApp>;
-
-public sealed class DemoDataOnPostgres(PostgresDemoApp app) : DemoDataTests(app), IClassFixture<PostgresDemoApp>;

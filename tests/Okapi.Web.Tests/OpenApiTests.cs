@@ -3,15 +3,18 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using Okapi.Data;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-public sealed class OpenApiTests(SqliteApp app) : IClassFixture<SqliteApp>
+/// <summary>What does not depend on the database runs on SQLite only.</summary>
+public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     [Fact]
     public async Task TheDocumentParsesAsOpenApi3AndListsEveryEndpointWithItsResponses()
     {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var json = await app.CreateClient().GetStringAsync("/openapi/v1.json");
         var result = OpenApiDocument.Parse(json, "json", new OpenApiReaderSettings());
         Assert.Empty(result.Diagnostic?.Errors ?? []);
@@ -43,6 +46,7 @@ public sealed class OpenApiTests(SqliteApp app) : IClassFixture<SqliteApp>
     [Fact]
     public async Task TheInteractiveReferenceIsServedAtApi()
     {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var html = await app.CreateClient().GetStringAsync("/api");
         Assert.Contains("Okapi API", html);
         Assert.Contains("openapi/v1.json", html);

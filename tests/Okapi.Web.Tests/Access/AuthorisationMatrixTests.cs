@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Okapi.Data;
 using Okapi.Web.Tests.Infrastructure;
 using static Okapi.Web.Tests.Access.Who;
 
@@ -33,7 +34,7 @@ public sealed record Rule(Who Who, bool Ingest = false, bool OwnData = false, bo
 /// Every operation of the OpenAPI document under /api/v1, called by every kind of caller: each refusal is a problem
 /// detail with the expected status and changes nothing; each permitted read answers 200 without private objectives.
 /// </summary>
-public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
+public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<MatrixApps>
 {
     /// <summary>The world as the matrix's people see it: Max (member) and Lee (lead) are in the product team that owns the objective and the KPI; Vera (viewer) too.</summary>
     private static readonly Dictionary<string, Rule> Expectations = new()
@@ -180,12 +181,11 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
         ["POST /import"] = new(Admins),
     };
 
-    private MatrixWorld World => world;
-
-    [Fact]
-    public async Task EveryOperationOfTheApiHasAnExpectation()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task EveryOperationOfTheApiHasAnExpectation(DatabaseProvider provider)
     {
-        var operations = await OperationsAsync();
+        var operations = await OperationsAsync(await apps.WorldAsync(provider));
         var missing = operations.Where(o => !Expectations.ContainsKey(o)).ToList();
         var stale = Expectations.Keys.Where(k => !operations.Contains(k)).ToList();
         Assert.True(missing.Count == 0 && stale.Count == 0,
@@ -193,40 +193,78 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
         Assert.True(operations.Count > 100, $"only {operations.Count} operations found");
     }
 
-    [Fact]
-    public Task AnAnonymousCallerGets401OnEveryOperation() =>
-        CheckAsync(World.Anonymous, (_, _) => HttpStatusCode.Unauthorized);
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnAnonymousCallerGets401OnEveryOperation(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.Anonymous, (_, _) => HttpStatusCode.Unauthorized);
+    }
 
-    [Fact]
-    public Task AnUnknownTokenGets401OnEveryOperation() =>
-        CheckAsync(World.UnknownToken, (_, _) => HttpStatusCode.Unauthorized);
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnUnknownTokenGets401OnEveryOperation(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.UnknownToken, (_, _) => HttpStatusCode.Unauthorized);
+    }
 
     /// <summary>The token is the admin's, but admin rights need the admin scope (and editing needs write): it reads what a viewer may.</summary>
-    [Fact]
-    public Task AnAdminsReadTokenReadsWhatAViewerMayAndGets403OnEveryWrite() =>
-        CheckAsync(World.ReadToken, (method, rule) => method == "GET" ? ForRole(Viewer, rule, "GET") : HttpStatusCode.Forbidden);
-
-    [Fact]
-    public Task AKpiIngestTokenGets403EverywhereButKpiValueIngestion() =>
-        CheckAsync(World.IngestToken, (_, rule) => rule.Ingest ? Allowed : HttpStatusCode.Forbidden);
-
-    [Fact]
-    public Task AViewerReadsAndChangesOnlyTheirOwnData() => CheckAsync(World.Viewer, (method, rule) => ForRole(Viewer, rule, method), World.Private);
-
-    [Fact]
-    public Task AMemberIsRefusedAdminAndLeadOperations() => CheckAsync(World.Member, (method, rule) => ForRole(Member, rule, method), World.Private);
-
-    [Fact]
-    public Task ATeamLeadIsRefusedAdminOperations() => CheckAsync(World.Lead, (method, rule) => ForRole(Lead, rule, method), World.Private);
-
-    [Fact]
-    public Task AnAdminIsRefusedOnlyWhereTheRuleNamesSomeoneElse() => CheckAsync(World.Admin, (method, rule) => ForRole(Admin, rule, method));
-
-    [Fact]
-    public async Task AnotherOrganisationsAdminFindsNothingOfTheFirstOrganisation()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnAdminsReadTokenReadsWhatAViewerMayAndGets403OnEveryWrite(DatabaseProvider provider)
     {
-        var first = World.Ids.Values.Concat(World.Private).Append(World.OrganisationId).ToList();
-        await CheckAsync(World.OtherAdmin, (_, _) => null, first, (operation, rule, names) =>
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.ReadToken, (method, rule) => method == "GET" ? ForRole(Viewer, rule, "GET") : HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AKpiIngestTokenGets403EverywhereButKpiValueIngestion(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.IngestToken, (_, rule) => rule.Ingest ? Allowed : HttpStatusCode.Forbidden);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AViewerReadsAndChangesOnlyTheirOwnData(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.Viewer, (method, rule) => ForRole(Viewer, rule, method), world.Private);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AMemberIsRefusedAdminAndLeadOperations(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.Member, (method, rule) => ForRole(Member, rule, method), world.Private);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ATeamLeadIsRefusedAdminOperations(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.Lead, (method, rule) => ForRole(Lead, rule, method), world.Private);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnAdminIsRefusedOnlyWhereTheRuleNamesSomeoneElse(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        await CheckAsync(world, world.Admin, (method, rule) => ForRole(Admin, rule, method));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnotherOrganisationsAdminFindsNothingOfTheFirstOrganisation(DatabaseProvider provider)
+    {
+        var world = await apps.WorldAsync(provider);
+        var first = world.Ids.Values.Concat(world.Private).Append(world.OrganisationId).ToList();
+        await CheckAsync(world, world.OtherAdmin, (_, _) => null, first, (operation, rule, names) =>
             // A route naming a resource of the first organisation: not found, whatever the method.
             names ? NotFound :
             // A list: the caller's own organisation only; changing their own data: theirs to change.
@@ -250,11 +288,11 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
     private const HttpStatusCode OwnOrganisation = (HttpStatusCode)2;
     private const HttpStatusCode NotChanged = (HttpStatusCode)3;
 
-    private async Task CheckAsync(HttpClient client, Func<string, Rule, HttpStatusCode?> expect, IReadOnlyCollection<Guid>? neverShown = null,
+    private static async Task CheckAsync(MatrixWorld world, HttpClient client, Func<string, Rule, HttpStatusCode?> expect, IReadOnlyCollection<Guid>? neverShown = null,
         Func<string, Rule, bool, HttpStatusCode?>? byRoute = null)
     {
         var mismatches = new List<string>();
-        foreach (var operation in await OperationsAsync())
+        foreach (var operation in await OperationsAsync(world))
         {
             if (!Expectations.TryGetValue(operation, out var rule))
             {
@@ -273,17 +311,17 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
             }
 
             // Writes someone may make change the world the other checks need; the matrix calls only their own-data ones and ingestion.
-            if (expected == Allowed && write && !rule.OwnData && !(rule.Ingest && client == World.IngestToken) && byRoute is null)
+            if (expected == Allowed && write && !rule.OwnData && !(rule.Ingest && client == world.IngestToken) && byRoute is null)
             {
                 continue;
             }
 
-            var url = "/api/v1" + FillRoute(template) + (rule.Query is { } query ? "?" + Fill(query) : "");
-            var before = write ? await MatrixWorld.FingerprintAsync(app) : null;
+            var url = "/api/v1" + FillRoute(world, template) + (rule.Query is { } query ? "?" + Fill(world, query) : "");
+            var before = write ? await world.App.FingerprintAsync() : null;
             using var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (method is "POST" or "PUT")
             {
-                request.Content = new StringContent(Fill(rule.Body ?? "{}"), Encoding.UTF8, "application/json");
+                request.Content = new StringContent(Fill(world, rule.Body ?? "{}"), Encoding.UTF8, "application/json");
             }
 
             using var response = await client.SendAsync(request);
@@ -324,12 +362,12 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
 
             if (status == 200 && neverShown is not null && neverShown.FirstOrDefault(id => text.Contains(id.ToString(), StringComparison.OrdinalIgnoreCase)) is { } leaked && leaked != Guid.Empty)
             {
-                mismatches.Add($"{operation}: the answer shows {Name(leaked)} ({leaked}), which this caller must not see");
+                mismatches.Add($"{operation}: the answer shows {Name(world, leaked)} ({leaked}), which this caller must not see");
             }
 
             if (before is not null && !(expected == Allowed && status < 300))
             {
-                var after = await MatrixWorld.FingerprintAsync(app);
+                var after = await world.App.FingerprintAsync();
                 if (after != before)
                 {
                     mismatches.Add($"{said}: the refused request changed the data ({Difference(before, after)})");
@@ -340,20 +378,20 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
         Assert.True(mismatches.Count == 0, $"{mismatches.Count} mismatches:\n" + string.Join("\n", mismatches));
     }
 
-    private string Name(Guid id) =>
-        World.Private.Contains(id) ? "a private objective (or its key result)" :
-        id == World.OrganisationId ? "the first organisation" :
-        "the first organisation's " + World.Ids.First(p => p.Value == id).Key;
+    private static string Name(MatrixWorld world, Guid id) =>
+        world.Private.Contains(id) ? "a private objective (or its key result)" :
+        id == world.OrganisationId ? "the first organisation" :
+        "the first organisation's " + world.Ids.First(p => p.Value == id).Key;
 
     /// <summary>Fills each {param} of a route with the resource named by the segment before it.</summary>
-    private string FillRoute(string template)
+    private static string FillRoute(MatrixWorld world, string template)
     {
         var segments = template.Split('/');
         for (var i = 1; i < segments.Length; i++)
         {
             if (segments[i].StartsWith('{') && !segments[i - 1].StartsWith('{'))
             {
-                segments[i] = World.Ids[segments[i - 1]].ToString();
+                segments[i] = world.Ids[segments[i - 1]].ToString();
             }
         }
 
@@ -361,7 +399,7 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
     }
 
     /// <summary>Fills {segment} in queries and bodies with the resource of that name.</summary>
-    private string Fill(string text) => Regex.Replace(text, @"\{([a-z-]+)\}", m => World.Ids[m.Groups[1].Value].ToString());
+    private static string Fill(MatrixWorld world, string text) => Regex.Replace(text, @"\{([a-z-]+)\}", m => world.Ids[m.Groups[1].Value].ToString());
 
     private static bool HasStatus(string text, int status)
     {
@@ -380,9 +418,9 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
     private static string Difference(string before, string after) =>
         string.Join(", ", before.Split(' ').Zip(after.Split(' ')).Where(p => p.First != p.Second).Select(p => $"{p.First} → {p.Second}"));
 
-    private async Task<List<string>> OperationsAsync()
+    private static async Task<List<string>> OperationsAsync(MatrixWorld world)
     {
-        var json = await World.Anonymous.GetStringAsync("/openapi/v1.json");
+        var json = await world.Anonymous.GetStringAsync("/openapi/v1.json");
         var paths = JsonDocument.Parse(json).RootElement.GetProperty("paths");
         return paths.EnumerateObject()
             .Where(p => p.Name.StartsWith("/api/v1/", StringComparison.Ordinal))
@@ -392,30 +430,3 @@ public abstract class AuthorisationMatrixTests(OkapiApp app, MatrixWorld world)
             .ToList();
     }
 }
-
-/// <summary>Okapi with the matrix's world arranged once.</summary>
-public sealed class MatrixSqliteApp : SqliteApp
-{
-    public MatrixWorld World { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        World = await MatrixWorld.ArrangeAsync(this);
-    }
-}
-
-public sealed class MatrixPostgresApp : PostgresApp
-{
-    public MatrixWorld World { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        World = await MatrixWorld.ArrangeAsync(this);
-    }
-}
-
-public sealed class AuthorisationMatrixOnSqlite(MatrixSqliteApp app) : AuthorisationMatrixTests(app, app.World), IClassFixture<MatrixSqliteApp>;
-
-public sealed class AuthorisationMatrixOnPostgres(MatrixPostgresApp app) : AuthorisationMatrixTests(app, app.World), IClassFixture<MatrixPostgresApp>;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Okapi.Core.Organisations;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Organisation;
@@ -9,11 +10,13 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Access;
 
-public abstract class ViewerTokenTests(OkapiApp app)
+public sealed class ViewerTokenTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    [Fact]
-    public async Task ASignedInViewerCreatesAReadTokenForThemselvesAndRevokesIt()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ASignedInViewerCreatesAReadTokenForThemselvesAndRevokesIt(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var email = $"vic.{Guid.NewGuid():N}@okapi.test";
         await app.Admin.PostAsync<PersonDto>("/api/v1/people", new PersonRequest("Vic Viewer", email, Role.Viewer, null, "a-long-password-1"));
         using var viewer = app.CreateClient();
@@ -34,7 +37,3 @@ public abstract class ViewerTokenTests(OkapiApp app)
         Assert.Equal([created.Token.Id], (await viewer.GetAsync<Page<TokenDto>>("/api/v1/tokens")).Items.Select(t => t.Id));
     }
 }
-
-public sealed class ViewerTokenOnSqlite(SqliteApp app) : ViewerTokenTests(app), IClassFixture<SqliteApp>;
-
-public sealed class ViewerTokenOnPostgres(PostgresApp app) : ViewerTokenTests(app), IClassFixture<PostgresApp>;

@@ -19,7 +19,7 @@ namespace Okapi.Web.Tests.Alerts;
 public static class AlertArrangements
 {
     public static Task<KpiDto> CreateKpiAsync(this OkapiApp app, Guid teamId, Cadence cadence = Cadence.Daily, Visibility visibility = Visibility.Public, string name = "Conversion") =>
-        app.Admin.CreateKpiAsync(KpiApi.Request(name, teamId, key: $"conversion-{Guid.NewGuid():N}", cadence: cadence, warningLower: 2, criticalLower: 1,
+        app.Admin.CreateKpiAsync(KpiArrangements.Request(name, teamId, key: $"conversion-{Guid.NewGuid():N}", cadence: cadence, warningLower: 2, criticalLower: 1,
             visibility: visibility, unit: "%"));
 
     /// <summary>

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Closing;
@@ -14,31 +15,31 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Closing;
 
-public abstract class ClosingApiTests(OkapiApp app)
+public sealed class ClosingApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    private HttpClient Admin => app.Admin;
-
     /// <summary>A team with a lead and a member, a cycle and an objective with two key results: one half way, one untouched.</summary>
-    private async Task<(CycleDto Cycle, TeamDto Team, ObjectiveDto Objective, KeyResultDto Half, KeyResultDto Untouched, HttpClient Lead, HttpClient Member)> ArrangeAsync(string name)
+    private async Task<(CycleDto Cycle, TeamDto Team, ObjectiveDto Objective, KeyResultDto Half, KeyResultDto Untouched, HttpClient Lead, HttpClient Member)> ArrangeAsync(OkapiApp app, string name)
     {
-        var lead = await Admin.CreatePersonAsync($"{name} Lead", Role.Member);
-        var member = await Admin.CreatePersonAsync($"{name} Member", Role.Member);
-        var team = await Admin.CreateTeamAsync(name, new TeamMemberDto(lead.Id, true), new TeamMemberDto(member.Id, false));
-        var cycle = await Admin.CreateCycleAsync($"{name} Q1");
-        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, $"{name} delights customers");
-        var half = await Admin.CreateKeyResultAsync(objective.Id, "Raise satisfaction from 30 to 50", 30, 50);
-        var untouched = await Admin.CreateKeyResultAsync(objective.Id, "Grow referrals from 0 to 10", 0, 10);
-        half = await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(40, Confidence.OnTrack, null, null));
+        var lead = await app.Admin.CreatePersonAsync($"{name} Lead", Role.Member);
+        var member = await app.Admin.CreatePersonAsync($"{name} Member", Role.Member);
+        var team = await app.Admin.CreateTeamAsync(name, new TeamMemberDto(lead.Id, true), new TeamMemberDto(member.Id, false));
+        var cycle = await app.Admin.CreateCycleAsync($"{name} Q1");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, $"{name} delights customers");
+        var half = await app.Admin.CreateKeyResultAsync(objective.Id, "Raise satisfaction from 30 to 50", 30, 50);
+        var untouched = await app.Admin.CreateKeyResultAsync(objective.Id, "Grow referrals from 0 to 10", 0, 10);
+        half = await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(40, Confidence.OnTrack, null, null));
         return (cycle, team, objective, half, untouched, await app.ClientForAsync(lead.Id, TokenScope.Write), await app.ClientForAsync(member.Id, TokenScope.Write));
     }
 
     private static CloseRequest TeamClose(Guid teamId, params GradeRequest[] grades) => new(teamId, [.. grades], null, null, null);
 
-    [Fact]
-    public async Task ThePreviewProposesGradesFromProgressAndListsUnfinishedWork()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ThePreviewProposesGradesFromProgressAndListsUnfinishedWork(DatabaseProvider provider)
     {
-        var (cycle, team, objective, half, untouched, _, _) = await ArrangeAsync("Preview");
-        var preview = await Admin.GetAsync<ClosePreviewDto>($"/api/v1/cycles/{cycle.Id}/close-preview?team={team.Id}");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, half, untouched, _, _) = await ArrangeAsync(app, "Preview");
+        var preview = await app.Admin.GetAsync<ClosePreviewDto>($"/api/v1/cycles/{cycle.Id}/close-preview?team={team.Id}");
         var o = Assert.Single(preview.Objectives);
         Assert.Equal(objective.Id, o.Id);
         Assert.Equal([(half.Id, 0.5, true), (untouched.Id, 0.0, true)], o.KeyResults.Select(k => (k.Id, k.ProposedGrade, k.Unfinished)));
@@ -48,10 +49,12 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.Null(preview.ClosingId);
     }
 
-    [Fact]
-    public async Task ClosingFreezesTheGradesWhateverHappensLater()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ClosingFreezesTheGradesWhateverHappensLater(DatabaseProvider provider)
     {
-        var (cycle, team, objective, half, untouched, lead, _) = await ArrangeAsync("Freeze");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, half, untouched, lead, _) = await ArrangeAsync(app, "Freeze");
         var closing = await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
             new CloseRequest(team.Id, [new GradeRequest(untouched.Id, 0.3, "Referrals came in after the quarter's end")],
                 [new RetrospectiveRequest(objective.Id, "We started referrals too late.")], null, null));
@@ -65,49 +68,53 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.Equal(1, closing.Distribution.Counts[5]);
         Assert.Equal(1, closing.Distribution.Counts[3]);
 
-        var closed = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}");
+        var closed = await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}");
         Assert.Equal(ObjectiveState.Closed, closed.State);
         Assert.Equal("We started referrals too late.", closed.Retrospective);
 
         // Later: a check-in to the target, the untouched key result's target edited, the first one deleted.
         app.Clock.Advance(TimeSpan.FromDays(3));
-        await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(50, Confidence.OnTrack, null, null));
-        var current = await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}");
-        await Admin.PutAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}",
+        await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(50, Confidence.OnTrack, null, null));
+        var current = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}");
+        await app.Admin.PutAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}",
             new KeyResultRequest(objective.Id, "Grow referrals from 0 to 1", null, KeyResultType.IncreaseTo, "%", 0, 1, null, null, null, null, null), $"\"{current.Version}\"");
 
-        var again = await Admin.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}");
+        var again = await app.Admin.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}");
         Assert.Equal(JsonSerializer.Serialize(closing with { CarriedOver = null, Cloned = null }, Api.Json), JsonSerializer.Serialize(again, Api.Json));
-        var shown = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}");
+        var shown = await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}");
         Assert.Equal((0.4, 0.25), (shown.Grade, shown.Progress));
         Assert.Equal([(0.5, 0.5, 40.0), (0.3, 0.0, 0.0)], shown.KeyResults.Select(k => (k.Grade, k.Progress, k.Current)));
 
-        await Admin.DeleteAsync($"/api/v1/key-results/{half.Id}");
-        Assert.Equal((0.4, 0.25), ((await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")) is var d ? (d.Grade, d.Progress) : default));
-        Assert.Equal(2, Assert.Single((await Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Single().Objectives).KeyResults.Count);
+        await app.Admin.DeleteAsync($"/api/v1/key-results/{half.Id}");
+        Assert.Equal((0.4, 0.25), ((await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")) is var d ? (d.Grade, d.Progress) : default));
+        Assert.Equal(2, Assert.Single((await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Single().Objectives).KeyResults.Count);
     }
 
-    [Fact]
-    public async Task OverrideReasonsAreInTheAuditLog()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task OverrideReasonsAreInTheAuditLog(DatabaseProvider provider)
     {
-        var (cycle, team, _, half, untouched, _, _) = await ArrangeAsync("Audited");
-        await Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, _, half, untouched, _, _) = await ArrangeAsync(app, "Audited");
+        await app.Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
             TeamClose(team.Id, new GradeRequest(half.Id, 0.7, "The survey under-counts happy customers"), new GradeRequest(untouched.Id, 0.2, "Two referrals are signed")));
 
         foreach (var (id, reason, grade) in new[] { (half.Id, "The survey under-counts happy customers", 0.7), (untouched.Id, "Two referrals are signed", 0.2) })
         {
-            var events = await Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entity=KeyResult&entityId={id}&action=update");
+            var events = await app.Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entity=KeyResult&entityId={id}&action=update");
             var graded = Assert.Single(events.Items, e => e.Changes.TryGetProperty("finalGrade", out _));
             Assert.Equal(reason, graded.Reason);
             Assert.Equal(grade, graded.Changes.GetProperty("finalGrade").GetProperty("after").GetDouble());
         }
     }
 
-    [Fact]
-    public async Task InvalidInputIsRefusedWithEveryErrorAndNothingChanges()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task InvalidInputIsRefusedWithEveryErrorAndNothingChanges(DatabaseProvider provider)
     {
-        var (cycle, team, objective, half, untouched, lead, _) = await ArrangeAsync("Invalid");
-        var other = await Admin.CreateObjectiveAsync(cycle.Id, (await Admin.CreateTeamAsync("Invalid others")).Id, "Not this team's");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, half, untouched, lead, _) = await ArrangeAsync(app, "Invalid");
+        var other = await app.Admin.CreateObjectiveAsync(cycle.Id, (await app.Admin.CreateTeamAsync("Invalid others")).Id, "Not this team's");
         var request = new CloseRequest(team.Id,
             [new GradeRequest(half.Id, 0.8, null), new GradeRequest(untouched.Id, 0.65, "between"), new GradeRequest(Guid.NewGuid(), 0.5, null), new GradeRequest(half.Id, 1.5, "x")],
             [new RetrospectiveRequest(other.Id, "Someone else's")],
@@ -129,11 +136,13 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.Equal(1, await app.QueryAsync(db => db.Objectives.CountAsync(o => o.Title == objective.Title)));
     }
 
-    [Fact]
-    public async Task TeamLeadsAndAdminsCloseForATeamMembersDoNotAndOnlyAdminsCloseTheCompany()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TeamLeadsAndAdminsCloseForATeamMembersDoNotAndOnlyAdminsCloseTheCompany(DatabaseProvider provider)
     {
-        var (cycle, team, _, _, _, lead, member) = await ArrangeAsync("Rights");
-        var viewer = await app.ClientForAsync((await Admin.CreatePersonAsync("Rights Viewer", Role.Viewer)).Id, TokenScope.Read);
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, _, _, _, lead, member) = await ArrangeAsync(app, "Rights");
+        var viewer = await app.ClientForAsync((await app.Admin.CreatePersonAsync("Rights Viewer", Role.Viewer)).Id, TokenScope.Read);
         foreach (var client in new[] { member, viewer })
         {
             using var refused = await client.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
@@ -148,56 +157,62 @@ public abstract class ClosingApiTests(OkapiApp app)
 
         Assert.Equal(0, await app.QueryAsync(db => db.CycleClosings.CountAsync(c => c.CycleId == cycle.Id)));
         await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
-        using var twice = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
+        using var twice = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
         await Api.AssertProblemAsync(twice, HttpStatusCode.Conflict);
 
-        var other = await Admin.CreateTeamAsync("Rights admin-closed");
-        await Admin.CreateObjectiveAsync(cycle.Id, other.Id, "Closed by an admin");
-        Assert.Single((await Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(other.Id))).Objectives);
+        var other = await app.Admin.CreateTeamAsync("Rights admin-closed");
+        await app.Admin.CreateObjectiveAsync(cycle.Id, other.Id, "Closed by an admin");
+        Assert.Single((await app.Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(other.Id))).Objectives);
     }
 
-    [Fact]
-    public async Task TheCompanyCloseGradesWhatTeamClosesLeftAndClosesTheCycle()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCompanyCloseGradesWhatTeamClosesLeftAndClosesTheCycle(DatabaseProvider provider)
     {
-        var (cycle, team, objective, _, _, lead, _) = await ArrangeAsync("Company");
-        var rest = await Admin.CreateObjectiveAsync(cycle.Id, (await Admin.CreateTeamAsync("Company rest")).Id, "Left for the company close");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, _, _, lead, _) = await ArrangeAsync(app, "Company");
+        var rest = await app.Admin.CreateObjectiveAsync(cycle.Id, (await app.Admin.CreateTeamAsync("Company rest")).Id, "Left for the company close");
         await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
 
-        var preview = await Admin.GetAsync<ClosePreviewDto>($"/api/v1/cycles/{cycle.Id}/close-preview");
+        var preview = await app.Admin.GetAsync<ClosePreviewDto>($"/api/v1/cycles/{cycle.Id}/close-preview");
         Assert.Equal([rest.Id], preview.Objectives.Select(o => o.Id));
-        var company = await Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", new CloseRequest(null, null, null, null, null));
+        var company = await app.Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", new CloseRequest(null, null, null, null, null));
         Assert.Equal([rest.Id], company.Objectives.Select(o => o.ObjectiveId));
         Assert.Null(company.TeamId);
-        Assert.Equal(CycleState.Closed, (await Admin.GetAsync<CycleDto>($"/api/v1/cycles/{cycle.Id}")).State);
-        Assert.Equal(ObjectiveState.Closed, (await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{rest.Id}")).State);
-        Assert.Equal(2, (await Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Count);
+        Assert.Equal(CycleState.Closed, (await app.Admin.GetAsync<CycleDto>($"/api/v1/cycles/{cycle.Id}")).State);
+        Assert.Equal(ObjectiveState.Closed, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{rest.Id}")).State);
+        Assert.Equal(2, (await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Count);
 
-        using var again = await Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings", new CloseRequest(null, null, null, null, null));
+        using var again = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings", new CloseRequest(null, null, null, null, null));
         await Api.AssertProblemAsync(again, HttpStatusCode.Conflict);
-        Assert.Equal(objective.Id, Assert.Single((await Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings"))[0].Objectives).ObjectiveId);
+        Assert.Equal(objective.Id, Assert.Single((await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings"))[0].Objectives).ObjectiveId);
     }
 
-    [Fact]
-    public async Task ACycleIsNotClosedByEditingItsStateOnlyByItsClose()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ACycleIsNotClosedByEditingItsStateOnlyByItsClose(DatabaseProvider provider)
     {
-        var cycle = await Admin.CreateCycleAsync("Edited closed");
-        using var response = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/cycles/{cycle.Id}",
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync("Edited closed");
+        using var response = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/cycles/{cycle.Id}",
             new CycleRequest(cycle.Name, cycle.Start, cycle.End, cycle.Kind, CycleState.Closed, null), $"\"{cycle.Version}\"");
         Assert.True((await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("state", out _));
-        Assert.Equal(CycleState.Active, (await Admin.GetAsync<CycleDto>($"/api/v1/cycles/{cycle.Id}")).State);
+        Assert.Equal(CycleState.Active, (await app.Admin.GetAsync<CycleDto>($"/api/v1/cycles/{cycle.Id}")).State);
     }
 
-    [Fact]
-    public async Task CarryOverKeepsTheLinkToTheObjectiveAndItsUnfinishedKeyResultsAndCloneDoesNot()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CarryOverKeepsTheLinkToTheObjectiveAndItsUnfinishedKeyResultsAndCloneDoesNot(DatabaseProvider provider)
     {
-        var (cycle, team, objective, half, _, lead, _) = await ArrangeAsync("Carry");
-        var done = await Admin.CreateKeyResultAsync(objective.Id, "Ship the survey from 0 to 1", 0, 1);
-        await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{done.Id}/check-ins", new CheckInRequest(1, null, null, null));
-        var next = await Admin.CreateCycleAsync("Carry Q2");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, half, _, lead, _) = await ArrangeAsync(app, "Carry");
+        var done = await app.Admin.CreateKeyResultAsync(objective.Id, "Ship the survey from 0 to 1", 0, 1);
+        await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{done.Id}/check-ins", new CheckInRequest(1, null, null, null));
+        var next = await app.Admin.CreateCycleAsync("Carry Q2");
 
         var closing = await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
             new CloseRequest(team.Id, null, null, new CarryOverPlan(next.Id, [objective.Id], null), new ClonePlan(next.Id, [objective.Id])));
-        var carried = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{Assert.Single(closing.CarriedOver!)}");
+        var carried = await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{Assert.Single(closing.CarriedOver!)}");
         Assert.Equal((next.Id, objective.Id, ObjectiveState.Draft), (carried.CycleId, carried.ContinuedFromId, carried.State));
         // The finished key result stays behind; the half-way one starts where it stood.
         Assert.Equal(2, carried.KeyResults.Count);
@@ -205,14 +220,14 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.Equal((40.0, 50.0), (continued.Start, continued.Target));
         Assert.Equal(half.Id, await app.QueryAsync(db => db.KeyResults.Where(k => k.Id == continued.Id).Select(k => k.ContinuedFromId).SingleAsync()));
 
-        var cloned = await Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{Assert.Single(closing.Cloned!)}");
+        var cloned = await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{Assert.Single(closing.Cloned!)}");
         Assert.Null(cloned.ContinuedFromId);
         Assert.Equal(3, cloned.KeyResults.Count);
         Assert.Equal(30, Assert.Single(cloned.KeyResults, k => k.Title == half.Title).Start);
         Assert.All(await app.QueryAsync(db => db.KeyResults.Where(k => k.ObjectiveId == cloned.Id).ToListAsync()), k => Assert.Null(k.ContinuedFromId));
 
         // Standalone: carry over only the chosen key result, or clone, into a third cycle.
-        var third = await Admin.CreateCycleAsync("Carry Q3");
+        var third = await app.Admin.CreateCycleAsync("Carry Q3");
         var again = await lead.PostAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}/carry-over", new CarryOverRequest(third.Id, [half.Id]));
         Assert.Equal((objective.Id, 1), (again.ContinuedFromId, again.KeyResults.Count));
         var copy = await lead.PostAsync<ObjectiveDto>($"/api/v1/objectives/{carried.Id}/clone", new CloneRequest(third.Id));
@@ -223,18 +238,20 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.True((await Api.AssertProblemAsync(closedTarget, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("cycleId", out _));
     }
 
-    [Fact]
-    public async Task CarryOverKeepsAlignmentToAParentCarriedOverWithIt()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CarryOverKeepsAlignmentToAParentCarriedOverWithIt(DatabaseProvider provider)
     {
-        var (cycle, team, child, _, _, _, _) = await ArrangeAsync("Aligned");
-        var parent = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Aligned company goal");
-        await Admin.CreateKeyResultAsync(parent.Id, "Grow revenue from 0 to 100", 0, 100);
-        await Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{child.Id}/parents", new AlignmentLinkRequest(parent.Id, null, 2, true));
-        var next = await Admin.CreateCycleAsync("Aligned Q2");
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, child, _, _, _, _) = await ArrangeAsync(app, "Aligned");
+        var parent = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Aligned company goal");
+        await app.Admin.CreateKeyResultAsync(parent.Id, "Grow revenue from 0 to 100", 0, 100);
+        await app.Admin.PostAsync<AlignmentLinkDto>($"/api/v1/objectives/{child.Id}/parents", new AlignmentLinkRequest(parent.Id, null, 2, true));
+        var next = await app.Admin.CreateCycleAsync("Aligned Q2");
 
-        var closing = await Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
+        var closing = await app.Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings",
             new CloseRequest(team.Id, null, null, new CarryOverPlan(next.Id, [child.Id, parent.Id], null), null));
-        var copies = await Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={next.Id}");
+        var copies = await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={next.Id}");
         Assert.Equal(closing.CarriedOver!.ToHashSet(), copies.Items.Select(o => o.Id).ToHashSet());
         var newChild = Assert.Single(copies.Items, o => o.ContinuedFromId == child.Id);
         var newParent = Assert.Single(copies.Items, o => o.ContinuedFromId == parent.Id);
@@ -242,15 +259,17 @@ public abstract class ClosingApiTests(OkapiApp app)
         Assert.Equal((newParent.Id, 2.0), (link.ParentObjectiveId, link.Weight));
     }
 
-    [Fact]
-    public async Task OtherOrganisationsSeeNoClosesAndPrivateObjectivesStayHidden()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task OtherOrganisationsSeeNoClosesAndPrivateObjectivesStayHidden(DatabaseProvider provider)
     {
-        var (cycle, team, _, _, _, lead, _) = await ArrangeAsync("Private");
-        var secret = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Private acquisition", Visibility.Private);
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, _, _, _, lead, _) = await ArrangeAsync(app, "Private");
+        var secret = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Private acquisition", Visibility.Private);
         var closing = await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id));
         Assert.Contains(secret.Id, closing.Objectives.Select(o => o.ObjectiveId));
 
-        var outsider = await app.ClientForAsync((await Admin.CreatePersonAsync("Private Outsider", Role.Member)).Id, TokenScope.Read);
+        var outsider = await app.ClientForAsync((await app.Admin.CreatePersonAsync("Private Outsider", Role.Member)).Id, TokenScope.Read);
         Assert.DoesNotContain(secret.Id, (await outsider.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}")).Objectives.Select(o => o.ObjectiveId));
         Assert.Single((await outsider.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}")).Objectives);
 
@@ -262,7 +281,3 @@ public abstract class ClosingApiTests(OkapiApp app)
         }
     }
 }
-
-public sealed class ClosingApiOnSqlite(SqliteApp app) : ClosingApiTests(app), IClassFixture<SqliteApp>;
-
-public sealed class ClosingApiOnPostgres(PostgresApp app) : ClosingApiTests(app), IClassFixture<PostgresApp>;

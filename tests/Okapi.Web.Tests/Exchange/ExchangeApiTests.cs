@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Exchange;
 using Okapi.Web.Features.Kpis;
@@ -14,7 +15,7 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Exchange;
 
-public abstract class ExchangeApiTests(OkapiApp app)
+public sealed class ExchangeApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     private const string Yaml = "application/yaml";
     private const string Json = "application/json";
@@ -25,7 +26,7 @@ public abstract class ExchangeApiTests(OkapiApp app)
     /// a title that reads as a number, a description of several lines, alignment to an objective and to a key
     /// result, and check-ins. No row has a stored key, so every key in the export is derived.
     /// </summary>
-    private async Task<(string Name, Guid OrganisationId, HttpClient Admin)> PopulatedOrganisationAsync()
+    private async Task<(string Name, Guid OrganisationId, HttpClient Admin)> PopulatedOrganisationAsync(OkapiApp app)
     {
         var name = $"Exchange {Guid.NewGuid():N}"[..20];
         var (organisationId, admin) = await app.CreateOrganisationAsync(name);
@@ -74,16 +75,17 @@ public abstract class ExchangeApiTests(OkapiApp app)
     private static async Task<ImportPlanDto> ImportOkAsync(HttpClient admin, string document, string contentType, bool dryRun = false) =>
         await Api.ReadAsync<ImportPlanDto>(await ImportAsync(admin, document, contentType, dryRun), HttpStatusCode.OK);
 
-    private Task<(int People, int Teams, int Memberships, int Cycles, int Kpis, int Objectives, int KeyResults, int Links, int CheckIns)> CountsAsync(Guid organisationId) =>
+    private Task<(int People, int Teams, int Memberships, int Cycles, int Kpis, int Objectives, int KeyResults, int Links, int CheckIns)> CountsAsync(OkapiApp app, Guid organisationId) =>
         app.QueryAsync(async db => (await db.People.CountAsync(), await db.Teams.CountAsync(), await db.TeamMemberships.CountAsync(), await db.Cycles.CountAsync(),
             await db.Kpis.CountAsync(), await db.Objectives.CountAsync(), await db.KeyResults.CountAsync(), await db.ObjectiveLinks.CountAsync(), await db.CheckIns.CountAsync()), organisationId);
 
     [Theory]
-    [InlineData("yaml", Yaml)]
-    [InlineData("json", Json)]
-    public async Task ExportImportedIntoAFreshOrganisationExportsTheSameDocumentByteForByte(string format, string contentType)
+    [OnEveryDatabase("yaml", Yaml)]
+    [OnEveryDatabase("json", Json)]
+    public async Task ExportImportedIntoAFreshOrganisationExportsTheSameDocumentByteForByte(DatabaseProvider provider, string format, string contentType)
     {
-        var (name, source, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (name, source, admin) = await PopulatedOrganisationAsync(app);
         var document = await ExportAsync(admin, format);
 
         // The fresh organisation holds only what creating one makes: its company team (same name) and its admin.
@@ -100,13 +102,15 @@ public abstract class ExchangeApiTests(OkapiApp app)
         await actingAdmin.DeleteAsync($"/api/v1/people/{ownAdmin}");
 
         Assert.Equal(document, await ExportAsync(actingAdmin, format));
-        Assert.Equal(await CountsAsync(source), await CountsAsync(target));
+        Assert.Equal(await CountsAsync(app, source), await CountsAsync(app, target));
     }
 
-    [Fact]
-    public async Task TheExportNamesRowsByDerivedKeysAndWritesEveryKind()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheExportNamesRowsByDerivedKeysAndWritesEveryKind(DatabaseProvider provider)
     {
-        var (_, _, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (_, _, admin) = await PopulatedOrganisationAsync(app);
 
         var yaml = await ExportAsync(admin, "yaml");
 
@@ -125,10 +129,12 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.Equal(3, json.GetProperty("objectives").GetArrayLength());
     }
 
-    [Fact]
-    public async Task ACycleExportHoldsThatCycleAndItsParentAndOnlyItsObjectives()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ACycleExportHoldsThatCycleAndItsParentAndOnlyItsObjectives(DatabaseProvider provider)
     {
-        var (_, _, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (_, _, admin) = await PopulatedOrganisationAsync(app);
         await admin.PostAsync<CycleDto>("/api/v1/cycles", new CycleRequest("2027 Q2", new DateOnly(2027, 4, 1), new DateOnly(2027, 6, 30), CycleKind.Quarter, CycleState.Planning, null));
 
         var document = JsonDocument.Parse(await ExportAsync(admin, "json", "2027-q1")).RootElement;
@@ -139,20 +145,22 @@ public abstract class ExchangeApiTests(OkapiApp app)
         await Api.AssertProblemAsync(unknown, HttpStatusCode.BadRequest);
     }
 
-    [Fact]
-    public async Task ImportingTheSameDocumentAgainFindsEverythingUnchangedAndAddsNoRows()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ImportingTheSameDocumentAgainFindsEverythingUnchangedAndAddsNoRows(DatabaseProvider provider)
     {
-        var (name, _, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (name, _, admin) = await PopulatedOrganisationAsync(app);
         var document = await ExportAsync(admin, "yaml");
         var (target, targetAdmin) = await app.CreateOrganisationAsync(name);
         await ImportOkAsync(targetAdmin, document, Yaml);
-        var counts = await CountsAsync(target);
+        var counts = await CountsAsync(app, target);
 
         var again = await ImportOkAsync(targetAdmin, document, Yaml);
 
         Assert.False(again.HasChanges, JsonSerializer.Serialize(again));
         Assert.Contains(again.Kinds, k => k.Kind == "checkIns" && k.Unchanged.Count == 3);
-        Assert.Equal(counts, await CountsAsync(target));
+        Assert.Equal(counts, await CountsAsync(app, target));
 
         // Into the organisation it came from, the first import only stores the derived keys.
         var home = await ImportOkAsync(admin, document, Yaml);
@@ -161,13 +169,15 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.False((await ImportOkAsync(admin, document, Yaml)).HasChanges);
     }
 
-    [Fact]
-    public async Task ADryRunReportsThePlanAndChangesNothing()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ADryRunReportsThePlanAndChangesNothing(DatabaseProvider provider)
     {
-        var (name, _, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (name, _, admin) = await PopulatedOrganisationAsync(app);
         var document = await ExportAsync(admin, "json");
         var (target, targetAdmin) = await app.CreateOrganisationAsync(name);
-        var before = await CountsAsync(target);
+        var before = await CountsAsync(app, target);
         var audit = await app.QueryAsync(db => db.AuditEvents.CountAsync(), target);
 
         var plan = await ImportOkAsync(targetAdmin, document, Json, dryRun: true);
@@ -176,7 +186,7 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.Equal(3, plan.Kinds.Single(k => k.Kind == "objectives").Created.Count);
         Assert.Contains("delight-our-customers/cut-churn", plan.Kinds.Single(k => k.Kind == "keyResults").Created);
         Assert.Equal(["key", "members"], plan.Kinds.Single(k => k.Kind == "teams").Updated.Single().Fields);
-        Assert.Equal(before, await CountsAsync(target));
+        Assert.Equal(before, await CountsAsync(app, target));
         Assert.Equal(audit, await app.QueryAsync(db => db.AuditEvents.CountAsync(), target));
 
         var applied = await ImportOkAsync(targetAdmin, document, Json);
@@ -184,10 +194,12 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.Equal(plan.Kinds.Select(k => (k.Kind, k.Created.Count, k.Updated.Count)), applied.Kinds.Select(k => (k.Kind, k.Created.Count, k.Updated.Count)));
     }
 
-    [Fact]
-    public async Task TheImportingAdminIsTheActorInTheAuditLogAndImportedPeopleHaveNoAccount()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheImportingAdminIsTheActorInTheAuditLogAndImportedPeopleHaveNoAccount(DatabaseProvider provider)
     {
-        var (name, _, admin) = await PopulatedOrganisationAsync();
+        var app = await apps.StartAsync(provider);
+        var (name, _, admin) = await PopulatedOrganisationAsync(app);
         var (target, targetAdmin) = await app.CreateOrganisationAsync(name);
         var adminId = await app.QueryAsync(db => db.People.Select(p => p.Id).SingleAsync(), target);
 
@@ -235,10 +247,12 @@ public abstract class ExchangeApiTests(OkapiApp app)
               - objective: a
         """;
 
-    [Fact]
-    public async Task AnInvalidDocumentIsRefusedWithEveryErrorAndItsPlaceAndNothingChanges()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnInvalidDocumentIsRefusedWithEveryErrorAndItsPlaceAndNothingChanges(DatabaseProvider provider)
     {
-        var before = await CountsAsync(app.OrganisationId);
+        var app = await apps.StartAsync(provider);
+        var before = await CountsAsync(app, app.OrganisationId);
 
         using var response = await ImportAsync(app.Admin, InvalidYaml, "text/yaml");
 
@@ -252,15 +266,17 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.Contains(places, p => p is { Path: "objectives[0].parents[0].objective", Line: 21 } && p.Message.Contains("loop"));
         Assert.Contains(places, p => p is { Path: "objectives[1].parents[0].objective", Line: 32 } && p.Message.Contains("loop"));
         Assert.Contains("line 26, column 17", problem.GetProperty("errors").GetProperty("objectives[0].keyResults[0].target")[0].GetString());
-        Assert.Equal(before, await CountsAsync(app.OrganisationId));
+        Assert.Equal(before, await CountsAsync(app, app.OrganisationId));
 
         using var dryRun = await ImportAsync(app.Admin, InvalidYaml, Yaml, dryRun: true);
         await Api.AssertProblemAsync(dryRun, HttpStatusCode.BadRequest);
     }
 
-    [Fact]
-    public async Task JsonErrorsCarryTheirPathAndLine()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task JsonErrorsCarryTheirPathAndLine(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         const string document = """
             {
               "okapi": 2,
@@ -282,20 +298,23 @@ public abstract class ExchangeApiTests(OkapiApp app)
     }
 
     [Theory]
-    [InlineData("okapi: 1\nteams: [\n", Yaml, 3)]
-    [InlineData("{\n  \"okapi\": 1,\n  \"teams\": [\n", Json, 4)]
-    [InlineData("{\"okapi\": 1, \"okapi\": 1}", Json, 1)]
-    public async Task ADocumentThatIsNotYamlOrJsonIsRefusedWithTheLineOfTheMistake(string document, string contentType, int line)
+    [OnEveryDatabase("okapi: 1\nteams: [\n", Yaml, 3)]
+    [OnEveryDatabase("{\n  \"okapi\": 1,\n  \"teams\": [\n", Json, 4)]
+    [OnEveryDatabase("{\"okapi\": 1, \"okapi\": 1}", Json, 1)]
+    public async Task ADocumentThatIsNotYamlOrJsonIsRefusedWithTheLineOfTheMistake(DatabaseProvider provider, string document, string contentType, int line)
     {
+        var app = await apps.StartAsync(provider);
         using var response = await ImportAsync(app.Admin, document, contentType);
 
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(line, problem.GetProperty("places")[0].GetProperty("line").GetInt32());
     }
 
-    [Fact]
-    public async Task TheExampleInTheDocumentationImports()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheExampleInTheDocumentationImports(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (!File.Exists(Path.Combine(folder.FullName, "Okapi.slnx")))
         {
@@ -312,17 +331,21 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.Single(plan.Kinds.Single(k => k.Kind == "checkIns").Created);
     }
 
-    [Fact]
-    public async Task AnotherContentTypeIsRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnotherContentTypeIsRefused(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         using var response = await ImportAsync(app.Admin, "okapi: 1", "text/plain");
 
         await Api.AssertProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
     }
 
-    [Fact]
-    public async Task OnlyAdminsExportAndImport()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task OnlyAdminsExportAndImport(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var member = await app.Admin.CreatePersonAsync("Exchange Member", Role.Member);
         var client = await app.ClientForAsync(member.Id, TokenScope.Read, TokenScope.Write);
 
@@ -332,9 +355,11 @@ public abstract class ExchangeApiTests(OkapiApp app)
         await Api.AssertProblemAsync(import, HttpStatusCode.Forbidden);
     }
 
-    [Fact]
-    public async Task TheOpenApiDocumentListsExportAndImport()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheOpenApiDocumentListsExportAndImport(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var document = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
 
         Assert.True(document.GetProperty("/api/v1/export").TryGetProperty("get", out _));
@@ -342,7 +367,3 @@ public abstract class ExchangeApiTests(OkapiApp app)
         Assert.True(import.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/yaml", out _));
     }
 }
-
-public sealed class ExchangeApiOnSqlite(SqliteApp app) : ExchangeApiTests(app), IClassFixture<SqliteApp>;
-
-public sealed class ExchangeApiOnPostgres(PostgresApp app) : ExchangeApiTests(app), IClassFixture<PostgresApp>;

@@ -2,6 +2,7 @@ using System.Net;
 using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Core.Rhythm;
+using Okapi.Data;
 using Okapi.Web.Features.Alerts;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Okrs;
@@ -11,13 +12,13 @@ using static Okapi.Web.Tests.Alerts.AlertArrangements;
 
 namespace Okapi.Web.Tests.Inbox;
 
-public abstract class InboxApiTests(OkapiApp app)
+public sealed class InboxApiTests(SmtpApps apps) : IClassFixture<SmtpApps>
 {
-    private HttpClient Admin => app.Admin;
-
-    [Fact]
-    public async Task MyInboxListsOpenItemsByKindAndEachIsDoneOrDismissedByMeAlone()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task MyInboxListsOpenItemsByKindAndEachIsDoneOrDismissedByMeAlone(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var me = await app.SomeoneAsync("Mia Inbox");
         var other = await app.SomeoneAsync("Oscar Other");
         await app.WriteInboxItemAsync(me.Id, InboxItemKind.CheckInDue, Guid.NewGuid(), "Check in on revenue");
@@ -60,35 +61,39 @@ public abstract class InboxApiTests(OkapiApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
     }
 
-    [Fact]
-    public async Task ACheckInMarksItsKeyResultsCheckInDueItemDone()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ACheckInMarksItsKeyResultsCheckInDueItemDone(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var owner = await app.SomeoneAsync("Kira KeyResult");
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync($"Due {Guid.NewGuid():N}", new TeamMemberDto(owner.Id, false));
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync($"Due {Guid.NewGuid():N}", new TeamMemberDto(owner.Id, false));
         var objective = await owner.Client.CreateObjectiveAsync(cycle.Id, team.Id);
         var kr = await owner.Client.CreateKeyResultAsync(objective.Id);
         var otherKr = await owner.Client.CreateKeyResultAsync(objective.Id, "Cut churn from 8 % to 5 %", 8, 5, KeyResultType.DecreaseTo);
         await app.WriteInboxItemAsync(owner.Id, InboxItemKind.CheckInDue, kr.Id, "Check in on satisfaction");
         await app.WriteInboxItemAsync(owner.Id, InboxItemKind.CheckInDue, otherKr.Id, "Check in on churn");
 
-        await Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(40, Confidence.OnTrack, null, null));
+        await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}/check-ins", new CheckInRequest(40, Confidence.OnTrack, null, null));
 
         Assert.Equal([otherKr.Id], (await owner.InboxAsync("?kind=checkInDue")).Items.Select(i => i.SubjectId));
         Assert.Equal([kr.Id], (await owner.InboxAsync("?state=done")).Items.Select(i => i.SubjectId));
     }
 
-    [Fact]
-    public async Task AFiringAlertIsInItsKpiOwnersInboxesUntilItResolvesOrIsAcknowledged()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AFiringAlertIsInItsKpiOwnersInboxesUntilItResolvesOrIsAcknowledged(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var member = await app.SomeoneAsync("Ada Alerted");
         var bystander = await app.SomeoneAsync("Ben Bystander");
-        var team = await Admin.CreateTeamAsync($"Owners {Guid.NewGuid():N}", new TeamMemberDto(member.Id, false));
+        var team = await app.Admin.CreateTeamAsync($"Owners {Guid.NewGuid():N}", new TeamMemberDto(member.Id, false));
         var kpi = await app.CreateKpiAsync(team.Id);
-        await Admin.CreateRuleAsync(Rule(kpi.Id));
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
 
         await app.StoreValueAsync(kpi.Id, 0.5);
-        var alert = Assert.Single(await Admin.AlertsOfAsync(kpi.Id, "&open=true"));
+        var alert = Assert.Single(await app.Admin.AlertsOfAsync(kpi.Id, "&open=true"));
         var item = Assert.Single((await member.InboxAsync("?kind=alert")).Items);
         Assert.Equal((alert.Id, $"/kpis/{kpi.Id}", "Conversion is in alert"), (item.SubjectId, item.Link, item.Title));
         Assert.Empty((await bystander.InboxAsync()).Items);
@@ -100,13 +105,9 @@ public abstract class InboxApiTests(OkapiApp app)
 
         app.Clock.Advance(TimeSpan.FromHours(1));
         await app.StoreValueAsync(kpi.Id, 0.4);
-        var second = Assert.Single(await Admin.AlertsOfAsync(kpi.Id, "&open=true"));
+        var second = Assert.Single(await app.Admin.AlertsOfAsync(kpi.Id, "&open=true"));
         Assert.Equal(second.Id, Assert.Single((await member.InboxAsync()).Items).SubjectId);
         await member.Client.PostAsync<AlertDto>($"/api/v1/alerts/{second.Id}/acknowledge", new AcknowledgeRequest("Looking into it"), HttpStatusCode.OK);
         Assert.Empty((await member.InboxAsync()).Items);
     }
 }
-
-public sealed class InboxApiOnSqlite(InboxSqliteApp app) : InboxApiTests(app), IClassFixture<InboxSqliteApp>;
-
-public sealed class InboxApiOnPostgres(InboxPostgresApp app) : InboxApiTests(app), IClassFixture<InboxPostgresApp>;

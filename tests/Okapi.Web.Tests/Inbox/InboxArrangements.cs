@@ -10,17 +10,6 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Inbox;
 
-/// <summary>Okapi with a real SMTP listener, for the mention and review emails.</summary>
-public sealed class InboxSqliteApp : SqliteApp
-{
-    protected override bool WithSmtp => true;
-}
-
-public sealed class InboxPostgresApp : PostgresApp
-{
-    protected override bool WithSmtp => true;
-}
-
 /// <summary>A person of the test organisation with a client that reads and writes as them.</summary>
 public sealed record Someone(PersonDto Person, HttpClient Client)
 {

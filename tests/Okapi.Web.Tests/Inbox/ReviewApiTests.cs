@@ -2,6 +2,7 @@ using System.Net;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
+using Okapi.Data;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Okrs;
@@ -11,17 +12,15 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Inbox;
 
-public abstract class ReviewApiTests(OkapiApp app)
+public sealed class ReviewApiTests(SmtpApps apps) : IClassFixture<SmtpApps>
 {
-    private HttpClient Admin => app.Admin;
-
     /// <summary>A team with a lead and a member, and a draft objective of the team written by the member.</summary>
-    private async Task<(Someone Lead, Someone Member, ObjectiveDto Draft, CycleDto Cycle, TeamDto Team)> DraftAsync(Visibility visibility = Visibility.Public)
+    private async Task<(Someone Lead, Someone Member, ObjectiveDto Draft, CycleDto Cycle, TeamDto Team)> DraftAsync(OkapiApp app, Visibility visibility = Visibility.Public)
     {
         var lead = await app.SomeoneAsync("Lena Lead");
         var member = await app.SomeoneAsync("Max Member");
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync($"Reviewed {Guid.NewGuid():N}", new TeamMemberDto(lead.Id, true), new TeamMemberDto(member.Id, false));
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync($"Reviewed {Guid.NewGuid():N}", new TeamMemberDto(lead.Id, true), new TeamMemberDto(member.Id, false));
         var draft = await member.Client.PostAsync<ObjectiveDto>("/api/v1/objectives",
             new ObjectiveRequest("Make onboarding effortless", null, cycle.Id, team.Id, null, ObjectiveState.Draft, visibility, null));
         return (lead, member, draft, cycle, team);
@@ -33,10 +32,12 @@ public abstract class ReviewApiTests(OkapiApp app)
         await Api.AssertProblemAsync(response, expected);
     }
 
-    [Fact]
-    public async Task ALeadAcknowledgesADraftWhichBecomesActiveWithTheAcknowledgementRecorded()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ALeadAcknowledgesADraftWhichBecomesActiveWithTheAcknowledgementRecorded(DatabaseProvider provider)
     {
-        var (lead, member, draft, _, _) = await DraftAsync();
+        var app = await apps.StartAsync(provider);
+        var (lead, member, draft, _, _) = await DraftAsync(app);
         var reviewers = await member.Client.GetAsync<List<ReviewerDto>>($"/api/v1/objectives/{draft.Id}/reviewers");
         Assert.Equal(new[] { lead.Id, app.AdminId }.Order(), reviewers.Select(r => r.PersonId).Order());
 
@@ -62,7 +63,7 @@ public abstract class ReviewApiTests(OkapiApp app)
         Assert.Empty((await lead.InboxAsync()).Items);
         Assert.Contains(await member.NotificationsAsync(), n => n.Title == "Lena Lead acknowledged “Make onboarding effortless”");
 
-        var audit = await Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entityId={draft.Id}");
+        var audit = await app.Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entityId={draft.Id}");
         var activation = audit.Items.First(e => e.Action == Okapi.Core.Auditing.AuditAction.Update);
         Assert.Equal(("Lena Lead", "Lena Lead acknowledged the objective: Good ambition"), (activation.ActorName, activation.Reason));
         Assert.Contains(audit.Items, e => e.Reason == "Sent for review to Lena Lead");
@@ -70,12 +71,14 @@ public abstract class ReviewApiTests(OkapiApp app)
         await AssertStatusAsync(lead.Client, $"/api/v1/reviews/{review.Id}/acknowledge", new ReviewAnswerRequest(null), HttpStatusCode.Conflict);
     }
 
-    [Fact]
-    public async Task RequestedChangesAndWithdrawalsSendTheObjectiveBackToDraftAndWrongStepsAreRefused()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task RequestedChangesAndWithdrawalsSendTheObjectiveBackToDraftAndWrongStepsAreRefused(DatabaseProvider provider)
     {
-        var (lead, member, draft, cycle, team) = await DraftAsync();
+        var app = await apps.StartAsync(provider);
+        var (lead, member, draft, cycle, team) = await DraftAsync(app);
         var outsider = await app.SomeoneAsync("Omar Outsider");
-        var otherLeadTeam = await Admin.CreateTeamAsync($"Elsewhere {Guid.NewGuid():N}", new TeamMemberDto(outsider.Id, true));
+        var otherLeadTeam = await app.Admin.CreateTeamAsync($"Elsewhere {Guid.NewGuid():N}", new TeamMemberDto(outsider.Id, true));
         Assert.NotEqual(team.Id, otherLeadTeam.Id);
 
         using (var notALead = await member.Client.SendJsonAsync(HttpMethod.Post, $"/api/v1/objectives/{draft.Id}/review", new ReviewRequest(outsider.Id, null)))
@@ -116,10 +119,12 @@ public abstract class ReviewApiTests(OkapiApp app)
         }
     }
 
-    [Fact]
-    public async Task APrivateDraftIsReviewedOnlyByThoseWhoMaySeeItAndItsReviewsStayHidden()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APrivateDraftIsReviewedOnlyByThoseWhoMaySeeItAndItsReviewsStayHidden(DatabaseProvider provider)
     {
-        var (lead, member, draft, _, _) = await DraftAsync(Visibility.Private);
+        var app = await apps.StartAsync(provider);
+        var (lead, member, draft, _, _) = await DraftAsync(app, Visibility.Private);
         var viewer = await app.SomeoneAsync("Vera Viewer", Role.Viewer);
         var review = await member.Client.PostAsync<ReviewDto>($"/api/v1/objectives/{draft.Id}/review", new ReviewRequest(lead.Id, null));
 
@@ -137,7 +142,3 @@ public abstract class ReviewApiTests(OkapiApp app)
         await Api.AssertProblemAsync(creatingInReview, HttpStatusCode.BadRequest);
     }
 }
-
-public sealed class ReviewApiOnSqlite(InboxSqliteApp app) : ReviewApiTests(app), IClassFixture<InboxSqliteApp>;
-
-public sealed class ReviewApiOnPostgres(InboxPostgresApp app) : ReviewApiTests(app), IClassFixture<InboxPostgresApp>;

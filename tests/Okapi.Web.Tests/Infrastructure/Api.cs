@@ -90,8 +90,9 @@ public static class Api
 
     // Builders for the resources most tests need.
 
-    public static Task<CycleDto> CreateCycleAsync(this HttpClient admin, string name = "2027 Q1") =>
-        admin.PostAsync<CycleDto>("/api/v1/cycles", new CycleRequest(name, new DateOnly(2027, 1, 1), new DateOnly(2027, 3, 31), CycleKind.Quarter, CycleState.Active, null));
+    /// <summary>An active cycle; by default the quarter around <see cref="OkapiApp.Start"/>.</summary>
+    public static Task<CycleDto> CreateCycleAsync(this HttpClient admin, string name = "2027 Q1", DateOnly? start = null, DateOnly? end = null, CycleKind kind = CycleKind.Quarter) =>
+        admin.PostAsync<CycleDto>("/api/v1/cycles", new CycleRequest(name, start ?? new DateOnly(2027, 1, 1), end ?? new DateOnly(2027, 3, 31), kind, CycleState.Active, null));
 
     public static Task<TeamDto> CreateTeamAsync(this HttpClient admin, string name, params TeamMemberDto[] members) =>
         admin.PostAsync<TeamDto>("/api/v1/teams", new TeamRequest(name, null, null, [.. members]));

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using Npgsql;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
@@ -12,11 +11,30 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Tests.Infrastructure;
 
+/// <summary>How an app differs from the plain one: demo data, an SMTP listener, its own job timer, extra services.</summary>
+public sealed record AppOptions
+{
+    /// <summary>Okapi started with the demo organisation, as the README's run command does.</summary>
+    public bool Demo { get; init; }
+
+    /// <summary>
+    /// Whether the scheduled jobs run on the app's own timer. Off by default: the fake clock fires that timer whenever a
+    /// test moves it, so a test that runs the jobs itself would race it; tests run passes with <c>JobRunner.RunDueAsync</c>.
+    /// </summary>
+    public bool RunsJobsOnItsOwn { get; init; }
+
+    /// <summary>Whether <c>Okapi:Smtp</c> points at a real SMTP listener (<see cref="OkapiApp.Smtp"/>) started with the app.</summary>
+    public bool WithSmtp { get; init; }
+
+    /// <summary>More host configuration: extra services, settings.</summary>
+    public Action<IWebHostBuilder>? Configure { get; init; }
+}
+
 /// <summary>
-/// Okapi on a real database, reached through HTTP. Each fixture gets its own database: a temporary SQLite
-/// file, or a fresh database on the PostgreSQL server named by <c>OKAPI_TEST_POSTGRES</c> (started by test.sh).
+/// Okapi on a real database, reached through HTTP. Each app gets its own database (<see cref="TestDatabase"/>) unless it
+/// is a <see cref="SecondInstance"/> on another app's.
 /// </summary>
-public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
+public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string AdminEmail = "admin@okapi.test";
     public const string AdminPassword = "correct-horse-battery";
@@ -24,28 +42,40 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The clock every test starts from: mid-February, inside the 2027 Q1 cycle.</summary>
     public static readonly DateTimeOffset Start = new(2027, 2, 15, 12, 0, 0, TimeSpan.Zero);
 
+    private readonly AppOptions _options;
+    private readonly TestDatabase? _ownDatabase;
+    private SmtpSink? _smtp;
+
+    public OkapiApp(DatabaseProvider provider, AppOptions? options = null)
+        : this(provider, options ?? new AppOptions(), TestDatabase.Create(provider), connectionString: null)
+    {
+    }
+
+    private OkapiApp(DatabaseProvider provider, AppOptions options, TestDatabase? ownDatabase, string? connectionString)
+    {
+        Provider = provider;
+        _options = options;
+        _ownDatabase = ownDatabase;
+        ConnectionString = connectionString ?? ownDatabase!.ConnectionString;
+    }
+
+    public DatabaseProvider Provider { get; }
+    public string ConnectionString { get; }
     public FakeTimeProvider Clock { get; } = new(Start);
     public HttpClient Admin { get; private set; } = null!;
     public Guid OrganisationId { get; private set; }
     public Guid AdminId { get; private set; }
 
-    protected abstract DatabaseProvider Provider { get; }
-    public abstract string ConnectionString { get; }
-    protected virtual bool Demo => false;
+    /// <summary>The SMTP listener that receives Okapi's email; only for apps started <see cref="AppOptions.WithSmtp"/>.</summary>
+    public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException("This app has no SMTP listener: start it with AppOptions.WithSmtp.");
 
     /// <summary>
-    /// Whether the scheduled jobs run on the app's own timer. Off by default: the fake clock fires that timer whenever a
-    /// test moves it, so a test that runs the jobs itself would race it; tests run passes with <c>JobRunner.RunDueAsync</c>.
+    /// A second app instance on this app's database, as after a restart or beside it behind a load balancer; with
+    /// <paramref name="ownTimer"/> it runs the scheduled jobs on its own timer, as a deployed instance does. The caller
+    /// initialises and disposes it; disposing it leaves the database to this app.
     /// </summary>
-    protected virtual bool RunsJobsOnItsOwn => false;
-
-    /// <summary>Whether <c>Okapi:Smtp</c> points at a real SMTP listener (<see cref="Smtp"/>) started with the app.</summary>
-    protected virtual bool WithSmtp => false;
-
-    private SmtpSink? _smtp;
-
-    /// <summary>The SMTP listener that receives Okapi's email; only for apps that set <see cref="WithSmtp"/>.</summary>
-    public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException($"{GetType().Name} has no SMTP listener: override WithSmtp.");
+    public OkapiApp SecondInstance(bool ownTimer = false) =>
+        new(Provider, new AppOptions { RunsJobsOnItsOwn = ownTimer }, ownDatabase: null, ConnectionString);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -55,15 +85,16 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Okapi:AdminEmail", AdminEmail);
         builder.UseSetting("Okapi:AdminPassword", AdminPassword);
         builder.UseSetting("Okapi:TimeZone", "Europe/Berlin");
-        builder.UseSetting("Okapi:Demo", Demo.ToString());
-        builder.UseSetting("Okapi:Jobs:Enabled", RunsJobsOnItsOwn.ToString());
+        builder.UseSetting("Okapi:Demo", _options.Demo.ToString());
+        builder.UseSetting("Okapi:Jobs:Enabled", _options.RunsJobsOnItsOwn.ToString());
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
         _smtp?.Configure(builder);
+        _options.Configure?.Invoke(builder);
     }
 
-    public virtual async Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        if (WithSmtp)
+        if (_options.WithSmtp)
         {
             _smtp = new SmtpSink();
             await _smtp.StartAsync();
@@ -120,61 +151,17 @@ public abstract class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         return await query(db);
     }
 
-    public new virtual async Task DisposeAsync()
+    public new async Task DisposeAsync()
     {
         await base.DisposeAsync();
         if (_smtp is not null)
         {
             await _smtp.DisposeAsync();
         }
+
+        if (_ownDatabase is not null)
+        {
+            await _ownDatabase.DisposeAsync();
+        }
     }
-}
-
-public class SqliteApp : OkapiApp
-{
-    private readonly string _folder = Directory.CreateTempSubdirectory("okapi-test-").FullName;
-
-    protected override DatabaseProvider Provider => DatabaseProvider.Sqlite;
-    public override string ConnectionString => $"Data Source={Path.Combine(_folder, "okapi.db")};Pooling=false";
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
-}
-
-public class PostgresApp : OkapiApp
-{
-    private readonly string _database = $"okapi_test_{Guid.NewGuid():N}";
-
-    protected override DatabaseProvider Provider => DatabaseProvider.Postgres;
-
-    public override string ConnectionString => $"{ServerConnectionString};Database={_database}";
-
-    /// <summary>The server test.sh started; without it these tests fail rather than pass silently.</summary>
-    public static string ServerConnectionString => Environment.GetEnvironmentVariable("OKAPI_TEST_POSTGRES") is { Length: > 0 } value
-        ? value
-        : throw new InvalidOperationException("OKAPI_TEST_POSTGRES is not set: run ./test.sh, which starts a throwaway PostgreSQL server.");
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        NpgsqlConnection.ClearAllPools();
-        await using var connection = new NpgsqlConnection($"{ServerConnectionString};Database=postgres");
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
-}
-
-/// <summary>Okapi started with the demo organisation, as the README's run command does.</summary>
-public sealed class SqliteDemoApp : SqliteApp
-{
-    protected override bool Demo => true;
-}
-
-public sealed class PostgresDemoApp : PostgresApp
-{
-    protected override bool Demo => true;
 }

@@ -18,30 +18,32 @@ public sealed class RecordingObserver(OkapiDbContext db, ConcurrentQueue<Observa
         seen.Enqueue(new Observation(kpiIds, db.OrganisationId, await db.KpiValues.CountAsync(v => kpiIds.Contains(v.KpiId), ct)));
 }
 
-public sealed class ObservedSqliteApp : SqliteApp
+/// <summary>Okapi with an observer that records what it is told of stored values.</summary>
+public sealed class ObservedApps : OkapiApps
 {
     public ConcurrentQueue<Observation> Seen { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    protected override AppOptions Options => new()
     {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(services => services.AddSingleton(Seen).AddScoped<IKpiValueObserver, RecordingObserver>());
-    }
+        Configure = builder => builder.ConfigureServices(services => services.AddSingleton(Seen).AddScoped<IKpiValueObserver, RecordingObserver>()),
+    };
 }
 
-public sealed class KpiObserverTests(ObservedSqliteApp app) : IClassFixture<ObservedSqliteApp>
+/// <summary>Observers do not depend on the database: SQLite only.</summary>
+public sealed class KpiObserverTests(ObservedApps apps) : IClassFixture<ObservedApps>
 {
     [Fact]
     public async Task ObserversHearOfCommittedValuesInTheValuesOrganisation()
     {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var team = await app.Admin.CreateTeamAsync("Observed");
-        var kpi = await app.Admin.CreateKpiAsync(KpiApi.Request("Observed KPI", team.Id));
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Observed KPI", team.Id));
         var changes = new ConcurrentQueue<KpiChanged>();
         app.Services.GetRequiredService<LiveUpdates>().KpisChanged += changes.Enqueue;
 
         await app.Admin.BulkAsync(new[] { new { kpiId = kpi.Id, at = app.Clock.GetUtcNow().AddMinutes(-1), value = 1.0 }, new { kpiId = kpi.Id, at = app.Clock.GetUtcNow(), value = 2.0 } });
 
-        var observation = Assert.Single(app.Seen, o => o.KpiIds.Contains(kpi.Id));
+        var observation = Assert.Single(apps.Seen, o => o.KpiIds.Contains(kpi.Id));
         Assert.Equal((app.OrganisationId, 2), (observation.OrganisationId, observation.VisibleValues));
         Assert.Contains(changes, c => c.OrganisationId == app.OrganisationId && c.KpiIds.Contains(kpi.Id));
     }

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Organisation;
@@ -16,124 +17,131 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Kpis;
 
-public abstract partial class KpiValuesTests(OkapiApp app)
+public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    private HttpClient Admin => app.Admin;
-    private DateTimeOffset Now => app.Clock.GetUtcNow();
-
-    private async Task<KpiDto> NewKpiAsync(string name, Cadence cadence = Cadence.Weekly, PeriodAggregation aggregation = PeriodAggregation.Last,
+    private async Task<KpiDto> NewKpiAsync(OkapiApp app, string name, Cadence cadence = Cadence.Weekly, PeriodAggregation aggregation = PeriodAggregation.Last,
         double? warningLower = null, double? criticalLower = null, Visibility visibility = Visibility.Public)
     {
-        var team = await Admin.CreateTeamAsync($"Team of {name}");
-        return await Admin.CreateKpiAsync(KpiApi.Request(name, team.Id, cadence: cadence, aggregation: aggregation,
+        var team = await app.Admin.CreateTeamAsync($"Team of {name}");
+        return await app.Admin.CreateKpiAsync(KpiArrangements.Request(name, team.Id, cadence: cadence, aggregation: aggregation,
             warningLower: warningLower, criticalLower: criticalLower, visibility: visibility));
     }
 
-    private Task<int> CountAsync(params Guid[] kpiIds) => app.QueryAsync(db => db.KpiValues.CountAsync(v => kpiIds.Contains(v.KpiId)));
+    private Task<int> CountAsync(OkapiApp app, params Guid[] kpiIds) => app.QueryAsync(db => db.KpiValues.CountAsync(v => kpiIds.Contains(v.KpiId)));
 
-    [Fact]
-    public async Task ABulkRequestWithBadRowsIsRefusedNamingEachRowAndStoresNothing()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ABulkRequestWithBadRowsIsRefusedNamingEachRowAndStoresNothing(DatabaseProvider provider)
     {
-        var leads = await NewKpiAsync("Bulk leads");
+        var app = await apps.StartAsync(provider);
+        var leads = await NewKpiAsync(app, "Bulk leads");
         var json = $$"""
             [
               {"kpi": "{{leads.Key}}", "at": "2027-02-10T00:00:00Z", "value": 1},
               {"kpi": "{{leads.Key}}", "at": "2027-02-11T00:00:00Z", "value": "NaN"},
               {"kpi": "no-such-kpi", "at": "2027-02-11T00:00:00Z", "value": 2},
               {"kpiId": "{{leads.Id}}", "at": "1999-12-31T23:59:59Z", "value": 3},
-              {"kpiId": "{{leads.Id}}", "at": "{{Now.AddDays(2).ToString("O")}}", "value": 4},
+              {"kpiId": "{{leads.Id}}", "at": "{{app.Clock.GetUtcNow().AddDays(2).ToString("O")}}", "value": 4},
               {"kpiId": "{{leads.Id}}", "at": "2027-02-12T00:00:00Z", "value": "-Infinity"},
               {"kpiId": "{{leads.Id}}", "at": "2027-02-12T00:00:00Z", "value": 1e400}
             ]
             """;
-        using var response = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", json);
-        var keys = KpiApi.ErrorKeys(await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest));
+        using var response = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", json);
+        var keys = KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest));
         Assert.Equal(["rows[2].value", "rows[3].kpi", "rows[4].at", "rows[5].at", "rows[6].value", "rows[7].value"], keys.Where(k => k != "rows").Order());
-        Assert.Equal(0, await CountAsync(leads.Id));
+        Assert.Equal(0, await CountAsync(app, leads.Id));
 
-        using var malformed = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", "[{\"kpi\": \"x\", \"value\": 1},");
+        using var malformed = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", "[{\"kpi\": \"x\", \"value\": 1},");
         await Api.AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
-        using var notArray = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", "{\"kpi\": \"x\", \"value\": 1}");
+        using var notArray = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/kpi-values", "{\"kpi\": \"x\", \"value\": 1}");
         await Api.AssertProblemAsync(notArray, HttpStatusCode.BadRequest);
-        Assert.Equal(0, await CountAsync(leads.Id));
+        Assert.Equal(0, await CountAsync(app, leads.Id));
     }
 
-    [Fact]
-    public async Task ABulkRequestStoresValuesOfManyKpisByKeyOrIdAndReplacesByInstant()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ABulkRequestStoresValuesOfManyKpisByKeyOrIdAndReplacesByInstant(DatabaseProvider provider)
     {
-        var a = await NewKpiAsync("Bulk A");
-        var b = await NewKpiAsync("Bulk B");
-        var at = Now.AddHours(-2);
+        var app = await apps.StartAsync(provider);
+        var a = await NewKpiAsync(app, "Bulk A");
+        var b = await NewKpiAsync(app, "Bulk B");
+        var at = app.Clock.GetUtcNow().AddHours(-2);
         var rows = new object[]
         {
             new { kpi = a.Key, at, value = 1.0 },
             new { kpiId = b.Id, at, value = 2.0 },
             new { kpiId = a.Id, at = at.AddMinutes(1), value = 3.0 },
         };
-        Assert.Equal(new IngestResultDto(3, 2), await Admin.BulkAsync(rows));
-        Assert.Equal(new IngestResultDto(1, 1), await Admin.BulkAsync(new[] { new { kpi = a.Key, at, value = 10.0 } }));
+        Assert.Equal(new IngestResultDto(3, 2), await app.Admin.BulkAsync(rows));
+        Assert.Equal(new IngestResultDto(1, 1), await app.Admin.BulkAsync(new[] { new { kpi = a.Key, at, value = 10.0 } }));
         var values = await app.QueryAsync(db => db.KpiValues.Where(v => v.KpiId == a.Id).OrderBy(v => v.At).Select(v => v.Value).ToListAsync());
         Assert.Equal([10.0, 3.0], values);
-        Assert.Equal(3.0, (await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{a.Id}")).LatestValue);
+        Assert.Equal(3.0, (await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{a.Id}")).LatestValue);
     }
 
-    [Fact]
-    public async Task AnIngestTokenWritesValuesAndNothingElse()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnIngestTokenWritesValuesAndNothingElse(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Ingested");
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Ingested");
         using var ingest = await app.ClientForAsync(app.AdminId, TokenScope.KpiIngest);
         Assert.Equal(1, (await ingest.AddValuesAsync(kpi.Id, new { value = 4.0 })).Accepted);
-        Assert.Equal(1, (await ingest.BulkAsync(new[] { new { kpi = kpi.Key, at = Now.AddMinutes(-5), value = 3.0 } })).Accepted);
+        Assert.Equal(1, (await ingest.BulkAsync(new[] { new { kpi = kpi.Key, at = app.Clock.GetUtcNow().AddMinutes(-5), value = 3.0 } })).Accepted);
         using var upload = await ingest.PostAsync("/api/v1/kpi-values/upload", new StringContent($"kpi,at,value\n{kpi.Key},2027-02-14T00:00:00Z,2\n", Encoding.UTF8, "text/csv"));
         Assert.Equal(HttpStatusCode.OK, upload.StatusCode);
 
-        using var create = await ingest.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiApi.Request("Sneaky", kpi.OwnerTeamId), null);
+        using var create = await ingest.SendJsonAsync(HttpMethod.Post, "/api/v1/kpis", KpiArrangements.Request("Sneaky", kpi.OwnerTeamId), null);
         await Api.AssertProblemAsync(create, HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await ingest.GetAsync("/api/v1/kpis"), HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await ingest.GetAsync($"/api/v1/kpis/{kpi.Id}"), HttpStatusCode.Forbidden);
         await Api.AssertProblemAsync(await ingest.DeleteAsync($"/api/v1/kpis/{kpi.Id}"), HttpStatusCode.Forbidden);
-        Assert.Equal(3, await CountAsync(kpi.Id));
+        Assert.Equal(3, await CountAsync(app, kpi.Id));
 
-        var viewer = await Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
+        var viewer = await app.Admin.CreatePersonAsync("Vic Viewer", Role.Viewer);
         using var viewerIngest = await app.ClientForAsync(viewer.Id, TokenScope.KpiIngest);
         using var refused = await viewerIngest.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new { value = 1 }, null);
         await Api.AssertProblemAsync(refused, HttpStatusCode.Forbidden);
-        Assert.Equal(3, await CountAsync(kpi.Id));
+        Assert.Equal(3, await CountAsync(app, kpi.Id));
     }
 
-    [Fact]
-    public async Task HealthFollowsTheLatestValueAndTheClock()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task HealthFollowsTheLatestValueAndTheClock(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Uptime", Cadence.Daily, warningLower: 10, criticalLower: 5);
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Uptime", Cadence.Daily, warningLower: 10, criticalLower: 5);
         async Task<KpiHealth> AddAsync(double value)
         {
             app.Clock.Advance(TimeSpan.FromMinutes(1));
-            await Admin.AddValuesAsync(kpi.Id, new { value });
-            return (await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Health;
+            await app.Admin.AddValuesAsync(kpi.Id, new { value });
+            return (await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Health;
         }
 
         Assert.Equal(KpiHealth.Ok, await AddAsync(20));
         Assert.Equal(KpiHealth.Warning, await AddAsync(8));
         Assert.Equal(KpiHealth.Critical, await AddAsync(3));
         app.Clock.Advance(TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
-        var stale = await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
+        var stale = await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
         Assert.Equal(KpiHealth.Stale, stale.Health);
         Assert.Equal(3, stale.Current);
-        Assert.Equal([kpi.Id], (await Admin.GetAsync<Page<KpiDto>>($"/api/v1/kpis?health=stale&search=uptime")).Items.Select(k => k.Id));
+        Assert.Equal([kpi.Id], (await app.Admin.GetAsync<Page<KpiDto>>($"/api/v1/kpis?health=stale&search=uptime")).Items.Select(k => k.Id));
     }
 
-    [Fact]
-    public async Task PeriodsSumAWeekInTheOrganisationsTimeZone()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task PeriodsSumAWeekInTheOrganisationsTimeZone(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Weekly signups", Cadence.Weekly, PeriodAggregation.Sum);
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Weekly signups", Cadence.Weekly, PeriodAggregation.Sum);
         // Berlin: 14 February 22:00 UTC is Sunday 23:00, still the week of 8 February; 23:30 UTC is Monday already.
-        await Admin.AddValuesAsync(kpi.Id, new object[]
+        await app.Admin.AddValuesAsync(kpi.Id, new object[]
         {
             new { at = "2027-02-01T10:00:00Z", value = 3 }, new { at = "2027-02-03T10:00:00Z", value = 4 },
             new { at = "2027-02-08T10:00:00Z", value = 10 }, new { at = "2027-02-14T22:00:00Z", value = 4 },
             new { at = "2027-02-14T23:30:00Z", value = 7 },
         });
-        var periods = await Admin.GetAsync<List<KpiPeriodDto>>($"/api/v1/kpis/{kpi.Id}/periods?from=2027-02-01T00:00:00Z");
+        var periods = await app.Admin.GetAsync<List<KpiPeriodDto>>($"/api/v1/kpis/{kpi.Id}/periods?from=2027-02-01T00:00:00Z");
         Assert.Equal([new DateOnly(2027, 2, 15), new DateOnly(2027, 2, 8), new DateOnly(2027, 2, 1)], periods.Select(p => p.Start));
         Assert.Equal([7.0, 14.0, 7.0], periods.Select(p => p.Value));
         Assert.Equal([1, 2, 2], periods.Select(p => p.Count));
@@ -142,52 +150,58 @@ public abstract partial class KpiValuesTests(OkapiApp app)
         Assert.Null(periods[2].Change);
         Assert.Equal(new DateTimeOffset(2027, 2, 14, 23, 0, 0, TimeSpan.Zero), periods[0].StartUtc);
 
-        var dto = await Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
+        var dto = await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
         Assert.Equal((7.0, -0.5, new DateOnly(2027, 2, 15)), (dto.Current, dto.Change, dto.CurrentPeriodStart));
-        var tile = Assert.Single(await Admin.GetAsync<List<KpiTileDto>>("/api/v1/kpis/dashboard?search=weekly%20signups"));
+        var tile = Assert.Single(await app.Admin.GetAsync<List<KpiTileDto>>("/api/v1/kpis/dashboard?search=weekly%20signups"));
         Assert.Equal((kpi.Id, 7.0), (tile.Kpi.Id, tile.Kpi.Current));
         Assert.Equal([7.0, 14.0, 7.0], tile.Sparkline);
     }
 
-    [Fact]
-    public async Task ASeriesIsDownsampledToTheAskedNumberOfPoints()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ASeriesIsDownsampledToTheAskedNumberOfPoints(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Latency");
-        var rows = Enumerable.Range(0, 5000).Select(i => new { kpiId = kpi.Id, at = Now.AddMinutes(-i), value = Math.Sin(i / 50.0) * 100 }).ToArray();
-        Assert.Equal(5000, (await Admin.BulkAsync(rows)).Accepted);
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Latency");
+        var rows = Enumerable.Range(0, 5000).Select(i => new { kpiId = kpi.Id, at = app.Clock.GetUtcNow().AddMinutes(-i), value = Math.Sin(i / 50.0) * 100 }).ToArray();
+        Assert.Equal(5000, (await app.Admin.BulkAsync(rows)).Accepted);
 
-        var series = await Admin.GetAsync<KpiSeriesDto>($"/api/v1/kpis/{kpi.Id}/values?maxPoints=100");
+        var series = await app.Admin.GetAsync<KpiSeriesDto>($"/api/v1/kpis/{kpi.Id}/values?maxPoints=100");
         Assert.Equal((5000, "lttb"), (series.RawCount, series.Method));
         Assert.True(series.Points.Count <= 100);
-        Assert.Equal(Now.AddMinutes(-4999), series.Points[0].At);
-        Assert.Equal(Now, series.Points[^1].At);
+        Assert.Equal(app.Clock.GetUtcNow().AddMinutes(-4999), series.Points[0].At);
+        Assert.Equal(app.Clock.GetUtcNow(), series.Points[^1].At);
 
-        var raw = await Admin.GetAsync<KpiSeriesDto>($"/api/v1/kpis/{kpi.Id}/values?from={Uri.EscapeDataString(Now.AddMinutes(-9).ToString("O"))}");
+        var raw = await app.Admin.GetAsync<KpiSeriesDto>($"/api/v1/kpis/{kpi.Id}/values?from={Uri.EscapeDataString(app.Clock.GetUtcNow().AddMinutes(-9).ToString("O"))}");
         Assert.Equal(("raw", 10), (raw.Method, raw.Points.Count));
-        using var tooMany = await Admin.GetAsync($"/api/v1/kpis/{kpi.Id}/values?maxPoints=10001");
-        Assert.Contains("maxPoints", KpiApi.ErrorKeys(await Api.AssertProblemAsync(tooMany, HttpStatusCode.BadRequest)));
+        using var tooMany = await app.Admin.GetAsync($"/api/v1/kpis/{kpi.Id}/values?maxPoints=10001");
+        Assert.Contains("maxPoints", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(tooMany, HttpStatusCode.BadRequest)));
     }
 
-    [Fact]
-    public async Task CsvUploadsStoreAllRowsOrReportTheBadOnes()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CsvUploadsStoreAllRowsOrReportTheBadOnes(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Uploaded");
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Uploaded");
         var good = $"kpi,at,value\n{kpi.Key},2027-02-10T00:00:00Z,5\n{kpi.Id},2027-02-11T00:00:00Z,6.5\n";
-        using var stored = await Admin.PostAsync("/api/v1/kpi-values/upload", new StringContent(good, Encoding.UTF8, "text/csv"));
+        using var stored = await app.Admin.PostAsync("/api/v1/kpi-values/upload", new StringContent(good, Encoding.UTF8, "text/csv"));
         Assert.Equal(new IngestResultDto(2, 1), await Api.ReadAsync<IngestResultDto>(stored, HttpStatusCode.OK));
 
         var bad = $"kpi,at,value\n{kpi.Key},2027-02-12T00:00:00Z,1\n{kpi.Key},2027-02-13T00:00:00Z,abc\nnope,2027-02-13T00:00:00Z,2\n{kpi.Key},yesterday,3\n";
         using var form = new MultipartFormDataContent { { new StringContent(bad, Encoding.UTF8, "text/csv"), "file", "values.csv" } };
-        using var refused = await Admin.PostAsync("/api/v1/kpi-values/upload", form);
-        var keys = KpiApi.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest));
+        using var refused = await app.Admin.PostAsync("/api/v1/kpi-values/upload", form);
+        var keys = KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest));
         Assert.Equal(["rows[3].value", "rows[4].kpi", "rows[5].at"], keys.Where(k => k != "rows").Order());
-        Assert.Equal(2, await CountAsync(kpi.Id));
+        Assert.Equal(2, await CountAsync(app, kpi.Id));
     }
 
-    [Fact]
-    public async Task XlsxUploadsReadTheFirstWorksheet()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task XlsxUploadsReadTheFirstWorksheet(DatabaseProvider provider)
     {
-        var kpi = await NewKpiAsync("Spreadsheet");
+        var app = await apps.StartAsync(provider);
+        var kpi = await NewKpiAsync(app, "Spreadsheet");
         byte[] Workbook(params (string Kpi, object At, object Value)[] rows)
         {
             using var workbook = new XLWorkbook();
@@ -211,7 +225,7 @@ public abstract partial class KpiValuesTests(OkapiApp app)
         {
             var content = new ByteArrayContent(file);
             content.Headers.ContentType = new MediaTypeHeaderValue(KpiUploads.XlsxType);
-            return await Admin.PostAsync("/api/v1/kpi-values/upload", content);
+            return await app.Admin.PostAsync("/api/v1/kpi-values/upload", content);
         }
 
         using var stored = await UploadAsync(Workbook((kpi.Key, new DateTime(2027, 2, 10, 8, 0, 0), 12.5), (kpi.Key, "2027-02-11T00:00:00Z", 13)));
@@ -220,19 +234,21 @@ public abstract partial class KpiValuesTests(OkapiApp app)
         Assert.Equal(new DateTime(2027, 2, 10, 8, 0, 0, DateTimeKind.Utc), at);
 
         using var refused = await UploadAsync(Workbook((kpi.Key, "2027-02-12T00:00:00Z", 1), (kpi.Key, "2027-02-13T00:00:00Z", "NaN")));
-        Assert.Equal(["rows[3].value"], KpiApi.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest)).Where(k => k != "rows"));
-        Assert.Equal(2, await CountAsync(kpi.Id));
+        Assert.Equal(["rows[3].value"], KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest)).Where(k => k != "rows"));
+        Assert.Equal(2, await CountAsync(app, kpi.Id));
     }
 
-    [Fact]
-    public async Task PrometheusScrapesPublicKpisOnlyWithAToken()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task PrometheusScrapesPublicKpisOnlyWithAToken(DatabaseProvider provider)
     {
-        var team = await Admin.CreateTeamAsync("Metrics team");
-        var shown = await Admin.CreateKpiAsync(KpiApi.Request("Say \"hi\" \\ back", team.Id, warningLower: 10) with { Unit = "req/s" });
-        var hidden = await Admin.CreateKpiAsync(KpiApi.Request("Private metric", team.Id, visibility: Visibility.Private));
-        var at = Now.AddMinutes(-3);
-        await Admin.AddValuesAsync(shown.Id, new { at, value = 4.25 });
-        await Admin.AddValuesAsync(hidden.Id, new { at, value = 1 });
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync("Metrics team");
+        var shown = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Say \"hi\" \\ back", team.Id, warningLower: 10) with { Unit = "req/s" });
+        var hidden = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Private metric", team.Id, visibility: Visibility.Private));
+        var at = app.Clock.GetUtcNow().AddMinutes(-3);
+        await app.Admin.AddValuesAsync(shown.Id, new { at, value = 4.25 });
+        await app.Admin.AddValuesAsync(hidden.Id, new { at, value = 1 });
 
         await Api.AssertProblemAsync(await app.WithToken(null).GetAsync("/metrics/kpis"), HttpStatusCode.Unauthorized);
         foreach (var scope in new[] { TokenScope.Read, TokenScope.KpiIngest })
@@ -305,7 +321,3 @@ public abstract partial class KpiValuesTests(OkapiApp app)
     [GeneratedRegex(@"(?<name>[a-zA-Z_][a-zA-Z0-9_]*)=""(?<value>(?:[^""\\]|\\.)*)""")]
     private static partial Regex LabelPair();
 }
-
-public sealed class KpiValuesOnSqlite(SqliteApp app) : KpiValuesTests(app), IClassFixture<SqliteApp>;
-
-public sealed class KpiValuesOnPostgres(PostgresApp app) : KpiValuesTests(app), IClassFixture<PostgresApp>;

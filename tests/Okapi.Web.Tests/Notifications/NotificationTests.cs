@@ -16,19 +16,20 @@ using Okapi.Web.Tests.Kpis;
 
 namespace Okapi.Web.Tests.Notifications;
 
-public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
+public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
 {
     private const string RuleName = "Conversion rate below critical threshold";
     private const string Summary = "Conversion rate 1.2 % is below the critical threshold 1.5 %";
-    private HttpClient Admin => app.Admin;
 
-    [Fact]
-    public async Task FiringAlertIsEmailedThroughTheSmtpServer()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task FiringAlertIsEmailedThroughTheSmtpServer(DatabaseProvider provider)
     {
-        var channel = await CreateChannelAsync("On-call email", "email", "oncall@example.com, lead@example.com");
-        var (kpiId, alertId) = await FireAlertAsync([channel.Id]);
+        var app = await apps.StartAsync(provider);
+        var channel = await CreateChannelAsync(app, "On-call email", "email", "oncall@example.com, lead@example.com");
+        var (kpiId, alertId) = await FireAlertAsync(app, [channel.Id]);
 
-        var email = await smtp.WaitForAsync(m => m.TextBody?.Contains(kpiId.ToString(), StringComparison.Ordinal) == true);
+        var email = await app.Smtp.WaitForAsync(m => m.TextBody?.Contains(kpiId.ToString(), StringComparison.Ordinal) == true);
         Assert.Equal($"[FIRING] {RuleName}", email.Subject);
         Assert.Equal(["oncall@example.com", "lead@example.com"], email.To.Mailboxes.Select(m => m.Address));
         Assert.Equal("okapi@okapi.test", email.From.Mailboxes.Single().Address);
@@ -37,19 +38,21 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Contains($"href=\"{SmtpSink.PublicUrl}/kpis/{kpiId}\"", email.HtmlBody);
         Assert.Contains("Conversion rate: 1.2 %", email.HtmlBody);
 
-        var delivery = await DeliveredAsync(channel.Id, alertId);
+        var delivery = await DeliveredAsync(app, channel.Id, alertId);
         Assert.Equal(1, delivery.Attempts);
         Assert.Equal(NotificationEvent.AlertFiring, delivery.Event);
         Assert.Null(delivery.LastError);
     }
 
-    [Fact]
-    public async Task WebhookReceivesTheAlertAsJson()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task WebhookReceivesTheAlertAsJson(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
-        await AllowAsync(listener.HostAndPort);
-        var channel = await CreateChannelAsync("Ops webhook", "webhook", listener.UrlFor("/okapi").ToString());
-        var (kpiId, alertId) = await FireAlertAsync([channel.Id]);
+        await AllowAsync(app, listener.HostAndPort);
+        var channel = await CreateChannelAsync(app, "Ops webhook", "webhook", listener.UrlFor("/okapi").ToString());
+        var (kpiId, alertId) = await FireAlertAsync(app, [channel.Id]);
 
         var request = await listener.WaitForAsync("/okapi");
         Assert.Equal("application/json", request.ContentType?.Split(';')[0]);
@@ -73,18 +76,20 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.StartsWith("conversion-", kpi.GetProperty("key").GetString());
         Assert.Equal("%", kpi.GetProperty("unit").GetString());
 
-        var delivery = await DeliveredAsync(channel.Id, alertId);
+        var delivery = await DeliveredAsync(app, channel.Id, alertId);
         Assert.Equal(delivery.Id.ToString(), request.DeliveryId);
     }
 
-    [Fact]
-    public async Task SlackAndTeamsGetTheirOwnMessageShapes()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task SlackAndTeamsGetTheirOwnMessageShapes(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
-        await AllowAsync(listener.HostAndPort);
-        var slack = await CreateChannelAsync("Slack #ops", "slack", listener.UrlFor("/slack").ToString());
-        var teams = await CreateChannelAsync("Teams ops", "teams", listener.UrlFor("/teams").ToString());
-        var (kpiId, _) = await FireAlertAsync([slack.Id, teams.Id]);
+        await AllowAsync(app, listener.HostAndPort);
+        var slack = await CreateChannelAsync(app, "Slack #ops", "slack", listener.UrlFor("/slack").ToString());
+        var teams = await CreateChannelAsync(app, "Teams ops", "teams", listener.UrlFor("/teams").ToString());
+        var (kpiId, _) = await FireAlertAsync(app, [slack.Id, teams.Id]);
 
         var slackMessage = JsonDocument.Parse((await listener.WaitForAsync("/slack")).Body).RootElement;
         Assert.StartsWith($"[FIRING] {RuleName}: {Summary}", slackMessage.GetProperty("text").GetString());
@@ -104,19 +109,21 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Equal($"{SmtpSink.PublicUrl}/kpis/{kpiId}", card.GetProperty("potentialAction")[0].GetProperty("targets")[0].GetProperty("uri").GetString());
     }
 
-    [Fact]
-    public async Task FailedWebhookIsRetriedWithBackoffUntilTheEndpointComesBack()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task FailedWebhookIsRetriedWithBackoffUntilTheEndpointComesBack(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
         listener.Status = StatusCodes.Status503ServiceUnavailable;
-        await AllowAsync(listener.HostAndPort);
-        var channel = await CreateChannelAsync("Flaky webhook", "webhook", listener.UrlFor("/flaky").ToString());
+        await AllowAsync(app, listener.HostAndPort);
+        var channel = await CreateChannelAsync(app, "Flaky webhook", "webhook", listener.UrlFor("/flaky").ToString());
 
-        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        var test = await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
         var queued = test.Delivery!;
         Assert.Equal(NotificationEvent.Test, queued.Event);
         var failed = await Eventually.FindAsync(async () =>
-            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { Attempts: 1 } d ? d : null, "the first attempt");
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { Attempts: 1 } d ? d : null, "the first attempt");
         Assert.Equal(DeliveryState.Pending, failed.State);
         Assert.Contains("503", failed.LastError);
         var now = app.Clock.GetUtcNow().UtcDateTime;
@@ -125,14 +132,14 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Single(listener.Requests);
 
         // Nothing is retried before the backoff has passed.
-        await DeliverDueAsync();
-        Assert.Equal(1, (await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}")).Attempts);
+        await DeliverDueAsync(app);
+        Assert.Equal(1, (await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}")).Attempts);
 
         listener.Status = StatusCodes.Status200OK;
         app.Clock.Advance(TimeSpan.FromSeconds(6));
-        await DeliverDueAsync();
+        await DeliverDueAsync(app);
         var delivered = await Eventually.FindAsync(async () =>
-            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the retry to succeed");
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{queued.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the retry to succeed");
         Assert.Equal(2, delivered.Attempts);
         Assert.Null(delivered.LastError);
         Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, delivered.DeliveredAt);
@@ -141,39 +148,43 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.All(requests, r => Assert.Equal(queued.Id.ToString(), r.DeliveryId));
         Assert.All(requests, r => Assert.Equal("test", r.Event));
 
-        var log = await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=delivered");
+        var log = await app.Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=delivered");
         Assert.Equal([queued.Id], log.Items.Select(d => d.Id));
-        Assert.Empty((await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=pending")).Items);
+        Assert.Empty((await app.Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=pending")).Items);
     }
 
-    [Fact]
-    public async Task DeliveryIsGivenUpAfterTenAttempts()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task DeliveryIsGivenUpAfterTenAttempts(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
         listener.Status = StatusCodes.Status500InternalServerError;
-        await AllowAsync(listener.HostAndPort);
-        var channel = await CreateChannelAsync("Broken webhook", "webhook", listener.UrlFor("/broken").ToString());
-        var id = (await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        await AllowAsync(app, listener.HostAndPort);
+        var channel = await CreateChannelAsync(app, "Broken webhook", "webhook", listener.UrlFor("/broken").ToString());
+        var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
         for (var attempt = 1; attempt <= DeliveryWorker.MaxAttempts; attempt++)
         {
             var seen = await Eventually.FindAsync(async () =>
-                await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { } d && d.Attempts == attempt ? d : null, $"attempt {attempt}");
+                await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { } d && d.Attempts == attempt ? d : null, $"attempt {attempt}");
             Assert.Equal(attempt < DeliveryWorker.MaxAttempts ? DeliveryState.Pending : DeliveryState.Failed, seen.State);
             Assert.Contains("500", seen.LastError);
             app.Clock.Advance(TimeSpan.FromHours(1.2));
-            await DeliverDueAsync();
+            await DeliverDueAsync(app);
         }
 
         Assert.Equal(DeliveryWorker.MaxAttempts, listener.Requests.Count);
-        Assert.Equal(DeliveryState.Failed, (await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}")).State);
+        Assert.Equal(DeliveryState.Failed, (await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}")).State);
     }
 
-    [Fact]
-    public async Task WorkersRunningTogetherSendEachDeliveryOnce()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task WorkersRunningTogetherSendEachDeliveryOnce(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
-        await AllowAsync(listener.HostAndPort);
-        var channelId = (await CreateChannelAsync("Busy webhook", "webhook", listener.UrlFor("/busy").ToString())).Id;
+        await AllowAsync(app, listener.HostAndPort);
+        var channelId = (await CreateChannelAsync(app, "Busy webhook", "webhook", listener.UrlFor("/busy").ToString())).Id;
         var ids = new List<Guid>();
         using (var scope = app.Services.CreateScope())
         {
@@ -192,7 +203,7 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
             await db.SaveChangesAsync();
         }
 
-        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(DeliverDueAsync)));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => DeliverDueAsync(app))));
         await Eventually.FindAsync(async () => await app.QueryAsync(db => db.Deliveries.CountAsync(d => d.ChannelId == channelId && d.State == DeliveryState.Delivered)) == ids.Count ? "all" : null, "every delivery to be sent");
         var received = listener.Requests.Select(r => Guid.Parse(r.DeliveryId!)).ToList();
         Assert.Equal(ids.Order(), received.Order());
@@ -200,78 +211,85 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
     }
 
     [Theory]
-    [InlineData("http://127.0.0.1:{port}/hook")]
-    [InlineData("http://169.254.169.254/latest/meta-data/")]
-    [InlineData("http://10.0.0.1/")]
-    [InlineData("http://192.168.1.20:8080/")]
-    [InlineData("http://100.64.0.1/")]
-    [InlineData("http://[::1]/")]
-    [InlineData("http://[::ffff:127.0.0.1]/")]
-    [InlineData("http://[fd00::1]/")]
-    [InlineData("http://0.0.0.0/")]
-    [InlineData("ftp://example.com/")]
-    [InlineData("not a url")]
-    public async Task WebhookToAnInternalAddressIsRefusedAndNothingIsStored(string target)
+    [OnEveryDatabase("http://127.0.0.1:{port}/hook")]
+    [OnEveryDatabase("http://169.254.169.254/latest/meta-data/")]
+    [OnEveryDatabase("http://10.0.0.1/")]
+    [OnEveryDatabase("http://192.168.1.20:8080/")]
+    [OnEveryDatabase("http://100.64.0.1/")]
+    [OnEveryDatabase("http://[::1]/")]
+    [OnEveryDatabase("http://[::ffff:127.0.0.1]/")]
+    [OnEveryDatabase("http://[fd00::1]/")]
+    [OnEveryDatabase("http://0.0.0.0/")]
+    [OnEveryDatabase("ftp://example.com/")]
+    [OnEveryDatabase("not a url")]
+    public async Task WebhookToAnInternalAddressIsRefusedAndNothingIsStored(DatabaseProvider provider, string target)
     {
+        var app = await apps.StartAsync(provider);
         var name = $"Internal {Guid.NewGuid():N}";
-        using var response = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels",
+        using var response = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels",
             new { name, kind = "webhook", target = target.Replace("{port}", "9", StringComparison.Ordinal) });
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.True(problem.GetProperty("errors").TryGetProperty("target", out _), problem.ToString());
         Assert.False(await app.QueryAsync(db => db.Channels.AnyAsync(c => c.Name == name)));
     }
 
-    [Fact]
-    public async Task LoopbackWebhookIsAcceptedOnceAnAdminAllowsTheHostAndRefusedAtSendTimeOnceRemoved()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task LoopbackWebhookIsAcceptedOnceAnAdminAllowsTheHostAndRefusedAtSendTimeOnceRemoved(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
         var url = listener.UrlFor("/allowed").ToString();
-        using (var refused = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", new { name = "Local", kind = "webhook", target = url }))
+        using (var refused = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", new { name = "Local", kind = "webhook", target = url }))
         {
             var problem = await Api.AssertProblemAsync(refused, HttpStatusCode.BadRequest);
             Assert.Contains("loopback", problem.GetProperty("errors").GetProperty("target")[0].GetString());
         }
 
-        var allowed = await AllowAsync(listener.HostAndPort);
-        Assert.Contains(await Admin.GetAsync<List<AllowedHostDto>>("/api/v1/allowed-hosts"), h => h.Host == listener.HostAndPort);
-        var channel = await CreateChannelAsync("Local", "webhook", url);
+        var allowed = await AllowAsync(app, listener.HostAndPort);
+        Assert.Contains(await app.Admin.GetAsync<List<AllowedHostDto>>("/api/v1/allowed-hosts"), h => h.Host == listener.HostAndPort);
+        var channel = await CreateChannelAsync(app, "Local", "webhook", url);
         Assert.Equal(url, channel.Target);
 
         // The guard runs again at send time: once the allowance is gone, the delivery fails with the reason.
-        await Admin.DeleteAsync($"/api/v1/allowed-hosts/{allowed.Id}");
-        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        await app.Admin.DeleteAsync($"/api/v1/allowed-hosts/{allowed.Id}");
+        var test = await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
         var failed = await Eventually.FindAsync(async () =>
-            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { Attempts: 1 } d ? d : null, "the refused attempt");
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { Attempts: 1 } d ? d : null, "the refused attempt");
         Assert.StartsWith("refused:", failed.LastError);
         Assert.Empty(listener.Requests);
     }
 
-    [Fact]
-    public async Task GuardedClientChecksTheAddressItConnectsTo()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task GuardedClientChecksTheAddressItConnectsTo(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
 
         // As after a DNS change: the client itself refuses the connection, whatever was checked when the URL was saved.
-        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(listener.UrlFor("/direct")));
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(app, listener.UrlFor("/direct")));
         Assert.Contains("refused:", refused.Message + refused.InnerException?.Message);
-        var byName = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(new Uri($"http://localhost:{listener.BaseUrl.Port}/by-name")));
+        var byName = await Assert.ThrowsAsync<HttpRequestException>(() => PostThroughGuardAsync(app, new Uri($"http://localhost:{listener.BaseUrl.Port}/by-name")));
         Assert.Contains("loopback", byName.Message + byName.InnerException?.Message);
         Assert.Empty(listener.Requests);
 
-        await AllowAsync(listener.HostAndPort);
-        Assert.Equal(HttpStatusCode.OK, await PostThroughGuardAsync(listener.UrlFor("/direct")));
+        await AllowAsync(app, listener.HostAndPort);
+        Assert.Equal(HttpStatusCode.OK, await PostThroughGuardAsync(app, listener.UrlFor("/direct")));
         Assert.Single(listener.Requests);
     }
 
-    [Fact]
-    public async Task AllowedHostsAreValidatedAndForAdminsOnly()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AllowedHostsAreValidatedAndForAdminsOnly(DatabaseProvider provider)
     {
-        using (var bad = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "http://evil.example/path" }))
+        var app = await apps.StartAsync(provider);
+        using (var bad = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "http://evil.example/path" }))
         {
             await Api.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
         }
 
-        var member = await MemberAsync();
+        var member = await MemberAsync(app);
         using var forbidden = await member.SendJsonAsync(HttpMethod.Post, "/api/v1/allowed-hosts", new { host = "127.0.0.1:5099" });
         await Api.AssertProblemAsync(forbidden, HttpStatusCode.Forbidden);
         using var list = await member.GetAsync("/api/v1/allowed-hosts");
@@ -279,14 +297,16 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.False(await app.QueryAsync(db => db.AllowedHosts.AnyAsync(h => h.Host == "127.0.0.1:5099")));
     }
 
-    [Fact]
-    public async Task InAppNotificationReachesTheKpiOwnerAndTheOwnerTeam()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task InAppNotificationReachesTheKpiOwnerAndTheOwnerTeam(DatabaseProvider provider)
     {
-        var owner = await Admin.CreatePersonAsync("Olivia Owner", Role.Member);
-        var teammate = await Admin.CreatePersonAsync("Theo Teammate", Role.Viewer);
-        var team = await Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(teammate.Id, false), new TeamMemberDto(owner.Id, true));
-        var channel = await CreateChannelAsync("In Okapi", "inApp", null);
-        var (kpiId, alertId) = await FireAlertAsync([channel.Id], ownerPersonId: owner.Id);
+        var app = await apps.StartAsync(provider);
+        var owner = await app.Admin.CreatePersonAsync("Olivia Owner", Role.Member);
+        var teammate = await app.Admin.CreatePersonAsync("Theo Teammate", Role.Viewer);
+        var team = await app.Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(teammate.Id, false), new TeamMemberDto(owner.Id, true));
+        var channel = await CreateChannelAsync(app, "In Okapi", "inApp", null);
+        var (kpiId, alertId) = await FireAlertAsync(app, [channel.Id], ownerPersonId: owner.Id);
         var ownerClient = await app.ClientForAsync(owner.Id, TokenScope.Write);
 
         var mine = await ownerClient.GetAsync<NotificationList>("/api/v1/notifications");
@@ -296,7 +316,7 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Contains(Summary, notification.Body);
         Assert.Equal($"/kpis/{kpiId}", notification.Link);
         Assert.Equal(alertId, notification.AlertId);
-        Assert.DoesNotContain((await Admin.GetAsync<NotificationList>("/api/v1/notifications")).Items, n => n.AlertId == alertId);
+        Assert.DoesNotContain((await app.Admin.GetAsync<NotificationList>("/api/v1/notifications")).Items, n => n.AlertId == alertId);
         Assert.False(await app.QueryAsync(db => db.Deliveries.AnyAsync(d => d.ChannelId == channel.Id)));
 
         using (var read = await ownerClient.PostAsync($"/api/v1/notifications/{notification.Id}/read", null))
@@ -307,27 +327,29 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         var after = await ownerClient.GetAsync<NotificationList>("/api/v1/notifications?unread=true");
         Assert.Equal(0, after.Unread);
         Assert.Empty(after.Items);
-        using (var othersRead = await Admin.PostAsync($"/api/v1/notifications/{notification.Id}/read", null))
+        using (var othersRead = await app.Admin.PostAsync($"/api/v1/notifications/{notification.Id}/read", null))
         {
             await Api.AssertProblemAsync(othersRead, HttpStatusCode.NotFound);
         }
 
         // A KPI owned by a team notifies each of its members once.
-        await FireAlertAsync([channel.Id], ownerTeamId: team.Id, resolved: true);
+        await FireAlertAsync(app, [channel.Id], ownerTeamId: team.Id, resolved: true);
         var teammateClient = await app.ClientForAsync(teammate.Id, TokenScope.Read);
         var teamNotification = Assert.Single((await teammateClient.GetAsync<NotificationList>("/api/v1/notifications")).Items);
         Assert.Equal($"[RESOLVED] {RuleName}", teamNotification.Title);
         Assert.Equal(2, (await ownerClient.GetAsync<NotificationList>("/api/v1/notifications")).Total);
     }
 
-    [Fact]
-    public async Task OnlyAdminsChangeChannelsAndMembersReadThemWithoutWebhookSecrets()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task OnlyAdminsChangeChannelsAndMembersReadThemWithoutWebhookSecrets(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         await using var listener = await WebhookListener.StartAsync();
-        await AllowAsync(listener.HostAndPort);
+        await AllowAsync(app, listener.HostAndPort);
         var secretUrl = listener.UrlFor("/services/T000/B000/secret").ToString();
-        var channel = await CreateChannelAsync("Slack secret", "slack", secretUrl);
-        var member = await MemberAsync();
+        var channel = await CreateChannelAsync(app, "Slack secret", "slack", secretUrl);
+        var member = await MemberAsync(app);
 
         using (var create = await member.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", new { name = "Mine", kind = "email", target = "me@example.com" }))
         {
@@ -350,12 +372,14 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         Assert.Equal(ChannelKind.Slack, seen.Kind);
         Assert.Null(seen.Target);
         Assert.Contains((await member.GetAsync<Page<ChannelDto>>("/api/v1/channels?pageSize=200")).Items, c => c.Id == channel.Id && c.Target is null);
-        Assert.Equal(secretUrl, (await Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Target);
+        Assert.Equal(secretUrl, (await app.Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Target);
     }
 
-    [Fact]
-    public async Task ChannelsAreValidatedAndChangedWithIfMatch()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ChannelsAreValidatedAndChangedWithIfMatch(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         foreach (var (body, field) in new (object Body, string Field)[]
         {
             (new { name = "Mail", kind = "email", target = "not-an-address" }, "target"),
@@ -365,65 +389,67 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
             (new { name = "In app", kind = "inApp", target = "someone@example.com" }, "target"),
         })
         {
-            using var response = await Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", body);
+            using var response = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/channels", body);
             var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
             Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _) || problem.GetProperty("errors").TryGetProperty(char.ToUpperInvariant(field[0]) + field[1..], out _), problem.ToString());
         }
 
-        using (var unknownKind = await Admin.SendRawAsync(HttpMethod.Post, "/api/v1/channels", """{"name":"Fax","kind":"fax","target":"x"}"""))
+        using (var unknownKind = await app.Admin.SendRawAsync(HttpMethod.Post, "/api/v1/channels", """{"name":"Fax","kind":"fax","target":"x"}"""))
         {
             await Api.AssertProblemAsync(unknownKind, HttpStatusCode.BadRequest);
         }
 
-        var channel = await CreateChannelAsync("Team mail", "email", " ops@example.com ;lead@example.com");
+        var channel = await CreateChannelAsync(app, "Team mail", "email", " ops@example.com ;lead@example.com");
         Assert.Equal("ops@example.com, lead@example.com", channel.Target);
-        using (var get = await Admin.GetAsync($"/api/v1/channels/{channel.Id}"))
+        using (var get = await app.Admin.GetAsync($"/api/v1/channels/{channel.Id}"))
         {
             Assert.Equal($"\"{channel.Version}\"", get.Headers.ETag?.Tag);
         }
 
-        var updated = await Admin.PutAsync<ChannelDto>($"/api/v1/channels/{channel.Id}", new { name = "Team mail", kind = "email", target = "ops@example.com", enabled = false }, $"\"{channel.Version}\"");
+        var updated = await app.Admin.PutAsync<ChannelDto>($"/api/v1/channels/{channel.Id}", new { name = "Team mail", kind = "email", target = "ops@example.com", enabled = false }, $"\"{channel.Version}\"");
         Assert.False(updated.Enabled);
-        using (var stale = await Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/channels/{channel.Id}", new { name = "Lost", kind = "email", target = "x@example.com" }, $"\"{channel.Version}\""))
+        using (var stale = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/channels/{channel.Id}", new { name = "Lost", kind = "email", target = "x@example.com" }, $"\"{channel.Version}\""))
         {
             await Api.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
         }
 
-        Assert.Equal("Team mail", (await Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Name);
-        using (var disabledTest = await Admin.PostAsync($"/api/v1/channels/{channel.Id}/test", null))
+        Assert.Equal("Team mail", (await app.Admin.GetAsync<ChannelDto>($"/api/v1/channels/{channel.Id}")).Name);
+        using (var disabledTest = await app.Admin.PostAsync($"/api/v1/channels/{channel.Id}/test", null))
         {
             await Api.AssertProblemAsync(disabledTest, HttpStatusCode.Conflict);
         }
 
-        await Admin.DeleteAsync($"/api/v1/channels/{channel.Id}");
-        using var gone = await Admin.GetAsync($"/api/v1/channels/{channel.Id}");
+        await app.Admin.DeleteAsync($"/api/v1/channels/{channel.Id}");
+        using var gone = await app.Admin.GetAsync($"/api/v1/channels/{channel.Id}");
         await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound);
     }
 
-    [Fact]
-    public async Task ChannelTestEmailsTheChannel()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ChannelTestEmailsTheChannel(DatabaseProvider provider)
     {
-        var channel = await CreateChannelAsync("Test mail", "email", "tester@example.com");
-        var test = await Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
-        var email = await smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "tester@example.com"));
+        var app = await apps.StartAsync(provider);
+        var channel = await CreateChannelAsync(app, "Test mail", "email", "tester@example.com");
+        var test = await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
+        var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "tester@example.com"));
         Assert.Equal("[TEST] Test notification from Okapi", email.Subject);
         Assert.Contains("Test mail", email.TextBody);
         await Eventually.FindAsync(async () =>
-            await Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the test delivery");
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the test delivery");
     }
 
-    private async Task<ChannelDto> CreateChannelAsync(string name, string kind, string? target) =>
-        await Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name, kind, target, enabled = true });
+    private async Task<ChannelDto> CreateChannelAsync(OkapiApp app, string name, string kind, string? target) =>
+        await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name, kind, target, enabled = true });
 
-    private Task<AllowedHostDto> AllowAsync(string host) => Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
+    private Task<AllowedHostDto> AllowAsync(OkapiApp app, string host) => app.Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
 
-    private async Task<HttpClient> MemberAsync()
+    private async Task<HttpClient> MemberAsync(OkapiApp app)
     {
-        var member = await Admin.CreatePersonAsync("Mia Member", Role.Member);
+        var member = await app.Admin.CreatePersonAsync("Mia Member", Role.Member);
         return await app.ClientForAsync(member.Id, TokenScope.Write);
     }
 
-    private async Task<HttpStatusCode> PostThroughGuardAsync(Uri url)
+    private async Task<HttpStatusCode> PostThroughGuardAsync(OkapiApp app, Uri url)
     {
         using var scope = app.Services.CreateScope();
         scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = app.OrganisationId;
@@ -432,23 +458,23 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
         return response.StatusCode;
     }
 
-    private async Task DeliverDueAsync()
+    private async Task DeliverDueAsync(OkapiApp app)
     {
         using var scope = app.Services.CreateScope();
         await scope.ServiceProvider.GetRequiredService<DeliveryWorker>().DeliverDueAsync(CancellationToken.None);
     }
 
-    private Task<DeliveryDto> DeliveredAsync(Guid channelId, Guid alertId) => Eventually.FindAsync(async () =>
-        (await Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channelId}&alert={alertId}")).Items
+    private Task<DeliveryDto> DeliveredAsync(OkapiApp app, Guid channelId, Guid alertId) => Eventually.FindAsync(async () =>
+        (await app.Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channelId}&alert={alertId}")).Items
             .FirstOrDefault(d => d.State == DeliveryState.Delivered), "the delivery to be marked delivered");
 
     /// <summary>
     /// A KPI (through the API), a rule notifying the channels and its firing (or resolved) alert, queued through the
     /// outbox in the same save as the alert, as alert evaluation does; then the worker is woken.
     /// </summary>
-    private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
+    private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
     {
-        var created = await Admin.CreateKpiAsync(KpiApi.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
+        var created = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
             key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
@@ -479,11 +505,13 @@ public abstract class NotificationTests(OkapiApp app, SmtpSink smtp)
 }
 
 /// <summary>Without <c>Okapi:Smtp</c>, email deliveries fail with a reason an admin can act on.</summary>
-public abstract class EmailWithoutSmtpTests(OkapiApp app)
+public sealed class EmailWithoutSmtpTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    [Fact]
-    public async Task EmailDeliveryFailsWithAClearErrorWhenSmtpIsNotConfigured()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task EmailDeliveryFailsWithAClearErrorWhenSmtpIsNotConfigured(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var channel = await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name = "Unsent mail", kind = "email", target = "ops@example.com" });
         var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
         var failed = await Eventually.FindAsync(async () =>
@@ -492,11 +520,3 @@ public abstract class EmailWithoutSmtpTests(OkapiApp app)
         Assert.StartsWith("email is not configured: set Okapi:Smtp:Host", failed.LastError);
     }
 }
-
-public sealed class EmailWithoutSmtpOnSqlite(SqliteApp app) : EmailWithoutSmtpTests(app), IClassFixture<SqliteApp>;
-
-public sealed class EmailWithoutSmtpOnPostgres(PostgresApp app) : EmailWithoutSmtpTests(app), IClassFixture<PostgresApp>;
-
-public sealed class NotificationsOnSqlite(NotifySqliteApp app) : NotificationTests(app, app.Smtp), IClassFixture<NotifySqliteApp>;
-
-public sealed class NotificationsOnPostgres(NotifyPostgresApp app) : NotificationTests(app, app.Smtp), IClassFixture<NotifyPostgresApp>;

@@ -5,6 +5,7 @@ using ClosedXML.Excel;
 using CsvHelper;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
@@ -13,10 +14,9 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Reports;
 
-public abstract class ReportApiTests(OkapiApp app)
+public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     private const int Precision = 9;
-    private HttpClient Admin => app.Admin;
 
     /// <summary>
     /// A team with two objectives and known check-ins in the 2027 Q1 cycle (Europe/Berlin: weeks start on
@@ -25,41 +25,43 @@ public abstract class ReportApiTests(OkapiApp app)
     /// </summary>
     private sealed record Arranged(CycleDto Cycle, TeamDto Team, PersonDto Ana, PersonDto Ben, ObjectiveDto Growth, ObjectiveDto Retention, KeyResultDto A, KeyResultDto B, KeyResultDto C);
 
-    private async Task<Arranged> ArrangeAsync(string growthTitle = "Grow the business")
+    private async Task<Arranged> ArrangeAsync(OkapiApp app, string growthTitle = "Grow the business")
     {
-        var ana = await Admin.CreatePersonAsync("Ana Owner", Role.Member);
-        var ben = await Admin.CreatePersonAsync("Ben Owner", Role.Member);
-        var cycle = await Admin.CreateCycleAsync($"Q1 {Guid.NewGuid():N}");
-        var team = await Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(ana.Id, true), new TeamMemberDto(ben.Id, false));
-        var growth = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, growthTitle);
-        var retention = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Keep our customers");
-        var a = await KeyResultAsync(growth.Id, "Reach 100 customers", ana.Id, 0, 100);
-        var b = await KeyResultAsync(growth.Id, "Ship 10 features", ben.Id, 0, 10, weight: 3);
-        var c = await KeyResultAsync(retention.Id, "Run 10 interviews", ana.Id, 0, 10);
-        await CheckInAsync(a.Id, 20, new DateTime(2027, 1, 3, 12, 0, 0), "Off to a start");
-        await CheckInAsync(a.Id, 50, new DateTime(2027, 1, 10, 12, 0, 0));
-        await CheckInAsync(b.Id, 5, new DateTime(2027, 1, 12, 12, 0, 0), "Half of the features are out");
-        await CheckInAsync(c.Id, 10, new DateTime(2027, 1, 20, 12, 0, 0));
-        await CheckInAsync(a.Id, 70, new DateTime(2027, 2, 13, 12, 0, 0), "Partners are signing");
+        var ana = await app.Admin.CreatePersonAsync("Ana Owner", Role.Member);
+        var ben = await app.Admin.CreatePersonAsync("Ben Owner", Role.Member);
+        var cycle = await app.Admin.CreateCycleAsync($"Q1 {Guid.NewGuid():N}");
+        var team = await app.Admin.CreateTeamAsync($"Growth {Guid.NewGuid():N}", new TeamMemberDto(ana.Id, true), new TeamMemberDto(ben.Id, false));
+        var growth = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, growthTitle);
+        var retention = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Keep our customers");
+        var a = await KeyResultAsync(app, growth.Id, "Reach 100 customers", ana.Id, 0, 100);
+        var b = await KeyResultAsync(app, growth.Id, "Ship 10 features", ben.Id, 0, 10, weight: 3);
+        var c = await KeyResultAsync(app, retention.Id, "Run 10 interviews", ana.Id, 0, 10);
+        await CheckInAsync(app, a.Id, 20, new DateTime(2027, 1, 3, 12, 0, 0), "Off to a start");
+        await CheckInAsync(app, a.Id, 50, new DateTime(2027, 1, 10, 12, 0, 0));
+        await CheckInAsync(app, b.Id, 5, new DateTime(2027, 1, 12, 12, 0, 0), "Half of the features are out");
+        await CheckInAsync(app, c.Id, 10, new DateTime(2027, 1, 20, 12, 0, 0));
+        await CheckInAsync(app, a.Id, 70, new DateTime(2027, 2, 13, 12, 0, 0), "Partners are signing");
         return new Arranged(cycle, team, ana, ben, growth, retention, a, b, c);
     }
 
-    private Task<KeyResultDto> KeyResultAsync(Guid objectiveId, string title, Guid? owner, double start, double target, double weight = 1) =>
-        Admin.PostAsync<KeyResultDto>("/api/v1/key-results", new KeyResultRequest(objectiveId, title, owner, KeyResultType.IncreaseTo, null, start, target, null, null, weight, null, null));
+    private Task<KeyResultDto> KeyResultAsync(OkapiApp app, Guid objectiveId, string title, Guid? owner, double start, double target, double weight = 1) =>
+        app.Admin.PostAsync<KeyResultDto>("/api/v1/key-results", new KeyResultRequest(objectiveId, title, owner, KeyResultType.IncreaseTo, null, start, target, null, null, weight, null, null));
 
-    private Task<KeyResultDto> CheckInAsync(Guid keyResultId, double value, DateTime? at = null, string? note = null) =>
-        Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{keyResultId}/check-ins",
+    private Task<KeyResultDto> CheckInAsync(OkapiApp app, Guid keyResultId, double value, DateTime? at = null, string? note = null) =>
+        app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{keyResultId}/check-ins",
             new CheckInRequest(value, null, note, at is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null));
 
-    private Task<CycleReportDto> ReportAsync(Guid cycleId, Guid? team = null, HttpClient? client = null) =>
-        (client ?? Admin).GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{cycleId}{(team is { } t ? $"?team={t}" : "")}");
+    private Task<CycleReportDto> ReportAsync(OkapiApp app, Guid cycleId, Guid? team = null, HttpClient? client = null) =>
+        (client ?? app.Admin).GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{cycleId}{(team is { } t ? $"?team={t}" : "")}");
 
-    [Fact]
-    public async Task TheTeamReportListsItsObjectivesWithKeyResultsOwnersProgressAndLiveGrades()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheTeamReportListsItsObjectivesWithKeyResultsOwnersProgressAndLiveGrades(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
 
-        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        var report = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         Assert.False(report.Closed);
         Assert.Equal(x.Team.Name, report.TeamName);
@@ -76,12 +78,14 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal(2, report.Objectives.Count);
     }
 
-    [Fact]
-    public async Task TheDistributionCountsTheKeyResultsGradesAgainstTheSweetSpot()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheDistributionCountsTheKeyResultsGradesAgainstTheSweetSpot(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
 
-        var distribution = (await ReportAsync(x.Cycle.Id, x.Team.Id)).Distribution;
+        var distribution = (await ReportAsync(app, x.Cycle.Id, x.Team.Id)).Distribution;
 
         int[] expected = [0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1];
         Assert.Equal(expected, distribution.Counts);
@@ -90,12 +94,14 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal(11, distribution.Buckets.Count);
     }
 
-    [Fact]
-    public async Task ProgressOverTimeIsRebuiltWeekByWeekFromTheCheckIns()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ProgressOverTimeIsRebuiltWeekByWeekFromTheCheckIns(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
 
-        var weeks = (await ReportAsync(x.Cycle.Id, x.Team.Id)).ProgressOverTime;
+        var weeks = (await ReportAsync(app, x.Cycle.Id, x.Team.Id)).ProgressOverTime;
 
         Assert.Equal([1, 2, 3, 4, 5, 6, 7], weeks.Select(w => w.Week));
         Assert.Equal(new DateTimeOffset(2026, 12, 31, 23, 0, 0, TimeSpan.Zero), weeks[0].Start);
@@ -107,12 +113,14 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal(overall, weeks.Select(w => Math.Round(w.Overall, Precision)));
     }
 
-    [Fact]
-    public async Task ParticipationCountsCheckInsAndTheShareOfKeyResultsAndOwnersPerWeek()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ParticipationCountsCheckInsAndTheShareOfKeyResultsAndOwnersPerWeek(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
 
-        var weeks = (await ReportAsync(x.Cycle.Id, x.Team.Id)).Participation;
+        var weeks = (await ReportAsync(app, x.Cycle.Id, x.Team.Id)).Participation;
 
         Assert.Equal([1, 2, 1, 0, 0, 0, 1], weeks.Select(w => w.CheckIns));
         Assert.Equal([1, 2, 1, 0, 0, 0, 1], weeks.Select(w => w.KeyResultsCheckedIn));
@@ -121,15 +129,17 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal((2.0 / 3, 1.0), (weeks[1].KeyResultShare, weeks[1].OwnerShare));
     }
 
-    [Fact]
-    public async Task TheCompanyReportCoversEveryTeamAndLinterFindingsAreIncluded()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCompanyReportCoversEveryTeamAndLinterFindingsAreIncluded(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
-        var other = await Admin.CreateTeamAsync($"Ops {Guid.NewGuid():N}");
-        var ops = await Admin.CreateObjectiveAsync(x.Cycle.Id, other.Id, "Run smoothly");
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var other = await app.Admin.CreateTeamAsync($"Ops {Guid.NewGuid():N}");
+        var ops = await app.Admin.CreateObjectiveAsync(x.Cycle.Id, other.Id, "Run smoothly");
 
-        var company = await ReportAsync(x.Cycle.Id);
-        var team = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        var company = await ReportAsync(app, x.Cycle.Id);
+        var team = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         Assert.Equal(("Company", (Guid?)null), (company.TeamName, company.TeamId));
         Assert.Equal(new[] { x.Growth.Id, x.Retention.Id, ops.Id }.Order(), company.Objectives.Select(o => o.Id).Order());
@@ -139,19 +149,21 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.DoesNotContain(team.Findings, f => f.Subject.Id == ops.Id);
     }
 
-    [Fact]
-    public async Task PrivateObjectivesAreAbsentForAMemberWhoMayNotSeeThem()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task PrivateObjectivesAreAbsentForAMemberWhoMayNotSeeThem(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
-        var secret = await Admin.CreateObjectiveAsync(x.Cycle.Id, x.Team.Id, "Acquire a competitor", Visibility.Private);
-        await KeyResultAsync(secret.Id, "Sign the term sheet", x.Ana.Id, 0, 1);
-        var outsider = await Admin.CreatePersonAsync("Olga Outsider", Role.Member);
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var secret = await app.Admin.CreateObjectiveAsync(x.Cycle.Id, x.Team.Id, "Acquire a competitor", Visibility.Private);
+        await KeyResultAsync(app, secret.Id, "Sign the term sheet", x.Ana.Id, 0, 1);
+        var outsider = await app.Admin.CreatePersonAsync("Olga Outsider", Role.Member);
         using var outsiderClient = await app.ClientForAsync(outsider.Id, TokenScope.Read);
         using var anaClient = await app.ClientForAsync(x.Ana.Id, TokenScope.Read);
 
-        var forOutsider = await ReportAsync(x.Cycle.Id, client: outsiderClient);
-        var teamForOutsider = await ReportAsync(x.Cycle.Id, x.Team.Id, outsiderClient);
-        var forAna = await ReportAsync(x.Cycle.Id, x.Team.Id, anaClient);
+        var forOutsider = await ReportAsync(app, x.Cycle.Id, client: outsiderClient);
+        var teamForOutsider = await ReportAsync(app, x.Cycle.Id, x.Team.Id, outsiderClient);
+        var forAna = await ReportAsync(app, x.Cycle.Id, x.Team.Id, anaClient);
 
         Assert.DoesNotContain(forOutsider.Objectives, o => o.Id == secret.Id);
         Assert.DoesNotContain(teamForOutsider.Objectives, o => o.Id == secret.Id);
@@ -162,26 +174,30 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal(4, forAna.Distribution.Total);
     }
 
-    [Fact]
-    public async Task AnUnknownCycleOrTeamAndAnotherOrganisationsCycleAreNotFound()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnUnknownCycleOrTeamAndAnotherOrganisationsCycleAreNotFound(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
         var (_, otherAdmin) = await app.CreateOrganisationAsync($"Other {Guid.NewGuid():N}");
 
-        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
-        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}?team={Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/reports/cycles/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}?team={Guid.NewGuid()}"), HttpStatusCode.NotFound);
         await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}"), HttpStatusCode.NotFound);
         await Api.AssertProblemAsync(await otherAdmin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=xlsx"), HttpStatusCode.NotFound);
-        await Api.AssertProblemAsync(await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=pdf"), HttpStatusCode.BadRequest);
+        await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=pdf"), HttpStatusCode.BadRequest);
     }
 
-    [Fact]
-    public async Task TheCsvExportHasTheSameRowsAsTheReport()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCsvExportHasTheSameRowsAsTheReport(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
-        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var report = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
-        using var response = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
+        using var response = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
@@ -191,13 +207,15 @@ public abstract class ReportApiTests(OkapiApp app)
         AssertSameRows(report, rows);
     }
 
-    [Fact]
-    public async Task TheXlsxExportHasTheSameRowsAsTheReportWithNumbersAsNumbers()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheXlsxExportHasTheSameRowsAsTheReportWithNumbersAsNumbers(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
-        var report = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var report = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
-        using var response = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
+        using var response = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(ReportExport.XlsxType, response.Content.Headers.ContentType?.MediaType);
@@ -209,14 +227,16 @@ public abstract class ReportApiTests(OkapiApp app)
         AssertSameRows(report, ReadXlsx(sheet));
     }
 
-    [Fact]
-    public async Task TitlesThatLookLikeFormulasAreExportedAsTextAndNegativeNumbersStayNumbers()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TitlesThatLookLikeFormulasAreExportedAsTextAndNegativeNumbersStayNumbers(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync(growthTitle: "=HYPERLINK(\"http://evil.test\",\"click\")");
-        await KeyResultAsync(x.Growth.Id, "@SUM(1+1)", null, -5, 5);
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app, growthTitle: "=HYPERLINK(\"http://evil.test\",\"click\")");
+        await KeyResultAsync(app, x.Growth.Id, "@SUM(1+1)", null, -5, 5);
 
-        using var csvResponse = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
-        using var xlsxResponse = await Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
+        using var csvResponse = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=csv");
+        using var xlsxResponse = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?team={x.Team.Id}&format=xlsx");
 
         var csv = ReadCsv(await csvResponse.Content.ReadAsByteArrayAsync());
         var negative = Assert.Single(csv, r => r["key_result"] == "'@SUM(1+1)");
@@ -232,24 +252,26 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.DoesNotContain(sheet.CellsUsed(), c => c.HasFormula);
     }
 
-    [Fact]
-    public async Task AClosedTeamReportsTheGradesOfItsCloseAndALaterCheckInDoesNotChangeThem()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AClosedTeamReportsTheGradesOfItsCloseAndALaterCheckInDoesNotChangeThem(DatabaseProvider provider)
     {
-        var x = await ArrangeAsync();
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
         app.Clock.Advance(TimeSpan.FromHours(1));
         var closedAt = app.Clock.GetUtcNow().UtcDateTime;
-        await Admin.PostAsync<JsonElement>($"/api/v1/cycles/{x.Cycle.Id}/closings", new
+        await app.Admin.PostAsync<JsonElement>($"/api/v1/cycles/{x.Cycle.Id}/closings", new
         {
             teamId = x.Team.Id,
             grades = new[] { new { keyResultId = x.A.Id, grade = 0.9, reason = "The last deals closed a day after the cycle" } },
             retrospectives = new[] { new { objectiveId = x.Growth.Id, note = "We learned to ship smaller." } },
         });
-        var before = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        var before = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         app.Clock.Advance(TimeSpan.FromDays(1));
-        await CheckInAsync(x.A.Id, 100, note: "All 100 signed");
-        await CheckInAsync(x.B.Id, 10);
-        var after = await ReportAsync(x.Cycle.Id, x.Team.Id);
+        await CheckInAsync(app, x.A.Id, 100, note: "All 100 signed");
+        await CheckInAsync(app, x.B.Id, 10);
+        var after = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         Assert.True(after.Closed);
         Assert.Equal(closedAt, after.ClosedAt);
@@ -264,7 +286,7 @@ public abstract class ReportApiTests(OkapiApp app)
         Assert.Equal(Json(before.ProgressOverTime), Json(after.ProgressOverTime));
         Assert.Equal(Json(before.Participation), Json(after.Participation));
         // The company report, still running, shows the closed team's objectives from the snapshot too.
-        var company = await ReportAsync(x.Cycle.Id);
+        var company = await ReportAsync(app, x.Cycle.Id);
         Assert.False(company.Closed);
         Assert.Equal(0.9, company.Objectives.Single(o => o.Id == x.Growth.Id).KeyResults.Single(k => k.Id == x.A.Id).Grade);
     }
@@ -312,7 +334,3 @@ public abstract class ReportApiTests(OkapiApp app)
 
     private static double Number(string text) => double.Parse(text, CultureInfo.InvariantCulture);
 }
-
-public sealed class ReportApiOnSqlite(SqliteApp app) : ReportApiTests(app), IClassFixture<SqliteApp>;
-
-public sealed class ReportApiOnPostgres(PostgresApp app) : ReportApiTests(app), IClassFixture<PostgresApp>;

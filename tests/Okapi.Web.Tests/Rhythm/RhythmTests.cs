@@ -5,6 +5,7 @@ using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
+using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
@@ -15,18 +16,13 @@ using static Okapi.Web.Tests.Alerts.AlertArrangements;
 
 namespace Okapi.Web.Tests.Rhythm;
 
-public abstract class RhythmTests(OkapiApp app)
+public sealed class RhythmTests(RhythmApps apps) : IClassFixture<RhythmApps>
 {
     private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
 
-    /// <summary>A second app instance on this app's database; with <paramref name="ownTimer"/> it runs the jobs on its own timer.</summary>
-    protected abstract OkapiApp SecondInstance(bool ownTimer = false);
-
     private sealed record Org(Guid Id, HttpClient Admin, WeeklySlot Slot, CycleDto Cycle);
 
-    private DateTimeOffset Now => app.Clock.GetUtcNow();
-
-    private async Task<Org> CreateOrganisationAsync(string name, DayOfWeek weekday, int hour)
+    private async Task<Org> CreateOrganisationAsync(OkapiApp app, string name, DayOfWeek weekday, int hour)
     {
         Person admin;
         using (var scope = app.Services.CreateScope())
@@ -39,15 +35,14 @@ public abstract class RhythmTests(OkapiApp app)
         var organisation = await client.GetAsync<OrganisationDto>("/api/v1/organisation");
         await client.PutAsync<OrganisationDto>("/api/v1/organisation",
             new OrganisationRequest(organisation.Name, "Europe/Berlin", 1, weekday, hour, DayOfWeek.Monday, null), $"\"{organisation.Version}\"");
-        return new Org(admin.OrganisationId, client, new WeeklySlot(weekday, hour, Berlin), await CreateCycleAsync(client));
+        return new Org(admin.OrganisationId, client, new WeeklySlot(weekday, hour, Berlin), await CycleAroundNowAsync(app, client));
     }
 
     /// <summary>An active cycle around the test's (moving) clock.</summary>
-    private async Task<CycleDto> CreateCycleAsync(HttpClient admin)
+    private static Task<CycleDto> CycleAroundNowAsync(OkapiApp app, HttpClient admin)
     {
-        var today = DateOnly.FromDateTime(Now.UtcDateTime);
-        return await admin.PostAsync<CycleDto>("/api/v1/cycles",
-            new CycleRequest($"Cycle {Guid.NewGuid():N}", today.AddDays(-30), today.AddDays(150), CycleKind.Custom, CycleState.Active, null));
+        var today = DateOnly.FromDateTime(app.Clock.GetUtcNow().UtcDateTime);
+        return admin.CreateCycleAsync($"Cycle {Guid.NewGuid():N}", today.AddDays(-30), today.AddDays(150), CycleKind.Custom);
     }
 
     private static async Task<(PersonDto Person, HttpClient Client)> PersonAsync(HttpClient admin, OkapiApp on, string name)
@@ -71,12 +66,12 @@ public abstract class RhythmTests(OkapiApp app)
     /// One runner pass, as the app's timer makes it. The app's own runner may hold a claim on an occurrence this
     /// pass found taken: unless told otherwise, wait until no one holds one in the organisation.
     /// </summary>
-    private async Task RunJobsAsync(Guid organisationId, bool waitForOthers = true)
+    private async Task RunJobsAsync(OkapiApp app, Guid organisationId, bool waitForOthers = true)
     {
         await app.Services.GetRequiredService<JobRunner>().RunDueAsync(CancellationToken.None);
         if (waitForOthers)
         {
-            var now = Now.UtcDateTime;
+            var now = app.Clock.GetUtcNow().UtcDateTime;
             await Eventually.FindAsync(async () => await app.QueryAsync(db => db.ScheduledJobs
                 .AnyAsync(j => j.State == JobState.Pending && j.LastError == null && j.LockedUntil > now), organisationId) ? null : "idle",
                 "no claimed occurrence left running");
@@ -88,16 +83,16 @@ public abstract class RhythmTests(OkapiApp app)
     /// running the jobs just before they become stale and an hour before the slot, as the app's timer would.
     /// Returns the slot; <paramref name="beforeSlot"/> runs an hour before it.
     /// </summary>
-    private async Task<Occurrence> ArriveAtStaleSlotAsync(Org org, Func<Task>? beforeSlot = null, bool runAtSlot = true)
+    private async Task<Occurrence> ArriveAtStaleSlotAsync(OkapiApp app, Org org, Func<Task>? beforeSlot = null, bool runAtSlot = true)
     {
         // A pass while they are not yet stale (exactly seven days is not: staleness needs more than the rhythm), which
         // comes after the slot before the target and over an hour before the target.
-        var notYetStale = Now + TimeSpan.FromDays(7);
+        var notYetStale = app.Clock.GetUtcNow() + TimeSpan.FromDays(7);
         var slot = org.Slot.NextAfter(notYetStale);
         app.Clock.SetUtcNow(new[] { notYetStale, slot.DueAt - TimeSpan.FromMinutes(61) }.Min());
-        await RunJobsAsync(org.Id);
+        await RunJobsAsync(app, org.Id);
         app.Clock.SetUtcNow(slot.DueAt - TimeSpan.FromHours(1));
-        await RunJobsAsync(org.Id);
+        await RunJobsAsync(app, org.Id);
         if (beforeSlot is not null)
         {
             await beforeSlot();
@@ -106,26 +101,28 @@ public abstract class RhythmTests(OkapiApp app)
         if (runAtSlot)
         {
             app.Clock.SetUtcNow(slot.DueAt);
-            await RunJobsAsync(org.Id);
+            await RunJobsAsync(app, org.Id);
         }
 
         return slot;
     }
 
-    private Task<List<Notification>> RemindersAsync(Guid organisationId, Guid? personId = null) =>
+    private Task<List<Notification>> RemindersAsync(OkapiApp app, Guid organisationId, Guid? personId = null) =>
         app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Check-in due") && (personId == null || n.PersonId == personId))
             .OrderBy(n => n.CreatedAt).ToListAsync(), organisationId);
 
-    private Task<List<Delivery>> EmailsAsync(Guid organisationId, NotificationEvent notification, string? recipient = null) =>
+    private Task<List<Delivery>> EmailsAsync(OkapiApp app, Guid organisationId, NotificationEvent notification, string? recipient = null) =>
         app.QueryAsync(db => db.Deliveries.Where(d => d.Event == notification && (recipient == null || d.Recipient == recipient)).ToListAsync(), organisationId);
 
-    private Task<List<ScheduledJob>> JobsAsync(Guid organisationId, string kind) =>
+    private Task<List<ScheduledJob>> JobsAsync(OkapiApp app, Guid organisationId, string kind) =>
         app.QueryAsync(db => db.ScheduledJobs.Where(j => j.Kind == kind).OrderBy(j => j.DueAt).ToListAsync(), organisationId);
 
-    [Fact]
-    public async Task EachOwnerOfStaleKeyResultsGetsOneReminderAtTheCheckInWeekdayAndHourAndNoOneElseDoes()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task EachOwnerOfStaleKeyResultsGetsOneReminderAtTheCheckInWeekdayAndHourAndNoOneElseDoes(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Reminders", DayOfWeek.Wednesday, 10);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Reminders", DayOfWeek.Wednesday, 10);
         var (alice, _) = await PersonAsync(org.Admin, app, "Alice Stale");
         var (bob, bobClient) = await PersonAsync(org.Admin, app, "Bob Fresh");
         var (carol, carolClient) = await PersonAsync(org.Admin, app, "Carol Opted Out");
@@ -140,29 +137,29 @@ public abstract class RhythmTests(OkapiApp app)
         await KeyResultAsync(org.Admin, growth.Id, "Cut churn to 2 %", carol.Id);
         var draft = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "A plan still in draft", ObjectiveState.Draft);
         await KeyResultAsync(org.Admin, draft.Id, "Draft key result", dave.Id);
-        var closedCycle = await CreateCycleAsync(org.Admin);
+        var closedCycle = await CycleAroundNowAsync(app, org.Admin);
         var old = await ObjectiveAsync(org.Admin, closedCycle.Id, team.Id, "Last cycle's objective");
         await KeyResultAsync(org.Admin, old.Id, "Closed key result", erin.Id);
         await app.QueryAsync(db => db.Cycles.Where(c => c.Id == closedCycle.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.State, CycleState.Closed)), org.Id);
         var optOut = await carolClient.PutAsync<PersonDto>("/api/v1/people/me/notifications", new NotificationSettingsRequest(false, null));
         Assert.Equal((false, true), (optOut.RemindersEnabled, optOut.DigestEnabled));
 
-        var slot = await ArriveAtStaleSlotAsync(org, beforeSlot: async () =>
+        var slot = await ArriveAtStaleSlotAsync(app, org, beforeSlot: async () =>
         {
             // An hour before the slot nothing was sent; Bob checks in, so his key result is fresh at the slot.
-            Assert.Empty(await RemindersAsync(org.Id));
-            Assert.DoesNotContain(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == org.Slot.NextAfter(Now).Key);
+            Assert.Empty(await RemindersAsync(app, org.Id));
+            Assert.DoesNotContain(await JobsAsync(app, org.Id, CheckInReminders.KindName), j => j.Key == org.Slot.NextAfter(app.Clock.GetUtcNow()).Key);
             await CheckInAsync(bobClient, fresh.Id, 20);
         });
 
         // Wednesday 10:00 in Berlin.
         var local = TimeZoneInfo.ConvertTime(slot.DueAt, Berlin);
         Assert.Equal((DayOfWeek.Wednesday, 10, 0), (local.DayOfWeek, local.Hour, local.Minute));
-        var reminder = Assert.Single(await RemindersAsync(org.Id));
+        var reminder = Assert.Single(await RemindersAsync(app, org.Id));
         Assert.Equal((alice.Id, "Check-in due: 2 key results", $"/objectives/{growth.Id}"), (reminder.PersonId, reminder.Title, reminder.Link));
         Assert.Contains("Raise activation to 40 %", reminder.Body);
         Assert.Contains("Raise retention to 90 %", reminder.Body);
-        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        Assert.Single(await EmailsAsync(app, org.Id, NotificationEvent.CheckInReminder));
         var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == alice.Email) && m.Subject?.StartsWith("Check-in due", StringComparison.Ordinal) == true);
         Assert.Contains("Raise retention to 90 %", email.TextBody);
         Assert.Contains($"{SmtpSink.PublicUrl}/objectives/{growth.Id}", email.TextBody);
@@ -171,26 +168,28 @@ public abstract class RhythmTests(OkapiApp app)
         Assert.Equal(new[] { activation.Id, retention.Id }.Order(), inbox.Select(i => i.SubjectId).Order());
         Assert.All(inbox, i => Assert.Equal((alice.Id, $"/objectives/{growth.Id}", InboxItemState.Open), (i.PersonId, i.Link, i.State)));
 
-        var job = Assert.Single(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
+        var job = Assert.Single(await JobsAsync(app, org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
         Assert.Equal((JobState.Done, "1 reminder", 1, slot.DueAt.UtcDateTime), (job.State, job.Result, job.Attempts, job.DueAt));
 
         // Another pass in the same week sends nothing more.
         app.Clock.Advance(TimeSpan.FromHours(3));
-        await RunJobsAsync(org.Id);
-        Assert.Single(await RemindersAsync(org.Id));
-        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
+        await RunJobsAsync(app, org.Id);
+        Assert.Single(await RemindersAsync(app, org.Id));
+        Assert.Single(await EmailsAsync(app, org.Id, NotificationEvent.CheckInReminder));
         Assert.Equal(2, (await app.QueryAsync(db => db.InboxItems.CountAsync(), org.Id)));
     }
 
-    [Fact]
-    public async Task TheJobsApiListsOccurrencesWithTheirResultForAdminsOnly()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheJobsApiListsOccurrencesWithTheirResultForAdminsOnly(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Jobs", DayOfWeek.Thursday, 8);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Jobs", DayOfWeek.Thursday, 8);
         var (member, memberClient) = await PersonAsync(org.Admin, app, "Mia Member");
         var team = await org.Admin.CreateTeamAsync("Ops", new TeamMemberDto(member.Id, false));
         var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Run smoothly");
         await KeyResultAsync(org.Admin, objective.Id, "Keep uptime above 99.9 %", member.Id);
-        var slot = await ArriveAtStaleSlotAsync(org);
+        var slot = await ArriveAtStaleSlotAsync(app, org);
 
         var jobs = await org.Admin.GetAsync<Page<JobDto>>($"/api/v1/jobs?kind={CheckInReminders.KindName}");
         var latest = jobs.Items[0];
@@ -202,41 +201,45 @@ public abstract class RhythmTests(OkapiApp app)
         Assert.DoesNotContain((await app.Admin.GetAsync<Page<JobDto>>("/api/v1/jobs?pageSize=200")).Items, j => j.Id == latest.Id);
     }
 
-    [Fact]
-    public async Task ARestartedOrSecondInstanceOnTheSameDatabaseSendsNothingTwice()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ARestartedOrSecondInstanceOnTheSameDatabaseSendsNothingTwice(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Restart", DayOfWeek.Monday, 9);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Restart", DayOfWeek.Monday, 9);
         var (owner, _) = await PersonAsync(org.Admin, app, "Olga Owner");
         var team = await org.Admin.CreateTeamAsync("Platform", new TeamMemberDto(owner.Id, false));
         var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "A platform people love");
         await KeyResultAsync(org.Admin, objective.Id, "Cut build time to 5 minutes", owner.Id);
-        await ArriveAtStaleSlotAsync(org);
-        await RunJobsAsync(org.Id);
-        Assert.Single(await RemindersAsync(org.Id, owner.Id));
+        await ArriveAtStaleSlotAsync(app, org);
+        await RunJobsAsync(app, org.Id);
+        Assert.Single(await RemindersAsync(app, org.Id, owner.Id));
 
-        await using var second = SecondInstance();
+        await using var second = app.SecondInstance();
         await second.InitializeAsync();
-        second.Clock.SetUtcNow(Now + TimeSpan.FromMinutes(5));
+        second.Clock.SetUtcNow(app.Clock.GetUtcNow() + TimeSpan.FromMinutes(5));
         app.Clock.SetUtcNow(second.Clock.GetUtcNow());
         await second.Services.GetRequiredService<JobRunner>().RunDueAsync(CancellationToken.None);
-        await RunJobsAsync(org.Id);
+        await RunJobsAsync(app, org.Id);
 
-        Assert.Single(await RemindersAsync(org.Id, owner.Id));
-        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
-        Assert.All(await JobsAsync(org.Id, CheckInReminders.KindName), j => Assert.Equal(1, j.Attempts));
+        Assert.Single(await RemindersAsync(app, org.Id, owner.Id));
+        Assert.Single(await EmailsAsync(app, org.Id, NotificationEvent.CheckInReminder));
+        Assert.All(await JobsAsync(app, org.Id, CheckInReminders.KindName), j => Assert.Equal(1, j.Attempts));
     }
 
-    [Fact]
-    public async Task AnInstanceRunsTheRemindersOnItsOwnTimerWhenTheirHourComes()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnInstanceRunsTheRemindersOnItsOwnTimerWhenTheirHourComes(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Timer", DayOfWeek.Thursday, 11);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Timer", DayOfWeek.Thursday, 11);
         var (owner, _) = await PersonAsync(org.Admin, app, "Tim Timer");
         var team = await org.Admin.CreateTeamAsync("Finance", new TeamMemberDto(owner.Id, false));
         var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Close the books faster");
         await KeyResultAsync(org.Admin, objective.Id, "Close the month in 3 days", owner.Id);
-        var slot = org.Slot.NextAfter(Now + TimeSpan.FromDays(7));
+        var slot = org.Slot.NextAfter(app.Clock.GetUtcNow() + TimeSpan.FromDays(7));
 
-        await using var deployed = SecondInstance(ownTimer: true);
+        await using var deployed = app.SecondInstance(ownTimer: true);
         await deployed.InitializeAsync();
         deployed.Clock.SetUtcNow(slot.DueAt);
 
@@ -244,29 +247,31 @@ public abstract class RhythmTests(OkapiApp app)
         var reminder = await Eventually.FindAsync(async () =>
         {
             deployed.Clock.Advance(TimeSpan.FromSeconds(61));
-            return (await RemindersAsync(org.Id, owner.Id)).SingleOrDefault();
+            return (await RemindersAsync(app, org.Id, owner.Id)).SingleOrDefault();
         }, "the reminder sent by the instance's timer");
         Assert.Equal("Check-in due: 1 key result", reminder.Title);
-        var job = await Eventually.FindAsync(async () => (await JobsAsync(org.Id, CheckInReminders.KindName)).SingleOrDefault(j => j.Key == slot.Key && j.State == JobState.Done), "the occurrence marked done");
+        var job = await Eventually.FindAsync(async () => (await JobsAsync(app, org.Id, CheckInReminders.KindName)).SingleOrDefault(j => j.Key == slot.Key && j.State == JobState.Done), "the occurrence marked done");
         Assert.Equal((1, "1 reminder"), (job.Attempts, job.Result));
 
         // The other tests on this database go on from where the deployed instance left off, not from before what it ran.
         app.Clock.SetUtcNow(deployed.Clock.GetUtcNow());
     }
 
-    [Fact]
-    public async Task AnOccurrenceWhoseRunnerCrashedBeforeCommittingRunsOnceWhenTheClaimExpires()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnOccurrenceWhoseRunnerCrashedBeforeCommittingRunsOnceWhenTheClaimExpires(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Crash", DayOfWeek.Tuesday, 9);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Crash", DayOfWeek.Tuesday, 9);
         var (owner, _) = await PersonAsync(org.Admin, app, "Chris Crash");
         var team = await org.Admin.CreateTeamAsync("Support", new TeamMemberDto(owner.Id, false));
         var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Answer every customer");
         await KeyResultAsync(org.Admin, objective.Id, "Answer within 2 hours", owner.Id);
-        var slot = await ArriveAtStaleSlotAsync(org, beforeSlot: () =>
+        var slot = await ArriveAtStaleSlotAsync(app, org, beforeSlot: () =>
             // A runner claimed the slot's occurrence and died before its transaction committed: only the claim remains.
             app.QueryAsync(async db =>
             {
-                var due = org.Slot.NextAfter(Now);
+                var due = org.Slot.NextAfter(app.Clock.GetUtcNow());
                 db.ScheduledJobs.Add(new ScheduledJob
                 {
                     Kind = CheckInReminders.KindName,
@@ -274,103 +279,109 @@ public abstract class RhythmTests(OkapiApp app)
                     DueAt = due.DueAt.UtcDateTime,
                     Attempts = 1,
                     LockedUntil = (due.DueAt + JobRunner.ClaimFor).UtcDateTime,
-                    CreatedAt = Now.UtcDateTime,
+                    CreatedAt = app.Clock.GetUtcNow().UtcDateTime,
                 });
                 return await db.SaveChangesAsync();
             }, org.Id), runAtSlot: false);
 
         app.Clock.SetUtcNow(slot.DueAt);
-        await RunJobsAsync(org.Id, waitForOthers: false);
-        Assert.Empty(await RemindersAsync(org.Id));
+        await RunJobsAsync(app, org.Id, waitForOthers: false);
+        Assert.Empty(await RemindersAsync(app, org.Id));
 
         app.Clock.Advance(JobRunner.ClaimFor + TimeSpan.FromSeconds(1));
-        await RunJobsAsync(org.Id);
-        await RunJobsAsync(org.Id);
-        Assert.Single(await RemindersAsync(org.Id, owner.Id));
-        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder));
-        var job = Assert.Single(await JobsAsync(org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
+        await RunJobsAsync(app, org.Id);
+        await RunJobsAsync(app, org.Id);
+        Assert.Single(await RemindersAsync(app, org.Id, owner.Id));
+        Assert.Single(await EmailsAsync(app, org.Id, NotificationEvent.CheckInReminder));
+        var job = Assert.Single(await JobsAsync(app, org.Id, CheckInReminders.KindName), j => j.Key == slot.Key);
         Assert.Equal((JobState.Done, 2), (job.State, job.Attempts));
     }
 
-    [Fact]
-    public async Task AnOccurrenceMissedWhileTheAppWasDownIsSentOnceWhenItComesBackAndOlderOnesAreNotBackFilled()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnOccurrenceMissedWhileTheAppWasDownIsSentOnceWhenItComesBackAndOlderOnesAreNotBackFilled(DatabaseProvider provider)
     {
-        var org = await CreateOrganisationAsync("Downtime", DayOfWeek.Friday, 16);
+        var app = await apps.StartAsync(provider);
+        var org = await CreateOrganisationAsync(app, "Downtime", DayOfWeek.Friday, 16);
         var (owner, _) = await PersonAsync(org.Admin, app, "Dana Down");
         var team = await org.Admin.CreateTeamAsync("Sales", new TeamMemberDto(owner.Id, false));
         var objective = await ObjectiveAsync(org.Admin, org.Cycle.Id, team.Id, "Win the market");
         await KeyResultAsync(org.Admin, objective.Id, "Sign 20 new customers", owner.Id);
-        var firstMissed = await ArriveAtStaleSlotAsync(org, runAtSlot: false);
-        var before = (await JobsAsync(org.Id, CheckInReminders.KindName)).Select(j => j.Key).ToList();
+        var firstMissed = await ArriveAtStaleSlotAsync(app, org, runAtSlot: false);
+        var before = (await JobsAsync(app, org.Id, CheckInReminders.KindName)).Select(j => j.Key).ToList();
 
         // Down for three weeks and two days: the slots come and go without a pass.
         app.Clock.SetUtcNow(firstMissed.DueAt + TimeSpan.FromDays(23));
-        var latest = org.Slot.LatestAtOrBefore(Now);
-        await RunJobsAsync(org.Id);
-        await RunJobsAsync(org.Id);
+        var latest = org.Slot.LatestAtOrBefore(app.Clock.GetUtcNow());
+        await RunJobsAsync(app, org.Id);
+        await RunJobsAsync(app, org.Id);
 
-        var reminder = Assert.Single(await RemindersAsync(org.Id, owner.Id));
-        Assert.Equal(Now.UtcDateTime, reminder.CreatedAt);
-        Assert.Single(await EmailsAsync(org.Id, NotificationEvent.CheckInReminder, owner.Email));
+        var reminder = Assert.Single(await RemindersAsync(app, org.Id, owner.Id));
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, reminder.CreatedAt);
+        Assert.Single(await EmailsAsync(app, org.Id, NotificationEvent.CheckInReminder, owner.Email));
         await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == owner.Email) && m.Subject?.StartsWith("Check-in due", StringComparison.Ordinal) == true);
-        var jobs = await JobsAsync(org.Id, CheckInReminders.KindName);
+        var jobs = await JobsAsync(app, org.Id, CheckInReminders.KindName);
         Assert.Equal([.. before, latest.Key], jobs.Select(j => j.Key));
-        Assert.Equal((JobState.Done, latest.DueAt.UtcDateTime, Now.UtcDateTime), (jobs[^1].State, jobs[^1].DueAt, jobs[^1].CompletedAt));
+        Assert.Equal((JobState.Done, latest.DueAt.UtcDateTime, app.Clock.GetUtcNow().UtcDateTime), (jobs[^1].State, jobs[^1].DueAt, jobs[^1].CompletedAt));
     }
 
-    [Fact]
-    public async Task AFailedRunKeepsNothingRecordsTheErrorIsRetriedAndGivesUpAfterTheLastAttempt()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AFailedRunKeepsNothingRecordsTheErrorIsRetriedAndGivesUpAfterTheLastAttempt(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         var flaky = app.Services.GetRequiredService<FlakyState>();
-        var org = await CreateOrganisationAsync("Flaky", DayOfWeek.Monday, 9);
-        var slot = org.Slot.NextAfter(Now);
+        var org = await CreateOrganisationAsync(app, "Flaky", DayOfWeek.Monday, 9);
+        var slot = org.Slot.NextAfter(app.Clock.GetUtcNow());
         flaky.FailuresLeft = 2;
         app.Clock.SetUtcNow(slot.DueAt);
-        await RunJobsAsync(org.Id, waitForOthers: false);
-        var failed = Assert.Single(await JobsAsync(org.Id, FlakyWork.KindName));
+        await RunJobsAsync(app, org.Id, waitForOthers: false);
+        var failed = Assert.Single(await JobsAsync(app, org.Id, FlakyWork.KindName));
         Assert.Equal(JobState.Pending, failed.State);
         Assert.Contains("failed as asked", failed.LastError);
         Assert.Empty(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), org.Id));
 
-        var job = await RetryUntilSettledAsync(org.Id);
+        var job = await RetryUntilSettledAsync(app, org.Id);
         Assert.Equal((JobState.Done, 3, "flaky work done", (string?)null), (job.State, job.Attempts, job.Result, job.LastError));
         Assert.Single(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), org.Id));
 
         // A run that keeps failing is given up after the last attempt.
-        var hopeless = await CreateOrganisationAsync("Flaky hopeless", DayOfWeek.Monday, 9);
+        var hopeless = await CreateOrganisationAsync(app, "Flaky hopeless", DayOfWeek.Monday, 9);
         flaky.FailuresLeft = 1000;
-        app.Clock.SetUtcNow(hopeless.Slot.NextAfter(Now).DueAt);
-        await RunJobsAsync(hopeless.Id, waitForOthers: false);
-        var given = await RetryUntilSettledAsync(hopeless.Id);
+        app.Clock.SetUtcNow(hopeless.Slot.NextAfter(app.Clock.GetUtcNow()).DueAt);
+        await RunJobsAsync(app, hopeless.Id, waitForOthers: false);
+        var given = await RetryUntilSettledAsync(app, hopeless.Id);
         flaky.FailuresLeft = 0;
         Assert.Equal((JobState.Failed, JobRunner.MaxAttempts), (given.State, given.Attempts));
         Assert.Contains("failed as asked", given.LastError);
         Assert.Empty(await app.QueryAsync(db => db.Notifications.Where(n => n.Title.StartsWith("Flaky")).ToListAsync(), hopeless.Id));
     }
 
-    private async Task<ScheduledJob> RetryUntilSettledAsync(Guid organisationId)
+    private async Task<ScheduledJob> RetryUntilSettledAsync(OkapiApp app, Guid organisationId)
     {
         for (var i = 0; i < 2 * JobRunner.MaxAttempts; i++)
         {
-            var job = Assert.Single(await JobsAsync(organisationId, FlakyWork.KindName));
+            var job = Assert.Single(await JobsAsync(app, organisationId, FlakyWork.KindName));
             if (job.State != JobState.Pending)
             {
                 return job;
             }
 
             app.Clock.SetUtcNow(new DateTimeOffset(job.LockedUntil!.Value, TimeSpan.Zero) + TimeSpan.FromSeconds(1));
-            await RunJobsAsync(organisationId, waitForOthers: false);
+            await RunJobsAsync(app, organisationId, waitForOthers: false);
         }
 
         throw new Xunit.Sdk.XunitException("The flaky job neither finished nor gave up.");
     }
 
-    [Fact]
-    public async Task TheWeeklyDigestSumsUpMyWeekWithinWhatICanSeeAndSkipsThoseWhoOptedOut()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheWeeklyDigestSumsUpMyWeekWithinWhatICanSeeAndSkipsThoseWhoOptedOut(DatabaseProvider provider)
     {
+        var app = await apps.StartAsync(provider);
         // In the first organisation: its KPIs and alerts are arranged through its admin.
         var admin = app.Admin;
-        var cycle = await CreateCycleAsync(admin);
+        var cycle = await CycleAroundNowAsync(app, admin);
         var (alice, aliceClient) = await PersonAsync(admin, app, "Alice Digest");
         var (bob, bobClient) = await PersonAsync(admin, app, "Bob No Digest");
         var (carol, carolClient) = await PersonAsync(admin, app, "Carol Insider");
@@ -390,9 +401,9 @@ public abstract class RhythmTests(OkapiApp app)
         var bobSettings = await bobClient.PutAsync<PersonDto>("/api/v1/people/me/notifications", new NotificationSettingsRequest(null, false));
         Assert.Equal((true, false), (bobSettings.RemindersEnabled, bobSettings.DigestEnabled));
 
-        var slot = new WeeklySlot(DayOfWeek.Monday, 9, Berlin).NextAfter(Now);
+        var slot = new WeeklySlot(DayOfWeek.Monday, 9, Berlin).NextAfter(app.Clock.GetUtcNow());
         app.Clock.SetUtcNow(slot.DueAt);
-        await RunJobsAsync(app.OrganisationId);
+        await RunJobsAsync(app, app.OrganisationId);
 
         var email = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == alice.Email) && m.Subject?.StartsWith("Your week in Okapi", StringComparison.Ordinal) == true);
         var text = email.TextBody;
@@ -411,7 +422,7 @@ public abstract class RhythmTests(OkapiApp app)
         var carolDigest = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == carol.Email) && m.Subject?.StartsWith("Your week in Okapi", StringComparison.Ordinal) == true);
         Assert.Contains("- Finish due diligence (Prepare the secret merger): 50 %", carolDigest.TextBody);
 
-        var digests = await EmailsAsync(app.OrganisationId, NotificationEvent.WeeklyDigest);
+        var digests = await EmailsAsync(app, app.OrganisationId, NotificationEvent.WeeklyDigest);
         Assert.Single(digests, d => d.Recipient == alice.Email);
         Assert.DoesNotContain(digests, d => d.Recipient == bob.Email);
         var inApp = await app.QueryAsync(db => db.Notifications.Where(n => n.PersonId == alice.Id && n.Title.StartsWith("Your week")).ToListAsync());
@@ -420,18 +431,4 @@ public abstract class RhythmTests(OkapiApp app)
         // The admin sees the digest setting on people.
         Assert.False((await admin.GetAsync<PersonDto>($"/api/v1/people/{bob.Id}")).DigestEnabled);
     }
-}
-
-public sealed class RhythmOnSqlite(RhythmSqliteApp app) : RhythmTests(app), IClassFixture<RhythmSqliteApp>
-{
-    private readonly RhythmSqliteApp _app = app;
-
-    protected override OkapiApp SecondInstance(bool ownTimer = false) => new SqliteInstanceOn(_app.ConnectionString, ownTimer);
-}
-
-public sealed class RhythmOnPostgres(RhythmPostgresApp app) : RhythmTests(app), IClassFixture<RhythmPostgresApp>
-{
-    private readonly RhythmPostgresApp _app = app;
-
-    protected override OkapiApp SecondInstance(bool ownTimer = false) => new PostgresInstanceOn(_app.ConnectionString, ownTimer);
 }

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
+using Okapi.Data;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
@@ -9,82 +10,89 @@ using Okapi.Web.Tests.Infrastructure;
 namespace Okapi.Web.Tests.Sources;
 
 /// <summary>Sources pull from real systems: a local HTTP server, a SQLite file, a server answering like Prometheus.</summary>
-public abstract class KpiPullTests(OkapiApp app, MetricsDatabase metrics) : IAsyncLifetime
+public sealed class KpiPullTests(SourcesApps apps) : IClassFixture<SourcesApps>, IAsyncLifetime
 {
-    private HttpClient Admin => app.Admin;
     private LocalListener _listener = null!;
 
-    public async Task InitializeAsync()
-    {
-        _listener = await LocalListener.StartAsync();
-        await app.AllowHostAsync(_listener.HostAndPort);
-    }
+    public async Task InitializeAsync() => _listener = await LocalListener.StartAsync();
 
     public async Task DisposeAsync() => await _listener.DisposeAsync();
 
-    private async Task<Kpi> KpiAsync(string name) => await app.AddKpiAsync((await Admin.CreateTeamAsync($"{name} team")).Id, name, Cadence.Daily, PeriodAggregation.Last);
-
-    private Task<KpiSourceRunDto> RunAsync(Guid sourceId) =>
-        Admin.PostAsync<KpiSourceRunDto>($"/api/v1/kpi-sources/{sourceId}/run", new { }, System.Net.HttpStatusCode.OK);
-
-    [Fact]
-    public async Task AnHttpJsonSourceStoresTheNumberAtItsJsonPathAndLinkedKeyResultsFollow()
+    /// <summary>The provider's app, allowed to call this test's listener.</summary>
+    private async Task<OkapiApp> StartAsync(DatabaseProvider provider)
     {
-        var kpi = await KpiAsync("Revenue");
+        var app = await apps.StartAsync(provider);
+        await app.AllowHostAsync(_listener.HostAndPort);
+        return app;
+    }
+
+    private async Task<Kpi> KpiAsync(OkapiApp app, string name) => await app.AddKpiAsync((await app.Admin.CreateTeamAsync($"{name} team")).Id, name, Cadence.Daily, PeriodAggregation.Last);
+
+    private Task<KpiSourceRunDto> RunAsync(OkapiApp app, Guid sourceId) =>
+        app.Admin.PostAsync<KpiSourceRunDto>($"/api/v1/kpi-sources/{sourceId}/run", new { }, System.Net.HttpStatusCode.OK);
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnHttpJsonSourceStoresTheNumberAtItsJsonPathAndLinkedKeyResultsFollow(DatabaseProvider provider)
+    {
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, "Revenue");
         var route = $"/stats/{Guid.NewGuid():N}";
         _listener.Answer(route, 200, """{"data":{"total":"1250.5","regions":[{"name":"north","n":3},{"name":"south","n":7}]}}""");
-        var cycle = await Admin.CreateCycleAsync();
-        var team = await Admin.CreateTeamAsync("Revenue owners");
-        var objective = await Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Grow revenue we can count on");
-        var kr = await Admin.PostAsync<KeyResultDto>("/api/v1/key-results",
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Revenue owners");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Grow revenue we can count on");
+        var kr = await app.Admin.PostAsync<KeyResultDto>("/api/v1/key-results",
             new KeyResultRequest(objective.Id, "Reach 2000 a day", null, KeyResultType.IncreaseTo, null, 1000, 2000, null, null, null, null, null, kpi.Id));
-        var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.HttpJson, "*/10 * * * *", _listener.Url(route), "$.data.total", null, null, null));
 
         var now = app.Clock.GetUtcNow();
-        var run = await RunAsync(source.Id);
+        var run = await RunAsync(app, source.Id);
 
         Assert.True(run.Succeeded, run.Error);
         Assert.Equal(1250.5, run.Value);
         var value = Assert.Single(await app.ValuesAsync(kpi.Id));
         Assert.Equal((now.UtcDateTime, 1250.5, KpiValueSource.Pull), (value.At, value.Value, value.Source));
-        var after = await Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}");
+        var after = await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}");
         Assert.Equal(now.UtcDateTime, after.LastSuccessAt);
         Assert.Null(after.LastError);
 
-        var followed = await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+        var followed = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
         Assert.Equal(1250.5, followed.Current);
-        var checkIn = Assert.Single((await Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+        var checkIn = Assert.Single((await app.Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
         Assert.Equal(CheckInSource.Kpi, checkIn.Source);
 
         // The worker runs it when due; a JSON number deep in an array works as well as a numeric string.
-        await Admin.PutAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}",
+        await app.Admin.PutAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.HttpJson, "*/10 * * * *", _listener.Url(route), "$.data.regions[?(@.name == 'south')].n", null, null, null));
-        var due = (await Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}")).NextRunAt!.Value;
+        var due = (await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}")).NextRunAt!.Value;
         app.Clock.Advance(due - app.Clock.GetUtcNow().UtcDateTime);
         await app.Worker().RunDueAsync(CancellationToken.None);
-        await WaitForRunAsync(source.Id, due);
+        await WaitForRunAsync(app, source.Id, due);
         var values = await app.ValuesAsync(kpi.Id);
         Assert.Equal(2, values.Count);
         Assert.Equal((due, 7.0), (values[^1].At, values[^1].Value));
-        Assert.Equal(7, (await Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+        Assert.Equal(7, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
     }
 
-    [Fact]
-    public async Task ASqlSourceReadsTheFirstColumnOfTheFirstRowAndNeverChangesTheOtherDatabase()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ASqlSourceReadsTheFirstColumnOfTheFirstRowAndNeverChangesTheOtherDatabase(DatabaseProvider provider)
     {
-        var kpi = await KpiAsync("Order volume");
-        var sum = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, "Order volume");
+        var sum = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Sql, "0 0 * * *", null, null, MetricsDatabase.Name, "SELECT SUM(amount), 'ignored' FROM orders", null));
-        var run = await RunAsync(sum.Id);
+        var run = await RunAsync(app, sum.Id);
         Assert.True(run.Succeeded, run.Error);
         Assert.Equal(500, run.Value);
 
-        var deleting = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var deleting = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Sql, "0 0 * * *", null, null, MetricsDatabase.Name, "DELETE FROM orders RETURNING id", null));
         app.Clock.Advance(TimeSpan.FromMinutes(1));
-        Assert.True((await RunAsync(deleting.Id)).Succeeded);
-        await using var connection = new SqliteConnection(metrics.ConnectionString);
+        Assert.True((await RunAsync(app, deleting.Id)).Succeeded);
+        await using var connection = new SqliteConnection(apps.Metrics.ConnectionString);
         await connection.OpenAsync();
         await using var count = connection.CreateCommand();
         count.CommandText = "SELECT COUNT(*) FROM orders";
@@ -92,32 +100,35 @@ public abstract class KpiPullTests(OkapiApp app, MetricsDatabase metrics) : IAsy
     }
 
     [Theory]
-    [InlineData("SELECT 'many'", "not a number")]
-    [InlineData("SELECT amount FROM orders WHERE id = 99", "no value")]
-    [InlineData("SELECT * FROM missing_table", "query failed")]
-    public async Task AFailingSqlSourceRecordsWhyAndStoresNothing(string query, string error)
+    [OnEveryDatabase("SELECT 'many'", "not a number")]
+    [OnEveryDatabase("SELECT amount FROM orders WHERE id = 99", "no value")]
+    [OnEveryDatabase("SELECT * FROM missing_table", "query failed")]
+    public async Task AFailingSqlSourceRecordsWhyAndStoresNothing(DatabaseProvider provider, string query, string error)
     {
-        var kpi = await KpiAsync($"Broken query {Guid.NewGuid():N}");
-        var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, $"Broken query {Guid.NewGuid():N}");
+        var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Sql, "0 0 * * *", null, null, MetricsDatabase.Name, query, null));
-        var run = await RunAsync(source.Id);
+        var run = await RunAsync(app, source.Id);
         Assert.False(run.Succeeded);
         Assert.Contains(error, run.Error);
-        Assert.Equal(run.Error, (await Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}")).LastError);
+        Assert.Equal(run.Error, (await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}")).LastError);
         Assert.Empty(await app.ValuesAsync(kpi.Id));
     }
 
-    [Fact]
-    public async Task APrometheusSourceTakesTheFirstSamplesValue()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APrometheusSourceTakesTheFirstSamplesValue(DatabaseProvider provider)
     {
-        var kpi = await KpiAsync("Request rate");
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, "Request rate");
         _listener.Answer("/prometheus/api/v1/query", 200,
             """{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"api"},"value":[1786190400.123,"17.25"]},{"metric":{"job":"web"},"value":[1786190400.123,"3"]}]}}""");
         var query = "sum(rate(http_requests_total{code=~\"5..\"}[5m]))";
-        var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Prometheus, "*/5 * * * *", _listener.Url("/prometheus/"), null, null, query, null));
 
-        var run = await RunAsync(source.Id);
+        var run = await RunAsync(app, source.Id);
 
         Assert.True(run.Succeeded, run.Error);
         Assert.Equal(17.25, run.Value);
@@ -125,33 +136,31 @@ public abstract class KpiPullTests(OkapiApp app, MetricsDatabase metrics) : IAsy
         Assert.Contains($"/prometheus/api/v1/query?query={Uri.EscapeDataString(query)}", _listener.Requests);
     }
 
-    [Fact]
-    public async Task APrometheusQueryWithoutSamplesStoresNothing()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task APrometheusQueryWithoutSamplesStoresNothing(DatabaseProvider provider)
     {
-        var kpi = await KpiAsync("Quiet metric");
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, "Quiet metric");
         _listener.Answer("/empty/api/v1/query", 200, """{"status":"success","data":{"resultType":"vector","result":[]}}""");
-        var source = await Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+        var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Prometheus, "*/5 * * * *", _listener.Url("/empty"), null, null, "up", null));
-        var run = await RunAsync(source.Id);
+        var run = await RunAsync(app, source.Id);
         Assert.False(run.Succeeded);
         Assert.Contains("matches nothing", run.Error);
         Assert.Empty(await app.ValuesAsync(kpi.Id));
     }
 
     /// <summary>The hosted worker may win the race for a due source; its run (values, followers, record) completes shortly after.</summary>
-    private async Task WaitForRunAsync(Guid sourceId, DateTime at)
+    private async Task WaitForRunAsync(OkapiApp app, Guid sourceId, DateTime at)
     {
-        var source = await Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{sourceId}");
+        var source = await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{sourceId}");
         for (var wait = 0; source.LastRunAt != at && wait < 100; wait++)
         {
             await Task.Delay(100);
-            source = await Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{sourceId}");
+            source = await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{sourceId}");
         }
 
         Assert.Equal(at, source.LastRunAt);
     }
 }
-
-public sealed class KpiPullOnSqlite(SqliteSourcesApp app) : KpiPullTests(app, app.Metrics), IClassFixture<SqliteSourcesApp>;
-
-public sealed class KpiPullOnPostgres(PostgresSourcesApp app) : KpiPullTests(app, app.Metrics), IClassFixture<PostgresSourcesApp>;

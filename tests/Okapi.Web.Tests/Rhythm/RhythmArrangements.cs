@@ -13,44 +13,9 @@ namespace Okapi.Web.Tests.Rhythm;
 /// Okapi with a real SMTP listener and one extra kind of scheduled work that fails on demand, to see the runner
 /// throw away a failed run's changes, record the error and retry.
 /// </summary>
-public sealed class RhythmSqliteApp : SqliteApp
+public sealed class RhythmApps : OkapiApps
 {
-    protected override bool WithSmtp => true;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(FlakyWork.Register);
-    }
-}
-
-public sealed class RhythmPostgresApp : PostgresApp
-{
-    protected override bool WithSmtp => true;
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        builder.ConfigureServices(FlakyWork.Register);
-    }
-}
-
-/// <summary>
-/// A second app instance on another app's database, as after a restart or beside it behind a load balancer;
-/// with <paramref name="ownTimer"/> it runs the scheduled jobs on its own timer, as a deployed instance does.
-/// </summary>
-public sealed class SqliteInstanceOn(string connectionString, bool ownTimer = false) : SqliteApp
-{
-    public override string ConnectionString => connectionString;
-
-    protected override bool RunsJobsOnItsOwn => ownTimer;
-}
-
-public sealed class PostgresInstanceOn(string connectionString, bool ownTimer = false) : PostgresApp
-{
-    public override string ConnectionString => connectionString;
-
-    protected override bool RunsJobsOnItsOwn => ownTimer;
+    protected override AppOptions Options => new() { WithSmtp = true, Configure = builder => builder.ConfigureServices(FlakyWork.Register) };
 }
 
 /// <summary>How many more runs of <see cref="FlakyWork"/> fail.</summary>

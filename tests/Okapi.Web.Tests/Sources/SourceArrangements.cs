@@ -66,7 +66,7 @@ public sealed class LocalListener : IAsyncDisposable
 }
 
 /// <summary>Test data the KPI API would create, arranged through the database so these tests stand on their own.</summary>
-public static class SourceTestData
+public static class SourceArrangements
 {
     public static async Task<Kpi> AddKpiAsync(this OkapiApp app, Guid teamId, string name, Cadence cadence = Cadence.Weekly,
         PeriodAggregation aggregation = PeriodAggregation.Last, Okapi.Core.Okrs.Visibility visibility = Okapi.Core.Okrs.Visibility.Public, Guid? organisationId = null)
@@ -141,32 +141,15 @@ public sealed class MetricsDatabase : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 }
 
-public sealed class SqliteSourcesApp : SqliteApp
+/// <summary>
+/// Okapi with a metrics database that SQL sources query. Both providers' apps share it: sources only read it, and the
+/// tests check that they never change it.
+/// </summary>
+public sealed class SourcesApps : OkapiApps
 {
     public MetricsDatabase Metrics { get; } = new();
 
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        Metrics.Configure(builder);
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        Metrics.Dispose();
-    }
-}
-
-public sealed class PostgresSourcesApp : PostgresApp
-{
-    public MetricsDatabase Metrics { get; } = new();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        Metrics.Configure(builder);
-    }
+    protected override AppOptions Options => new() { Configure = Metrics.Configure };
 
     public override async Task DisposeAsync()
     {

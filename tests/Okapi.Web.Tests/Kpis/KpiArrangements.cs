@@ -9,7 +9,7 @@ using Okapi.Web.Tests.Infrastructure;
 namespace Okapi.Web.Tests.Kpis;
 
 /// <summary>Typed KPI calls for the tests.</summary>
-public static class KpiApi
+public static class KpiArrangements
 {
     public static KpiRequest Request(string name, Guid? teamId = null, Guid? personId = null, string? key = null,
         Cadence cadence = Cadence.Weekly, PeriodAggregation aggregation = PeriodAggregation.Last,

@@ -23,6 +23,9 @@ public sealed class MatrixWorld
     /// <summary>Ids that callers other than admins (and the board team) must never see: a private objective of a team they are not in, and its key result.</summary>
     public List<Guid> Private { get; } = [];
 
+    /// <summary>The app the world lives in.</summary>
+    public required OkapiApp App { get; init; }
+
     public required HttpClient Admin { get; init; }
     public required HttpClient Viewer { get; init; }
     public required HttpClient Member { get; init; }
@@ -33,8 +36,12 @@ public sealed class MatrixWorld
     public required HttpClient Anonymous { get; init; }
     public required HttpClient OtherAdmin { get; init; }
     public Guid OrganisationId { get; init; }
+}
 
-    public static async Task<MatrixWorld> ArrangeAsync(OkapiApp app)
+/// <summary>Arranges the matrix's world and tells whether a request changed anything.</summary>
+public static class MatrixArrangements
+{
+    public static async Task<MatrixWorld> ArrangeMatrixAsync(this OkapiApp app)
     {
         var admin = app.Admin;
         var viewer = await admin.CreatePersonAsync("Vera Viewer", Role.Viewer);
@@ -44,6 +51,7 @@ public sealed class MatrixWorld
 
         var world = new MatrixWorld
         {
+            App = app,
             Admin = admin,
             Viewer = await app.ClientForAsync(viewer.Id, TokenScope.Read, TokenScope.Write),
             Member = await app.ClientForAsync(member.Id, TokenScope.Read, TokenScope.Write),
@@ -161,7 +169,7 @@ public sealed class MatrixWorld
     /// Row counts of every table (audit events included) and the states that change without a row being added:
     /// equal before and after a refused request means it changed nothing.
     /// </summary>
-    public static async Task<string> FingerprintAsync(OkapiApp app)
+    public static async Task<string> FingerprintAsync(this OkapiApp app)
     {
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
@@ -183,4 +191,14 @@ public sealed class MatrixWorld
         parts.Add($"sources={await db.KpiSources.IgnoreQueryFilters().CountAsync(k => k.LockedUntil != null || k.LastRunAt != null)}");
         return string.Join(" ", parts);
     }
+}
+
+/// <summary>Okapi with the matrix's world arranged once per provider: the matrix's checks only read it or change nothing.</summary>
+public sealed class MatrixApps : OkapiApps
+{
+    private readonly PerProvider<MatrixWorld> _worlds;
+
+    public MatrixApps() => _worlds = new PerProvider<MatrixWorld>(async provider => await (await StartAsync(provider)).ArrangeMatrixAsync());
+
+    public Task<MatrixWorld> WorldAsync(DatabaseProvider provider) => _worlds.GetAsync(provider);
 }
