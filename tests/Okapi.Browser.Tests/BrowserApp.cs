@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Okapi.Core.Access;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Okapi.Core.Access;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;

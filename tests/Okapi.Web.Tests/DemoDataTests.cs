@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;

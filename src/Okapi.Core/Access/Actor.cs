@@ -20,7 +20,7 @@ public sealed class Actor
 
     /// <param name="ledTeamIds">The teams among <paramref name="teamIds"/> the person leads.</param>
     /// <param name="scopes">The token's scopes; null for a signed-in person.</param>
-    public Actor(Guid personId, Guid organisationId, Role role, IEnumerable<Guid> teamIds, IEnumerable<Guid>? ledTeamIds = null, IEnumerable<Scope>? scopes = null)
+    public Actor(Guid personId, Guid organisationId, Role role, IEnumerable<Guid> teamIds, IEnumerable<Guid>? ledTeamIds = null, IEnumerable<TokenScope>? scopes = null)
     {
         PersonId = personId;
         OrganisationId = organisationId;
@@ -38,23 +38,23 @@ public sealed class Actor
     public IReadOnlySet<Guid> LedTeamIds { get; }
 
     /// <summary>The token's scopes; null for a signed-in person, who is limited by their role only.</summary>
-    public IReadOnlySet<Scope>? Scopes { get; }
+    public IReadOnlySet<TokenScope>? Scopes { get; }
 
     public bool UsesToken => Scopes is not null;
 
     /// <summary>An admin token holds every scope, and a write token may read.</summary>
-    public bool HasScope(Scope scope) => Scopes is null || Scopes.Contains(Scope.Admin) || Scopes.Contains(scope) ||
-        (scope == Scope.Read && Scopes.Contains(Scope.Write));
+    public bool HasScope(TokenScope scope) => Scopes is null || Scopes.Contains(TokenScope.Admin) || Scopes.Contains(scope) ||
+        (scope == TokenScope.Read && Scopes.Contains(TokenScope.Write));
 
-    public bool CanRead => HasScope(Scope.Read);
+    public bool CanRead => HasScope(TokenScope.Read);
 
-    public bool IsAdmin => Role == Role.Admin && HasScope(Scope.Admin);
+    public bool IsAdmin => Role == Role.Admin && HasScope(TokenScope.Admin);
 
     /// <summary>Changes the organisation's OKRs and KPIs: members and admins, with a write token when using one.</summary>
-    public bool CanWrite => Role >= Role.Member && HasScope(Scope.Write);
+    public bool CanWrite => Role >= Role.Member && HasScope(TokenScope.Write);
 
     /// <summary>Their own inbox, notifications, settings and tokens: viewers too, with a write token when using one.</summary>
-    public bool MayChangeOwnData => HasScope(Scope.Write);
+    public bool MayChangeOwnData => HasScope(TokenScope.Write);
 
     /// <summary>
     /// Stores KPI values somewhere: those who may write, and <c>kpi:ingest</c> tokens of members, which may write
@@ -62,7 +62,7 @@ public sealed class Actor
     /// </summary>
     public bool MayIngestValues => CanWrite || IngestsByToken;
 
-    private bool IngestsByToken => Role >= Role.Member && UsesToken && HasScope(Scope.KpiIngest);
+    private bool IngestsByToken => Role >= Role.Member && UsesToken && HasScope(TokenScope.KpiIngest);
 
     /// <summary>Private objectives and KPIs are seen by admins by role, whatever their token's scopes.</summary>
     public bool SeesEverything => Role == Role.Admin;
@@ -112,15 +112,15 @@ public sealed class Actor
     public bool MayCloseCycle(Guid? teamId) => IsAdmin || (teamId is { } team && CanWrite && LedTeamIds.Contains(team));
 
     /// <summary>A token never grants more than its owner's role and the credentials that create it allow.</summary>
-    public bool MayGrant(Scope scope) => HasScope(scope) && scope switch
+    public bool MayGrant(TokenScope scope) => HasScope(scope) && scope switch
     {
-        Scope.Admin => Role == Role.Admin,
-        Scope.Write or Scope.KpiIngest => Role >= Role.Member,
+        TokenScope.Admin => Role == Role.Admin,
+        TokenScope.Write or TokenScope.KpiIngest => Role >= Role.Member,
         _ => true,
     };
 
     /// <summary>A token that could mint tokens would outlive its own expiry and revocation: only people signed in, or admin tokens, do.</summary>
-    public bool MayCreateTokens => !UsesToken || Scopes!.Contains(Scope.Admin);
+    public bool MayCreateTokens => !UsesToken || Scopes!.Contains(TokenScope.Admin);
 
     private bool Owns(Guid? ownerPersonId, Guid? ownerTeamId) =>
         ownerPersonId == PersonId || (ownerTeamId is { } team && TeamIds.Contains(team));

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity;
 using Okapi.Core.Access;
 
@@ -8,17 +7,6 @@ namespace Okapi.Data.Identity;
 public sealed class Account : IdentityUser<Guid>
 {
     public Guid OrganisationId { get; set; }
-}
-
-/// <summary>A token's scopes as stored and exchanged; each is the access <see cref="Scope"/> of the same name and number.</summary>
-public enum TokenScope
-{
-    Read = Scope.Read,
-    Write = Scope.Write,
-
-    [JsonStringEnumMemberName("kpi:ingest")]
-    KpiIngest = Scope.KpiIngest,
-    Admin = Scope.Admin,
 }
 
 /// <summary>A bearer token for scripts and integrations. Only a SHA-256 hash of the secret is stored.</summary>

@@ -58,13 +58,13 @@ public static class ApiPolicies
     /// <summary>Why the actor may not make this request, or null if they may.</summary>
     internal static ApiRefusal? Refusal(Actor actor, string policy, bool reads) => policy switch
     {
-        Metrics => actor.CanRead || actor.HasScope(Scope.KpiIngest) ? null : ApiRefusal.LacksScope("Scraping needs the 'read' or 'kpi:ingest' scope."),
+        Metrics => actor.CanRead || actor.HasScope(TokenScope.KpiIngest) ? null : ApiRefusal.LacksScope("Scraping needs the 'read' or 'kpi:ingest' scope."),
         _ when reads => !actor.CanRead ? ApiRefusal.LacksScope("This request needs the 'read' scope.") :
             policy == Admins && !actor.IsAdmin ? ApiRefusal.AdminsOnly : null,
         OwnData => actor.MayChangeOwnData ? null : ApiRefusal.LacksScope("This request needs the 'write' scope."),
         KpiIngest => actor.MayIngestValues ? null :
-            !actor.HasScope(Scope.Write) && !actor.HasScope(Scope.KpiIngest) ? ApiRefusal.LacksScope("This request needs the 'write' scope.") : ApiRefusal.ViewersRead,
-        _ => !actor.HasScope(Scope.Write) ? ApiRefusal.LacksScope("This request needs the 'write' scope.") :
+            !actor.HasScope(TokenScope.Write) && !actor.HasScope(TokenScope.KpiIngest) ? ApiRefusal.LacksScope("This request needs the 'write' scope.") : ApiRefusal.ViewersRead,
+        _ => !actor.HasScope(TokenScope.Write) ? ApiRefusal.LacksScope("This request needs the 'write' scope.") :
             !actor.CanWrite ? ApiRefusal.ViewersRead :
             policy == Admins && !actor.IsAdmin ? ApiRefusal.AdminsOnly : null,
     };

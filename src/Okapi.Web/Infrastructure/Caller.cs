@@ -30,13 +30,13 @@ public sealed class Caller
     public IReadOnlySet<Guid> TeamIds => _actor?.TeamIds ?? new HashSet<Guid>();
 
     /// <summary>Scopes of the bearer token; null for a signed-in person (limited by role only).</summary>
-    public IReadOnlySet<Scope>? Scopes => _actor?.Scopes;
+    public IReadOnlySet<TokenScope>? Scopes => _actor?.Scopes;
     public bool IsAuthenticated => _actor is not null;
 
     public bool IsAdmin => Actor.IsAdmin;
     public bool CanWrite => Actor.CanWrite;
 
-    public bool HasScope(TokenScope scope) => Actor.HasScope((Scope)scope);
+    public bool HasScope(TokenScope scope) => Actor.HasScope(scope);
 
     /// <summary>Loads the caller from the authenticated principal and points the context at their organisation.</summary>
     public async Task<bool> LoadAsync(ClaimsPrincipal principal, OkapiDbContext db, CancellationToken ct)
@@ -57,7 +57,7 @@ public sealed class Caller
 
         var memberships = await db.TeamMemberships.Where(m => m.PersonId == personId).Select(m => new { m.TeamId, m.IsLead }).ToListAsync(ct);
         var scopes = principal.Identity?.AuthenticationType == BearerTokenHandler.SchemeName
-            ? principal.FindAll(ScopeClaim).Select(c => Enum.Parse<Scope>(c.Value))
+            ? principal.FindAll(ScopeClaim).Select(c => Enum.Parse<TokenScope>(c.Value))
             : null;
         _actor = new Actor(personId, organisationId, person.Role,
             memberships.Select(m => m.TeamId), memberships.Where(m => m.IsLead).Select(m => m.TeamId), scopes);

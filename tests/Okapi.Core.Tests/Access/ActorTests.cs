@@ -14,7 +14,7 @@ public class ActorTests
     private static readonly Guid Max = Guid.NewGuid();
     private static readonly Guid Other = Guid.NewGuid();
 
-    private static Actor Person(Role role, Guid[]? teams = null, Guid[]? leads = null, Scope[]? scopes = null, Guid? id = null) =>
+    private static Actor Person(Role role, Guid[]? teams = null, Guid[]? leads = null, TokenScope[]? scopes = null, Guid? id = null) =>
         new(id ?? Max, Organisation, role, teams ?? [Product], leads, scopes);
 
     private static Objective Objective(Visibility visibility, Guid? team = null, Guid? person = null) =>
@@ -38,7 +38,7 @@ public class ActorTests
         Person(Role.Member),
         Person(Role.Member, teams: []),
         Person(Role.Admin, teams: []),
-        Person(Role.Admin, teams: [], scopes: [Scope.Read]),
+        Person(Role.Admin, teams: [], scopes: [TokenScope.Read]),
         Person(Role.Member, id: Other, teams: [Sales]),
     ];
 
@@ -60,7 +60,7 @@ public class ActorTests
     [Fact]
     public void AnAdminsReadTokenStillSeesPrivateObjectivesButIsNoAdmin()
     {
-        var token = Person(Role.Admin, teams: [], scopes: [Scope.Read]);
+        var token = Person(Role.Admin, teams: [], scopes: [TokenScope.Read]);
 
         Assert.True(token.MaySee(Objective(Visibility.Private, Sales)));
         Assert.False(token.IsAdmin);
@@ -100,12 +100,12 @@ public class ActorTests
     [Fact]
     public void AWriteTokenReadsAndAnAdminTokenHoldsEveryScope()
     {
-        var write = Person(Role.Member, scopes: [Scope.Write]);
-        var admin = Person(Role.Admin, scopes: [Scope.Admin]);
+        var write = Person(Role.Member, scopes: [TokenScope.Write]);
+        var admin = Person(Role.Admin, scopes: [TokenScope.Admin]);
 
         Assert.True(write.CanRead);
-        Assert.False(write.HasScope(Scope.KpiIngest));
-        Assert.All(Enum.GetValues<Scope>(), s => Assert.True(admin.HasScope(s)));
+        Assert.False(write.HasScope(TokenScope.KpiIngest));
+        Assert.All(Enum.GetValues<TokenScope>(), s => Assert.True(admin.HasScope(s)));
         Assert.True(admin.IsAdmin);
     }
 
@@ -116,7 +116,7 @@ public class ActorTests
         Assert.True(Person(Role.Member).CanWrite);
         Assert.False(Person(Role.Viewer).CanWrite);
         Assert.True(Person(Role.Viewer).MayChangeOwnData);
-        Assert.False(Person(Role.Viewer, scopes: [Scope.Read]).MayChangeOwnData);
+        Assert.False(Person(Role.Viewer, scopes: [TokenScope.Read]).MayChangeOwnData);
     }
 
     [Fact]
@@ -125,7 +125,7 @@ public class ActorTests
         Assert.True(Person(Role.Member).MayEdit(Objective(Visibility.Public, Product)));
         Assert.False(Person(Role.Member).MayEdit(Objective(Visibility.Public, Sales)));
         Assert.False(Person(Role.Viewer).MayEdit(Objective(Visibility.Public, Product)));
-        Assert.False(Person(Role.Member, scopes: [Scope.Read]).MayEdit(Objective(Visibility.Public, Product)));
+        Assert.False(Person(Role.Member, scopes: [TokenScope.Read]).MayEdit(Objective(Visibility.Public, Product)));
         Assert.True(Person(Role.Admin, teams: []).MayEdit(Objective(Visibility.Public, Sales)));
     }
 
@@ -143,7 +143,7 @@ public class ActorTests
     [Fact]
     public void AMembersIngestTokenStoresValuesOfAnyKpiTheySeeButEditsNone()
     {
-        var token = Person(Role.Member, teams: [], scopes: [Scope.KpiIngest]);
+        var token = Person(Role.Member, teams: [], scopes: [TokenScope.KpiIngest]);
 
         Assert.True(token.MayIngestValues);
         Assert.True(token.MayIngest(Kpi(Visibility.Public, Sales)));
@@ -155,7 +155,7 @@ public class ActorTests
     [Fact]
     public void AViewersIngestTokenStoresNothing()
     {
-        var token = Person(Role.Viewer, scopes: [Scope.KpiIngest]);
+        var token = Person(Role.Viewer, scopes: [TokenScope.KpiIngest]);
 
         Assert.False(token.MayIngestValues);
         Assert.False(token.MayIngest(Kpi(Visibility.Public, Product)));
@@ -179,7 +179,7 @@ public class ActorTests
         Assert.False(lead.MayCloseCycle(Sales));
         Assert.False(lead.MayCloseCycle(null));
         Assert.False(Person(Role.Member).MayCloseCycle(Product));
-        Assert.False(Person(Role.Member, leads: [Product], scopes: [Scope.Read]).MayCloseCycle(Product));
+        Assert.False(Person(Role.Member, leads: [Product], scopes: [TokenScope.Read]).MayCloseCycle(Product));
         Assert.True(Person(Role.Admin, teams: []).MayCloseCycle(null));
         Assert.True(Person(Role.Admin, teams: []).MayCloseCycle(Sales));
     }
@@ -202,13 +202,13 @@ public class ActorTests
     [Fact]
     public void ATokenGrantsNoMoreThanItsOwnersRoleAndTheCallingCredentials()
     {
-        Assert.False(Person(Role.Viewer).MayGrant(Scope.Write));
-        Assert.True(Person(Role.Viewer).MayGrant(Scope.Read));
-        Assert.False(Person(Role.Member).MayGrant(Scope.Admin));
-        Assert.True(Person(Role.Admin).MayGrant(Scope.Admin));
-        Assert.True(Person(Role.Admin, scopes: [Scope.Admin]).MayGrant(Scope.Write));
-        Assert.False(Person(Role.Member, scopes: [Scope.Write]).MayCreateTokens);
-        Assert.True(Person(Role.Admin, scopes: [Scope.Admin]).MayCreateTokens);
+        Assert.False(Person(Role.Viewer).MayGrant(TokenScope.Write));
+        Assert.True(Person(Role.Viewer).MayGrant(TokenScope.Read));
+        Assert.False(Person(Role.Member).MayGrant(TokenScope.Admin));
+        Assert.True(Person(Role.Admin).MayGrant(TokenScope.Admin));
+        Assert.True(Person(Role.Admin, scopes: [TokenScope.Admin]).MayGrant(TokenScope.Write));
+        Assert.False(Person(Role.Member, scopes: [TokenScope.Write]).MayCreateTokens);
+        Assert.True(Person(Role.Admin, scopes: [TokenScope.Admin]).MayCreateTokens);
         Assert.True(Person(Role.Viewer).MayCreateTokens);
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;

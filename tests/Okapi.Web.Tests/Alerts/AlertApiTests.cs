@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;

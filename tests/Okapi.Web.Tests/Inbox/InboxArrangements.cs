@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;

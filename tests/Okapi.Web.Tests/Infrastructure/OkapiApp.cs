@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Okapi.Core.Access;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;

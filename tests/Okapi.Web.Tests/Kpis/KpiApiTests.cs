@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Access;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Data;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;

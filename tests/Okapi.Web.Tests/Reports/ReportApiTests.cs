@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using ClosedXML.Excel;
 using CsvHelper;
+using Okapi.Core.Access;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;

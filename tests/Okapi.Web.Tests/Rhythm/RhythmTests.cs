@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;

@@ -1,4 +1,5 @@
 using System.Net;
+using Okapi.Core.Access;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Data;

@@ -88,5 +88,5 @@ public sealed class TokenService(OkapiDbContext db, Caller caller, TimeProvider 
         return (token, secret);
     }
 
-    private bool Allowed(TokenScope scope) => caller.Actor.MayGrant((Scope)scope);
+    private bool Allowed(TokenScope scope) => caller.Actor.MayGrant(scope);
 }
