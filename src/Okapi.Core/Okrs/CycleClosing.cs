@@ -15,6 +15,65 @@ public sealed class CycleClosing : IOrganisationOwned
     public DateTime ClosedAt { get; set; }
     public Guid? ClosedById { get; set; }
     public string? ClosedByName { get; set; }
+
+    /// <summary>
+    /// The snapshot rows of one objective closed by this close: the objective's row, then its key results' in the order
+    /// given, numbered from <paramref name="position"/>. Owners are named from <paramref name="ownerNames"/> (people and
+    /// teams by id): an objective by its owner person, else its owner team.
+    /// </summary>
+    public List<ClosedScore> Snapshot(Objective objective, double progress, IEnumerable<(KeyResult KeyResult, double Progress)> keyResults,
+        IReadOnlyDictionary<Guid, string> ownerNames, int position)
+    {
+        if (objective.FinalGrade is not { } grade)
+        {
+            throw new InvalidOperationException("An objective is closed before it is kept in the snapshot.");
+        }
+
+        List<ClosedScore> rows =
+        [
+            new()
+            {
+                OrganisationId = OrganisationId,
+                ClosingId = Id,
+                CycleId = CycleId,
+                ObjectiveId = objective.Id,
+                Position = position++,
+            Title = objective.Title,
+            OwnerTeamId = objective.OwnerTeamId,
+            OwnerPersonId = objective.OwnerPersonId,
+            OwnerName = ownerNames.GetValueOrDefault(objective.OwnerPersonId ?? objective.OwnerTeamId ?? Guid.Empty),
+            Progress = progress,
+            Grade = grade,
+            Retrospective = objective.Retrospective,
+            },
+        ];
+        foreach (var (k, keyResultProgress) in keyResults)
+        {
+            rows.Add(new ClosedScore
+            {
+                OrganisationId = OrganisationId,
+                ClosingId = Id,
+                CycleId = CycleId,
+                ObjectiveId = objective.Id,
+                KeyResultId = k.Id,
+                Position = position++,
+                Title = k.Title,
+                OwnerPersonId = k.OwnerPersonId,
+                OwnerName = k.OwnerPersonId is { } owner ? ownerNames.GetValueOrDefault(owner) : null,
+                Weight = k.Weight,
+                Progress = keyResultProgress,
+                Grade = k.FinalGrade ?? throw new InvalidOperationException("A key result is graded before it is kept in the snapshot."),
+                OverrideReason = k.GradeReason,
+                Type = k.Type,
+                Unit = k.Unit,
+                Start = k.Start,
+                Target = k.Target,
+                Current = k.CurrentValue,
+            });
+        }
+
+        return rows;
+    }
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Okapi.Core.Scoring;
+
 namespace Okapi.Core.Okrs;
 
 public enum KeyResultType
@@ -98,6 +100,29 @@ public sealed class KeyResult : Entity
         {
             Current = checkIn.Value;
         }
+    }
+
+    /// <summary>
+    /// Records the grade given at the close. A grade other than <paramref name="proposed"/> (the grade of the progress)
+    /// is an override and keeps its reason; a grade equal to it keeps none. An override without a reason, or a grade off
+    /// the scale, is refused.
+    /// </summary>
+    public void Grade(double grade, double proposed, string? reason = null)
+    {
+        if (!CloseGrades.IsValid(grade))
+        {
+            throw new ArgumentOutOfRangeException(nameof(grade), grade, "A grade is between 0.0 and 1.0 in steps of 0.1.");
+        }
+
+        var rounded = Grades.Grade(grade);
+        var isOverride = CloseGrades.IsOverride(proposed, rounded);
+        if (isOverride && string.IsNullOrWhiteSpace(reason))
+        {
+            throw new ArgumentException("An overridden grade needs a reason.", nameof(reason));
+        }
+
+        FinalGrade = rounded;
+        GradeReason = isOverride ? reason!.Trim() : null;
     }
 
     /// <summary>Progress in [0, 1] of the current value.</summary>

@@ -1,3 +1,5 @@
+using Okapi.Core.Scoring;
+
 namespace Okapi.Core.Okrs;
 
 public enum ObjectiveState
@@ -43,6 +45,24 @@ public sealed class Objective : Entity
     public const int MaxKeyLength = 100;
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 20_000;
+
+    /// <summary>
+    /// Closes the objective at its cycle's close: graded from its key results' grades (which are given first), or from
+    /// <paramref name="rolledUpProgress"/> when it has none of its own, with the retrospective written at the close.
+    /// </summary>
+    /// <returns>The objective's grade.</returns>
+    public double Close(IReadOnlyCollection<KeyResult> keyResults, double rolledUpProgress, string? retrospective)
+    {
+        if (keyResults.Any(k => k.ObjectiveId != Id || k.FinalGrade is null))
+        {
+            throw new InvalidOperationException("An objective is closed with its own key results, each graded first.");
+        }
+
+        FinalGrade = CloseGrades.ObjectiveGrade(keyResults.Select(k => (k.FinalGrade!.Value, k.Weight)), rolledUpProgress);
+        Retrospective = retrospective;
+        State = ObjectiveState.Closed;
+        return FinalGrade.Value;
+    }
 
     /// <summary>The rules an objective must satisfy, for the API, the pages and the importer; its cycle and owners need the database.</summary>
     public ValidationErrors Validate()

@@ -1,3 +1,5 @@
+using Okapi.Core.Okrs;
+
 namespace Okapi.Core.Organisations;
 
 public enum CycleKind
@@ -58,6 +60,42 @@ public sealed class Cycle : Entity
         .Require(Enum.IsDefined(Kind), "kind", "must be quarter, year or custom.")
         .Require(Enum.IsDefined(State), "state", "must be planning, active or closed.")
         .Require(parent is null || parent.Id == Id || (parent.Start <= Start && parent.End >= End), "parentCycleId", "A nested cycle lies within its parent.");
+
+    /// <summary>
+    /// Why the cycle may not be closed for <paramref name="teamId"/> (null: for the company), or null when it may:
+    /// a closed cycle is closed for everyone, and each scope closes once (<paramref name="closedBefore"/>, which needs the database).
+    /// </summary>
+    public string? WhyNotClose(Guid? teamId, bool closedBefore) =>
+        State != CycleState.Closed && !closedBefore ? null
+        : teamId is null ? "The cycle is already closed."
+        : "The cycle is already closed for this team.";
+
+    /// <summary>
+    /// Closes the cycle for <paramref name="teamId"/>, or with no team for the company, which closes the cycle itself.
+    /// The close's grades and snapshot follow on the returned <see cref="CycleClosing"/>.
+    /// </summary>
+    public CycleClosing Close(Guid? teamId, bool closedBefore, DateTime now, Guid? closedById, string? closedByName)
+    {
+        if (WhyNotClose(teamId, closedBefore) is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        if (teamId is null)
+        {
+            State = CycleState.Closed;
+        }
+
+        return new CycleClosing
+        {
+            OrganisationId = OrganisationId,
+            CycleId = Id,
+            TeamId = teamId,
+            ClosedAt = now,
+            ClosedById = closedById,
+            ClosedByName = closedByName,
+        };
+    }
 
     /// <summary>The cycle as instants: from the start of its first day to the end of its last day, in <paramref name="zone"/>.</summary>
     public CycleWindow Window(TimeZoneInfo zone) => CycleWindow.FromDates(Start, End, zone);

@@ -27,7 +27,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
         var closingId = await db.CycleClosings.Where(c => c.CycleId == cycleId && c.TeamId == teamId).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
         var scope = await ScopeAsync(cycleId, teamId, tracked: false, ct);
         return new ClosePreviewDto(cycleId, teamId, closingId, cycle.State == CycleState.Closed,
-            closingId is null && cycle.State != CycleState.Closed && caller.Actor.MayCloseCycle(teamId),
+            cycle.WhyNotClose(teamId, closedBefore: closingId is not null) is null && caller.Actor.MayCloseCycle(teamId),
             scope.Select(Preview).ToList());
     }
 
@@ -50,9 +50,10 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
             return Failure.Forbidden(teamId is null ? "Only admins close a cycle for the company." : "Only the team's leads and admins close a cycle for a team.");
         }
 
-        if (cycle.State == CycleState.Closed || await db.CycleClosings.AnyAsync(c => c.CycleId == cycleId && c.TeamId == teamId, ct))
+        var closedBefore = await db.CycleClosings.AnyAsync(c => c.CycleId == cycleId && c.TeamId == teamId, ct);
+        if (cycle.WhyNotClose(teamId, closedBefore) is { } why)
         {
-            return Failure.Conflict(teamId is null ? "The cycle is already closed." : "The cycle is already closed for this team.");
+            return Failure.Conflict(why);
         }
 
         var scope = await ScopeAsync(cycleId, teamId, tracked: true, ct);
@@ -69,76 +70,30 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // One save per override, so that each audit event carries the reason of its own grade.
-        foreach (var (keyResult, grade) in scope.SelectMany(o => o.KeyResults).Where(k => given.ContainsKey(k.Entity.Id)).Select(k => (k.Entity, given[k.Entity.Id])))
+        foreach (var (keyResult, grade) in scope.SelectMany(o => o.KeyResults).Where(k => given.ContainsKey(k.Entity.Id)).Select(k => (k, given[k.Entity.Id])))
         {
-            keyResult.FinalGrade = grade.Grade;
-            keyResult.GradeReason = grade.Reason;
-            db.AuditReason = grade.Reason;
+            keyResult.Entity.Grade(grade.Grade, keyResult.ProposedGrade, grade.Reason);
+            db.AuditReason = keyResult.Entity.GradeReason;
             await db.SaveChangesAsync(ct);
         }
 
-        var closing = new CycleClosing { CycleId = cycleId, TeamId = teamId, ClosedAt = clock.GetUtcNow().UtcDateTime, ClosedById = caller.PersonId, ClosedByName = caller.Name };
+        var closing = cycle.Close(teamId, closedBefore, clock.GetUtcNow().UtcDateTime, caller.PersonId, caller.Name);
         db.CycleClosings.Add(closing);
         var names = await OwnerNamesAsync(scope, ct);
-        var position = 0;
+        var snapshot = new List<ClosedScore>();
         foreach (var objective in scope)
         {
             foreach (var kr in objective.KeyResults.Where(k => !given.ContainsKey(k.Entity.Id)))
             {
-                kr.Entity.FinalGrade = kr.ProposedGrade;
-                kr.Entity.GradeReason = null;
+                kr.Entity.Grade(kr.ProposedGrade, kr.ProposedGrade);
             }
 
-            var grade = CloseGrades.ObjectiveGrade(objective.KeyResults.Select(k => (k.Entity.FinalGrade!.Value, k.Entity.Weight)), objective.Progress);
             var o = objective.Entity;
-            o.FinalGrade = grade;
-            o.Retrospective = notes.GetValueOrDefault(o.Id, o.Retrospective);
-            o.State = ObjectiveState.Closed;
-            db.ClosedScores.Add(new ClosedScore
-            {
-                ClosingId = closing.Id,
-                CycleId = cycleId,
-                ObjectiveId = o.Id,
-                Position = position++,
-                Title = o.Title,
-                OwnerTeamId = o.OwnerTeamId,
-                OwnerPersonId = o.OwnerPersonId,
-                OwnerName = names.GetValueOrDefault(o.OwnerPersonId ?? o.OwnerTeamId ?? Guid.Empty),
-                Progress = objective.Progress,
-                Grade = grade,
-                Retrospective = o.Retrospective,
-            });
-            foreach (var kr in objective.KeyResults)
-            {
-                var k = kr.Entity;
-                db.ClosedScores.Add(new ClosedScore
-                {
-                    ClosingId = closing.Id,
-                    CycleId = cycleId,
-                    ObjectiveId = o.Id,
-                    KeyResultId = k.Id,
-                    Position = position++,
-                    Title = k.Title,
-                    OwnerPersonId = k.OwnerPersonId,
-                    OwnerName = k.OwnerPersonId is { } owner ? names.GetValueOrDefault(owner) : null,
-                    Weight = k.Weight,
-                    Progress = kr.Progress,
-                    Grade = k.FinalGrade!.Value,
-                    OverrideReason = k.GradeReason,
-                    Type = k.Type,
-                    Unit = k.Unit,
-                    Start = k.Start,
-                    Target = k.Target,
-                    Current = k.CurrentValue,
-                });
-            }
+            o.Close(objective.KeyResults.Select(k => k.Entity).ToList(), objective.Progress, notes.GetValueOrDefault(o.Id, o.Retrospective));
+            snapshot.AddRange(closing.Snapshot(o, objective.Progress, objective.KeyResults.Select(k => (k.Entity, k.Progress)), names, snapshot.Count));
         }
 
-        if (teamId is null)
-        {
-            cycle.State = CycleState.Closed;
-        }
-
+        db.ClosedScores.AddRange(snapshot);
         db.AuditReason = $"Closed with {cycle.Name}";
         try
         {
@@ -360,9 +315,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
                 continue;
             }
 
-            // A grade equal to the proposed one is no override: it keeps no reason.
-            var grade = Grades.Grade(g.Grade);
-            given[g.KeyResultId] = (grade, CloseGrades.IsOverride(expected, grade) ? reason : null);
+            given[g.KeyResultId] = (g.Grade, reason);
         }
 
         return given;
