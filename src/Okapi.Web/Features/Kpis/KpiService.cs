@@ -160,7 +160,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var calendar = await CalendarAsync(ct);
         var firstPeriod = calendar.PeriodStart(start, kpi.Cadence);
         // One period more in front, so that the first period asked for has a change too.
-        var loadFrom = calendar.StartOf(PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
+        var loadFrom = calendar.StartOf(PeriodCalendar.PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
         var until = end.UtcDateTime;
         var readings = await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= loadFrom && v.At < until)
             .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
@@ -269,12 +269,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var windows = new Dictionary<Guid, DateTime>();
         foreach (var kpi in kpis.Where(k => k.LatestAt is not null))
         {
-            var start = calendar.PeriodStart(Utc(kpi.LatestAt!.Value), kpi.Cadence);
-            for (var i = 1; i < periodCount; i++)
-            {
-                start = PreviousPeriodStart(start, kpi.Cadence);
-            }
-
+            var start = calendar.LastPeriodsStart(Utc(kpi.LatestAt!.Value), kpi.Cadence, periodCount);
             windows[kpi.Id] = calendar.StartOf(start).UtcDateTime;
         }
 
@@ -426,14 +421,6 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var slug = builder.ToString(0, Math.Min(builder.Length, Kpi.MaxKeyLength - 4)).Trim('-');
         return slug.Length == 0 ? "kpi" : slug;
     }
-
-    private static DateOnly PreviousPeriodStart(DateOnly start, Cadence cadence) => cadence switch
-    {
-        Cadence.Daily => start.AddDays(-1),
-        Cadence.Weekly => start.AddDays(-7),
-        Cadence.Monthly => start.AddMonths(-1),
-        _ => throw new ArgumentOutOfRangeException(nameof(cadence), cadence, null),
-    };
 
     private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
