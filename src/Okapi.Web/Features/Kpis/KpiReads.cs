@@ -27,7 +27,7 @@ public static class KpiReads
             return ([], null);
         }
 
-        var latestAt = new DateTimeOffset(DateTime.SpecifyKind(latestUtc, DateTimeKind.Utc));
+        var latestAt = new DateTimeOffset(latestUtc);
         if (count == 0)
         {
             return ([], latestAt);

@@ -173,7 +173,7 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
 
     private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
-    private static string Day(DateTime utc, TimeZoneInfo zone) => Day(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)), zone);
+    private static string Day(DateTime utc, TimeZoneInfo zone) => Day(new DateTimeOffset(utc), zone);
 
     private static string Day(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM", CultureInfo.InvariantCulture);
 }
