@@ -140,7 +140,10 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     }
 }
 
-/// <summary>SQLite drops the kind of a DateTime; everything Okapi stores is UTC.</summary>
+/// <summary>
+/// SQLite drops the kind of a DateTime; everything Okapi stores is UTC, so every DateTime read (entities and
+/// projections alike) comes back as <see cref="DateTimeKind.Utc"/> and converts to an instant as it is.
+/// </summary>
 public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter<DateTime, DateTime>(
     v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));

@@ -151,11 +151,11 @@ public static class AlertRuleEvaluation
 
         if (open.State == AlertState.Pending)
         {
-            var pendingFor = now - Utc(open.StartedAt);
+            var pendingFor = now - new DateTimeOffset(open.StartedAt);
             return new AlertDecision(pendingFor >= TimeSpan.FromSeconds(rule.PendingSeconds) ? AlertTransition.Fire : AlertTransition.Stay, condition);
         }
 
-        var lastNotified = Utc(open.LastNotifiedAt ?? open.FiredAt ?? open.StartedAt);
+        var lastNotified = new DateTimeOffset(open.LastNotifiedAt ?? open.FiredAt ?? open.StartedAt);
         var repeat = rule.RepeatMinutes is { } minutes && now - lastNotified >= TimeSpan.FromMinutes(minutes);
         return new AlertDecision(repeat ? AlertTransition.Repeat : AlertTransition.Stay, condition);
     }
@@ -243,7 +243,7 @@ public static class AlertRuleEvaluation
         var silence = rule.NoDataCadences * kpi.CadenceLength();
 
         // A KPI that never had a value is silent since the rule began watching it.
-        var since = latestAt ?? Utc(rule.CreatedAt);
+        var since = latestAt ?? new DateTimeOffset(rule.CreatedAt);
         var holds = now - since >= silence;
         var what = latestAt is null ? "no value yet" : $"had no value since {latestAt.Value.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC";
         return new AlertCondition(holds, $"{kpi.Name} has {what} (expected at least one every {Describe(kpi.CadenceLength())}).", null);
@@ -279,8 +279,6 @@ public static class AlertRuleEvaluation
 
         return errors;
     }
-
-    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static string Format(double value, Kpi kpi)
     {

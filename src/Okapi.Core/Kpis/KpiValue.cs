@@ -30,5 +30,5 @@ public sealed class KpiValue
     /// <summary>How far in the future a value may be (clock skew of the sender).</summary>
     public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
 
-    public KpiReading ToReading() => new(new DateTimeOffset(DateTime.SpecifyKind(At, DateTimeKind.Utc)), Value);
+    public KpiReading ToReading() => new(new DateTimeOffset(At), Value);
 }

@@ -25,11 +25,27 @@ public sealed record PeriodCalendar(TimeZoneInfo Zone, DayOfWeek WeekStart)
     };
 
     /// <summary>The first local date of the period after the one starting on <paramref name="start"/>.</summary>
-    public static DateOnly NextPeriodStart(DateOnly start, Cadence cadence) => cadence switch
+    public static DateOnly NextPeriodStart(DateOnly start, Cadence cadence) => Shift(start, cadence, 1);
+
+    /// <summary>The first local date of the period before the one starting on <paramref name="start"/>.</summary>
+    public static DateOnly PreviousPeriodStart(DateOnly start, Cadence cadence) => Shift(start, cadence, -1);
+
+    /// <summary>
+    /// The first local date of the oldest of the last <paramref name="count"/> periods, the newest being the one
+    /// that holds <paramref name="at"/>: where a read of a KPI's latest periods starts.
+    /// </summary>
+    public DateOnly LastPeriodsStart(DateTimeOffset at, Cadence cadence, int count)
     {
-        Cadence.Daily => start.AddDays(1),
-        Cadence.Weekly => start.AddDays(7),
-        Cadence.Monthly => start.AddMonths(1),
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        return Shift(PeriodStart(at, cadence), cadence, -(count - 1));
+    }
+
+    /// <summary>The first local date <paramref name="periods"/> periods after (or before, if negative) a period's first date.</summary>
+    private static DateOnly Shift(DateOnly start, Cadence cadence, int periods) => cadence switch
+    {
+        Cadence.Daily => start.AddDays(periods),
+        Cadence.Weekly => start.AddDays(7 * periods),
+        Cadence.Monthly => start.AddMonths(periods),
         _ => throw new ArgumentOutOfRangeException(nameof(cadence), cadence, null),
     };
 

@@ -17,7 +17,16 @@ public sealed class Organisation : IVersioned
     public int Version { get; set; } = 1;
     public DateTime CreatedAt { get; set; }
 
-    public TimeZoneInfo FindTimeZone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+    /// <summary>The time zone cycles, weeks and periods are computed in; see <see cref="ZoneOf"/>.</summary>
+    public TimeZoneInfo FindTimeZone() => ZoneOf(TimeZone);
+
+    /// <summary>
+    /// The zone of an IANA id, or UTC when the host does not know it. Saving an organisation checks the id, so an
+    /// unknown one only comes from rows older than that check or from a host without that zone: computing in UTC
+    /// then shifts dates by a few hours, where throwing would break every page, job and API call of the organisation.
+    /// </summary>
+    public static TimeZoneInfo ZoneOf(string? id) =>
+        id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
 
     public static bool IsKnownTimeZone(string id) => TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 

@@ -48,7 +48,7 @@ public static class CycleHistory
         CheckIn? latest = null;
         foreach (var checkIn in history.CheckIns)
         {
-            if (Utc(checkIn.At) <= at && (latest is null || checkIn.At >= latest.At))
+            if (new DateTimeOffset(checkIn.At) <= at && (latest is null || checkIn.At >= latest.At))
             {
                 latest = checkIn;
             }
@@ -79,7 +79,5 @@ public static class CycleHistory
             return new WeekParticipation(week, keyResults.Sum(k => k.CheckIns.Count(c => InWeek(c, week))), checkedIn.Count, keyResults.Count, ownersCheckedIn, owners);
         }).ToList();
 
-    private static bool InWeek(CheckIn checkIn, CycleWeek week) => Utc(checkIn.At) >= week.Start && Utc(checkIn.At) < week.End && Utc(checkIn.At) <= week.AsOf;
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
+    private static bool InWeek(CheckIn checkIn, CycleWeek week) => new DateTimeOffset(checkIn.At) >= week.Start && new DateTimeOffset(checkIn.At) < week.End && new DateTimeOffset(checkIn.At) <= week.AsOf;
 }

@@ -25,7 +25,7 @@ public sealed record KeyResultScore(
     public static KeyResultScore Compute(KeyResult keyResult, IReadOnlyCollection<CheckIn> checkIns, CycleWindow window, DateTimeOffset now)
     {
         var ordered = checkIns.OrderBy(c => c.At).ToList();
-        var history = ordered.Select(c => new Observation(ToOffset(c.At), c.Value)).ToList();
+        var history = ordered.Select(c => new Observation(new DateTimeOffset(c.At), c.Value)).ToList();
         var progress = keyResult.Progress();
         var pace = Grades.ExpectedPace(window, now);
         var forecast = Forecasting.Project(keyResult, history, window, now);
@@ -36,8 +36,8 @@ public sealed record KeyResultScore(
         double? shareSatisfied = keyResult.Type is KeyResultType.StayAbove or KeyResultType.StayBelow && ordered.Count > 0
             ? (double)ordered.Count(c => keyResult.Satisfies(c.Value)) / ordered.Count
             : null;
-        var lastAt = last is null ? (DateTimeOffset?)null : ToOffset(last.At);
-        var stale = Staleness.IsStale(lastAt, keyResult.UpdateRhythmDays, window, now, ToOffset(keyResult.CreatedAt));
+        var lastAt = last is null ? (DateTimeOffset?)null : new DateTimeOffset(last.At);
+        var stale = Staleness.IsStale(lastAt, keyResult.UpdateRhythmDays, window, now, new DateTimeOffset(keyResult.CreatedAt));
 
         return new KeyResultScore(progress, keyResult.Attainment(), pace, forecast, status, stale, grade,
             Grades.Colour(grade), lastConfidence, Disagrees(lastConfidence, status), shareSatisfied, lastAt);
@@ -46,9 +46,6 @@ public sealed record KeyResultScore(
     /// <summary>The person says on track while the data say off track, or the other way round.</summary>
     public static bool Disagrees(Confidence? confidence, OkrStatus? status) =>
         (confidence, status) is (Confidence.OnTrack, OkrStatus.OffTrack) or (Confidence.OffTrack, OkrStatus.OnTrack);
-
-    private static DateTimeOffset ToOffset(DateTime utc) =>
-        new(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
 }
 
 public static class Staleness

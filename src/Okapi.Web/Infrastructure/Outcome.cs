@@ -57,58 +57,32 @@ public readonly struct Outcome<T>
     public static implicit operator Outcome<T>(Failure failure) => new(default, failure);
 }
 
-/// <summary>Maps outcomes to the API's typed results, so that every feature answers failures the same way.</summary>
+/// <summary>Turns outcomes into <see cref="Answer{TSuccess}"/>s, so that every feature answers successes and failures the same way.</summary>
 public static class OutcomeResults
 {
-    public static Results<Ok<T>, NotFound, ValidationProblem, ProblemHttpResult> ToOk<T>(this Outcome<T> outcome, HttpContext http)
+    public static Answer<Ok<T>> ToOk<T>(this Outcome<T> outcome, HttpContext http) => outcome.To(value =>
     {
-        if (outcome.IsOk)
-        {
-            SetETag(http, outcome.Value);
-            return TypedResults.Ok(outcome.Value);
-        }
+        SetETag(http, value);
+        return TypedResults.Ok(value);
+    });
 
-        return ToProblem(outcome.Failure!) switch
-        {
-            NotFound n => n,
-            ValidationProblem v => v,
-            ProblemHttpResult p => p,
-            _ => throw new InvalidOperationException(),
-        };
-    }
-
-    public static Results<Created<T>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location) =>
+    public static Answer<Created<T>> ToCreated<T>(this Outcome<T> outcome, HttpContext http, Func<T, string> location) =>
         outcome.ToCreated(http, location, value => value);
 
     /// <summary>Created, answering with part of the value: when the new thing's address and the body differ.</summary>
-    public static Results<Created<TBody>, NotFound, ValidationProblem, ProblemHttpResult> ToCreated<T, TBody>(this Outcome<T> outcome, HttpContext http, Func<T, string> location, Func<T, TBody> body)
-    {
-        if (outcome.IsOk)
+    public static Answer<Created<TBody>> ToCreated<T, TBody>(this Outcome<T> outcome, HttpContext http, Func<T, string> location, Func<T, TBody> body) =>
+        outcome.To(value =>
         {
-            var created = body(outcome.Value!);
+            var created = body(value);
             SetETag(http, created);
-            return TypedResults.Created(location(outcome.Value!), created);
-        }
+            return TypedResults.Created(location(value), created);
+        });
 
-        return ToProblem(outcome.Failure!) switch
-        {
-            NotFound n => n,
-            ValidationProblem v => v,
-            ProblemHttpResult p => p,
-            _ => throw new InvalidOperationException(),
-        };
-    }
+    public static Answer<NoContent> ToNoContent(this Outcome<Done> outcome) => outcome.To(_ => TypedResults.NoContent());
 
-    public static Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult> ToNoContent(this Outcome<Done> outcome) =>
-        outcome.IsOk
-            ? TypedResults.NoContent()
-            : ToProblem(outcome.Failure!) switch
-            {
-                NotFound n => n,
-                ValidationProblem v => v,
-                ProblemHttpResult p => p,
-                _ => throw new InvalidOperationException(),
-            };
+    /// <summary>Any other success (a file, an accepted request) with the same failures.</summary>
+    public static Answer<TSuccess> To<T, TSuccess>(this Outcome<T> outcome, Func<T, TSuccess> success) where TSuccess : IResult =>
+        outcome.IsOk ? new(success(outcome.Value!), null) : new(default, outcome.Failure);
 
     private static void SetETag<T>(HttpContext http, T value)
     {
@@ -117,16 +91,90 @@ public static class OutcomeResults
             ETags.Set(http, versioned.Version);
         }
     }
+}
 
-    private static IResult ToProblem(Failure failure) => failure.Kind switch
+/// <summary>
+/// A service's outcome on its way out of a handler. It converts to the typed results the handler declares, which
+/// list only the failures its service can return, so that the OpenAPI document advertises no more: NotFound (404),
+/// ValidationProblem (400) and ProblemHttpResult (forbidden 403, conflict 409, stale 412), in that order after the
+/// success. A failure its union does not list means the service learnt a new failure and the handler was not told:
+/// that throws, naming both, rather than answering with a status the document does not describe.
+/// </summary>
+public readonly struct Answer<TSuccess> where TSuccess : IResult
+{
+    private readonly TSuccess? success;
+    private readonly Failure? failure;
+
+    internal Answer(TSuccess? success, Failure? failure) => (this.success, this.failure) = (success, failure);
+
+    public static implicit operator TSuccess(Answer<TSuccess> answer) =>
+        answer.failure is null ? answer.success! : throw answer.Unlisted();
+
+    public static implicit operator Results<TSuccess, NotFound>(Answer<TSuccess> answer) => answer.failure?.Kind switch
     {
+        null => answer.success!,
         FailureKind.NotFound => TypedResults.NotFound(),
-        FailureKind.Invalid => TypedResults.ValidationProblem(failure.Errors ?? new Dictionary<string, string[]>()),
+        _ => throw answer.Unlisted(),
+    };
+
+    public static implicit operator Results<TSuccess, ValidationProblem>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.Invalid => answer.Invalid(),
+        _ => throw answer.Unlisted(),
+    };
+
+    public static implicit operator Results<TSuccess, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.NotFound or FailureKind.Invalid => throw answer.Unlisted(),
+        _ => answer.Problem(),
+    };
+
+    public static implicit operator Results<TSuccess, NotFound, ValidationProblem>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.NotFound => TypedResults.NotFound(),
+        FailureKind.Invalid => answer.Invalid(),
+        _ => throw answer.Unlisted(),
+    };
+
+    public static implicit operator Results<TSuccess, NotFound, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.NotFound => TypedResults.NotFound(),
+        FailureKind.Invalid => throw answer.Unlisted(),
+        _ => answer.Problem(),
+    };
+
+    public static implicit operator Results<TSuccess, ValidationProblem, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.NotFound => throw answer.Unlisted(),
+        FailureKind.Invalid => answer.Invalid(),
+        _ => answer.Problem(),
+    };
+
+    public static implicit operator Results<TSuccess, NotFound, ValidationProblem, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
+    {
+        null => answer.success!,
+        FailureKind.NotFound => TypedResults.NotFound(),
+        FailureKind.Invalid => answer.Invalid(),
+        _ => answer.Problem(),
+    };
+
+    private ValidationProblem Invalid() => TypedResults.ValidationProblem(failure!.Errors ?? new Dictionary<string, string[]>());
+
+    private ProblemHttpResult Problem() => failure!.Kind switch
+    {
         FailureKind.Forbidden => Problems.Forbidden(failure.Message),
         FailureKind.Conflict => Problems.Conflict(failure.Message),
         FailureKind.Stale => Problems.PreconditionFailed(failure.CurrentVersion!.Value),
-        _ => throw new ArgumentOutOfRangeException(nameof(failure)),
+        _ => throw Unlisted(),
     };
+
+    private InvalidOperationException Unlisted() =>
+        new($"The service answered {failure!.Kind}, which the endpoint's typed results do not list; add it to them.");
 }
 
 /// <summary>A representation that carries the row version its ETag is made from.</summary>

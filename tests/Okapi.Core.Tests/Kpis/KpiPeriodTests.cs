@@ -235,4 +235,43 @@ public class KpiPeriodTests
 
         Assert.Null(KpiPeriod.Change(calendar.Aggregate(readings, Cadence.Weekly, PeriodAggregation.Average)));
     }
+
+    [Fact]
+    public void LastThreeMonthsEndingOnTheFirstOfAMonthStartTwoMonthsBefore()
+    {
+        var calendar = new PeriodCalendar(TimeZoneInfo.Utc, DayOfWeek.Monday);
+
+        Assert.Equal(new DateOnly(2026, 1, 1), calendar.LastPeriodsStart(Utc(2026, 3, 1, 8), Cadence.Monthly, 3));
+        Assert.Equal(new DateOnly(2026, 1, 1), calendar.LastPeriodsStart(Utc(2026, 3, 31, 23), Cadence.Monthly, 3));
+    }
+
+    [Fact]
+    public void LastPeriodsCountFromThePeriodHoldingTheInstantInTheOrganisationsZone()
+    {
+        var calendar = new PeriodCalendar(Berlin, DayOfWeek.Monday);
+
+        // 23:30 UTC on Sunday 11 January is already Monday in Berlin: that week is the newest of the two.
+        Assert.Equal(new DateOnly(2026, 1, 5), calendar.LastPeriodsStart(Utc(2026, 1, 11, 23, 30), Cadence.Weekly, 2));
+        Assert.Equal(new DateOnly(2026, 1, 12), calendar.LastPeriodsStart(Utc(2026, 1, 11, 23, 30), Cadence.Daily, 1));
+    }
+
+    [Fact]
+    public void LastPeriodsNeedAtLeastOnePeriod()
+    {
+        var calendar = new PeriodCalendar(TimeZoneInfo.Utc, DayOfWeek.Monday);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => calendar.LastPeriodsStart(Utc(2026, 1, 1), Cadence.Daily, 0));
+    }
+
+    [Theory]
+    [InlineData(Cadence.Daily, "2026-03-01", "2026-02-28", "2026-03-02")]
+    [InlineData(Cadence.Weekly, "2026-03-02", "2026-02-23", "2026-03-09")]
+    [InlineData(Cadence.Monthly, "2026-03-01", "2026-02-01", "2026-04-01")]
+    public void PeriodsStepBackAndForwardByTheirCadence(Cadence cadence, string start, string previous, string next)
+    {
+        var first = DateOnly.Parse(start, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(DateOnly.Parse(previous, System.Globalization.CultureInfo.InvariantCulture), PeriodCalendar.PreviousPeriodStart(first, cadence));
+        Assert.Equal(DateOnly.Parse(next, System.Globalization.CultureInfo.InvariantCulture), PeriodCalendar.NextPeriodStart(first, cadence));
+    }
 }

@@ -72,7 +72,7 @@ public static class KpiFormat
     public static string Percent(double? share) => share is { } s ? Math.Round(s * 100).ToString(CultureInfo.InvariantCulture) + " %" : "–";
 
     public static string Local(DateTime utc, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
+        TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);
 
     public static string Local(DateTimeOffset at, TimeZoneInfo zone) => Local(at.UtcDateTime, zone);
 }

@@ -93,5 +93,5 @@ public sealed record OrgDirectory(string TimeZone, IReadOnlyList<DirectoryEntry>
 
     public DirectoryEntry? Company => Teams.FirstOrDefault(t => t.ParentId is null);
 
-    public TimeZoneInfo Zone => TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    public TimeZoneInfo Zone => Organisation.ZoneOf(TimeZone);
 }

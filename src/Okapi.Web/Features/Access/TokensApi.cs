@@ -18,9 +18,9 @@ public static class TokensApi
     public static async Task<Ok<Page<TokenDto>>> List(TokenService tokens, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await tokens.ListAsync(page, ct));
 
-    public static async Task<Results<Created<CreatedTokenDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(TokenRequest request, TokenService tokens, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<CreatedTokenDto>, ValidationProblem, ProblemHttpResult>> Create(TokenRequest request, TokenService tokens, HttpContext http, CancellationToken ct) =>
         (await tokens.CreateAsync(request, ct)).ToCreated(http, t => $"/api/v1/tokens/{t.Token.Id}");
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Revoke(Guid id, TokenService tokens, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound>> Revoke(Guid id, TokenService tokens, CancellationToken ct) =>
         (await tokens.RevokeAsync(id, ct)).ToNoContent();
 }

@@ -19,16 +19,16 @@ public static class AlertRulesApi
     public static async Task<Ok<Page<AlertRuleDto>>> List(AlertRuleService rules, Guid? kpi, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await rules.ListAsync(kpi, page, ct));
 
-    public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<AlertRuleDto>, NotFound>> Get(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
         (await rules.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<AlertRuleDto>, ValidationProblem, ProblemHttpResult>> Create(AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
         (await rules.CreateAsync(request, ct)).ToCreated(http, r => $"/api/v1/alert-rules/{r.Id}");
 
     public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
         (await rules.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
         (await rules.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }
 
@@ -46,7 +46,7 @@ public static class AlertsApi
     public static async Task<Ok<Page<AlertDto>>> List(AlertService alerts, [AsParameters] AlertFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await alerts.ListAsync(filter, page, ct));
 
-    public static async Task<Results<Ok<AlertDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, AlertService alerts, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<AlertDto>, NotFound>> Get(Guid id, AlertService alerts, HttpContext http, CancellationToken ct) =>
         (await alerts.GetAsync(id, ct)).ToOk(http);
 
     public static async Task<Results<Ok<AlertDto>, NotFound, ValidationProblem, ProblemHttpResult>> Acknowledge(Guid id, AcknowledgeRequest request, AlertService alerts, HttpContext http, CancellationToken ct) =>

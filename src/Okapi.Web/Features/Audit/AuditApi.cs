@@ -13,11 +13,11 @@ public static class AuditApi
         return api;
     }
 
-    public static async Task<Results<Ok<Page<AuditEventDto>>, NotFound, ValidationProblem, ProblemHttpResult>> List(
+    public static async Task<Results<Ok<Page<AuditEventDto>>, ProblemHttpResult>> List(
         AuditService audit, [AsParameters] AuditFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await audit.ListAsync(filter, page, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<List<AuditEventDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ObjectiveHistory(
+    public static async Task<Results<Ok<List<AuditEventDto>>, NotFound>> ObjectiveHistory(
         Guid id, AuditService audit, HttpContext http, CancellationToken ct, int limit = 50) =>
         (await audit.ObjectiveHistoryAsync(id, limit, ct)).ToOk(http);
 }

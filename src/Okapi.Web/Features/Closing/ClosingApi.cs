@@ -23,7 +23,7 @@ public static class ClosingApi
         return api;
     }
 
-    public static async Task<Results<Ok<ClosePreviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> Preview(
+    public static async Task<Results<Ok<ClosePreviewDto>, NotFound>> Preview(
         Guid id, Guid? team, ClosingService closing, HttpContext http, CancellationToken ct) =>
         (await closing.PreviewAsync(id, team, ct)).ToOk(http);
 
@@ -31,11 +31,11 @@ public static class ClosingApi
         Guid id, CloseRequest request, ClosingService closing, HttpContext http, CancellationToken ct) =>
         (await closing.CloseAsync(id, request, ct)).ToCreated(http, c => $"/api/v1/closings/{c.Id}");
 
-    public static async Task<Results<Ok<List<ClosingDto>>, NotFound, ValidationProblem, ProblemHttpResult>> List(
+    public static async Task<Results<Ok<List<ClosingDto>>, NotFound>> List(
         Guid id, ClosingService closing, HttpContext http, CancellationToken ct) =>
         (await closing.ListAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<ClosingDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(
+    public static async Task<Results<Ok<ClosingDto>, NotFound>> Get(
         Guid id, ClosingService closing, HttpContext http, CancellationToken ct) =>
         (await closing.GetAsync(id, ct)).ToOk(http);
 

@@ -25,7 +25,7 @@ public static class ExchangeApi
         return api;
     }
 
-    public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> Export(
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> Export(
         ExchangeExport export, CancellationToken ct, string? format = null, string? cycle = null)
     {
         var chosen = format?.ToLowerInvariant() switch
@@ -39,22 +39,12 @@ public static class ExchangeApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["format"] = ["must be yaml or json."] });
         }
 
-        var outcome = await export.ExportAsync(documentFormat, string.IsNullOrWhiteSpace(cycle) ? null : cycle.Trim(), ct);
-        if (!outcome.IsOk)
-        {
-            return outcome.Failure!.Kind switch
-            {
-                FailureKind.Forbidden => Problems.Forbidden(outcome.Failure.Message),
-                _ => TypedResults.ValidationProblem(outcome.Failure.Errors ?? new Dictionary<string, string[]>()),
-            };
-        }
-
-        var document = outcome.Value!;
-        return TypedResults.File(Encoding.UTF8.GetBytes(document.Text), document.ContentType + "; charset=utf-8", document.FileName);
+        return (await export.ExportAsync(documentFormat, string.IsNullOrWhiteSpace(cycle) ? null : cycle.Trim(), ct)).To(document =>
+            TypedResults.File(Encoding.UTF8.GetBytes(document.Text), document.ContentType + "; charset=utf-8", document.FileName));
     }
 
     /// <summary>Read by hand rather than bound: YAML has no input formatter, and errors must carry their place in the text.</summary>
-    public static async Task<Results<Ok<ImportPlanDto>, NotFound, ValidationProblem, ProblemHttpResult>> Import(
+    public static async Task<Results<Ok<ImportPlanDto>, ValidationProblem, ProblemHttpResult>> Import(
         ExchangeImport import, HttpContext http, CancellationToken ct, bool dryRun = false)
     {
         var type = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
@@ -68,16 +58,12 @@ public static class ExchangeApi
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct);
         var outcome = await import.ImportAsync(buffer.ToArray(), yaml, dryRun, ct);
-        if (!outcome.IsOk)
+        if (outcome.Value is { Errors.Count: > 0 } refused)
         {
-            return outcome.Failure!.Kind switch
-            {
-                FailureKind.Forbidden => Problems.Forbidden(outcome.Failure.Message),
-                _ => Problems.Conflict(outcome.Failure.Message),
-            };
+            return Refused(refused.Errors);
         }
 
-        return outcome.Value!.Errors.Count > 0 ? Refused(outcome.Value.Errors) : TypedResults.Ok(outcome.Value.Plan!);
+        return outcome.To(result => TypedResults.Ok(result.Plan!));
     }
 
     /// <summary>Errors keyed by path (as validation problems are), and each with its line and column under "places".</summary>

@@ -41,11 +41,8 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
             .OrderByDescending(k => k.Stale).ThenBy(k => k.LastCheckInAt ?? DateTimeOffset.MinValue).ToList();
 
         var teamNames = await db.Teams.AsNoTracking().Where(t => teams.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
-        var teamProgress = teams.Where(teamNames.ContainsKey).Select(t =>
-        {
-            var owned = objectiveDtos.Where(o => o.OwnerTeamId == t).ToList();
-            return new TeamProgress(t, teamNames[t], AlignmentGraph.WeightedMean(owned.Select(o => (o.Progress, 1.0))), owned.Count);
-        }).OrderBy(t => t.Name).ToList();
+        var teamProgress = TeamScore.Of(teams.Where(teamNames.ContainsKey), objectiveDtos.Select(o => (o.OwnerTeamId, o.Progress)))
+            .Select(s => new TeamProgress(s.TeamId, teamNames[s.TeamId], s.Progress, s.Objectives)).OrderBy(t => t.Name).ToList();
 
         var teamObjectiveIds = myObjectives.Select(o => o.Id).ToList();
         var activity = await db.CheckIns.AsNoTracking()

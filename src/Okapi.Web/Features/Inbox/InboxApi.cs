@@ -31,19 +31,19 @@ public static class InboxApi
     public static async Task<Ok<InboxList>> List(InboxService inbox, [AsParameters] InboxFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await inbox.ListAsync(filter, page, ct));
 
-    public static async Task<Results<Ok<InboxItemDto>, NotFound, ValidationProblem, ProblemHttpResult>> Done(Guid id, InboxService inbox, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<InboxItemDto>, NotFound, ProblemHttpResult>> Done(Guid id, InboxService inbox, HttpContext http, CancellationToken ct) =>
         (await inbox.DoneAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<InboxItemDto>, NotFound, ValidationProblem, ProblemHttpResult>> Dismiss(Guid id, InboxService inbox, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<InboxItemDto>, NotFound, ProblemHttpResult>> Dismiss(Guid id, InboxService inbox, HttpContext http, CancellationToken ct) =>
         (await inbox.DismissAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<Page<ReviewDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListReviews(ReviewService reviews, [AsParameters] ReviewFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<Page<ReviewDto>>, ValidationProblem>> ListReviews(ReviewService reviews, [AsParameters] ReviewFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await reviews.ListAsync(filter, page, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetReview(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<ReviewDto>, NotFound>> GetReview(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
         (await reviews.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<List<ReviewerDto>>, NotFound, ValidationProblem, ProblemHttpResult>> Reviewers(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<List<ReviewerDto>>, NotFound>> Reviewers(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
         (await reviews.ReviewersAsync(id, ct)).ToOk(http);
 
     public static async Task<Results<Created<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> RequestReview(Guid id, ReviewRequest request, ReviewService reviews, HttpContext http, CancellationToken ct) =>
@@ -58,6 +58,6 @@ public static class InboxApi
     public static async Task<Results<Ok<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> Withdraw(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
         (await reviews.WithdrawAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Activate(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Activate(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
         (await reviews.ActivateAsync(id, ct)).ToOk(http);
 }

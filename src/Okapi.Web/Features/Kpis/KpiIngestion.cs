@@ -119,7 +119,7 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
             }
             foreach (var value in latest.Values.OrderBy(v => v.KpiId))
             {
-                var at = DateTime.SpecifyKind(value.At, DateTimeKind.Utc);
+                var at = value.At;
                 var number = value.Value;
                 await db.Kpis.Where(k => k.Id == value.KpiId && (k.LatestAt == null || k.LatestAt <= at))
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number), ct);

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Data;
 
@@ -15,7 +14,10 @@ public static class KpiReads
     public static async Task<PeriodCalendar> CalendarAsync(this OkapiDbContext db, CancellationToken ct) =>
         PeriodCalendar.For(await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct));
 
-    /// <summary>The KPI's newest value's instant and at least <paramref name="count"/> of its latest periods (all that exist if fewer).</summary>
+    /// <summary>
+    /// The KPI's newest value's instant and, of its last <paramref name="count"/> periods (the newest holding that
+    /// value), those that hold a value, oldest first.
+    /// </summary>
     public static async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> RecentPeriodsAsync(this OkapiDbContext db, Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct)
     {
         var values = db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpi.Id);
@@ -25,24 +27,21 @@ public static class KpiReads
             return ([], null);
         }
 
-        var latestAt = new DateTimeOffset(DateTime.SpecifyKind(latestUtc, DateTimeKind.Utc));
+        var latestAt = new DateTimeOffset(latestUtc);
         if (count == 0)
         {
             return ([], latestAt);
         }
 
-        // Stepping back a (longest) cadence length per period reaches into the oldest period needed; its start is the bound.
-        var oldest = calendar.PeriodStart(latestAt - ((count - 1) * kpi.CadenceLength()), kpi.Cadence);
+        var oldest = calendar.LastPeriodsStart(latestAt, kpi.Cadence, count);
         if (kpi.Aggregation == PeriodAggregation.Last)
         {
-            var lastValues = await LastValuePeriodsAsync(values, kpi.Cadence, oldest, latestUtc, calendar, ct);
-            return (lastValues.TakeLast(count).ToList(), latestAt);
+            return (await LastValuePeriodsAsync(values, kpi.Cadence, oldest, latestUtc, calendar, ct), latestAt);
         }
 
         var from = calendar.StartOf(oldest).UtcDateTime;
         var readings = await values.Where(v => v.At >= from).OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
-        var periods = kpi.Periods(readings.Select(r => new KpiValue { At = r.At, Value = r.Value }.ToReading()), calendar);
-        return (periods.TakeLast(count).ToList(), latestAt);
+        return (kpi.Periods(readings.Select(r => new KpiValue { At = r.At, Value = r.Value }.ToReading()), calendar), latestAt);
     }
 
     /// <summary>

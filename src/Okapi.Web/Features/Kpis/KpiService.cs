@@ -160,11 +160,11 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var calendar = await CalendarAsync(ct);
         var firstPeriod = calendar.PeriodStart(start, kpi.Cadence);
         // One period more in front, so that the first period asked for has a change too.
-        var loadFrom = calendar.StartOf(PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
+        var loadFrom = calendar.StartOf(PeriodCalendar.PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
         var until = end.UtcDateTime;
         var readings = await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= loadFrom && v.At < until)
             .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
-        var periods = kpi.Periods(readings.Select(r => new KpiReading(Utc(r.At), r.Value)), calendar);
+        var periods = kpi.Periods(readings.Select(r => new KpiReading(new DateTimeOffset(r.At), r.Value)), calendar);
         var result = new List<KpiPeriodDto>();
         for (var i = 0; i < periods.Count; i++)
         {
@@ -206,7 +206,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var (since, until) = (start.UtcDateTime, end.UtcDateTime);
         var readings = (await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= since && v.At < until)
                 .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct))
-            .Select(r => new KpiReading(Utc(r.At), r.Value)).ToList();
+            .Select(r => new KpiReading(new DateTimeOffset(r.At), r.Value)).ToList();
         var sampled = Downsampling.LargestTriangleThreeBuckets(readings, points);
         return new KpiSeriesDto(id, start, end, readings.Count, sampled.Count < readings.Count ? "lttb" : "raw",
             sampled.Select(r => new KpiPointDto(r.At, r.Value)).ToList());
@@ -269,12 +269,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var windows = new Dictionary<Guid, DateTime>();
         foreach (var kpi in kpis.Where(k => k.LatestAt is not null))
         {
-            var start = calendar.PeriodStart(Utc(kpi.LatestAt!.Value), kpi.Cadence);
-            for (var i = 1; i < periodCount; i++)
-            {
-                start = PreviousPeriodStart(start, kpi.Cadence);
-            }
-
+            var start = calendar.LastPeriodsStart(new DateTimeOffset(kpi.LatestAt!.Value), kpi.Cadence, periodCount);
             windows[kpi.Id] = calendar.StartOf(start).UtcDateTime;
         }
 
@@ -292,7 +287,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
                     readings[row.KpiId] = list = [];
                 }
 
-                list.Add(new KpiReading(Utc(row.At), row.Value));
+                list.Add(new KpiReading(new DateTimeOffset(row.At), row.Value));
             }
         }
 
@@ -311,7 +306,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
 
     /// <summary>The latest reading as thresholds see it: the instant of the newest value and its period's value.</summary>
     public static KpiReading? LatestReading(Kpi kpi, IReadOnlyList<KpiPeriod> periods) =>
-        kpi.LatestAt is { } at && periods.Count > 0 ? new KpiReading(Utc(at), periods[^1].Value) : null;
+        kpi.LatestAt is { } at && periods.Count > 0 ? new KpiReading(new DateTimeOffset(at), periods[^1].Value) : null;
 
     private KpiDto ToDto(Kpi k, IReadOnlyList<KpiPeriod> periods, int openAlerts, DateTimeOffset now)
     {
@@ -322,7 +317,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             k.Direction, k.Cadence, k.Aggregation, k.WarningLower, k.WarningUpper, k.CriticalLower, k.CriticalUpper, k.Target,
             k.Tags, k.Visibility, k.Version,
             k.Health(latest, now), current, periods.Count > 0 ? periods[^1].Start : null,
-            k.LatestAt is { } at ? Utc(at) : null, KpiPeriod.Change(periods),
+            k.LatestAt is { } at ? new DateTimeOffset(at) : null, KpiPeriod.Change(periods),
             attainment?.Ratio, attainment?.IsOnTarget ?? false, openAlerts,
             k.CreatedAt, k.UpdatedAt, caller.CanEdit(k))
         {
@@ -426,16 +421,6 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var slug = builder.ToString(0, Math.Min(builder.Length, Kpi.MaxKeyLength - 4)).Trim('-');
         return slug.Length == 0 ? "kpi" : slug;
     }
-
-    private static DateOnly PreviousPeriodStart(DateOnly start, Cadence cadence) => cadence switch
-    {
-        Cadence.Daily => start.AddDays(-1),
-        Cadence.Weekly => start.AddDays(-7),
-        Cadence.Monthly => start.AddMonths(-1),
-        _ => throw new ArgumentOutOfRangeException(nameof(cadence), cadence, null),
-    };
-
-    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static void Apply(Kpi k, KpiRequest r)
     {

@@ -44,22 +44,22 @@ public static class KpisApi
     public static async Task<Ok<IReadOnlyList<KpiTileDto>>> Dashboard(KpiService kpis, [AsParameters] KpiFilter filter, CancellationToken ct) =>
         TypedResults.Ok(await kpis.DashboardAsync(filter, ct));
 
-    public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<KpiDto>, NotFound>> Get(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<KpiDto>, ValidationProblem, ProblemHttpResult>> Create(KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.CreateAsync(request, ct)).ToCreated(http, k => $"/api/v1/kpis/{k.Id}");
 
     public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 
-    public static async Task<Results<Ok<KpiSeriesDto>, NotFound, ValidationProblem, ProblemHttpResult>> Series(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, KpiService kpis, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<KpiSeriesDto>, NotFound, ValidationProblem>> Series(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.SeriesAsync(id, from, to, maxPoints, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<IReadOnlyList<KpiPeriodDto>>, NotFound, ValidationProblem, ProblemHttpResult>> Periods(Guid id, DateTimeOffset? from, DateTimeOffset? to, KpiService kpis, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<IReadOnlyList<KpiPeriodDto>>, NotFound, ValidationProblem>> Periods(Guid id, DateTimeOffset? from, DateTimeOffset? to, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.PeriodsAsync(id, from, to, ct)).ToOk(http);
 
     /// <summary>Read by hand rather than bound: "NaN" as a string must become a row error, not a 400 without a row.</summary>
@@ -109,7 +109,7 @@ public static class KpisApi
     }
 
     /// <summary>Streams the array: rows are read one at a time, never the whole body at once.</summary>
-    public static async Task<Results<Ok<IngestResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Bulk(KpiValueRows rows, HttpContext http, CancellationToken ct)
+    public static async Task<Results<Ok<IngestResultDto>, ValidationProblem, ProblemHttpResult>> Bulk(KpiValueRows rows, HttpContext http, CancellationToken ct)
     {
         var errors = new RowErrors();
         var now = rows.Now;
@@ -138,7 +138,7 @@ public static class KpisApi
         return (await rows.StoreAsync(parsed, errors, KpiValueSource.Api, ct)).ToOk(http);
     }
 
-    public static async Task<Results<Ok<IngestResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Upload(KpiUploads uploads, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<IngestResultDto>, ValidationProblem>> Upload(KpiUploads uploads, HttpContext http, CancellationToken ct) =>
         (await uploads.ReadAndStoreAsync(http.Request, ct)).ToOk(http);
 
     private static readonly JsonSerializerOptions BulkJson = new() { MaxDepth = 32 };

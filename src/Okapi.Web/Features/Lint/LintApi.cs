@@ -16,6 +16,6 @@ public static class LintApi
 
     public static Ok<IReadOnlyList<LintRule>> Rules() => TypedResults.Ok(OkrLinter.Rules);
 
-    public static async Task<Results<Ok<List<LintFinding>>, NotFound, ValidationProblem, ProblemHttpResult>> Lint(LintService lint, [AsParameters] LintFilter filter, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<List<LintFinding>>, NotFound>> Lint(LintService lint, [AsParameters] LintFilter filter, HttpContext http, CancellationToken ct) =>
         (await lint.LintAsync(filter, ct)).ToOk(http);
 }

@@ -34,54 +34,41 @@ public static class NotificationsApi
     public static async Task<Ok<Page<ChannelDto>>> ListChannels(ChannelService channels, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await channels.ListAsync(page, ct));
 
-    public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<ChannelDto>, NotFound>> GetChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> CreateChannel(ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<ChannelDto>, ValidationProblem, ProblemHttpResult>> CreateChannel(ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/channels/{c.Id}");
 
     public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateChannel(Guid id, ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 
-    public static async Task<Results<Accepted<ChannelTestDto>, NotFound, ValidationProblem, ProblemHttpResult>> TestChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct)
-    {
-        var outcome = await channels.TestAsync(id, ct);
-        if (outcome.Value is { } queued)
-        {
-            return TypedResults.Accepted(queued.Delivery is { } d ? $"/api/v1/deliveries/{d.Id}" : "/api/v1/notifications", queued);
-        }
+    public static async Task<Results<Accepted<ChannelTestDto>, NotFound, ProblemHttpResult>> TestChannel(Guid id, ChannelService channels, CancellationToken ct) =>
+        (await channels.TestAsync(id, ct)).To(queued =>
+            TypedResults.Accepted(queued.Delivery is { } d ? $"/api/v1/deliveries/{d.Id}" : "/api/v1/notifications", queued));
 
-        return outcome.ToOk(http).Result switch
-        {
-            NotFound n => n,
-            ValidationProblem v => v,
-            ProblemHttpResult p => p,
-            _ => throw new InvalidOperationException(),
-        };
-    }
-
-    public static async Task<Results<Ok<Page<DeliveryDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListDeliveries(ChannelService channels, [AsParameters] DeliveryFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<Page<DeliveryDto>>, ProblemHttpResult>> ListDeliveries(ChannelService channels, [AsParameters] DeliveryFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await channels.ListDeliveriesAsync(filter, page, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<DeliveryDto>, NotFound, ValidationProblem, ProblemHttpResult>> GetDelivery(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<DeliveryDto>, NotFound, ProblemHttpResult>> GetDelivery(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.GetDeliveryAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<List<AllowedHostDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListAllowedHosts(ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<List<AllowedHostDto>>, ProblemHttpResult>> ListAllowedHosts(ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.ListAllowedHostsAsync(ct)).ToOk(http);
 
-    public static async Task<Results<Created<AllowedHostDto>, NotFound, ValidationProblem, ProblemHttpResult>> AllowHost(AllowedHostRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<AllowedHostDto>, ValidationProblem, ProblemHttpResult>> AllowHost(AllowedHostRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.AllowHostAsync(request, ct)).ToCreated(http, h => $"/api/v1/allowed-hosts/{h.Id}");
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveAllowedHost(Guid id, ChannelService channels, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveAllowedHost(Guid id, ChannelService channels, CancellationToken ct) =>
         (await channels.RemoveAllowedHostAsync(id, ct)).ToNoContent();
 
     public static async Task<Ok<NotificationList>> ListNotifications(NotificationService notifications, bool? unread, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await notifications.ListAsync(unread, page, ct));
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> MarkRead(Guid id, NotificationService notifications, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound>> MarkRead(Guid id, NotificationService notifications, CancellationToken ct) =>
         (await notifications.MarkReadAsync(id, ct)).ToNoContent();
 
     public static async Task<NoContent> MarkAllRead(NotificationService notifications, CancellationToken ct)

@@ -19,15 +19,15 @@ public static class CommentsApi
     public static async Task<Ok<Page<CommentDto>>> List(CommentService comments, Guid? objective, Guid? keyResult, Guid? checkIn, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await comments.ListAsync(new CommentFilter(objective, keyResult, checkIn), page, ct));
 
-    public static async Task<Results<Ok<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<CommentDto>, NotFound>> Get(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(CommentRequest request, CommentService comments, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<CommentDto>, ValidationProblem, ProblemHttpResult>> Create(CommentRequest request, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/comments/{c.Id}");
 
     public static async Task<Results<Ok<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CommentUpdateRequest request, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }

@@ -21,15 +21,15 @@ public static class InitiativesApi
         InitiativeService initiatives, Guid? objective, Guid? keyResult, Guid? owner, EnumQuery<InitiativeState>? state, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await initiatives.ListAsync(new InitiativeFilter(objective, keyResult, owner, state?.Value), page, ct));
 
-    public static async Task<Results<Ok<InitiativeDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<InitiativeDto>, NotFound>> Get(Guid id, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
         (await initiatives.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<InitiativeDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(InitiativeRequest request, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<InitiativeDto>, ValidationProblem, ProblemHttpResult>> Create(InitiativeRequest request, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
         (await initiatives.CreateAsync(request, ct)).ToCreated(http, i => $"/api/v1/initiatives/{i.Id}");
 
     public static async Task<Results<Ok<InitiativeDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, InitiativeRequest request, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
         (await initiatives.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
         (await initiatives.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }

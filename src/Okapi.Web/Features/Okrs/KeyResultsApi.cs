@@ -22,24 +22,24 @@ public static class KeyResultsApi
     public static async Task<Ok<Page<KeyResultDto>>> List(KeyResultService keyResults, [AsParameters] KeyResultFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await keyResults.ListAsync(filter, page, ct));
 
-    public static async Task<Results<Ok<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<KeyResultDto>, NotFound>> Get(Guid id, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(KeyResultRequest request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<KeyResultDto>, ValidationProblem, ProblemHttpResult>> Create(KeyResultRequest request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.CreateAsync(request, ct)).ToCreated(http, k => $"/api/v1/key-results/{k.Id}");
 
     public static async Task<Results<Ok<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KeyResultRequest request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 
-    public static async Task<Results<Ok<Page<CheckInDto>>, NotFound, ValidationProblem, ProblemHttpResult>> ListCheckIns(Guid id, KeyResultService keyResults, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<Page<CheckInDto>>, NotFound>> ListCheckIns(Guid id, KeyResultService keyResults, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await keyResults.ListCheckInsAsync(id, page, ct)).ToOk(http);
 
     public static async Task<Results<Created<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> CheckIn(Guid id, CheckInRequest request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.CheckInAsync(id, request, ct)).ToCreated(http, c => $"/api/v1/key-results/{id}/check-ins/{c.CheckIn.Id}", c => c.KeyResult);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> DeleteCheckIn(Guid id, Guid checkInId, KeyResultService keyResults, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteCheckIn(Guid id, Guid checkInId, KeyResultService keyResults, CancellationToken ct) =>
         (await keyResults.DeleteCheckInAsync(id, checkInId, ct)).ToNoContent();
 }

@@ -22,16 +22,16 @@ public static class ObjectivesApi
     public static async Task<Ok<Page<ObjectiveDto>>> List(ObjectiveService objectives, [AsParameters] ObjectiveFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await objectives.ListAsync(filter, page, ct));
 
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound>> Get(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(ObjectiveRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<ObjectiveDto>, ValidationProblem, ProblemHttpResult>> Create(ObjectiveRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.CreateAsync(request, ct)).ToCreated(http, o => $"/api/v1/objectives/{o.Id}");
 
     public static async Task<Results<Ok<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, ObjectiveRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 
     public static async Task<Results<Created<AlignmentLinkDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddParent(Guid id, AlignmentLinkRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
@@ -40,6 +40,6 @@ public static class ObjectivesApi
     public static async Task<Ok<AlignmentDto>> Alignment(Guid cycle, ObjectiveService objectives, CancellationToken ct) =>
         TypedResults.Ok(await objectives.AlignmentAsync(cycle, ct));
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> RemoveParent(Guid id, Guid linkId, ObjectiveService objectives, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveParent(Guid id, Guid linkId, ObjectiveService objectives, CancellationToken ct) =>
         (await objectives.RemoveParentAsync(id, linkId, ct)).ToNoContent();
 }

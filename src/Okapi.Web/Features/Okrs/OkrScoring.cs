@@ -95,7 +95,7 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
     public async Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct)
     {
         var id = await db.Organisations.Where(o => o.Id == db.OrganisationId).Select(o => o.TimeZone).FirstOrDefaultAsync(ct);
-        return id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+        return Core.Organisations.Organisation.ZoneOf(id);
     }
 
     private static Score? OwnScore(IEnumerable<KeyResult> keyResults, Dictionary<Guid, KeyResultScore> scores)

@@ -20,15 +20,15 @@ public static class CyclesApi
     public static async Task<Ok<Page<CycleDto>>> List(CycleService cycles, EnumQuery<CycleState>? state, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await cycles.ListAsync(state?.Value, page, ct));
 
-    public static async Task<Results<Ok<CycleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, CycleService cycles, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<CycleDto>, NotFound>> Get(Guid id, CycleService cycles, HttpContext http, CancellationToken ct) =>
         (await cycles.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<CycleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(CycleRequest request, CycleService cycles, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<CycleDto>, ValidationProblem, ProblemHttpResult>> Create(CycleRequest request, CycleService cycles, HttpContext http, CancellationToken ct) =>
         (await cycles.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/cycles/{c.Id}");
 
     public static async Task<Results<Ok<CycleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CycleRequest request, CycleService cycles, HttpContext http, CancellationToken ct) =>
         (await cycles.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, CycleService cycles, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CycleService cycles, HttpContext http, CancellationToken ct) =>
         (await cycles.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }

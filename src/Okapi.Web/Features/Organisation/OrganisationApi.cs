@@ -13,9 +13,9 @@ public static class OrganisationApi
         return api;
     }
 
-    public static async Task<Results<Ok<OrganisationDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(OrganisationService organisation, HttpContext http, CancellationToken ct) =>
+    public static async Task<Ok<OrganisationDto>> Get(OrganisationService organisation, HttpContext http, CancellationToken ct) =>
         (await organisation.GetAsync(ct)).ToOk(http);
 
-    public static async Task<Results<Ok<OrganisationDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(OrganisationRequest request, OrganisationService organisation, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<OrganisationDto>, ValidationProblem, ProblemHttpResult>> Update(OrganisationRequest request, OrganisationService organisation, HttpContext http, CancellationToken ct) =>
         (await organisation.UpdateAsync(request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 }

@@ -23,22 +23,22 @@ public static class PeopleApi
     public static async Task<Ok<Page<PersonDto>>> List(PersonService people, Guid? team, EnumQuery<Role>? role, string? search, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await people.ListAsync(new PersonFilter(team, role?.Value, search), page, ct));
 
-    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Me(PersonService people, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<PersonDto>, NotFound>> Me(PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.MeAsync(ct)).ToOk(http);
 
-    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateNotifications(
+    public static async Task<Results<Ok<PersonDto>, NotFound>> UpdateNotifications(
         NotificationSettingsRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.UpdateNotificationsAsync(request, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<PersonDto>, NotFound>> Get(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(PersonRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<PersonDto>, ValidationProblem, ProblemHttpResult>> Create(PersonRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.CreateAsync(request, ct)).ToCreated(http, p => $"/api/v1/people/{p.Id}");
 
     public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, PersonRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }

@@ -19,15 +19,15 @@ public static class TeamsApi
     public static async Task<Ok<Page<TeamDto>>> List(TeamService teams, Guid? parent, Guid? member, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await teams.ListAsync(new TeamFilter(parent, member), page, ct));
 
-    public static async Task<Results<Ok<TeamDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, TeamService teams, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<TeamDto>, NotFound>> Get(Guid id, TeamService teams, HttpContext http, CancellationToken ct) =>
         (await teams.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<TeamDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(TeamRequest request, TeamService teams, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<TeamDto>, ValidationProblem, ProblemHttpResult>> Create(TeamRequest request, TeamService teams, HttpContext http, CancellationToken ct) =>
         (await teams.CreateAsync(request, ct)).ToCreated(http, t => $"/api/v1/teams/{t.Id}");
 
     public static async Task<Results<Ok<TeamDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, TeamRequest request, TeamService teams, HttpContext http, CancellationToken ct) =>
         (await teams.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, TeamService teams, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, TeamService teams, HttpContext http, CancellationToken ct) =>
         (await teams.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 }

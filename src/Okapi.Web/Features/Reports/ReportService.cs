@@ -35,7 +35,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         // A team's report is frozen by the team's close, or by the company's, which closes the whole cycle.
         var scopeClosing = closings.LastOrDefault(c => teamId is not null && c.TeamId == teamId) ?? closings.LastOrDefault(c => c.TeamId is null);
         var snapshot = await SnapshotAsync(cycleId, closings, ct);
-        var asOf = scopeClosing is null ? now : Min(Utc(scopeClosing.ClosedAt), now);
+        var asOf = scopeClosing is null ? now : Min(new DateTimeOffset(scopeClosing.ClosedAt), now);
 
         List<Objective> objectives;
         if (scopeClosing is not null)
@@ -148,7 +148,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         notes.Values.Where(n => n.Text is not null).OrderByDescending(n => n.At).FirstOrDefault();
 
     private static (string? Text, DateTime? At) LatestNote(KeyResultHistory history, DateTimeOffset asOf) =>
-        history.CheckIns.Where(c => !string.IsNullOrWhiteSpace(c.Note) && Utc(c.At) <= asOf).MaxBy(c => c.At) is { } c ? (c.Note, c.At) : (null, null);
+        history.CheckIns.Where(c => !string.IsNullOrWhiteSpace(c.Note) && new DateTimeOffset(c.At) <= asOf).MaxBy(c => c.At) is { } c ? (c.Note, c.At) : (null, null);
 
     private sealed record Names(IReadOnlyDictionary<Guid, string> Teams, IReadOnlyDictionary<Guid, string> People)
     {
@@ -168,8 +168,6 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         var people = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         return new Names(teams, people);
     }
-
-    private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 }

@@ -16,29 +16,16 @@ public static class ReportsApi
         return api;
     }
 
-    public static async Task<Results<Ok<CycleReportDto>, NotFound, ValidationProblem, ProblemHttpResult>> Report(
+    public static async Task<Results<Ok<CycleReportDto>, NotFound>> Report(
         ReportService reports, Guid cycleId, Guid? team, HttpContext http, CancellationToken ct) =>
         (await reports.ReportAsync(cycleId, team, ct)).ToOk(http);
 
-    public static async Task<Results<FileContentHttpResult, NotFound, ValidationProblem, ProblemHttpResult>> Export(
-        ReportService reports, Guid cycleId, Guid? team, EnumQuery<ExportFormat>? format, HttpContext http, CancellationToken ct)
+    public static async Task<Results<FileContentHttpResult, NotFound>> Export(
+        ReportService reports, Guid cycleId, Guid? team, EnumQuery<ExportFormat>? format, CancellationToken ct)
     {
-        var outcome = await reports.ReportAsync(cycleId, team, ct);
-        if (!outcome.IsOk)
-        {
-            return outcome.ToOk(http).Result switch
-            {
-                NotFound n => n,
-                ValidationProblem v => v,
-                ProblemHttpResult p => p,
-                _ => throw new InvalidOperationException(),
-            };
-        }
-
-        var report = outcome.Value!;
         var kind = format?.Value ?? ExportFormat.Csv;
-        return kind == ExportFormat.Xlsx
+        return (await reports.ReportAsync(cycleId, team, ct)).To(report => kind == ExportFormat.Xlsx
             ? TypedResults.File(ReportExport.Xlsx(report), ReportExport.XlsxType, ReportExport.FileName(report, kind))
-            : TypedResults.File(ReportExport.Csv(report), $"{ReportExport.CsvType}; charset=utf-8", ReportExport.FileName(report, kind));
+            : TypedResults.File(ReportExport.Csv(report), $"{ReportExport.CsvType}; charset=utf-8", ReportExport.FileName(report, kind)));
     }
 }

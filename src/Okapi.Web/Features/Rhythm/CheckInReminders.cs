@@ -78,13 +78,11 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
         return keyResults.Select(k =>
             {
                 var objective = objectives[k.ObjectiveId];
-                DateTimeOffset? last = lastCheckIns.TryGetValue(k.Id, out var at) ? Utc(at) : null;
-                return (Stale: new Stale(k, objective, last), IsStale: Staleness.IsStale(last, k.UpdateRhythmDays, cycles[objective.CycleId], now, Utc(k.CreatedAt)));
+                DateTimeOffset? last = lastCheckIns.TryGetValue(k.Id, out var at) ? new DateTimeOffset(at) : null;
+                return (Stale: new Stale(k, objective, last), IsStale: Staleness.IsStale(last, k.UpdateRhythmDays, cycles[objective.CycleId], now, new DateTimeOffset(k.CreatedAt)));
             })
             .Where(x => x.IsStale).Select(x => x.Stale).ToList();
     }
-
-    private static DateTimeOffset Utc(DateTime at) => new(DateTime.SpecifyKind(at, DateTimeKind.Utc));
 
     private static string Count(int n) => n == 1 ? "1 key result" : $"{n} key results";
 

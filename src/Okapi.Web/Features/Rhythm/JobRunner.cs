@@ -88,7 +88,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         db.OrganisationId = organisation.Id;
         var now = clock.GetUtcNow();
-        var createdAt = new DateTimeOffset(DateTime.SpecifyKind(organisation.CreatedAt, DateTimeKind.Utc));
+        var createdAt = new DateTimeOffset(organisation.CreatedAt);
 
         // Occurrences that were never run and are now too late give way to the next one instead of running weeks late.
         var tooLate = (now - CatchUp).UtcDateTime;

@@ -43,7 +43,7 @@ public static class JobsApi
         return api;
     }
 
-    public static async Task<Results<Ok<Page<JobDto>>, NotFound, ValidationProblem, ProblemHttpResult>> List(
+    public static async Task<Results<Ok<Page<JobDto>>, ProblemHttpResult>> List(
         JobService jobs, [AsParameters] JobFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await jobs.ListAsync(filter, page, ct)).ToOk(http);
 }

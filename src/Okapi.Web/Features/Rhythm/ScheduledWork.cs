@@ -26,8 +26,7 @@ public interface IScheduledWork
 public static class CheckInSlot
 {
     public static WeeklySlot Of(Organisation organisation) =>
-        new(organisation.CheckInWeekday, organisation.CheckInHour,
-            TimeZoneInfo.TryFindSystemTimeZoneById(organisation.TimeZone, out var zone) ? zone : TimeZoneInfo.Utc);
+        new(organisation.CheckInWeekday, organisation.CheckInHour, organisation.FindTimeZone());
 }
 
 public sealed class JobOptions

@@ -84,12 +84,10 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
             }
         }
 
-        var teamLines = teams.Where(teamNames.ContainsKey).OrderBy(t => teamNames[t]).Select(t =>
-        {
-            var owned = objectives.Where(o => o.OwnerTeamId == t).ToList();
-            return owned.Count == 0 ? null : $"- {teamNames[t]}: {Percent(AlignmentGraph.WeightedMean(owned.Select(o => (scored.Objectives[o.Id].Progress, 1.0))))} " +
-                $"across {(owned.Count == 1 ? "1 objective" : $"{owned.Count} objectives")}\n";
-        }).OfType<string>().ToList();
+        var teamLines = TeamScore.Of(teams.Where(teamNames.ContainsKey), objectives.Select(o => (o.OwnerTeamId, scored.Objectives[o.Id].Progress)))
+            .Where(s => s.Objectives > 0).OrderBy(s => teamNames[s.TeamId])
+            .Select(s => $"- {teamNames[s.TeamId]}: {Percent(s.Progress)} across {(s.Objectives == 1 ? "1 objective" : $"{s.Objectives} objectives")}\n")
+            .ToList();
         if (teamLines.Count > 0)
         {
             text.Append(text.Length > 0 ? "\n" : "").Append("Your teams\n");
@@ -175,7 +173,7 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
 
     private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";
 
-    private static string Day(DateTime utc, TimeZoneInfo zone) => Day(new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)), zone);
+    private static string Day(DateTime utc, TimeZoneInfo zone) => Day(new DateTimeOffset(utc), zone);
 
     private static string Day(DateTimeOffset at, TimeZoneInfo zone) => TimeZoneInfo.ConvertTime(at, zone).ToString("ddd d MMM", CultureInfo.InvariantCulture);
 }

@@ -20,18 +20,18 @@ public static class KpiSourcesApi
     public static async Task<Ok<Page<KpiSourceDto>>> List(KpiSourceService sources, [AsParameters] KpiSourceFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await sources.ListAsync(filter, page, ct));
 
-    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Get(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ProblemHttpResult>> Get(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.GetAsync(id, ct)).ToOk(http);
 
-    public static async Task<Results<Created<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Create(KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Created<KpiSourceDto>, ValidationProblem, ProblemHttpResult>> Create(KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.CreateAsync(request, ct)).ToCreated(http, s => $"/api/v1/kpi-sources/{s.Id}");
 
     public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> Delete(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
 
-    public static async Task<Results<Ok<KpiSourceRunDto>, NotFound, ValidationProblem, ProblemHttpResult>> Run(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
+    public static async Task<Results<Ok<KpiSourceRunDto>, NotFound, ProblemHttpResult>> Run(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.RunNowAsync(id, ct)).ToOk(http);
 }
