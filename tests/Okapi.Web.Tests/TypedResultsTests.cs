@@ -1,16 +1,19 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Data;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-public sealed class TypedResultsTests(SqliteApp app) : IClassFixture<SqliteApp>
+/// <summary>What does not depend on the database runs on SQLite only.</summary>
+public sealed class TypedResultsTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     [Fact]
     public async Task TheDocumentAdvertisesOnlyTheFailuresAnOperationsServiceCanReturn()
     {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
         string[] Responses(string path, string method) =>
             [.. paths.GetProperty(path).GetProperty(method).GetProperty("responses").EnumerateObject().Select(r => r.Name)];

@@ -98,7 +98,8 @@ public static class OutcomeResults
 /// list only the failures its service can return, so that the OpenAPI document advertises no more: NotFound (404),
 /// ValidationProblem (400) and ProblemHttpResult (forbidden 403, conflict 409, stale 412), in that order after the
 /// success. A failure its union does not list means the service learnt a new failure and the handler was not told:
-/// that throws, naming both, rather than answering with a status the document does not describe.
+/// where the union has ProblemHttpResult it still answers as a problem detail with the failure's status; a union
+/// without one cannot carry it, and that throws, naming the kind (the authorisation matrix calls every operation).
 /// </summary>
 public readonly struct Answer<TSuccess> where TSuccess : IResult
 {
@@ -127,7 +128,6 @@ public readonly struct Answer<TSuccess> where TSuccess : IResult
     public static implicit operator Results<TSuccess, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
     {
         null => answer.success!,
-        FailureKind.NotFound or FailureKind.Invalid => throw answer.Unlisted(),
         _ => answer.Problem(),
     };
 
@@ -143,14 +143,12 @@ public readonly struct Answer<TSuccess> where TSuccess : IResult
     {
         null => answer.success!,
         FailureKind.NotFound => TypedResults.NotFound(),
-        FailureKind.Invalid => throw answer.Unlisted(),
         _ => answer.Problem(),
     };
 
     public static implicit operator Results<TSuccess, ValidationProblem, ProblemHttpResult>(Answer<TSuccess> answer) => answer.failure?.Kind switch
     {
         null => answer.success!,
-        FailureKind.NotFound => throw answer.Unlisted(),
         FailureKind.Invalid => answer.Invalid(),
         _ => answer.Problem(),
     };
@@ -170,6 +168,14 @@ public readonly struct Answer<TSuccess> where TSuccess : IResult
         FailureKind.Forbidden => Problems.Forbidden(failure.Message),
         FailureKind.Conflict => Problems.Conflict(failure.Message),
         FailureKind.Stale => Problems.PreconditionFailed(failure.CurrentVersion!.Value),
+
+        // A kind the union lists on its own never comes here. One it does not list is a mistake in the handler's
+        // declaration, but the caller still gets the right status as a problem detail rather than a server error.
+        FailureKind.NotFound => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound),
+        FailureKind.Invalid => TypedResults.Problem(new HttpValidationProblemDetails(failure.Errors ?? new Dictionary<string, string[]>())
+        {
+            Status = StatusCodes.Status400BadRequest,
+        }),
         _ => throw Unlisted(),
     };
 
