@@ -17,6 +17,7 @@ using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Reports;
 using Okapi.Web.Features.Rhythm;
 using Okapi.Web.Features.Search;
+using Okapi.Web.Features.Setup;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 using Scalar.AspNetCore;
@@ -37,8 +38,7 @@ if (command is not null)
 
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddOkapiData(builder.Configuration);
-builder.Services.Configure<BootstrapOptions>(builder.Configuration.GetSection("Okapi"));
-builder.Services.AddScoped<Bootstrap>();
+builder.Services.AddOkapiSetup(builder.Configuration);
 builder.Services.AddOkapiFeatures();
 builder.Services.AddOkapiKpis();
 builder.Services.AddOkapiAlerts();

@@ -63,11 +63,4 @@ public static class ApiExtensions
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
         await next(context);
     });
-
-    public static async Task BootstrapAsync(this IServiceProvider services)
-    {
-        await using var scope = services.CreateAsyncScope();
-        var options = scope.ServiceProvider.GetRequiredService<IOptions<BootstrapOptions>>().Value;
-        await scope.ServiceProvider.GetRequiredService<Bootstrap>().RunAsync(options, CancellationToken.None);
-    }
 }

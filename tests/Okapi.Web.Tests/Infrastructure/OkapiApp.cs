@@ -8,6 +8,7 @@ using Okapi.Core.Access;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Setup;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Tests.Infrastructure;

@@ -11,6 +11,7 @@ using Okapi.Data.Identity;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Rhythm;
+using Okapi.Web.Features.Setup;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
 using static Okapi.Web.Tests.Alerts.AlertArrangements;

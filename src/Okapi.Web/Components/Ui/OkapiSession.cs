@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Components.Ui;

@@ -3,6 +3,7 @@ using Okapi.Core;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Infrastructure;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Auditing;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 

@@ -4,6 +4,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 

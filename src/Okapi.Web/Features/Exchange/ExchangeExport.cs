@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Exchange;

@@ -4,6 +4,7 @@ using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Infrastructure;
 

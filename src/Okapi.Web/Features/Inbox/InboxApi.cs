@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 

@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Okapi.Core.Okrs;
 using Okapi.Core.Rhythm;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Inbox;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Inbox;

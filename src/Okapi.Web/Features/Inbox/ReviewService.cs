@@ -5,6 +5,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;

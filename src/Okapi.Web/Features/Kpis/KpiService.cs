@@ -4,6 +4,7 @@ using Okapi.Core;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;

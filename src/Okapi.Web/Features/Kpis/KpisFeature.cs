@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Okapi.Core.Kpis;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;

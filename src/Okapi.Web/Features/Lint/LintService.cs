@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Lint;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Alerts;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Notifications;

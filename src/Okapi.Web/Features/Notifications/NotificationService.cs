@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Notifications;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Okrs;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;

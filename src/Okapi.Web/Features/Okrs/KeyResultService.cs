@@ -4,6 +4,7 @@ using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Sources;

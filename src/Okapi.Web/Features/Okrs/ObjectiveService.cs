@@ -3,6 +3,7 @@ using Okapi.Core;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Infrastructure;
 

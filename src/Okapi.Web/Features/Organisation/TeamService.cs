@@ -3,6 +3,7 @@ using Okapi.Core;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Organisation;

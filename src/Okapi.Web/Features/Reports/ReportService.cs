@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;

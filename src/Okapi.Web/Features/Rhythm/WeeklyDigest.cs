@@ -8,6 +8,7 @@ using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
 using Okapi.Core.Scoring;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Infrastructure;

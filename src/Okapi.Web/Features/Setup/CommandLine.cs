@@ -4,8 +4,11 @@ using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Setup;
+
+using Organisation = Okapi.Core.Organisations.Organisation;
 
 /// <summary>
 /// Administrative commands run instead of the server:

@@ -6,8 +6,9 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Access;
 
 /// <summary>
 /// Who is calling, loaded once per request as an <see cref="Core.Access.Actor"/>: their person, role, teams and (for a

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Okapi.Core.Access;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Access;
 
 /// <summary>
 /// The API's role and scope requirements as named authorization policies. The authorization middleware evaluates them

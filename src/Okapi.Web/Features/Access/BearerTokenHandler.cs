@@ -7,8 +7,9 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Access;
 
 /// <summary>Authenticates <c>Authorization: Bearer okapi_…</c> API tokens by the SHA-256 hash of the secret.</summary>
 public sealed class BearerTokenHandler(

@@ -4,9 +4,13 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Closing;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Setup;
+
+using Organisation = Okapi.Core.Organisations.Organisation;
 
 /// <summary>Configuration section <c>Okapi</c>: first-start organisation, admin and demo data.</summary>
 public sealed class BootstrapOptions

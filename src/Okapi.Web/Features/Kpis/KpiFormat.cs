@@ -3,7 +3,7 @@ using MudBlazor;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 
-namespace Okapi.Web.Components.Shared;
+namespace Okapi.Web.Features.Kpis;
 
 /// <summary>How KPI numbers, health, change and alert severities read and are coloured on every KPI page.</summary>
 public static class KpiFormat

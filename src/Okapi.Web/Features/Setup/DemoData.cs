@@ -6,9 +6,13 @@ using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Closing;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Setup;
+
+using Organisation = Okapi.Core.Organisations.Organisation;
 
 /// <summary>
 /// The demo organisation: the OKR literature's familiar examples, turned into good OKRs, with a previous quarter

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Infrastructure;
+namespace Okapi.Web.Features.Access;
 
 public static class AccessExtensions
 {
