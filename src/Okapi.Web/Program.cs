@@ -15,6 +15,7 @@ using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Reports;
+using Okapi.Web.Features.Reviews;
 using Okapi.Web.Features.Rhythm;
 using Okapi.Web.Features.Search;
 using Okapi.Web.Features.Setup;
@@ -45,6 +46,7 @@ builder.Services.AddOkapiAlerts();
 builder.Services.AddOkapiNotifications();
 builder.Services.AddOkapiSources();
 builder.Services.AddOkapiInbox();
+builder.Services.AddOkapiReviews();
 builder.Services.AddOkapiRhythm();
 builder.Services.AddOkapiClosing();
 builder.Services.AddOkapiReports();
@@ -97,6 +99,7 @@ api.MapOrganisationApi()
     .MapNotificationsApi()
     .MapKpiSourcesApi()
     .MapInboxApi()
+    .MapReviewsApi()
     .MapRhythmApi()
     .MapClosingApi()
     .MapReportsApi()

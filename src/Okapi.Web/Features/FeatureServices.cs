@@ -1,6 +1,7 @@
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Home;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Lint;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
@@ -22,6 +23,9 @@ public static class FeatureServices
         services.AddScoped<KeyResultService>();
         services.AddScoped<InitiativeService>();
         services.AddScoped<CommentService>();
+        services.AddScoped<Audience>();
+        services.AddScoped<MentionNotifier>();
+        services.AddScoped<IKpiValueObserver, KeyResultKpiFollower>();
         services.AddScoped<LintService>();
         services.AddScoped<AuditService>();
         services.AddScoped<TokenService>();

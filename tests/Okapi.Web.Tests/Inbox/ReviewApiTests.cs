@@ -7,6 +7,7 @@ using Okapi.Web.Features.Audit;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
+using Okapi.Web.Features.Reviews;
 using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
 

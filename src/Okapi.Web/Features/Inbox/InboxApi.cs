@@ -1,11 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Okapi.Web.Features.Access;
-using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Inbox;
 
-/// <summary>The inbox (what I must do now) and the review of draft objectives.</summary>
+/// <summary>The inbox: what I must do now.</summary>
 public static class InboxApi
 {
     public static RouteGroupBuilder MapInboxEndpoints(this RouteGroupBuilder api)
@@ -15,17 +14,6 @@ public static class InboxApi
         group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.");
         group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.");
 
-        var reviews = api.MapGroup("/reviews").WithTags("Reviews");
-        reviews.MapGet("/", ListReviews).WithSummary("Reviews of objectives the caller may see: reviewer=me lists those asked of me.");
-        reviews.MapGet("/{id:guid}", GetReview);
-        reviews.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("The reviewer acknowledges the objective, which becomes active; the note is kept.");
-        reviews.MapPost("/{id:guid}/request-changes", RequestChanges).WithSummary("The reviewer sends the objective back to draft with a note (required).");
-        reviews.MapPost("/{id:guid}/withdraw", Withdraw).WithSummary("The requester takes a pending review back; the objective is a draft again.");
-
-        var objectives = api.MapGroup("/objectives").WithTags("Reviews");
-        objectives.MapGet("/{id:guid}/reviewers", Reviewers).WithSummary("Who may review this objective: leads of its owner team or of its owner's teams, and admins.");
-        objectives.MapPost("/{id:guid}/review", RequestReview).WithSummary("Send a draft objective for review to a team lead; it is in review until answered or withdrawn.");
-        objectives.MapPost("/{id:guid}/activate", Activate).WithSummary("Activate a draft objective directly, without a review (not while a review is pending).");
         return api;
     }
 
@@ -37,28 +25,4 @@ public static class InboxApi
 
     public static async Task<Results<Ok<InboxItemDto>, NotFound, ProblemHttpResult>> Dismiss(Guid id, InboxService inbox, HttpContext http, CancellationToken ct) =>
         (await inbox.DismissAsync(id, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<Page<ReviewDto>>, ValidationProblem>> ListReviews(ReviewService reviews, [AsParameters] ReviewFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
-        (await reviews.ListAsync(filter, page, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<ReviewDto>, NotFound>> GetReview(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.GetAsync(id, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<List<ReviewerDto>>, NotFound>> Reviewers(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.ReviewersAsync(id, ct)).ToOk(http);
-
-    public static async Task<Results<Created<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> RequestReview(Guid id, ReviewRequest request, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.RequestAsync(id, request, ct)).ToCreated(http, r => $"/api/v1/reviews/{r.Id}");
-
-    public static async Task<Results<Ok<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> Acknowledge(Guid id, ReviewAnswerRequest request, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.AcknowledgeAsync(id, request, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> RequestChanges(Guid id, ReviewAnswerRequest request, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.RequestChangesAsync(id, request, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<ReviewDto>, NotFound, ValidationProblem, ProblemHttpResult>> Withdraw(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.WithdrawAsync(id, ct)).ToOk(http);
-
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Activate(Guid id, ReviewService reviews, HttpContext http, CancellationToken ct) =>
-        (await reviews.ActivateAsync(id, ct)).ToOk(http);
 }

@@ -2,14 +2,11 @@ namespace Okapi.Web.Features.Inbox;
 
 public static class InboxFeature
 {
-    /// <summary>The inbox (what I must do now), conversations with @mentions, and the draft → review → active flow.</summary>
+    /// <summary>The inbox: what I must do now, kept by the features that ask something of me.</summary>
     public static IServiceCollection AddOkapiInbox(this IServiceCollection services)
     {
         services.AddScoped<InboxWriter>();
         services.AddScoped<InboxService>();
-        services.AddScoped<Audience>();
-        services.AddScoped<MentionNotifier>();
-        services.AddScoped<ReviewService>();
         services.AddScoped<InboxCounter>();
         return services;
     }

@@ -7,7 +7,6 @@ using Okapi.Data;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
-using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;

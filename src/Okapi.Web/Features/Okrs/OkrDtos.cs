@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Okapi.Core.Okrs;
 using Okapi.Core.Scoring;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Infrastructure;
 
@@ -103,3 +104,19 @@ public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiv
 
 /// <summary>A cycle's objectives and the links between them; unaligned objectives (outside the company level) are listed apart.</summary>
 public sealed record AlignmentDto(IReadOnlyList<ObjectiveDto> Objectives, IReadOnlyList<AlignmentEdgeDto> Links, IReadOnlyList<Guid> Unaligned);
+
+/// <summary>
+/// A review of a draft objective and its answer: who was asked, by whom and when, and who answered when with which
+/// note. <c>canAnswer</c> and <c>canWithdraw</c> say what the caller may do with it.
+/// </summary>
+public sealed record ReviewDto(
+    Guid Id, Guid ObjectiveId, string ObjectiveTitle, Guid ReviewerId, Guid? RequestedById, DateTime RequestedAt, ReviewState State,
+    string? Message, string? Note, DateTime? AnsweredAt, int Version, bool CanAnswer, bool CanWithdraw) : IHasVersion
+{
+    public static ReviewDto From(ObjectiveReview r, string objectiveTitle, Caller caller)
+    {
+        var open = r.State == ReviewState.Requested && caller.CanWrite;
+        return new(r.Id, r.ObjectiveId, objectiveTitle, r.ReviewerId, r.RequestedById, r.RequestedAt, r.State, r.Message, r.Note, r.AnsweredAt, r.Version,
+            open && r.ReviewerId == caller.PersonId, open && (r.RequestedById == caller.PersonId || caller.IsAdmin));
+    }
+}

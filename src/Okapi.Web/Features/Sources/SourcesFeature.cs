@@ -6,7 +6,7 @@ namespace Okapi.Web.Features.Sources;
 
 public static class SourcesFeature
 {
-    /// <summary>Scheduled pulls of KPI values (HTTP JSON, SQL, Prometheus) and key results that follow their KPI.</summary>
+    /// <summary>Scheduled pulls of KPI values (HTTP JSON, SQL, Prometheus).</summary>
     public static IServiceCollection AddOkapiSources(this IServiceCollection services)
     {
         services.TryAddScoped<OutboundGuard>();
@@ -14,7 +14,6 @@ public static class SourcesFeature
         services.AddScoped<KpiPullers>();
         services.AddScoped<SourceRunner>();
         services.AddScoped<KpiSourceService>();
-        services.AddScoped<IKpiValueObserver, KeyResultKpiFollower>();
         services.AddSingleton<SourceWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<SourceWorker>());
         return services;

@@ -3,9 +3,10 @@ using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Notifications;
 
-namespace Okapi.Web.Features.Inbox;
+namespace Okapi.Web.Features.Okrs;
 
 /// <summary>
 /// Resolves the @mentions of a comment to people and tells each newly mentioned person, in the caller's unit of work

@@ -3,7 +3,7 @@ using Okapi.Core.Kpis;
 using Okapi.Data;
 using Okapi.Web.Features.Kpis;
 
-namespace Okapi.Web.Features.Sources;
+namespace Okapi.Web.Features.Okrs;
 
 /// <summary>A KPI's latest period value and the instant of the value that made it.</summary>
 public readonly record struct KpiPeriodReading(double Value, DateTime At);

@@ -3,8 +3,9 @@ using Okapi.Core.Access;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
+using Okapi.Web.Features.Inbox;
 
-namespace Okapi.Web.Features.Inbox;
+namespace Okapi.Web.Features.Okrs;
 
 /// <summary>
 /// Who may hear about an objective: the people who may see it (the rule of <see cref="Actor.MaySee(Objective)"/>, applied

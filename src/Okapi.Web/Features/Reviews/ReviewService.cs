@@ -6,11 +6,12 @@ using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
-namespace Okapi.Web.Features.Inbox;
+namespace Okapi.Web.Features.Reviews;
 
 /// <summary>
 /// Draft → review → active (the rules are <see cref="ReviewFlow"/>'s): sending a draft to a team lead, the lead's

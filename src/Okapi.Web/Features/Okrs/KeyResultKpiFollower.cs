@@ -8,7 +8,7 @@ using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 
-namespace Okapi.Web.Features.Sources;
+namespace Okapi.Web.Features.Okrs;
 
 /// <summary>
 /// Key results linked to a KPI follow it: after each ingestion every such key result of an active cycle and an

@@ -1,0 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using Okapi.Core.Okrs;
+using Okapi.Web.Features.Okrs;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Reviews;
+
+/// <summary>Send a draft objective to <c>reviewerId</c>: a lead of its owner team, of a team its owner person is in, or an admin.</summary>
+public sealed record ReviewRequest(Guid ReviewerId, [property: StringLength(ReviewService.MaxTextLength)] string? Message);
+
+/// <summary>The reviewer's note (Markdown); required when requesting changes.</summary>
+public sealed record ReviewAnswerRequest([property: StringLength(ReviewService.MaxTextLength)] string? Note);
+
+/// <summary><c>reviewer</c> is <c>me</c> or a person's id.</summary>
+public sealed record ReviewFilter(string? Reviewer, Guid? Objective, EnumQuery<ReviewState>? State);
+
+/// <summary>Someone who may review an objective.</summary>
+public sealed record ReviewerDto(Guid PersonId, string Name);
