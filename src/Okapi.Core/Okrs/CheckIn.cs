@@ -28,7 +28,8 @@ public sealed class CheckIn : IOrganisationOwned
     public DateTime At { get; set; }
     public CheckInSource Source { get; set; } = CheckInSource.Person;
 
-    public const int MaxNoteLength = 4000;
+    /// <summary>As much as the column holds, so that every stored note survives an export and a re-import.</summary>
+    public const int MaxNoteLength = 10_000;
 
     /// <summary>How far ahead of the server's clock a check-in may be dated: clocks of clients drift.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);

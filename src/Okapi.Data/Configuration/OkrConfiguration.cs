@@ -68,7 +68,7 @@ internal sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
 {
     public void Configure(EntityTypeBuilder<CheckIn> b)
     {
-        b.Property(c => c.Note).HasMaxLength(10_000);
+        b.Property(c => c.Note).HasMaxLength(CheckIn.MaxNoteLength);
         b.HasOne<KeyResult>().WithMany().HasForeignKey(c => c.KeyResultId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(c => c.AuthorId).OnDelete(DeleteBehavior.SetNull);
         b.HasIndex(c => new { c.KeyResultId, c.At });
