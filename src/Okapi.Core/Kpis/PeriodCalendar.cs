@@ -13,7 +13,7 @@ public sealed record PeriodCalendar(TimeZoneInfo Zone, DayOfWeek WeekStart)
 
     /// <summary>The first local date of the period that holds the instant <paramref name="at"/>.</summary>
     public DateOnly PeriodStart(DateTimeOffset at, Cadence cadence) =>
-        PeriodStart(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, Zone).DateTime), cadence);
+        PeriodStart(CycleWindow.DateOf(at, Zone), cadence);
 
     /// <summary>The first local date of the period that holds <paramref name="date"/>.</summary>
     public DateOnly PeriodStart(DateOnly date, Cadence cadence) => cadence switch

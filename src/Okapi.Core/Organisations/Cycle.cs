@@ -29,13 +29,20 @@ public sealed class Cycle : Entity
     /// <summary>Stable key in exported documents, unique in the organisation; null until exported or imported.</summary>
     public string? Key { get; set; }
 
+    /// <summary>The calendar quarter that holds <paramref name="date"/>, named like "2027 Q1", as a cycle.</summary>
+    public static Cycle Quarter(DateOnly date)
+    {
+        var start = new DateOnly(date.Year, (date.Month - 1) / 3 * 3 + 1, 1);
+        return new Cycle { Name = $"{start.Year} Q{(start.Month - 1) / 3 + 1}", Start = start, End = start.AddMonths(3).AddDays(-1), Kind = CycleKind.Quarter };
+    }
+
     /// <summary>The calendar quarter after <paramref name="after"/> (the last day of the latest cycle), as a cycle to plan.</summary>
     public static Cycle NextQuarter(DateOnly after)
     {
         var day = after.AddDays(1);
-        var start = new DateOnly(day.Year, (day.Month - 1) / 3 * 3 + 1, 1);
-        start = start < day ? start.AddMonths(3) : start;
-        return new Cycle { Name = $"{start.Year} Q{(start.Month - 1) / 3 + 1}", Start = start, End = start.AddMonths(3).AddDays(-1), Kind = CycleKind.Quarter };
+        var quarter = Quarter(day);
+        // A latest cycle that ends mid-quarter is followed by the next whole quarter, never by a partial one.
+        return quarter.Start == day ? quarter : Quarter(quarter.End.AddDays(1));
     }
 
     /// <summary>The calendar year after <paramref name="after"/>, as a cycle to plan.</summary>
@@ -106,6 +113,13 @@ public readonly record struct CycleWindow(DateTimeOffset Start, DateTimeOffset E
 {
     public static CycleWindow FromDates(DateOnly start, DateOnly end, TimeZoneInfo zone) =>
         new(StartOfDay(start, zone), StartOfDay(end.AddDays(1), zone));
+
+    /// <summary>
+    /// The date in <paramref name="zone"/> at the instant <paramref name="at"/>: the organisation's "today" when
+    /// <paramref name="at"/> is now. The inverse of <see cref="StartOfDay"/>.
+    /// </summary>
+    public static DateOnly DateOf(DateTimeOffset at, TimeZoneInfo zone) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime);
 
     public static DateTimeOffset StartOfDay(DateOnly date, TimeZoneInfo zone)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Okapi.Core.Organisations;
 
 namespace Okapi.Core.Rhythm;
 
@@ -15,7 +16,7 @@ public sealed record WeeklySlot(DayOfWeek Weekday, int Hour, TimeZoneInfo Zone)
     /// <summary>The latest occurrence due at or before <paramref name="now"/>.</summary>
     public Occurrence LatestAtOrBefore(DateTimeOffset now)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Zone).DateTime);
+        var today = CycleWindow.DateOf(now, Zone);
         var day = today.AddDays(-(((int)today.DayOfWeek - (int)Weekday + 7) % 7));
         var due = At(day);
         if (due > now)

@@ -58,4 +58,24 @@ public class CycleWindowTests
         // 00:00 does not exist that day; 01:00 local daylight time is 04:00 UTC.
         Assert.Equal(Utc(2027, 9, 5, 4), start);
     }
+
+    [Fact]
+    public void DateOfIsTheLocalDateWhichMayDifferFromTheUtcDate()
+    {
+        // 23:30 UTC on 31 March is already 1 April in Berlin (UTC+2) but still 31 March in New York.
+        var at = new DateTimeOffset(2027, 3, 31, 23, 30, 0, TimeSpan.Zero);
+
+        Assert.Equal(new DateOnly(2027, 4, 1), CycleWindow.DateOf(at, Berlin));
+        Assert.Equal(new DateOnly(2027, 3, 31), CycleWindow.DateOf(at, TimeZoneInfo.FindSystemTimeZoneById("America/New_York")));
+        Assert.Equal(new DateOnly(2027, 3, 31), CycleWindow.DateOf(at, TimeZoneInfo.Utc));
+    }
+
+    [Fact]
+    public void DateOfTheStartOfADayIsThatDay()
+    {
+        var day = new DateOnly(2026, 10, 25);
+
+        Assert.Equal(day, CycleWindow.DateOf(CycleWindow.StartOfDay(day, Berlin), Berlin));
+        Assert.Equal(day.AddDays(-1), CycleWindow.DateOf(CycleWindow.StartOfDay(day, Berlin).AddTicks(-1), Berlin));
+    }
 }

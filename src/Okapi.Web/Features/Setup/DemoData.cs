@@ -31,11 +31,10 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         organisation.Vision = "Get everyone outdoors, well equipped and safe.";
         var zone = organisation.FindTimeZone();
         var now = clock.GetUtcNow();
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
-        var quarterStart = new DateOnly(today.Year, (today.Month - 1) / 3 * 3 + 1, 1);
-        var current = new Cycle { Name = QuarterName(quarterStart), Start = quarterStart, End = quarterStart.AddMonths(3).AddDays(-1), State = CycleState.Active };
-        var previousStart = quarterStart.AddMonths(-3);
-        var previous = new Cycle { Name = QuarterName(previousStart), Start = previousStart, End = quarterStart.AddDays(-1), State = CycleState.Active };
+        var current = Cycle.Quarter(CycleWindow.DateOf(now, zone));
+        var previous = Cycle.Quarter(current.Start.AddDays(-1));
+        current.State = CycleState.Active;
+        previous.State = CycleState.Active;
         db.Cycles.AddRange(previous, current);
 
         var company = db.Teams.Local.Single(t => t.ParentTeamId is null);
@@ -236,8 +235,6 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         db.ActorName = null;
 
     }
-
-    private static string QuarterName(DateOnly start) => $"{start.Year} Q{(start.Month - 1) / 3 + 1}";
 
     private void AddTeam(string key, string name, Team parent, string mission)
     {
