@@ -30,5 +30,20 @@ public sealed class KpiValue
     /// <summary>How far in the future a value may be (clock skew of the sender).</summary>
     public static readonly TimeSpan MaxAhead = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// The rules every stored value meets, whichever way it arrives (the API, a bulk request, an upload, a pull):
+    /// a finite number at an instant from <see cref="EarliestAt"/> to <see cref="MaxAhead"/> past
+    /// <paramref name="now"/>. Errors go to <paramref name="errors"/> (a new list when null) under "value" and
+    /// "at", prefixed by "<paramref name="row"/>." when a row is named.
+    /// </summary>
+    public static ValidationErrors Validate(DateTimeOffset at, double value, DateTimeOffset now, ValidationErrors? errors = null, string? row = null)
+    {
+        var prefix = row is null ? "" : $"{row}.";
+        return (errors ?? new ValidationErrors())
+            .Require(double.IsFinite(value), $"{prefix}value", "must be a finite number (not NaN or infinite).")
+            .Require(at.UtcDateTime >= EarliestAt, $"{prefix}at", $"must not be before {EarliestAt:yyyy-MM-dd}.")
+            .Require(at <= now + MaxAhead, $"{prefix}at", $"must not be more than {MaxAhead.TotalHours:0} hours in the future.");
+    }
+
     public KpiReading ToReading() => new(new DateTimeOffset(At), Value);
 }

@@ -231,7 +231,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         var errors = new ValidationErrors().Require(values.Count > 0, "values", "at least one value is required.");
         for (var i = 0; i < values.Count; i++)
         {
-            KpiValueRules.Check(values[i].At, values[i].Value, now, $"rows[{i + 1}]", errors);
+            KpiValue.Validate(values[i].At, values[i].Value, now, errors, $"rows[{i + 1}]");
         }
 
         if (!errors.IsValid)
@@ -441,16 +441,5 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         k.Target = r.Target;
         k.Tags = (r.Tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t.Trim()).Distinct().ToList();
         k.Visibility = r.Visibility ?? Okapi.Core.Okrs.Visibility.Public;
-    }
-}
-
-/// <summary>The rules every stored value meets, whichever way it arrives (API, bulk, upload).</summary>
-public static class KpiValueRules
-{
-    public static void Check(DateTimeOffset at, double value, DateTimeOffset now, string row, ValidationErrors errors)
-    {
-        errors.Require(double.IsFinite(value), $"{row}.value", "must be a finite number (not NaN or infinite).");
-        errors.Require(at.UtcDateTime >= KpiValue.EarliestAt, $"{row}.at", $"must not be before {KpiValue.EarliestAt:yyyy-MM-dd}.");
-        errors.Require(at <= now + KpiValue.MaxAhead, $"{row}.at", $"must not be more than {KpiValue.MaxAhead.TotalHours:0} hours in the future.");
     }
 }

@@ -217,13 +217,12 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
 
     private static bool Check(int row, DateTimeOffset at, double value, DateTimeOffset now, RowErrors errors)
     {
-        var checks = new ValidationErrors();
-        KpiValueRules.Check(at, value, now, "row", checks);
+        var checks = KpiValue.Validate(at, value, now);
         foreach (var (field, messages) in checks.ToDictionary())
         {
             foreach (var message in messages)
             {
-                errors.Add(row, field["row.".Length..], message);
+                errors.Add(row, field, message);
             }
         }
 

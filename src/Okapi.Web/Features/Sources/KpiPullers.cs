@@ -36,20 +36,20 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private const int MaxResponseBytes = 1 << 20;
 
+    /// <summary>The number as the source gave it; whether it may be stored is <see cref="KpiValue.Validate"/>'s to say.</summary>
     public async Task<double> PullAsync(KpiSource source, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         try
         {
-            var value = source.Kind switch
+            return source.Kind switch
             {
                 KpiSourceKind.HttpJson => Pick(await GetJsonAsync(new Uri(source.Url!), timeout.Token), source.JsonPath!),
                 KpiSourceKind.Prometheus => Pick(await GetJsonAsync(PrometheusQuery(source), timeout.Token), "$.data.result[0].value[1]"),
                 KpiSourceKind.Sql => await QueryAsync(source, timeout.Token),
                 _ => throw new PullFailedException($"Unknown source kind {source.Kind}."),
             };
-            return double.IsFinite(value) ? value : throw new PullFailedException("The value is not a finite number.");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -22,7 +22,15 @@ public sealed class SourceRunner(OkapiDbContext db, KpiPullers pullers, KpiInges
         try
         {
             value = await pullers.PullAsync(source, ct);
-            await ingestion.StoreAsync([new KpiValue { KpiId = source.KpiId, At = now.UtcDateTime, Value = value.Value, Source = KpiValueSource.Pull }], ct);
+            var refused = KpiValue.Validate(now, value.Value, now).ToDictionary();
+            if (refused.Count > 0)
+            {
+                error = string.Join(" ", refused.SelectMany(e => e.Value, (e, message) => $"The {e.Key} {message}"));
+            }
+            else
+            {
+                await ingestion.StoreAsync([new KpiValue { KpiId = source.KpiId, At = now.UtcDateTime, Value = value.Value, Source = KpiValueSource.Pull }], ct);
+            }
         }
         catch (PullFailedException e)
         {
