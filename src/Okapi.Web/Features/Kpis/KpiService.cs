@@ -239,7 +239,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return Failure.Invalid(errors);
         }
 
-        var source = caller.Scopes is null ? KpiValueSource.Manual : KpiValueSource.Api;
+        var source = caller.Actor.UsesToken ? KpiValueSource.Api : KpiValueSource.Manual;
         var stored = await ingestion.StoreAsync(
             values.Select(v => new KpiValue { KpiId = id, At = v.At.UtcDateTime, Value = v.Value, Source = source }).ToList(), ct);
         return new IngestResultDto(stored, 1);
