@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Tests.Infrastructure;
@@ -30,6 +32,23 @@ public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(2, exit);
         Assert.Empty(output.Trim());
         Assert.Contains("Unknown scope", error);
+    }
+
+    [Fact]
+    public async Task CreateTokenGivesAViewerNoWriteToken()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var viewer = await app.Admin.CreatePersonAsync("Vera Viewer", Role.Viewer);
+        var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--email", viewer.Email, "--scope", "read", "--scope", "write");
+        Assert.Equal(2, exit);
+        Assert.Empty(output.Trim());
+        Assert.Contains("'write'", error);
+        Assert.Equal(0, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.PersonId == viewer.Id)));
+
+        (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--email", viewer.Email, "--scope", "read");
+        Assert.True(exit == 0, error);
+        using var client = app.WithToken(output.Trim());
+        Assert.Equal(viewer.Id, (await client.GetAsync<PersonDto>("/api/v1/people/me")).Id);
     }
 
     private static async Task<(int Exit, string Output, string Error)> RunAsync(OkapiApp app, params string[] args)

@@ -17,6 +17,8 @@ public sealed class Actor
     private readonly List<Guid> _teams;
     private Expression<Func<Objective, bool>>? _seesObjective;
     private Expression<Func<Kpi, bool>>? _seesKpi;
+    private Expression<Func<Objective, bool>>? _ownsObjective;
+    private Expression<Func<Kpi, bool>>? _ownsKpi;
 
     /// <param name="ledTeamIds">The teams among <paramref name="teamIds"/> the person leads.</param>
     /// <param name="scopes">The token's scopes; null for a signed-in person.</param>
@@ -90,8 +92,45 @@ public sealed class Actor
 
     public bool MaySee(Kpi kpi) => KpiCheck(this, kpi);
 
+    // The one definition of what the actor owns, over an owner person and an owner team: owned by them, or by one of
+    // their teams (both may be set). Bound to objectives and KPIs for queries; compiled for checks in memory.
+    private static readonly Expression<Func<Actor, Guid?, Guid?, bool>> OwnerRule = (a, person, team) =>
+        person == a.PersonId || (team != null && a._teams.Contains(team.Value));
+
+    private static readonly Func<Actor, Guid?, Guid?, bool> OwnerCheck = OwnerRule.Compile();
+    private static readonly Expression<Func<Actor, Objective, bool>> OwnsObjectiveRule = OwnerOf<Objective>(o => o.OwnerPersonId, o => o.OwnerTeamId);
+    private static readonly Expression<Func<Actor, Kpi, bool>> OwnsKpiRule = OwnerOf<Kpi>(k => k.OwnerPersonId, k => k.OwnerTeamId);
+
+    /// <summary>The objectives the actor or one of their teams owns, as a filter the database runs.</summary>
+    public Expression<Func<Objective, bool>> OwnsObjective => _ownsObjective ??= Bind(OwnsObjectiveRule);
+
+    /// <summary>The KPIs the actor or one of their teams owns, as a filter the database runs.</summary>
+    public Expression<Func<Kpi, bool>> OwnsKpi => _ownsKpi ??= Bind(OwnsKpiRule);
+
+    public bool Owns(Objective objective) => Owns(objective.OwnerPersonId, objective.OwnerTeamId);
+
+    public bool Owns(Kpi kpi) => Owns(kpi.OwnerPersonId, kpi.OwnerTeamId);
+
+    /// <summary>Whether the actor or one of their teams owns what these owners own (for a DTO that carries only the ids).</summary>
+    public bool Owns(Guid? ownerPersonId, Guid? ownerTeamId) => OwnerCheck(this, ownerPersonId, ownerTeamId);
+
+    // Who may review an objective: admins, and members who lead a team that owns it. Whether someone leads such a team
+    // needs the memberships of the objective's owners, so the caller supplies it as part of the query.
+    private static readonly Expression<Func<Role, bool, bool>> ReviewerRule = (role, leadsOwnerTeam) =>
+        role == Role.Admin || (role != Role.Viewer && leadsOwnerTeam);
+
+    /// <summary>
+    /// The people who may review an objective, as a filter the database runs: <paramref name="leadsOwnerTeam"/> says whether
+    /// a candidate leads the objective's owner team or a team of its owner person.
+    /// </summary>
+    public static Expression<Func<T, bool>> MayReview<T>(Expression<Func<T, Role>> role, Expression<Func<T, bool>> leadsOwnerTeam)
+    {
+        var candidate = role.Parameters[0];
+        return Expression.Lambda<Func<T, bool>>(Substitute(ReviewerRule, role.Body, Substitute(leadsOwnerTeam, candidate)), candidate);
+    }
+
     /// <summary>Members edit what they or their teams own; admins edit everything.</summary>
-    public bool MayEdit(Objective objective) => CanWrite && (Role == Role.Admin || Owns(objective.OwnerPersonId, objective.OwnerTeamId));
+    public bool MayEdit(Objective objective) => CanWrite && (Role == Role.Admin || Owns(objective));
 
     /// <summary>A key result's owner may check in on it and edit it even when the objective belongs to another team.</summary>
     public bool MayEdit(Objective objective, KeyResult keyResult) => MayEdit(objective) || (CanWrite && keyResult.OwnerPersonId == PersonId);
@@ -100,7 +139,7 @@ public sealed class Actor
     public bool MayEdit(Objective objective, Initiative initiative) => MayEdit(objective) || (CanWrite && initiative.OwnerPersonId == PersonId);
 
     /// <summary>Members edit the KPIs they or their teams own (and their alert rules and sources); admins edit every KPI.</summary>
-    public bool MayEdit(Kpi kpi) => CanWrite && (Role == Role.Admin || Owns(kpi.OwnerPersonId, kpi.OwnerTeamId));
+    public bool MayEdit(Kpi kpi) => CanWrite && (Role == Role.Admin || Owns(kpi));
 
     /// <summary>Pushes values to a KPI: its editors, and <c>kpi:ingest</c> tokens of members for any KPI they can see.</summary>
     public bool MayIngest(Kpi kpi) => MaySee(kpi) && (MayEdit(kpi) || IngestsByToken);
@@ -122,11 +161,26 @@ public sealed class Actor
     /// <summary>A token that could mint tokens would outlive its own expiry and revocation: only people signed in, or admin tokens, do.</summary>
     public bool MayCreateTokens => !UsesToken || Scopes!.Contains(TokenScope.Admin);
 
-    private bool Owns(Guid? ownerPersonId, Guid? ownerTeamId) =>
-        ownerPersonId == PersonId || (ownerTeamId is { } team && TeamIds.Contains(team));
+    /// <summary>The owner rule over an entity's owner person and owner team.</summary>
+    private static Expression<Func<Actor, T, bool>> OwnerOf<T>(Expression<Func<T, Guid?>> person, Expression<Func<T, Guid?>> team)
+    {
+        var entity = person.Parameters[0];
+        return Expression.Lambda<Func<Actor, T, bool>>(
+            Substitute(OwnerRule, OwnerRule.Parameters[0], person.Body, Substitute(team, entity)), OwnerRule.Parameters[0], entity);
+    }
+
+    /// <summary>The body of <paramref name="rule"/> with its parameters, in order, replaced by <paramref name="arguments"/>.</summary>
+    private static Expression Substitute(LambdaExpression rule, params Expression[] arguments) =>
+        new Substitution(rule.Parameters.Zip(arguments).ToDictionary(p => p.First, p => p.Second)).Visit(rule.Body);
 
     private Expression<Func<T, bool>> Bind<T>(Expression<Func<Actor, T, bool>> rule) =>
         Expression.Lambda<Func<T, bool>>(new BindActor(rule.Parameters[0], this).Visit(rule.Body), rule.Parameters[1]);
+
+    private sealed class Substitution(Dictionary<ParameterExpression, Expression> arguments) : ExpressionVisitor
+    {
+        protected override Expression VisitParameter(ParameterExpression node) =>
+            arguments.TryGetValue(node, out var argument) ? argument : base.VisitParameter(node);
+    }
 
     /// <summary>
     /// Puts the actor in place of the rule's parameter. Its yes/no properties become constants and an "or" that is

@@ -11,6 +11,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
@@ -267,6 +268,27 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
             Assert.Equal(1, health.Value);
             Assert.DoesNotContain(samples, s => s.Labels["kpi"] == hidden.Key);
         }
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ScrapingWithATokenWhosePersonIsGoneIsUnauthorized(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (elsewhere, _) = await app.CreateOrganisationAsync("Elsewhere");
+        // A token of another organisation names a person who does not exist there: the caller cannot be loaded,
+        // just as when the person was deleted after the token was checked.
+        var secret = await app.QueryAsync(async db =>
+        {
+            var (token, secret) = TokenService.Issue(app.AdminId, "orphan", [TokenScope.Read], null, app.Clock);
+            db.ApiTokens.Add(token);
+            await db.SaveChangesAsync();
+            return secret;
+        }, elsewhere);
+
+        using var response = await app.WithToken(secret).GetAsync("/metrics/kpis");
+        var problem = await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Contains("no longer exists", problem.GetProperty("detail").GetString());
     }
 
     private static string Unescape(string value)

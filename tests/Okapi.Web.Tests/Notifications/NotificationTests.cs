@@ -164,17 +164,17 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
         await AllowAsync(app, listener.HostAndPort);
         var channel = await CreateChannelAsync(app, "Broken webhook", "webhook", listener.UrlFor("/broken").ToString());
         var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
-        for (var attempt = 1; attempt <= DeliveryWorker.MaxAttempts; attempt++)
+        for (var attempt = 1; attempt <= Delivery.MaxAttempts; attempt++)
         {
             var seen = await Eventually.FindAsync(async () =>
                 await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { } d && d.Attempts == attempt ? d : null, $"attempt {attempt}");
-            Assert.Equal(attempt < DeliveryWorker.MaxAttempts ? DeliveryState.Pending : DeliveryState.Failed, seen.State);
+            Assert.Equal(attempt < Delivery.MaxAttempts ? DeliveryState.Pending : DeliveryState.Failed, seen.State);
             Assert.Contains("500", seen.LastError);
             app.Clock.Advance(TimeSpan.FromHours(1.2));
             await DeliverDueAsync(app);
         }
 
-        Assert.Equal(DeliveryWorker.MaxAttempts, listener.Requests.Count);
+        Assert.Equal(Delivery.MaxAttempts, listener.Requests.Count);
         Assert.Equal(DeliveryState.Failed, (await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}")).State);
     }
 

@@ -82,6 +82,9 @@ public sealed record ApiRefusal(string Title, string Detail)
     public static readonly ApiRefusal ViewersRead = new(Problems.ForbiddenTitle, "Viewers can read but not change anything.");
 
     public static readonly ApiRefusal AdminsOnly = new(Problems.ForbiddenTitle, "Only admins, with an admin token when using one, do this.");
+
+    /// <summary>The credentials are valid but their person is not in the organisation: answered like no credentials (401).</summary>
+    public static readonly ApiRefusal UnknownPerson = new("Sign in or send a bearer token.", "The person these credentials belong to no longer exists.");
 }
 
 /// <summary>Carries an <see cref="ApiRefusal"/> from the handler to <see cref="ApiRefusals"/>.</summary>
@@ -104,6 +107,8 @@ public sealed class ApiRequirementHandler : AuthorizationHandler<ApiRequirement>
         if (!caller.IsAuthenticated &&
             !await caller.LoadAsync(context.User, http.RequestServices.GetRequiredService<OkapiDbContext>(), http.RequestAborted))
         {
+            // Valid credentials of a person who is gone (deleted since the token was checked or the cookie issued).
+            context.Fail(new ApiFailureReason(this, ApiRefusal.UnknownPerson));
             return;
         }
 
@@ -136,7 +141,8 @@ public sealed class ApiRefusals : IAuthorizationMiddlewareResultHandler
             return;
         }
 
-        if (result.Challenged)
+        var refusal = result.AuthorizationFailure?.FailureReasons.OfType<ApiFailureReason>().FirstOrDefault()?.Refusal;
+        if (result.Challenged || refusal == ApiRefusal.UnknownPerson)
         {
             var scrape = requirement.Policy == ApiPolicies.Metrics;
             if (scrape)
@@ -146,11 +152,10 @@ public sealed class ApiRefusals : IAuthorizationMiddlewareResultHandler
 
             await TypedResults.Problem(
                 title: scrape ? "Send a bearer token with the read or kpi:ingest scope." : "Sign in or send a bearer token.",
-                statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
+                detail: refusal?.Detail, statusCode: StatusCodes.Status401Unauthorized).ExecuteAsync(context);
             return;
         }
 
-        var refusal = result.AuthorizationFailure?.FailureReasons.OfType<ApiFailureReason>().FirstOrDefault()?.Refusal;
         await TypedResults.Problem(title: refusal?.Title ?? Problems.ForbiddenTitle, detail: refusal?.Detail,
             statusCode: StatusCodes.Status403Forbidden).ExecuteAsync(context);
     }

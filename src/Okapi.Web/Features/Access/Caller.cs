@@ -25,7 +25,6 @@ public sealed class Caller
     public Actor Actor => _actor ?? throw new InvalidOperationException("The caller is not loaded.");
 
     public Guid PersonId => _actor?.PersonId ?? Guid.Empty;
-    public Guid OrganisationId => _actor?.OrganisationId ?? Guid.Empty;
     public string Name { get; private set; } = "";
     public Role Role => _actor?.Role ?? Role.Viewer;
     public IReadOnlySet<Guid> TeamIds => _actor?.TeamIds ?? new HashSet<Guid>();
@@ -36,8 +35,6 @@ public sealed class Caller
 
     public bool IsAdmin => Actor.IsAdmin;
     public bool CanWrite => Actor.CanWrite;
-
-    public bool HasScope(TokenScope scope) => Actor.HasScope(scope);
 
     /// <summary>Loads the caller from the authenticated principal and points the context at their organisation.</summary>
     public async Task<bool> LoadAsync(ClaimsPrincipal principal, OkapiDbContext db, CancellationToken ct)

@@ -33,7 +33,7 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
         var teams = caller.TeamIds.ToList();
         var visible = caller.Visible(db.Objectives.AsNoTracking()).Where(o => cycles.Contains(o.CycleId));
 
-        var myObjectives = await visible.Where(o => o.OwnerPersonId == me || (o.OwnerTeamId != null && teams.Contains(o.OwnerTeamId.Value)))
+        var myObjectives = await visible.Where(caller.Actor.OwnsObjective)
             .OrderBy(o => o.CreatedAt).ToListAsync(ct);
         var objectiveDtos = await objectives.ToDtosAsync(myObjectives, ct);
 

@@ -15,7 +15,6 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
 
     /// <summary>How long a claim holds: longer than any send may take, short enough that a crashed instance's claims come back soon.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
-    public const int MaxAttempts = Delivery.MaxAttempts;
     private const int BatchSize = 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

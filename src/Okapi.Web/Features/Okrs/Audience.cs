@@ -1,9 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Access;
 using Okapi.Core.Okrs;
-using Okapi.Core.Organisations;
 using Okapi.Data;
-using Okapi.Web.Features.Inbox;
 
 namespace Okapi.Web.Features.Okrs;
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
+using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
@@ -237,8 +238,8 @@ public sealed class ReviewService(
         }
 
         var candidates = await db.People.AsNoTracking()
-            .Where(p => p.Role == Role.Admin || db.TeamMemberships.Any(m => m.PersonId == p.Id && m.IsLead && ownerTeams.Contains(m.TeamId)))
-            .Where(p => p.Id != caller.PersonId && p.Role != Role.Viewer)
+            .Where(Actor.MayReview<Person>(p => p.Role, p => db.TeamMemberships.Any(m => m.PersonId == p.Id && m.IsLead && ownerTeams.Contains(m.TeamId))))
+            .Where(p => p.Id != caller.PersonId)
             .OrderBy(p => p.Name).Select(p => new ReviewerDto(p.Id, p.Name)).ToListAsync(ct);
         var seeing = await audience.WhoCanSeeAsync(objective, candidates.Select(c => c.PersonId).ToList(), ct);
         return candidates.Where(c => seeing.Contains(c.PersonId)).ToList();

@@ -67,8 +67,8 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
         var myKeyResults = await db.KeyResults.AsNoTracking().Where(k => k.OwnerPersonId == me && visible.Any(o => o.Id == k.ObjectiveId))
             .OrderBy(k => k.Title).ToListAsync(ct);
         var myKeyResultObjectives = myKeyResults.Select(k => k.ObjectiveId).Distinct().ToList();
-        var objectives = await visible.Where(o => myKeyResultObjectives.Contains(o.Id) || o.OwnerPersonId == me ||
-                (o.OwnerTeamId != null && teams.Contains(o.OwnerTeamId.Value)))
+        var owned = visible.Where(viewer.Actor.OwnsObjective).Select(o => o.Id);
+        var objectives = await visible.Where(o => myKeyResultObjectives.Contains(o.Id) || owned.Contains(o.Id))
             .OrderBy(o => o.Title).ToListAsync(ct);
         var scored = await new OkrScoring(db, viewer, clock).ScoreAsync(objectives, ct);
         var titles = objectives.ToDictionary(o => o.Id, o => o.Title);
@@ -95,8 +95,7 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
             teamLines.ForEach(line => text.Append(line));
         }
 
-        var kpis = await viewer.Visible(db.Kpis.AsNoTracking())
-            .Where(k => k.OwnerPersonId == me || (k.OwnerTeamId != null && teams.Contains(k.OwnerTeamId.Value)))
+        var kpis = await viewer.Visible(db.Kpis.AsNoTracking()).Where(viewer.Actor.OwnsKpi)
             .ToDictionaryAsync(k => k.Id, k => k.Name, ct);
         var kpiIds = kpis.Keys.ToList();
         var alerts = await db.Alerts.AsNoTracking()

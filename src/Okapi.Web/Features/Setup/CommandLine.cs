@@ -68,22 +68,24 @@ public sealed class CommandLine
             throw new InvalidOperationException(email is null ? "There is no admin yet." : $"No person signs in as {email}.");
         }
 
-        var scopes = _options["scope"].Select(ParseScope).Distinct().ToList();
+        var scopes = _options["scope"].Select(name => (Name: name, Scope: ParseScope(name))).DistinctBy(s => s.Scope).ToList();
         if (scopes.Count == 0)
         {
             throw new ArgumentException("Give at least one --scope: read, write, kpi:ingest or admin.");
         }
 
-        if (scopes.Contains(TokenScope.Admin) && person.Role != Role.Admin)
+        // The person as they act when signed in: the command grants no more than they could grant themselves in the app.
+        var owner = new Actor(person.Id, person.OrganisationId, person.Role, []);
+        if (scopes.FirstOrDefault(s => !owner.MayGrant(s.Scope)).Name is { } refused)
         {
-            throw new ArgumentException($"{person.Email} is not an admin and cannot hold an admin token.");
+            throw new ArgumentException($"{person.Email} is a {person.Role.ToString().ToLowerInvariant()} and cannot hold a token with the '{refused}' scope.");
         }
 
         db.OrganisationId = person.OrganisationId;
         db.ActorId = person.Id;
         db.ActorName = "create-token";
         var days = _options["expires-in-days"].Select(int.Parse).FirstOrDefault();
-        var (token, secret) = TokenService.Issue(person.Id, _options["name"].FirstOrDefault() ?? "cli", scopes,
+        var (token, secret) = TokenService.Issue(person.Id, _options["name"].FirstOrDefault() ?? "cli", scopes.Select(s => s.Scope).ToList(),
             days > 0 ? clock.GetUtcNow().UtcDateTime.AddDays(days) : null, clock);
         token.OrganisationId = person.OrganisationId;
         db.ApiTokens.Add(token);

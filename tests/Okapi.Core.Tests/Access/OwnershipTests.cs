@@ -1,0 +1,79 @@
+using Okapi.Core.Access;
+using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
+using Okapi.Core.Organisations;
+
+namespace Okapi.Core.Tests.Access;
+
+public class OwnershipTests
+{
+    private static readonly Guid Organisation = Guid.NewGuid();
+    private static readonly Guid Product = Guid.NewGuid();
+    private static readonly Guid Sales = Guid.NewGuid();
+    private static readonly Guid Max = Guid.NewGuid();
+    private static readonly Guid Other = Guid.NewGuid();
+
+    private static Actor Person(Role role, params Guid[] teams) => new(Max, Organisation, role, teams);
+
+    private static Objective Objective(Guid? team, Guid? person) =>
+        new() { Title = "Delight our customers", OwnerTeamId = team, OwnerPersonId = person, Visibility = Visibility.Public };
+
+    private static Kpi Kpi(Guid? team, Guid? person) =>
+        new() { Name = "Weekly leads", Key = "weekly-leads", OwnerTeamId = team, OwnerPersonId = person, Visibility = Visibility.Public };
+
+    private static readonly (Guid? Team, Guid? Person)[] Owners =
+        [(Product, null), (Sales, null), (null, Max), (null, Other), (Sales, Max), (Product, Other), (Sales, Other)];
+
+    [Fact]
+    public void WhatTheActorOrOneOfTheirTeamsOwnsIsTheirs()
+    {
+        var member = Person(Role.Member, Product);
+        Assert.True(member.Owns(Objective(Product, null)));
+        Assert.True(member.Owns(Objective(null, Max)));
+        Assert.True(member.Owns(Objective(Sales, Max)));
+        Assert.True(member.Owns(Objective(Product, Other)));
+        Assert.False(member.Owns(Objective(Sales, null)));
+        Assert.False(member.Owns(Objective(Sales, Other)));
+        Assert.False(member.Owns(Objective(null, Other)));
+    }
+
+    [Fact]
+    public void AnAdminOwnsOnlyWhatTheyOrTheirTeamsOwn() =>
+        Assert.False(Person(Role.Admin).Owns(Kpi(Sales, Other)));
+
+    [Fact]
+    public void TheOwnershipFiltersAgreeWithTheChecksInMemory()
+    {
+        foreach (var actor in new[] { Person(Role.Member, Product), Person(Role.Viewer), Person(Role.Admin, Sales, Product) })
+        {
+            var objectives = Owners.Select(o => Objective(o.Team, o.Person)).ToList();
+            Assert.Equal(objectives.Where(actor.Owns), objectives.AsQueryable().Where(actor.OwnsObjective));
+            var kpis = Owners.Select(o => Kpi(o.Team, o.Person)).ToList();
+            Assert.Equal(kpis.Where(actor.Owns), kpis.AsQueryable().Where(actor.OwnsKpi));
+            Assert.Equal(objectives.Where(actor.Owns), objectives.Where(o => actor.Owns(o.OwnerPersonId, o.OwnerTeamId)));
+        }
+    }
+
+    [Fact]
+    public void EditingFollowsOwnership()
+    {
+        var member = Person(Role.Member, Product);
+        Assert.All(Owners.Select(o => Objective(o.Team, o.Person)), o => Assert.Equal(member.Owns(o), member.MayEdit(o)));
+        Assert.All(Owners.Select(o => Kpi(o.Team, o.Person)), k => Assert.Equal(member.Owns(k), member.MayEdit(k)));
+    }
+
+    private sealed record Candidate(Role Role, bool LeadsOwnerTeam);
+
+    [Theory]
+    [InlineData(Role.Admin, false, true)]
+    [InlineData(Role.Admin, true, true)]
+    [InlineData(Role.Member, true, true)]
+    [InlineData(Role.Member, false, false)]
+    [InlineData(Role.Viewer, true, false)]
+    [InlineData(Role.Viewer, false, false)]
+    public void AdminsAndLeadsOfAnOwnerTeamReviewButViewersNever(Role role, bool leadsOwnerTeam, bool reviews)
+    {
+        var mayReview = Actor.MayReview<Candidate>(c => c.Role, c => c.LeadsOwnerTeam);
+        Assert.Equal(reviews, new[] { new Candidate(role, leadsOwnerTeam) }.AsQueryable().Any(mayReview));
+    }
+}
