@@ -19,7 +19,8 @@ public sealed record ChecklistItem(string Title, bool Done);
 public sealed class KeyResult : Entity
 {
     public const int MaxTitleLength = 200;
-    public const int MaxGradeReasonLength = 4000;
+    /// <summary>What the key result's column and the close's snapshot hold: the close and the importer refuse longer reasons.</summary>
+    public const int MaxGradeReasonLength = 1000;
 
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }

@@ -57,7 +57,7 @@ internal sealed class KeyResultConfiguration : IEntityTypeConfiguration<KeyResul
         b.HasIndex(k => k.ObjectiveId);
         b.HasIndex(k => k.KpiId);
         b.HasIndex(k => k.OwnerPersonId);
-        b.Property(k => k.GradeReason).HasMaxLength(1000);
+        b.Property(k => k.GradeReason).HasMaxLength(KeyResult.MaxGradeReasonLength);
         b.Property(k => k.Key).HasMaxLength(Objective.MaxKeyLength);
         b.HasIndex(k => new { k.ObjectiveId, k.Key }).IsUnique();
         b.HasOne<KeyResult>().WithMany().HasForeignKey(k => k.ContinuedFromId).OnDelete(DeleteBehavior.SetNull);
@@ -136,7 +136,7 @@ internal sealed class ClosedScoreConfiguration : IEntityTypeConfiguration<Closed
         b.Property(s => s.Title).HasMaxLength(Objective.MaxTitleLength);
         b.Property(s => s.OwnerName).HasMaxLength(200);
         b.Property(s => s.Unit).HasMaxLength(40);
-        b.Property(s => s.OverrideReason).HasMaxLength(1000);
+        b.Property(s => s.OverrideReason).HasMaxLength(KeyResult.MaxGradeReasonLength);
         b.Property(s => s.Retrospective).HasMaxLength(Objective.MaxDescriptionLength);
         // No key to the objective: the snapshot outlives whatever happens to the live rows.
         b.HasOne<CycleClosing>().WithMany().HasForeignKey(s => s.ClosingId).OnDelete(DeleteBehavior.Restrict);
