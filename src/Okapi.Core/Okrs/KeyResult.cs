@@ -67,7 +67,17 @@ public sealed class KeyResult : Entity
     public CheckIn RecordCheckIn(double value, DateTime at, CheckInSource source, CheckIn? newest,
         Confidence? confidence = null, string? note = null, Guid? authorId = null)
     {
-        var checkIn = new CheckIn
+        var checkIn = NewCheckIn(value, at, source, confidence, note, authorId);
+        RecordCheckIn(checkIn, newest);
+        return checkIn;
+    }
+
+    /// <summary>
+    /// Makes a check-in for this key result without recording it: it can be validated before the key result is locked
+    /// or changed, then recorded with <see cref="RecordCheckIn(CheckIn, CheckIn?)"/> once the newest check-in is known.
+    /// </summary>
+    public CheckIn NewCheckIn(double value, DateTime at, CheckInSource source,
+        Confidence? confidence = null, string? note = null, Guid? authorId = null) => new()
         {
             OrganisationId = OrganisationId,
             KeyResultId = Id,
@@ -78,8 +88,16 @@ public sealed class KeyResult : Entity
             Note = note,
             AuthorId = authorId,
         };
+
+    /// <summary>Records a check-in made by <see cref="NewCheckIn"/>, as <see cref="RecordCheckIn(double, DateTime, CheckInSource, CheckIn?, Confidence?, string?, Guid?)"/> does.</summary>
+    public void RecordCheckIn(CheckIn checkIn, CheckIn? newest)
+    {
+        if (checkIn.KeyResultId != Id)
+        {
+            throw new ArgumentException("The check-in belongs to another key result.", nameof(checkIn));
+        }
+
         ApplyCheckIn(checkIn, newest);
-        return checkIn;
     }
 
     /// <summary>
