@@ -21,6 +21,7 @@ public sealed class KeyResult : Entity
     public const int MaxTitleLength = 200;
     /// <summary>What the key result's column and the close's snapshot hold: the close and the importer refuse longer reasons.</summary>
     public const int MaxGradeReasonLength = 1000;
+    public const int MaxUnitLength = 40;
 
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }
@@ -212,7 +213,7 @@ public sealed class KeyResult : Entity
     {
         var errors = new ValidationErrors()
             .Text(Title, "title", MaxTitleLength)
-            .Text(Unit, "unit", 40, required: false)
+            .Text(Unit, "unit", MaxUnitLength, required: false)
             .Finite(Start, "start").Finite(Target, "target").Finite(Commit, "commit").Finite(Stretch, "stretch")
             .Finite(Current, "current").Finite(Weight, "weight")
             .Require(Weight > 0 && Weight <= 1000, "weight", "must be greater than 0 and at most 1000.")
