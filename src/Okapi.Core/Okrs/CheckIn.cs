@@ -1,3 +1,5 @@
+using Okapi.Core.Kpis;
+
 namespace Okapi.Core.Okrs;
 
 public enum Confidence
@@ -34,11 +36,17 @@ public sealed class CheckIn : IOrganisationOwned
     /// <summary>How far ahead of the server's clock a check-in may be dated: clocks of clients drift.</summary>
     public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How far ahead of the server's clock this check-in may be dated. One from a KPI carries the instant of the KPI's
+    /// newest value, which may be as far ahead as a KPI value may be; others only the drift of a client's clock.
+    /// </summary>
+    public TimeSpan MaxAhead => Source == CheckInSource.Kpi ? KpiValue.MaxAhead : ClockSkew;
+
     /// <summary>The rules a check-in must satisfy at <paramref name="now"/>, for the API, the KPI follower and the importer.</summary>
     public ValidationErrors Validate(DateTime now) => new ValidationErrors()
         .Finite(Value, "value")
         .Text(Note, "note", MaxNoteLength, required: false)
-        .Require(At <= now + ClockSkew, "at", "A check-in cannot be in the future.")
+        .Require(At <= now + MaxAhead, "at", "A check-in cannot be in the future.")
         .Require(At.Year >= 2000, "at", "A check-in must be after the year 2000.")
         .Require(Confidence is null || Enum.IsDefined(Confidence.Value), "confidence", "must be onTrack, atRisk or offTrack.")
         .Require(Enum.IsDefined(Source), "source", "must be person, kpi, api or import.");

@@ -19,7 +19,9 @@ public sealed record ChecklistItem(string Title, bool Done);
 public sealed class KeyResult : Entity
 {
     public const int MaxTitleLength = 200;
-    public const int MaxGradeReasonLength = 4000;
+    /// <summary>What the key result's column and the close's snapshot hold: the close and the importer refuse longer reasons.</summary>
+    public const int MaxGradeReasonLength = 1000;
+    public const int MaxUnitLength = 40;
 
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }
@@ -66,7 +68,17 @@ public sealed class KeyResult : Entity
     public CheckIn RecordCheckIn(double value, DateTime at, CheckInSource source, CheckIn? newest,
         Confidence? confidence = null, string? note = null, Guid? authorId = null)
     {
-        var checkIn = new CheckIn
+        var checkIn = NewCheckIn(value, at, source, confidence, note, authorId);
+        RecordCheckIn(checkIn, newest);
+        return checkIn;
+    }
+
+    /// <summary>
+    /// Makes a check-in for this key result without recording it: it can be validated before the key result is locked
+    /// or changed, then recorded with <see cref="RecordCheckIn(CheckIn, CheckIn?)"/> once the newest check-in is known.
+    /// </summary>
+    public CheckIn NewCheckIn(double value, DateTime at, CheckInSource source,
+        Confidence? confidence = null, string? note = null, Guid? authorId = null) => new()
         {
             OrganisationId = OrganisationId,
             KeyResultId = Id,
@@ -77,8 +89,16 @@ public sealed class KeyResult : Entity
             Note = note,
             AuthorId = authorId,
         };
+
+    /// <summary>Records a check-in made by <see cref="NewCheckIn"/>, as <see cref="RecordCheckIn(double, DateTime, CheckInSource, CheckIn?, Confidence?, string?, Guid?)"/> does.</summary>
+    public void RecordCheckIn(CheckIn checkIn, CheckIn? newest)
+    {
+        if (checkIn.KeyResultId != Id)
+        {
+            throw new ArgumentException("The check-in belongs to another key result.", nameof(checkIn));
+        }
+
         ApplyCheckIn(checkIn, newest);
-        return checkIn;
     }
 
     /// <summary>
@@ -193,7 +213,7 @@ public sealed class KeyResult : Entity
     {
         var errors = new ValidationErrors()
             .Text(Title, "title", MaxTitleLength)
-            .Text(Unit, "unit", 40, required: false)
+            .Text(Unit, "unit", MaxUnitLength, required: false)
             .Finite(Start, "start").Finite(Target, "target").Finite(Commit, "commit").Finite(Stretch, "stretch")
             .Finite(Current, "current").Finite(Weight, "weight")
             .Require(Weight > 0 && Weight <= 1000, "weight", "must be greater than 0 and at most 1000.")

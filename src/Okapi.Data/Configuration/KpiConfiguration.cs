@@ -103,7 +103,7 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
     public void Configure(EntityTypeBuilder<Delivery> b)
     {
         b.Property(d => d.Payload).HasMaxLength(100_000);
-        b.Property(d => d.LastError).HasMaxLength(2000);
+        b.Property(d => d.LastError).HasMaxLength(Delivery.MaxErrorLength);
         b.Property(d => d.Recipient).HasMaxLength(320);
         b.HasOne<Channel>().WithMany().HasForeignKey(d => d.ChannelId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Alert>().WithMany().HasForeignKey(d => d.AlertId).OnDelete(DeleteBehavior.Cascade);

@@ -43,7 +43,7 @@ internal sealed class KeyResultConfiguration : IEntityTypeConfiguration<KeyResul
     public void Configure(EntityTypeBuilder<KeyResult> b)
     {
         b.Property(k => k.Title).HasMaxLength(KeyResult.MaxTitleLength);
-        b.Property(k => k.Unit).HasMaxLength(40);
+        b.Property(k => k.Unit).HasMaxLength(KeyResult.MaxUnitLength);
         b.Property(k => k.Checklist).HasConversion(
             v => JsonSerializer.Serialize(v, JsonSerializerOptions.Web),
             v => JsonSerializer.Deserialize<List<ChecklistItem>>(v, JsonSerializerOptions.Web) ?? new List<ChecklistItem>(),
@@ -57,7 +57,7 @@ internal sealed class KeyResultConfiguration : IEntityTypeConfiguration<KeyResul
         b.HasIndex(k => k.ObjectiveId);
         b.HasIndex(k => k.KpiId);
         b.HasIndex(k => k.OwnerPersonId);
-        b.Property(k => k.GradeReason).HasMaxLength(1000);
+        b.Property(k => k.GradeReason).HasMaxLength(KeyResult.MaxGradeReasonLength);
         b.Property(k => k.Key).HasMaxLength(Objective.MaxKeyLength);
         b.HasIndex(k => new { k.ObjectiveId, k.Key }).IsUnique();
         b.HasOne<KeyResult>().WithMany().HasForeignKey(k => k.ContinuedFromId).OnDelete(DeleteBehavior.SetNull);
@@ -79,7 +79,7 @@ internal sealed class InitiativeConfiguration : IEntityTypeConfiguration<Initiat
 {
     public void Configure(EntityTypeBuilder<Initiative> b)
     {
-        b.Property(i => i.Title).HasMaxLength(200);
+        b.Property(i => i.Title).HasMaxLength(Initiative.MaxTitleLength);
         b.HasOne<Objective>().WithMany().HasForeignKey(i => i.ObjectiveId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<KeyResult>().WithMany().HasForeignKey(i => i.KeyResultId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Person>().WithMany().HasForeignKey(i => i.OwnerPersonId).OnDelete(DeleteBehavior.SetNull);
@@ -91,7 +91,7 @@ internal sealed class CommentConfiguration : IEntityTypeConfiguration<Comment>
 {
     public void Configure(EntityTypeBuilder<Comment> b)
     {
-        b.Property(c => c.Body).HasMaxLength(20_000);
+        b.Property(c => c.Body).HasMaxLength(Comment.MaxBodyLength);
         b.HasOne<Objective>().WithMany().HasForeignKey(c => c.ObjectiveId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<KeyResult>().WithMany().HasForeignKey(c => c.KeyResultId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Comment>().WithMany().HasForeignKey(c => c.ParentCommentId).OnDelete(DeleteBehavior.Cascade);
@@ -135,8 +135,8 @@ internal sealed class ClosedScoreConfiguration : IEntityTypeConfiguration<Closed
     {
         b.Property(s => s.Title).HasMaxLength(Objective.MaxTitleLength);
         b.Property(s => s.OwnerName).HasMaxLength(200);
-        b.Property(s => s.Unit).HasMaxLength(40);
-        b.Property(s => s.OverrideReason).HasMaxLength(1000);
+        b.Property(s => s.Unit).HasMaxLength(KeyResult.MaxUnitLength);
+        b.Property(s => s.OverrideReason).HasMaxLength(KeyResult.MaxGradeReasonLength);
         b.Property(s => s.Retrospective).HasMaxLength(Objective.MaxDescriptionLength);
         // No key to the objective: the snapshot outlives whatever happens to the live rows.
         b.HasOne<CycleClosing>().WithMany().HasForeignKey(s => s.ClosingId).OnDelete(DeleteBehavior.Restrict);

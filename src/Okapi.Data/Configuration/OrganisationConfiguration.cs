@@ -8,11 +8,11 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
 {
     public void Configure(EntityTypeBuilder<Organisation> b)
     {
-        b.Property(o => o.Name).HasMaxLength(200);
+        b.Property(o => o.Name).HasMaxLength(Organisation.MaxNameLength);
         b.Property(o => o.Slug).HasMaxLength(100);
         b.HasIndex(o => o.Slug).IsUnique();
         b.Property(o => o.TimeZone).HasMaxLength(100);
-        b.Property(o => o.Vision).HasMaxLength(4000);
+        b.Property(o => o.Vision).HasMaxLength(Organisation.MaxVisionLength);
     }
 }
 
@@ -20,7 +20,7 @@ internal sealed class TeamConfiguration : IEntityTypeConfiguration<Team>
 {
     public void Configure(EntityTypeBuilder<Team> b)
     {
-        b.Property(t => t.Name).HasMaxLength(200);
+        b.Property(t => t.Name).HasMaxLength(Team.MaxNameLength);
         b.HasOne<Team>().WithMany().HasForeignKey(t => t.ParentTeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasMany(t => t.Members).WithOne().HasForeignKey(m => m.TeamId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Organisation>().WithMany().HasForeignKey(t => t.OrganisationId).OnDelete(DeleteBehavior.Cascade);
@@ -43,8 +43,8 @@ internal sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
 {
     public void Configure(EntityTypeBuilder<Person> b)
     {
-        b.Property(p => p.Name).HasMaxLength(200);
-        b.Property(p => p.Email).HasMaxLength(320);
+        b.Property(p => p.Name).HasMaxLength(Person.MaxNameLength);
+        b.Property(p => p.Email).HasMaxLength(Person.MaxEmailLength);
         b.HasIndex(p => new { p.OrganisationId, p.Email }).IsUnique();
         b.HasOne<Organisation>().WithMany().HasForeignKey(p => p.OrganisationId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -54,7 +54,7 @@ internal sealed class CycleConfiguration : IEntityTypeConfiguration<Cycle>
 {
     public void Configure(EntityTypeBuilder<Cycle> b)
     {
-        b.Property(c => c.Name).HasMaxLength(100);
+        b.Property(c => c.Name).HasMaxLength(Cycle.MaxNameLength);
         b.HasOne<Cycle>().WithMany().HasForeignKey(c => c.ParentCycleId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Organisation>().WithMany().HasForeignKey(c => c.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(c => new { c.OrganisationId, c.Start });

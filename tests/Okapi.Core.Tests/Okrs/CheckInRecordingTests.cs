@@ -1,3 +1,4 @@
+using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 
 namespace Okapi.Core.Tests.Okrs;
@@ -79,6 +80,43 @@ public class CheckInRecordingTests
 
         Assert.Equal(["at", "confidence", "note", "value"], checkIn.Validate(Now).ToDictionary().Keys.Order());
         Assert.True(kr.RecordCheckIn(1, Now.AddMinutes(5), CheckInSource.Import, null).Validate(Now).IsValid);
+    }
+
+    [Theory]
+    [InlineData(CheckInSource.Person)]
+    [InlineData(CheckInSource.Api)]
+    [InlineData(CheckInSource.Import)]
+    public void ACheckInNotFromAKpiMayBeAheadOnlyByTheClockSkew(CheckInSource source)
+    {
+        var kr = NewKeyResult();
+
+        Assert.True(kr.NewCheckIn(1, Now + CheckIn.ClockSkew, source).Validate(Now).IsValid);
+        Assert.Equal(["at"], kr.NewCheckIn(1, Now + CheckIn.ClockSkew + TimeSpan.FromTicks(10), source).Validate(Now).ToDictionary().Keys);
+    }
+
+    [Fact]
+    public void ACheckInFromAKpiMayBeAsFarAheadAsAKpiValue()
+    {
+        var kr = NewKeyResult();
+
+        Assert.True(kr.NewCheckIn(1, Now.AddHours(3), CheckInSource.Kpi).Validate(Now).IsValid);
+        Assert.True(kr.NewCheckIn(1, Now + KpiValue.MaxAhead, CheckInSource.Kpi).Validate(Now).IsValid);
+        Assert.Equal(["at"], kr.NewCheckIn(1, Now + KpiValue.MaxAhead + TimeSpan.FromTicks(10), CheckInSource.Kpi).Validate(Now).ToDictionary().Keys);
+    }
+
+    [Fact]
+    public void ANewCheckInChangesNothingUntilItIsRecorded()
+    {
+        var kr = NewKeyResult();
+        var older = kr.RecordCheckIn(20, Now.AddDays(-1), CheckInSource.Person, null);
+
+        var checkIn = kr.NewCheckIn(40, Now, CheckInSource.Api, Confidence.OnTrack, "on plan");
+        Assert.Equal(20, kr.Current);
+
+        kr.RecordCheckIn(checkIn, older);
+        Assert.Equal(40, kr.Current);
+        Assert.Equal((kr.Id, kr.OrganisationId, CheckInSource.Api, "on plan"), (checkIn.KeyResultId, checkIn.OrganisationId, checkIn.Source, checkIn.Note));
+        Assert.Throws<ArgumentException>(() => NewKeyResult().RecordCheckIn(checkIn, null));
     }
 
     [Fact]

@@ -139,6 +139,27 @@ public sealed class ClosingApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task AGradeReasonLongerThanItsColumnIsRefusedAndNothingChanges(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (cycle, team, objective, _, untouched, lead, _) = await ArrangeAsync(app, "Long reason");
+
+        using var response = await lead.SendJsonAsync(HttpMethod.Post, $"/api/v1/cycles/{cycle.Id}/closings",
+            TeamClose(team.Id, new GradeRequest(untouched.Id, 0.3, new string('r', KeyResult.MaxGradeReasonLength + 1))));
+        await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
+        Assert.Equal(0, await app.QueryAsync(db => db.CycleClosings.CountAsync(c => c.CycleId == cycle.Id)));
+        Assert.Equal(ObjectiveState.Active, (await app.QueryAsync(db => db.Objectives.SingleAsync(o => o.Id == objective.Id))).State);
+        Assert.All(await app.QueryAsync(db => db.KeyResults.Where(k => k.ObjectiveId == objective.Id).ToListAsync()),
+            k => Assert.Equal(((double?)null, (string?)null), (k.FinalGrade, k.GradeReason)));
+
+        var longest = new string('r', KeyResult.MaxGradeReasonLength);
+        var closing = await lead.PostAsync<ClosingDto>($"/api/v1/cycles/{cycle.Id}/closings", TeamClose(team.Id, new GradeRequest(untouched.Id, 0.3, longest)));
+        Assert.Equal(longest, Assert.Single(closing.Objectives).KeyResults.Single(k => k.KeyResultId == untouched.Id).OverrideReason);
+        Assert.Equal(longest, (await app.QueryAsync(db => db.KeyResults.SingleAsync(k => k.Id == untouched.Id))).GradeReason);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task TeamLeadsAndAdminsCloseForATeamMembersDoNotAndOnlyAdminsCloseTheCompany(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

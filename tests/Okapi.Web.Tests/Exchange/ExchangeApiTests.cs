@@ -12,6 +12,7 @@ using Okapi.Web.Features.Exchange;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
+using Okapi.Web.Infrastructure;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Exchange;
@@ -168,6 +169,38 @@ public sealed class ExchangeApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.All(home.Kinds.SelectMany(k => k.Updated), u => Assert.Equal(["key"], u.Fields));
         Assert.Empty(home.Kinds.SelectMany(k => k.Created));
         Assert.False((await ImportOkAsync(admin, document, Yaml)).HasChanges);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnExportHoldingAKpiCheckInAFewHoursAheadReimports(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var name = $"Ahead {Guid.NewGuid():N}"[..20];
+        var (source, admin) = await app.CreateOrganisationAsync(name);
+        var team = await admin.CreateTeamAsync("Sales");
+        var quarter = await admin.PostAsync<CycleDto>("/api/v1/cycles", new CycleRequest("2027 Q1", new DateOnly(2027, 1, 1), new DateOnly(2027, 3, 31), CycleKind.Quarter, CycleState.Active, null));
+        var kpi = await admin.PostAsync<KpiDto>("/api/v1/kpis", new KpiRequest("Daily orders", null, null, team.Id, null, "orders",
+            KpiDirection.HigherIsBetter, Cadence.Daily, PeriodAggregation.Last, null, null, null, null, 100, null, Visibility.Public));
+        var objective = await admin.CreateObjectiveAsync(quarter.Id, team.Id, "Sell more");
+        var kr = await admin.PostAsync<KeyResultDto>("/api/v1/key-results", new KeyResultRequest(objective.Id, "Reach 100 daily orders", null, KeyResultType.IncreaseTo, "orders", 0, 100, null, null, null, null, null, kpi.Id));
+        // A sender in a time zone ahead stamps its value a few hours into the server's future; a KPI takes that.
+        var ahead = app.Clock.GetUtcNow().AddHours(3);
+        using (var posted = await admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new KpiValueInput(ahead, 40)))
+        {
+            Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        }
+
+        var followed = Assert.Single((await admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+        Assert.Equal((CheckInSource.Kpi, ahead.UtcDateTime), (followed.Source, followed.At));
+        var document = await ExportAsync(admin, "yaml");
+
+        var (target, targetAdmin) = await app.CreateOrganisationAsync(name);
+        var plan = await ImportOkAsync(targetAdmin, document, Yaml);
+        Assert.Single(plan.Kinds.Single(k => k.Kind == "checkIns").Created);
+        var imported = await app.QueryAsync(db => db.CheckIns.SingleAsync(), target);
+        Assert.Equal((CheckInSource.Kpi, ahead.UtcDateTime, 40d), (imported.Source, imported.At, imported.Value));
+        Assert.Single((await ImportOkAsync(admin, document, Yaml)).Kinds.Single(k => k.Kind == "checkIns").Unchanged);
     }
 
     [Theory]

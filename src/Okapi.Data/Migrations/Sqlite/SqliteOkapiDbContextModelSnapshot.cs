@@ -1408,7 +1408,7 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.Property<string>("Email")
                         .IsRequired()
-                        .HasMaxLength(320)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Name")

@@ -20,7 +20,7 @@ public sealed record ClosePreviewKeyResultDto(
     double Weight, double Progress, double ProposedGrade, bool Unfinished);
 
 /// <summary>A grade other than the proposed one needs a reason; it is kept on the key result and in the audit log.</summary>
-public sealed record GradeRequest(Guid KeyResultId, double Grade, [property: StringLength(ClosingRules.MaxReasonLength)] string? Reason);
+public sealed record GradeRequest(Guid KeyResultId, double Grade, [property: StringLength(KeyResult.MaxGradeReasonLength)] string? Reason);
 
 public sealed record RetrospectiveRequest(Guid ObjectiveId, [property: StringLength(Objective.MaxDescriptionLength)] string? Note);
 
@@ -68,9 +68,4 @@ public sealed record ClosingDto(
         return new ClosingDto(closing.Id, closing.CycleId, closing.TeamId, closing.ClosedAt, closing.ClosedById, closing.ClosedByName,
             objectives, GradeDistribution.Of(grades));
     }
-}
-
-public static class ClosingRules
-{
-    public const int MaxReasonLength = 2_000;
 }

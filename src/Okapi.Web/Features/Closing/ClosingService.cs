@@ -310,7 +310,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
                 continue;
             }
 
-            errors.Text(reason, $"{field}.reason", ClosingRules.MaxReasonLength, required: CloseGrades.IsOverride(expected, g.Grade));
+            errors.Text(reason, $"{field}.reason", KeyResult.MaxGradeReasonLength, required: CloseGrades.IsOverride(expected, g.Grade));
             if (reason is null && CloseGrades.IsOverride(expected, g.Grade))
             {
                 continue;

@@ -457,7 +457,13 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                     changes.Optional("author", c.AuthorId, author.Id, v => c.AuthorId = v);
                 }
 
-                Report(d, c.Validate(now));
+                // A stored check-in was valid when it was made; judged again by today's clock and rules it might not be,
+                // and an export would then fail to re-import.
+                if (created || changes.Fields.Count > 0)
+                {
+                    Report(d, c.Validate(now));
+                }
+
                 Plan.Record("checkIns", $"{krKey}@{((DocScalar)DocumentBinder.ToTree(at)).Text}", created, changes);
                 if (newest is null || c.At >= newest.At)
                 {

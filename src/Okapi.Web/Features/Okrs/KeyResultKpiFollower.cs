@@ -16,7 +16,7 @@ namespace Okapi.Web.Features.Okrs;
 /// period value, so that progress, forecast and status move with the KPI; the check-in that was due is then made,
 /// so the key results' "check-in due" inbox items are done.
 /// </summary>
-public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox) : IKpiValueObserver
+public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> logger) : IKpiValueObserver
 {
     public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
@@ -36,7 +36,7 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
         var checkedIn = new List<Guid>();
         foreach (var kr in followers)
         {
-            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi) && await FollowAsync(db, kr, kpi, calendar, clock, ct))
+            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi) && await FollowAsync(db, kr, kpi, calendar, clock, logger, ct))
             {
                 checkedIn.Add(kr.Id);
             }
@@ -46,9 +46,9 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
     }
 
     /// <summary>Checks in the KPI's latest period value on a key result that follows it, if the KPI has a value.</summary>
-    internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, InboxWriter inbox, CancellationToken ct)
+    internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, InboxWriter inbox, ILogger logger, CancellationToken ct)
     {
-        if (await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, ct))
+        if (await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, logger, ct))
         {
             await inbox.ResolveAllAsync(InboxItemKind.CheckInDue, [kr.Id], ct);
         }
@@ -57,9 +57,10 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
     /// <summary>
     /// One check-in per instant of the KPI's newest value: a re-posted value changes nothing, a changed period
     /// value at the same instant (a late value summed into the period, a replaced value) updates that check-in.
-    /// Returns whether it checked in.
+    /// A reading the check-in rules refuse is left out and logged, like a KPI without values: the KPI's values are stored
+    /// whatever becomes of the key results that follow it. Returns whether it checked in.
     /// </summary>
-    private static async Task<bool> FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, CancellationToken ct)
+    private static async Task<bool> FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
         if (await LinkedKpi.LatestPeriodAsync(db, kpi, calendar, ct) is not { } reading)
         {
@@ -72,12 +73,22 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
             return false;
         }
 
+        var now = clock.GetUtcNow().UtcDateTime;
+        var checkIn = kr.NewCheckIn(reading.Value, reading.At, CheckInSource.Kpi, note: $"From KPI {kpi.Name}.");
+        if (checkIn.Validate(now) is { IsValid: false } errors)
+        {
+            logger.LogWarning("Key result {KeyResultId} did not follow KPI {KpiId}: its check-in at {At} is refused ({Errors}).",
+                kr.Id, kpi.Id, reading.At, string.Join(" ", errors.ToDictionary().SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}"))));
+            return false;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await KeyResultService.LockAsync(db, kr, clock.GetUtcNow().UtcDateTime, ct);
+        await KeyResultService.LockAsync(db, kr, now, ct);
         var newest = await KeyResultService.NewestCheckInAsync(db, kr, ct);
         if (existing is null)
         {
-            db.CheckIns.Add(kr.RecordCheckIn(reading.Value, reading.At, CheckInSource.Kpi, newest, note: $"From KPI {kpi.Name}."));
+            kr.RecordCheckIn(checkIn, newest);
+            db.CheckIns.Add(checkIn);
         }
         else
         {

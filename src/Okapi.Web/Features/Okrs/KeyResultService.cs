@@ -17,7 +17,7 @@ public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid?
 public sealed record CheckedIn(KeyResultDto KeyResult, CheckInDto CheckIn);
 
 /// <summary>Key results and their check-ins, for the API and the pages alike.</summary>
-public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox)
+public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> followerLogger)
 {
     public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -64,7 +64,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await db.SaveChangesAsync(ct);
         if (kpi is not null)
         {
-            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, ct);
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, followerLogger, ct);
         }
 
         return await ToDtoAsync(kr, ct);
@@ -99,7 +99,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         await db.SaveChangesAsync(ct);
         if (kpi is not null && kr.KpiId != linkedBefore)
         {
-            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, ct);
+            await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, followerLogger, ct);
         }
 
         return await ToDtoAsync(kr, ct);
@@ -164,16 +164,17 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var source = caller.Scopes is null ? CheckInSource.Person : CheckInSource.Api;
+        var source = caller.Actor.UsesToken ? CheckInSource.Api : CheckInSource.Person;
         var at = request.At?.UtcDateTime ?? now;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await LockAsync(db, kr, now, ct);
-        var checkIn = kr.RecordCheckIn(request.Value, at, source, await NewestCheckInAsync(db, kr, ct), request.Confidence, request.Note, caller.PersonId);
+        var checkIn = kr.NewCheckIn(request.Value, at, source, request.Confidence, request.Note, caller.PersonId);
         if (checkIn.Validate(now) is { IsValid: false } errors)
         {
             return Failure.Invalid(errors);
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await LockAsync(db, kr, now, ct);
+        kr.RecordCheckIn(checkIn, await NewestCheckInAsync(db, kr, ct));
         db.CheckIns.Add(checkIn);
         // The check-in that was due is made, whoever made it: its reminders leave every inbox.
         await inbox.ResolveAsync(InboxItemKind.CheckInDue, kr.Id, null, ct);

@@ -61,7 +61,7 @@ public sealed record KeyResultRequest(
     [property: Required, StringLength(KeyResult.MaxTitleLength)] string Title,
     Guid? OwnerPersonId,
     KeyResultType Type,
-    [property: StringLength(40)] string? Unit,
+    [property: StringLength(KeyResult.MaxUnitLength)] string? Unit,
     double? Start,
     double Target,
     double? Commit,
@@ -79,7 +79,7 @@ public sealed record CheckInDto(Guid Id, Guid KeyResultId, double Value, Confide
 }
 
 public sealed record InitiativeRequest(
-    Guid ObjectiveId, Guid? KeyResultId, [property: Required, StringLength(200)] string Title, Guid? OwnerPersonId,
+    Guid ObjectiveId, Guid? KeyResultId, [property: Required, StringLength(Initiative.MaxTitleLength)] string Title, Guid? OwnerPersonId,
     InitiativeState? State, DateOnly? DueDate);
 
 public sealed record InitiativeDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, string Title, Guid? OwnerPersonId, InitiativeState State, DateOnly? DueDate, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion

@@ -11,13 +11,13 @@ public sealed record OrganisationDto(Guid Id, string Name, string Slug, string T
 }
 
 public sealed record OrganisationRequest(
-    [property: Required, StringLength(200)] string Name,
+    [property: Required, StringLength(Core.Organisations.Organisation.MaxNameLength)] string Name,
     [property: Required, StringLength(100)] string TimeZone,
     [property: Range(1, 12)] int FiscalYearStartMonth,
     DayOfWeek CheckInWeekday,
     [property: Range(0, 23)] int CheckInHour,
     DayOfWeek WeekStart,
-    [property: StringLength(4000)] string? Vision);
+    [property: StringLength(Core.Organisations.Organisation.MaxVisionLength)] string? Vision);
 
 public sealed record TeamMemberDto(Guid PersonId, bool IsLead);
 
@@ -29,16 +29,16 @@ public sealed record TeamDto(Guid Id, string Name, Guid? ParentTeamId, string? M
 }
 
 public sealed record TeamRequest(
-    [property: Required, StringLength(200)] string Name,
+    [property: Required, StringLength(Team.MaxNameLength)] string Name,
     Guid? ParentTeamId,
-    [property: StringLength(4000)] string? Mission,
+    [property: StringLength(Team.MaxMissionLength)] string? Mission,
     List<TeamMemberDto>? Members);
 
 public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IReadOnlyList<Guid> TeamIds, bool RemindersEnabled, bool DigestEnabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion;
 
 public sealed record PersonRequest(
-    [property: Required, StringLength(200)] string Name,
-    [property: Required, EmailAddress, StringLength(256)] string Email,
+    [property: Required, StringLength(Person.MaxNameLength)] string Name,
+    [property: Required, EmailAddress, StringLength(Person.MaxEmailLength)] string Email,
     Role Role,
     bool? RemindersEnabled,
     [property: StringLength(200, MinimumLength = 8)] string? Password,
@@ -53,7 +53,7 @@ public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End
 }
 
 public sealed record CycleRequest(
-    [property: Required, StringLength(100)] string Name,
+    [property: Required, StringLength(Cycle.MaxNameLength)] string Name,
     DateOnly Start,
     DateOnly End,
     CycleKind Kind,
