@@ -6,7 +6,6 @@ using Okapi.Core.Rhythm;
 using Okapi.Data;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
-using Okapi.Web.Features.Okrs;
 
 namespace Okapi.Web.Features.Okrs;
 
