@@ -7,13 +7,14 @@ using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
-/// <summary>What does not depend on the database runs on SQLite only.</summary>
+/// <summary>The commands run as their own process against the app's database, on every provider.</summary>
 public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
-    [Fact]
-    public async Task CreateTokenPrintsOnlyATokenThatWorksWithTheApi()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CreateTokenPrintsOnlyATokenThatWorksWithTheApi(DatabaseProvider provider)
     {
-        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var app = await apps.StartAsync(provider);
         var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--scope", "admin");
         Assert.True(exit == 0, error);
         var token = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Trim();
@@ -24,20 +25,22 @@ public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(app.AdminId, me.Id);
     }
 
-    [Fact]
-    public async Task CreateTokenRefusesAnUnknownScope()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CreateTokenRefusesAnUnknownScope(DatabaseProvider provider)
     {
-        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var app = await apps.StartAsync(provider);
         var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--scope", "everything");
         Assert.Equal(2, exit);
         Assert.Empty(output.Trim());
         Assert.Contains("Unknown scope", error);
     }
 
-    [Fact]
-    public async Task CreateTokenGivesAViewerNoWriteToken()
+    [Theory]
+    [OnEveryDatabase]
+    public async Task CreateTokenGivesAViewerNoWriteToken(DatabaseProvider provider)
     {
-        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var app = await apps.StartAsync(provider);
         var viewer = await app.Admin.CreatePersonAsync("Vera Viewer", Role.Viewer);
         var (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--email", viewer.Email, "--scope", "read", "--scope", "write");
         Assert.Equal(2, exit);
@@ -61,7 +64,7 @@ public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["Okapi__Database__Provider"] = "Sqlite";
+        start.Environment["Okapi__Database__Provider"] = app.Provider.ToString();
         start.Environment["Okapi__Database__ConnectionString"] = app.ConnectionString;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
