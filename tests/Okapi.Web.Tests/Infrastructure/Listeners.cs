@@ -90,22 +90,17 @@ public sealed class WebhookListener : IAsyncDisposable
     public static async Task<WebhookListener> StartAsync()
     {
         var listener = new WebhookListener();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        listener._app = builder.Build();
-        listener._app.MapPost("/{**path}", async (HttpContext http) =>
-        {
-            using var reader = new StreamReader(http.Request.Body);
-            var body = await reader.ReadToEndAsync();
-            listener.Requests.Enqueue(new ReceivedRequest(http.Request.Path, http.Request.ContentType,
-                http.Request.Headers["X-Okapi-Event"].FirstOrDefault(), http.Request.Headers["X-Okapi-Delivery"].FirstOrDefault(), body));
-            return Results.StatusCode(listener.Status);
-        });
-        await listener._app.StartAsync();
-        var address = listener._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        listener.BaseUrl = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        (listener._app, listener.BaseUrl) = await Listening.StartHttpAsync(app => app.MapPost("/{**path}", listener.RecordAsync));
         return listener;
+    }
+
+    private async Task RecordAsync(HttpContext http)
+    {
+        using var reader = new StreamReader(http.Request.Body);
+        var body = await reader.ReadToEndAsync();
+        Requests.Enqueue(new ReceivedRequest(http.Request.Path, http.Request.ContentType,
+            http.Request.Headers["X-Okapi-Event"].FirstOrDefault(), http.Request.Headers["X-Okapi-Delivery"].FirstOrDefault(), body));
+        http.Response.StatusCode = Status;
     }
 
     public Task<ReceivedRequest> WaitForAsync(string path, int count = 1) =>
@@ -116,6 +111,19 @@ public sealed class WebhookListener : IAsyncDisposable
 
 public static class Listening
 {
+    /// <summary>Starts a real HTTP server (Kestrel on a free loopback port) with the endpoints <paramref name="map"/> adds.</summary>
+    public static async Task<(WebApplication App, Uri BaseUrl)> StartHttpAsync(Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new Uri(address));
+    }
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -21,39 +19,30 @@ namespace Okapi.Web.Tests.Sources;
 /// </summary>
 public sealed class LocalListener : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _answers = new();
+    private WebApplication _app = null!;
 
     public ConcurrentQueue<string> Requests { get; } = new();
     public Uri BaseUri { get; private set; } = null!;
 
-    private LocalListener()
-    {
-        var builder = WebApplication.CreateBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        _app = builder.Build();
-        _app.Run(async context =>
-        {
-            Requests.Enqueue(context.Request.Path + context.Request.QueryString);
-            if (!_answers.TryGetValue(context.Request.Path, out var answer))
-            {
-                answer = (404, "{}");
-            }
-
-            context.Response.StatusCode = answer.Status;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(answer.Body);
-        });
-    }
-
     public static async Task<LocalListener> StartAsync()
     {
         var listener = new LocalListener();
-        await listener._app.StartAsync();
-        var address = listener._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        listener.BaseUri = new Uri(address);
+        (listener._app, listener.BaseUri) = await Listening.StartHttpAsync(app => app.Run(listener.AnswerAsync));
         return listener;
+    }
+
+    private async Task AnswerAsync(HttpContext context)
+    {
+        Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+        if (!_answers.TryGetValue(context.Request.Path, out var answer))
+        {
+            answer = (404, "{}");
+        }
+
+        context.Response.StatusCode = answer.Status;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(answer.Body);
     }
 
     public string HostAndPort => $"{BaseUri.Host}:{BaseUri.Port}";
