@@ -6,23 +6,10 @@ using Okapi.Core.Organisations;
 
 namespace Okapi.Core.Tests.Access;
 
+using static AccessExamples;
+
 public class ActorTests
 {
-    private static readonly Guid Organisation = Guid.NewGuid();
-    private static readonly Guid Product = Guid.NewGuid();
-    private static readonly Guid Sales = Guid.NewGuid();
-    private static readonly Guid Max = Guid.NewGuid();
-    private static readonly Guid Other = Guid.NewGuid();
-
-    private static Actor Person(Role role, Guid[]? teams = null, Guid[]? leads = null, TokenScope[]? scopes = null, Guid? id = null) =>
-        new(id ?? Max, Organisation, role, teams ?? [Product], leads, scopes);
-
-    private static Objective Objective(Visibility visibility, Guid? team = null, Guid? person = null) =>
-        new() { Title = "Delight our customers", OwnerTeamId = team, OwnerPersonId = person, Visibility = visibility };
-
-    private static Kpi Kpi(Visibility visibility, Guid? team = null, Guid? person = null) =>
-        new() { Name = "Weekly leads", Key = "weekly-leads", OwnerTeamId = team, OwnerPersonId = person, Visibility = visibility };
-
     private static readonly Objective[] Objectives =
     [
         Objective(Visibility.Public, Sales),

@@ -5,50 +5,38 @@ using Okapi.Core.Organisations;
 
 namespace Okapi.Core.Tests.Access;
 
+using static AccessExamples;
+
 public class OwnershipTests
 {
-    private static readonly Guid Organisation = Guid.NewGuid();
-    private static readonly Guid Product = Guid.NewGuid();
-    private static readonly Guid Sales = Guid.NewGuid();
-    private static readonly Guid Max = Guid.NewGuid();
-    private static readonly Guid Other = Guid.NewGuid();
-
-    private static Actor Person(Role role, params Guid[] teams) => new(Max, Organisation, role, teams);
-
-    private static Objective Objective(Guid? team, Guid? person) =>
-        new() { Title = "Delight our customers", OwnerTeamId = team, OwnerPersonId = person, Visibility = Visibility.Public };
-
-    private static Kpi Kpi(Guid? team, Guid? person) =>
-        new() { Name = "Weekly leads", Key = "weekly-leads", OwnerTeamId = team, OwnerPersonId = person, Visibility = Visibility.Public };
-
     private static readonly (Guid? Team, Guid? Person)[] Owners =
         [(Product, null), (Sales, null), (null, Max), (null, Other), (Sales, Max), (Product, Other), (Sales, Other)];
 
     [Fact]
     public void WhatTheActorOrOneOfTheirTeamsOwnsIsTheirs()
     {
-        var member = Person(Role.Member, Product);
-        Assert.True(member.Owns(Objective(Product, null)));
-        Assert.True(member.Owns(Objective(null, Max)));
-        Assert.True(member.Owns(Objective(Sales, Max)));
-        Assert.True(member.Owns(Objective(Product, Other)));
-        Assert.False(member.Owns(Objective(Sales, null)));
-        Assert.False(member.Owns(Objective(Sales, Other)));
-        Assert.False(member.Owns(Objective(null, Other)));
+        var member = Person(Role.Member, [Product]);
+        Assert.True(member.Owns(Objective(Visibility.Public, Product, null)));
+        Assert.True(member.Owns(Objective(Visibility.Public, null, Max)));
+        Assert.True(member.Owns(Objective(Visibility.Public, Sales, Max)));
+        Assert.True(member.Owns(Objective(Visibility.Public, Product, Other)));
+        Assert.False(member.Owns(Objective(Visibility.Public, Sales, null)));
+        Assert.False(member.Owns(Objective(Visibility.Public, Sales, Other)));
+        Assert.False(member.Owns(Objective(Visibility.Public, null, Other)));
     }
 
     [Fact]
     public void AnAdminOwnsOnlyWhatTheyOrTheirTeamsOwn() =>
-        Assert.False(Person(Role.Admin).Owns(Kpi(Sales, Other)));
+        Assert.False(Person(Role.Admin, teams: []).Owns(Kpi(Visibility.Public, Sales, Other)));
 
     [Fact]
     public void TheOwnershipFiltersAgreeWithTheChecksInMemory()
     {
-        foreach (var actor in new[] { Person(Role.Member, Product), Person(Role.Viewer), Person(Role.Admin, Sales, Product) })
+        foreach (var actor in new[] { Person(Role.Member, [Product]), Person(Role.Viewer, teams: []), Person(Role.Admin, [Sales, Product]) })
         {
-            var objectives = Owners.Select(o => Objective(o.Team, o.Person)).ToList();
+            var objectives = Owners.Select(o => Objective(Visibility.Public, o.Team, o.Person)).ToList();
             Assert.Equal(objectives.Where(actor.Owns), objectives.AsQueryable().Where(actor.OwnsObjective));
-            var kpis = Owners.Select(o => Kpi(o.Team, o.Person)).ToList();
+            var kpis = Owners.Select(o => Kpi(Visibility.Public, o.Team, o.Person)).ToList();
             Assert.Equal(kpis.Where(actor.Owns), kpis.AsQueryable().Where(actor.OwnsKpi));
             Assert.Equal(objectives.Where(actor.Owns), objectives.Where(o => actor.Owns(o.OwnerPersonId, o.OwnerTeamId)));
         }
@@ -57,9 +45,9 @@ public class OwnershipTests
     [Fact]
     public void EditingFollowsOwnership()
     {
-        var member = Person(Role.Member, Product);
-        Assert.All(Owners.Select(o => Objective(o.Team, o.Person)), o => Assert.Equal(member.Owns(o), member.MayEdit(o)));
-        Assert.All(Owners.Select(o => Kpi(o.Team, o.Person)), k => Assert.Equal(member.Owns(k), member.MayEdit(k)));
+        var member = Person(Role.Member, [Product]);
+        Assert.All(Owners.Select(o => Objective(Visibility.Public, o.Team, o.Person)), o => Assert.Equal(member.Owns(o), member.MayEdit(o)));
+        Assert.All(Owners.Select(o => Kpi(Visibility.Public, o.Team, o.Person)), k => Assert.Equal(member.Owns(k), member.MayEdit(k)));
     }
 
     private sealed record Candidate(Role Role, bool LeadsOwnerTeam);
