@@ -246,7 +246,13 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         await db.SaveChangesAsync(ct);
         await db.KeyResults.Where(k => k.Id == kr.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.Current, current), ct);
-        await entry.ReloadAsync(ct);
+        if (entry.State != EntityState.Detached)
+        {
+            // The row holds it now: a later save of this context must not write it again as an edit.
+            var property = entry.Property(k => k.Current);
+            property.OriginalValue = current;
+            property.CurrentValue = current;
+        }
     }
 
     /// <summary>A key result and its objective, if the caller may see that objective.</summary>
