@@ -69,18 +69,6 @@ public sealed class Actor
     /// <summary>Private objectives and KPIs are seen by admins by role, whatever their token's scopes.</summary>
     public bool SeesEverything => Role == Role.Admin;
 
-    // The one definition of who sees an objective and who sees a KPI: public ones, and private ones of their team,
-    // their own, or as admin. Queries get them bound to the actor; checks in memory run them compiled, once per process.
-    private static readonly Expression<Func<Actor, Objective, bool>> ObjectiveRule = (a, o) =>
-        a.SeesEverything || o.Visibility == Visibility.Public || o.OwnerPersonId == a.PersonId ||
-        (o.OwnerTeamId != null && a._teams.Contains(o.OwnerTeamId.Value));
-
-    private static readonly Expression<Func<Actor, Kpi, bool>> KpiRule = (a, k) =>
-        a.SeesEverything || k.Visibility == Visibility.Public || k.OwnerPersonId == a.PersonId ||
-        (k.OwnerTeamId != null && a._teams.Contains(k.OwnerTeamId.Value));
-
-    private static readonly Func<Actor, Objective, bool> ObjectiveCheck = ObjectiveRule.Compile();
-    private static readonly Func<Actor, Kpi, bool> KpiCheck = KpiRule.Compile();
 
     /// <summary>The objectives the actor may see, as a filter the database runs.</summary>
     public Expression<Func<Objective, bool>> SeesObjective => _seesObjective ??= Bind(ObjectiveRule);
@@ -100,6 +88,16 @@ public sealed class Actor
     private static readonly Func<Actor, Guid?, Guid?, bool> OwnerCheck = OwnerRule.Compile();
     private static readonly Expression<Func<Actor, Objective, bool>> OwnsObjectiveRule = OwnerOf<Objective>(o => o.OwnerPersonId, o => o.OwnerTeamId);
     private static readonly Expression<Func<Actor, Kpi, bool>> OwnsKpiRule = OwnerOf<Kpi>(k => k.OwnerPersonId, k => k.OwnerTeamId);
+
+    // The one definition of who sees an objective and who sees a KPI: public ones, and private ones that they or their
+    // teams own, or as admin. Queries get them bound to the actor; checks in memory run them compiled, once per process.
+    private static readonly Expression<Func<Actor, Visibility, bool, bool>> SeesRule = (a, visibility, owns) =>
+        a.SeesEverything || visibility == Visibility.Public || owns;
+
+    private static readonly Expression<Func<Actor, Objective, bool>> ObjectiveRule = SeenOf<Objective>(o => o.Visibility, OwnsObjectiveRule);
+    private static readonly Expression<Func<Actor, Kpi, bool>> KpiRule = SeenOf<Kpi>(k => k.Visibility, OwnsKpiRule);
+    private static readonly Func<Actor, Objective, bool> ObjectiveCheck = ObjectiveRule.Compile();
+    private static readonly Func<Actor, Kpi, bool> KpiCheck = KpiRule.Compile();
 
     /// <summary>The objectives the actor or one of their teams owns, as a filter the database runs.</summary>
     public Expression<Func<Objective, bool>> OwnsObjective => _ownsObjective ??= Bind(OwnsObjectiveRule);
@@ -159,7 +157,7 @@ public sealed class Actor
     };
 
     /// <summary>A token that could mint tokens would outlive its own expiry and revocation: only people signed in, or admin tokens, do.</summary>
-    public bool MayCreateTokens => !UsesToken || Scopes!.Contains(TokenScope.Admin);
+    public bool MayCreateTokens => HasScope(TokenScope.Admin);
 
     /// <summary>The owner rule over an entity's owner person and owner team.</summary>
     private static Expression<Func<Actor, T, bool>> OwnerOf<T>(Expression<Func<T, Guid?>> person, Expression<Func<T, Guid?>> team)
@@ -167,6 +165,13 @@ public sealed class Actor
         var entity = person.Parameters[0];
         return Expression.Lambda<Func<Actor, T, bool>>(
             Substitute(OwnerRule, OwnerRule.Parameters[0], person.Body, Substitute(team, entity)), OwnerRule.Parameters[0], entity);
+    }
+
+    /// <summary>The visibility rule over an entity's visibility and the rule of who owns it.</summary>
+    private static Expression<Func<Actor, T, bool>> SeenOf<T>(Expression<Func<T, Visibility>> visibility, Expression<Func<Actor, T, bool>> owns)
+    {
+        var (actor, entity) = (owns.Parameters[0], owns.Parameters[1]);
+        return Expression.Lambda<Func<Actor, T, bool>>(Substitute(SeesRule, actor, Substitute(visibility, entity), owns.Body), actor, entity);
     }
 
     /// <summary>The body of <paramref name="rule"/> with its parameters, in order, replaced by <paramref name="arguments"/>.</summary>

@@ -81,8 +81,16 @@ public class ActorTests
         Assert.Equal(true, Assert.IsType<ConstantExpression>(Person(Role.Admin).SeesObjective.Body).Value);
 
     [Fact]
-    public void AnotherPersonsFilterHoldsNoAdminBranch() =>
-        Assert.DoesNotContain(nameof(Actor.SeesEverything), Person(Role.Member).SeesObjective.ToString());
+    public void AnotherPersonsFilterHoldsNoAdminBranch()
+    {
+        var filter = Person(Role.Member).SeesObjective.ToString();
+        Assert.DoesNotContain(nameof(Actor.SeesEverything), filter);
+        Assert.DoesNotContain("False", filter);
+    }
+
+    [Fact]
+    public void AnAdminsFilterIsNoFilter() =>
+        Assert.Equal(true, Assert.IsType<ConstantExpression>(Person(Role.Admin, teams: []).SeesObjective.Body).Value);
 
     [Fact]
     public void AWriteTokenReadsAndAnAdminTokenHoldsEveryScope()
