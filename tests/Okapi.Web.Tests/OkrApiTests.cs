@@ -37,7 +37,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(created.Version + 1, updated.Version);
         Assert.Empty((await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={cycle.Id}&tag=nothing")).Items);
 
-        await app.Admin.DeleteAsync($"/api/v1/objectives/{created.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/objectives/{created.Id}");
         using var gone = await app.Admin.GetAsync($"/api/v1/objectives/{created.Id}");
         await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound);
     }
@@ -95,7 +95,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var listed = await app.Admin.GetAsync<Page<KeyResultDto>>($"/api/v1/key-results?objective={objective.Id}");
         Assert.Equal(0.5, Assert.Single(listed.Items).Progress, 9);
 
-        await app.Admin.DeleteAsync($"/api/v1/key-results/{kr.Id}/check-ins/{history.Items[0].Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/key-results/{kr.Id}/check-ins/{history.Items[0].Id}");
         Assert.Equal(35, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
     }
 
@@ -149,7 +149,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(0.75, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress, 9);
         Assert.Equal([parent.Id], (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{full.Id}")).Parents.Select(p => p.ParentObjectiveId!.Value));
 
-        await app.Admin.DeleteAsync($"/api/v1/objectives/{full.Id}/parents/{link.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/objectives/{full.Id}/parents/{link.Id}");
         Assert.Equal(0, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{parent.Id}")).Progress, 9);
     }
 
@@ -172,7 +172,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(InitiativeState.Done, updated.State);
         Assert.Equal(0, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Progress);
 
-        await app.Admin.DeleteAsync($"/api/v1/initiatives/{created.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/initiatives/{created.Id}");
         Assert.Empty((await app.Admin.GetAsync<Page<InitiativeDto>>($"/api/v1/initiatives?objective={objective.Id}")).Items);
     }
 
@@ -198,7 +198,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Contains("<em>fully</em>", edited.BodyHtml);
         Assert.Equal(edited.Body, (await app.Admin.GetAsync<CommentDto>($"/api/v1/comments/{reply.Id}")).Body);
 
-        await app.Admin.DeleteAsync($"/api/v1/comments/{comment.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/comments/{comment.Id}");
         Assert.Equal(0, (await app.Admin.GetAsync<Page<CommentDto>>($"/api/v1/comments?objective={objective.Id}")).Total);
     }
 
@@ -270,7 +270,7 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var team = await app.Admin.CreateTeamAsync("Audited");
         var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Before");
         await app.Admin.PutAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}", new ObjectiveRequest("After", null, cycle.Id, team.Id, null, null, null, null));
-        await app.Admin.DeleteAsync($"/api/v1/objectives/{objective.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/objectives/{objective.Id}");
 
         var events = await app.Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entityId={objective.Id}");
         Assert.Equal(["Delete", "Update", "Create"], events.Items.Select(e => e.Action.ToString()));

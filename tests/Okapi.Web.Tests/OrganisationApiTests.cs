@@ -55,8 +55,8 @@ public sealed class OrganisationApiTests(OkapiApps apps) : IClassFixture<OkapiAp
 
         using var notEmpty = await app.Admin.SendJsonAsync(HttpMethod.Delete, $"/api/v1/teams/{sales.Id}", null);
         await Api.AssertProblemAsync(notEmpty, HttpStatusCode.Conflict);
-        await app.Admin.DeleteAsync($"/api/v1/teams/{inside.Id}");
-        await app.Admin.DeleteAsync($"/api/v1/teams/{sales.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/teams/{inside.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/teams/{sales.Id}");
         await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/teams/{sales.Id}"), HttpStatusCode.NotFound);
     }
 
@@ -80,7 +80,7 @@ public sealed class OrganisationApiTests(OkapiApps apps) : IClassFixture<OkapiAp
         using var demote = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/people/{app.AdminId}", new PersonRequest("Administrator", OkapiApp.AdminEmail, Role.Member, null, null));
         await Api.AssertProblemAsync(demote, HttpStatusCode.BadRequest);
 
-        await app.Admin.DeleteAsync($"/api/v1/people/{person.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/people/{person.Id}");
         await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/people/{person.Id}"), HttpStatusCode.NotFound);
     }
 
@@ -104,8 +104,8 @@ public sealed class OrganisationApiTests(OkapiApps apps) : IClassFixture<OkapiAp
 
         using var withChildren = await app.Admin.SendJsonAsync(HttpMethod.Delete, $"/api/v1/cycles/{year.Id}", null);
         await Api.AssertProblemAsync(withChildren, HttpStatusCode.Conflict);
-        await app.Admin.DeleteAsync($"/api/v1/cycles/{quarter.Id}");
-        await app.Admin.DeleteAsync($"/api/v1/cycles/{year.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/cycles/{quarter.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/cycles/{year.Id}");
 
         var audit = await app.Admin.GetAsync<Page<AuditEventDto>>($"/api/v1/audit?entity=Cycle&entityId={quarter.Id}");
         Assert.Equal(3, audit.Total);

@@ -33,7 +33,7 @@ public sealed class ViewerTokenTests(OkapiApps apps) : IClassFixture<OkapiApps>
         using var write = await viewer.SendJsonAsync(HttpMethod.Post, "/api/v1/tokens", new TokenRequest("my script", [TokenScope.Write], null));
         await Api.AssertProblemAsync(write, HttpStatusCode.BadRequest);
 
-        await viewer.DeleteAsync($"/api/v1/tokens/{created.Token.Id}");
+        await viewer.DeleteOkAsync($"/api/v1/tokens/{created.Token.Id}");
         await Api.AssertProblemAsync(await token.GetAsync("/api/v1/people/me"), HttpStatusCode.Unauthorized);
         Assert.Equal([created.Token.Id], (await viewer.GetAsync<Page<TokenDto>>("/api/v1/tokens")).Items.Select(t => t.Id));
     }

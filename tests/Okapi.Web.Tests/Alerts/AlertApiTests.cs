@@ -302,7 +302,7 @@ public sealed class AlertApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         await Api.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
         Assert.Equal("Silent", (await app.Admin.GetAsync<AlertRuleDto>($"/api/v1/alert-rules/{created.Id}")).Name);
 
-        await app.Admin.DeleteAsync($"/api/v1/alert-rules/{created.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/alert-rules/{created.Id}");
         await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/alert-rules/{created.Id}"), HttpStatusCode.NotFound);
     }
 

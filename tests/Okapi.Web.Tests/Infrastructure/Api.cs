@@ -47,7 +47,8 @@ public static class Api
     public static async Task<HttpResponseMessage> SendRawAsync(this HttpClient client, HttpMethod method, string url, string json) =>
         await client.SendAsync(new HttpRequestMessage(method, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
 
-    public static async Task DeleteAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.NoContent)
+    /// <summary>Deletes and checks the status (HttpClient.DeleteAsync itself, which C# prefers to an extension of the same name, checks nothing).</summary>
+    public static async Task DeleteOkAsync(this HttpClient client, string url, HttpStatusCode expected = HttpStatusCode.NoContent)
     {
         using var response = await client.DeleteAsync(url);
         Assert.True(expected == response.StatusCode, $"DELETE {url}: expected {expected}, got {response.StatusCode}: {await response.Content.ReadAsStringAsync()}");

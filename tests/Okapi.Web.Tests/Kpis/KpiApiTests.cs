@@ -39,7 +39,7 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         using var taken = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpis/{created.Id}", KpiArrangements.Request("Leads", team.Id, key: twin.Key), ifMatch: $"\"{updated.Version}\"");
         Assert.Contains("key", KpiArrangements.ErrorKeys(await Api.AssertProblemAsync(taken, HttpStatusCode.BadRequest)));
 
-        await app.Admin.DeleteAsync($"/api/v1/kpis/{created.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/kpis/{created.Id}");
         await Api.AssertProblemAsync(await app.Admin.GetAsync($"/api/v1/kpis/{created.Id}"), HttpStatusCode.NotFound);
     }
 

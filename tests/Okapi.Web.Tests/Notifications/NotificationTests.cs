@@ -253,7 +253,7 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
         Assert.Equal(url, channel.Target);
 
         // The guard runs again at send time: once the allowance is gone, the delivery fails with the reason.
-        await app.Admin.DeleteAsync($"/api/v1/allowed-hosts/{allowed.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/allowed-hosts/{allowed.Id}");
         var test = await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted);
         var failed = await Eventually.FindAsync(async () =>
             await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { Attempts: 1 } d ? d : null, "the refused attempt");
@@ -420,7 +420,7 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
             await Api.AssertProblemAsync(disabledTest, HttpStatusCode.Conflict);
         }
 
-        await app.Admin.DeleteAsync($"/api/v1/channels/{channel.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/channels/{channel.Id}");
         using var gone = await app.Admin.GetAsync($"/api/v1/channels/{channel.Id}");
         await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound);
     }

@@ -57,7 +57,7 @@ public sealed class KpiSourceTests(OkapiApps apps) : IClassFixture<OkapiApps>, I
         using var stale = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/kpi-sources/{created.Id}", Json(kpi.Id, _listener.Url("/orders")), ifMatch: $"\"{created.Version}\"");
         await Api.AssertProblemAsync(stale, HttpStatusCode.PreconditionFailed);
 
-        await app.Admin.DeleteAsync($"/api/v1/kpi-sources/{created.Id}");
+        await app.Admin.DeleteOkAsync($"/api/v1/kpi-sources/{created.Id}");
         using var gone = await app.Admin.GetAsync($"/api/v1/kpi-sources/{created.Id}");
         await Api.AssertProblemAsync(gone, HttpStatusCode.NotFound);
     }
