@@ -48,6 +48,11 @@ public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Contains("'write'", error);
         Assert.Equal(0, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.PersonId == viewer.Id)));
 
+        (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--email", viewer.Email, "--scope", "kpi:ingest");
+        Assert.Equal(2, exit);
+        Assert.Empty(output.Trim());
+        Assert.Equal(0, await app.QueryAsync(db => db.ApiTokens.CountAsync(t => t.PersonId == viewer.Id)));
+
         (exit, output, error) = await RunAsync(app, "create-token", "--name", "ci", "--email", viewer.Email, "--scope", "read");
         Assert.True(exit == 0, error);
         using var client = app.WithToken(output.Trim());

@@ -289,6 +289,10 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
         using var response = await app.WithToken(secret).GetAsync("/metrics/kpis");
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.Unauthorized);
         Assert.Contains("no longer exists", problem.GetProperty("detail").GetString());
+
+        // The API refuses it too: the caller middleware finds no person, so the request is anonymous.
+        using var api = await app.WithToken(secret).GetAsync("/api/v1/kpis");
+        await Api.AssertProblemAsync(api, HttpStatusCode.Unauthorized);
     }
 
     private static string Unescape(string value)
