@@ -34,12 +34,16 @@ public static class DataServiceCollectionExtensions
         return services;
     }
 
+    // A list of ids goes to the database as one JSON (SQLite) or array (PostgreSQL) parameter. EF Core's default of one
+    // parameter per id makes thousands of parameters, which SQLite looks up by name one after the other.
     internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName))
+        o.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName)
+                .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
             .AddInterceptors(new SqlitePragmas());
 
     internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
-        o.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName));
+        o.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName)
+            .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter));
 }
 
 /// <summary>Lets <c>dotnet ef</c> build the SQLite context without starting the app.</summary>
