@@ -31,6 +31,28 @@ public sealed class OrganisationApiTests(OkapiApps apps) : IClassFixture<OkapiAp
 
     [Theory]
     [OnEveryDatabase]
+    public async Task ListingTeamsCostsAsManyStatementsWithThirtyTeamsAsWithThree(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var person = await app.Admin.CreatePersonAsync("Mia Member", Role.Member);
+        for (var i = 0; i < 2; i++)
+        {
+            await app.Admin.CreateTeamAsync($"Small {i}", new TeamMemberDto(person.Id, IsLead: false));
+        }
+
+        var few = await app.StatementsOfAsync(app.Admin, c => c.GetAsync("/api/v1/teams"));
+        for (var i = 0; i < 27; i++)
+        {
+            await app.Admin.CreateTeamAsync($"Grown {i}", new TeamMemberDto(person.Id, IsLead: i % 2 == 0));
+        }
+
+        var many = await app.StatementsOfAsync(app.Admin, c => c.GetAsync("/api/v1/teams"));
+        Assert.NotEmpty(few);
+        Assert.Equal(few.Count, many.Count);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task TeamsFormATreeWithMembersAndLeads(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

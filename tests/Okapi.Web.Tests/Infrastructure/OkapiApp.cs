@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Okapi.Core.Access;
@@ -89,7 +90,13 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Okapi:TimeZone", "Europe/Berlin");
         builder.UseSetting("Okapi:Demo", _options.Demo.ToString());
         builder.UseSetting("Okapi:Jobs:Enabled", _options.RunsJobsOnItsOwn.ToString());
-        builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddHttpContextAccessor();
+            services.AddSingleton<StatementCounter>();
+            services.AddSingleton<IInterceptor>(sp => sp.GetRequiredService<StatementCounter>());
+        });
         _smtp?.Configure(builder);
         _options.Configure?.Invoke(builder);
     }
@@ -142,6 +149,29 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         var bootstrap = scope.ServiceProvider.GetRequiredService<Bootstrap>();
         var (organisation, admin, _) = await bootstrap.CreateOrganisationAsync(name, "UTC", "Other admin", $"admin@{Guid.NewGuid():N}.test", "another-password-1", CancellationToken.None);
         return (organisation.Id, await ClientForAsync(admin.Id, TokenScope.Admin));
+    }
+
+    /// <summary>
+    /// The SQL statements that <paramref name="request"/> ran on the server, sent with <paramref name="client"/> (a
+    /// fresh key marks its requests, so that background work and other requests are not counted).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StatementsOfAsync(HttpClient client, Func<HttpClient, Task<HttpResponseMessage>> request)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        client.DefaultRequestHeaders.Remove(StatementCounter.Header);
+        client.DefaultRequestHeaders.Add(StatementCounter.Header, key);
+        try
+        {
+            using var response = await request(client);
+            response.EnsureSuccessStatusCode();
+            await response.Content.ReadAsByteArrayAsync();
+        }
+        finally
+        {
+            client.DefaultRequestHeaders.Remove(StatementCounter.Header);
+        }
+
+        return Services.GetRequiredService<StatementCounter>().Of(key);
     }
 
     /// <summary>Runs a query against the database directly, scoped to an organisation (for "nothing was stored" checks).</summary>
