@@ -110,6 +110,25 @@ public sealed class AlignmentApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task TheTopAndAnExpandCostAsManyStatementsInAWiderOrganisation(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var small = await AlignedOrganisation.CreateAsync(app);
+        var wide = await AlignedOrganisation.CreateAsync(app, siblings: 4);
+
+        async Task<(int Top, int Expand)> CountAsync(AlignedOrganisation org) => (
+            (await app.StatementsOfAsync(org.Admin, c => c.GetAsync($"/api/v1/alignment?cycle={org.CycleId}"))).Count,
+            (await app.StatementsOfAsync(org.Admin, c => c.GetAsync($"/api/v1/alignment?cycle={org.CycleId}&root={org.Delight.Id}"))).Count);
+
+        var few = await CountAsync(small);
+        var many = await CountAsync(wide);
+        Assert.True(few.Top > 0 && few.Expand > 0);
+        Assert.Equal(few, many);
+        Assert.True((await wide.AlignmentAsync()).Objectives.Count > (await small.AlignmentAsync()).Objectives.Count);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task TheUnalignedObjectivesComeFiftyAPageWithTheirCount(DatabaseProvider provider)
     {
         var org = await AlignedOrganisation.CreateAsync(await apps.StartAsync(provider));

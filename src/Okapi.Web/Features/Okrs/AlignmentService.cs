@@ -53,9 +53,9 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
             await ExpandAsync(cycleId, tree, levels - 1, ct);
             var query = Unaligned(cycleId, companyTeamId);
             var page = Math.Clamp(unalignedPage ?? 1, 1, PageRequest.MaxPage);
-            unalignedTotal = await query.CountAsync(ct);
-            unaligned = unalignedTotal == 0 ? [] : await query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id)
-                .Skip((page - 1) * UnalignedPageSize).Take(UnalignedPageSize).ToListAsync(ct);
+            unaligned = await query.OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).Skip((page - 1) * UnalignedPageSize).Take(UnalignedPageSize).ToListAsync(ct);
+            // Usually they all fit on the first page, and counting them would read the cycle a second time.
+            unalignedTotal = page == 1 && unaligned.Count < UnalignedPageSize ? unaligned.Count : await query.CountAsync(ct);
         }
 
         var all = tree.Objectives.Concat(unaligned.Where(o => !tree.Contains(o.Id))).ToList();
@@ -82,6 +82,20 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
         from l in db.ObjectiveLinks.AsNoTracking()
         from k in db.KeyResults.Where(k => k.Id == l.ParentKeyResultId).DefaultIfEmpty()
         select new ResolvedLink { Link = l, ParentId = l.ParentObjectiveId ?? (Guid?)k!.ObjectiveId };
+
+    /// <summary>
+    /// The links to these objectives or to their key results: two lookups by index (by parent objective, and by key
+    /// result through its objective), where one on the resolved parent would read every link of the organisation.
+    /// </summary>
+    private IQueryable<ResolvedLink> LinksTo(List<Guid> parentIds) =>
+        (from l in db.ObjectiveLinks.AsNoTracking()
+         where EF.Parameter(parentIds).Contains(l.ParentObjectiveId!.Value)
+         select new ResolvedLink { Link = l, ParentId = l.ParentObjectiveId })
+        .Concat(
+            from k in db.KeyResults
+            where EF.Parameter(parentIds).Contains(k.ObjectiveId)
+            join l in db.ObjectiveLinks.AsNoTracking() on k.Id equals l.ParentKeyResultId
+            select new ResolvedLink { Link = l, ParentId = k.ObjectiveId });
 
     /// <summary>
     /// Where the tree starts: objectives aligned to nothing the caller sees in the cycle, apart from the unaligned ones
@@ -116,8 +130,7 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
         {
             var parentIds = tree.Frontier.Select(o => o.Id).ToList();
             var children = await (
-                from l in Links()
-                where EF.Parameter(parentIds).Contains(l.ParentId!.Value)
+                from l in LinksTo(parentIds)
                 join c in InCycle(cycleId) on l.Link.ChildObjectiveId equals c.Id
                 orderby c.CreatedAt, c.Id
                 select new Related { Link = l.Link, ParentId = l.ParentId, Parent = c }).ToListAsync(ct);
@@ -134,8 +147,7 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
         }
 
         var counts = await (
-            from l in Links()
-            where EF.Parameter(parentIds).Contains(l.ParentId!.Value)
+            from l in LinksTo(parentIds)
             join c in InCycle(cycleId) on l.Link.ChildObjectiveId equals c.Id
             group c.Id by l.ParentId into g
             select new { ParentId = g.Key!.Value, Children = g.Distinct().Count() }).ToListAsync(ct);
@@ -211,7 +223,10 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
         }
 
         /// <summary>The number of distinct children of each expanded objective, from the links loaded.</summary>
-        public IEnumerable<(Guid ParentId, int Children)> ChildrenOfExpanded() =>
-            Expanded.Select(id => (id, _links.Where(l => l.ParentId == id).Select(l => l.Link.ChildObjectiveId).Distinct().Count()));
+        public IEnumerable<(Guid ParentId, int Children)> ChildrenOfExpanded()
+        {
+            var children = _links.ToLookup(l => l.ParentId, l => l.Link.ChildObjectiveId);
+            return Expanded.Select(id => (id, children[id].Distinct().Count()));
+        }
     }
 }
