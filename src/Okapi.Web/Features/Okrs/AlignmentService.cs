@@ -41,7 +41,7 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
             tree.Start([objective]);
             foreach (var parent in await ParentsAsync(cycleId, rootId, ct))
             {
-                tree.AddAbove(parent.Link, parent.ParentId!.Value, parent.Parent);
+                tree.AddAbove(parent.Link, parent.ParentId!.Value, parent.Objective);
             }
 
             await ExpandAsync(cycleId, tree, levels, ct);
@@ -121,7 +121,7 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
         where l.Link.ChildObjectiveId == childId
         join p in InCycle(cycleId) on l.ParentId equals p.Id
         orderby p.CreatedAt, p.Id
-        select new Related { Link = l.Link, ParentId = l.ParentId, Parent = p }).ToListAsync(ct);
+        select new Related { Link = l.Link, ParentId = l.ParentId, Objective = p }).ToListAsync(ct);
 
     /// <summary>Adds <paramref name="levels"/> levels of children below the newest level of <paramref name="tree"/>, one statement a level.</summary>
     private async Task ExpandAsync(Guid cycleId, Neighbourhood tree, int levels, CancellationToken ct)
@@ -133,8 +133,8 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
                 from l in LinksTo(parentIds)
                 join c in InCycle(cycleId) on l.Link.ChildObjectiveId equals c.Id
                 orderby c.CreatedAt, c.Id
-                select new Related { Link = l.Link, ParentId = l.ParentId, Parent = c }).ToListAsync(ct);
-            tree.AddBelow(children.Select(c => (c.Link, c.ParentId!.Value, c.Parent)));
+                select new Related { Link = l.Link, ParentId = l.ParentId, Objective = c }).ToListAsync(ct);
+            tree.AddBelow(children.Select(c => (c.Link, c.ParentId!.Value, c.Objective)));
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
     {
         public required ObjectiveLink Link { get; init; }
         public Guid? ParentId { get; init; }
-        public required Objective Parent { get; init; }
+        public required Objective Objective { get; init; }
     }
 
     /// <summary>The objectives loaded so far, level by level, and the links between them.</summary>
