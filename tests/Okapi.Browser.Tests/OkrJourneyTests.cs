@@ -147,6 +147,43 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     }
 
     [Fact]
+    public async Task ExpandingAnAlignmentTreeNodeBeyondTheLoadedLevelsLoadsItsChildren()
+    {
+        await using var session = await app.NewSessionAsync();
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/alignment");
+        var alignment = new AlignmentPage(session.Page);
+        await alignment.ExpandAsync("Grow a profitable business our customers love");
+        await Expect(alignment.TreeItem("Increase brand awareness")).ToBeVisibleAsync();
+        await Expect(alignment.TreeItem("Be found first by people searching for outdoor gear")).ToHaveCountAsync(0);
+
+        await alignment.ExpandAsync("Increase brand awareness");
+
+        await Expect(alignment.TreeItem("Be found first by people searching for outdoor gear")).ToBeVisibleAsync();
+        await Expect(alignment.TreeItem("Become the trusted voice for outdoor beginners")).ToBeVisibleAsync();
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task TheAlignmentGraphShowsTheTopAndThenAFocusedObjectiveWithItsParentAndChildren()
+    {
+        await using var session = await app.NewSessionAsync();
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/alignment");
+        var alignment = new AlignmentPage(session.Page);
+        await alignment.ShowGraphAsync();
+        await Expect(alignment.GraphNode("Increase brand awareness")).ToBeVisibleAsync();
+        await Expect(alignment.GraphNode("Be found first by people searching for outdoor gear")).ToHaveCountAsync(0);
+
+        await alignment.FocusAsync("Increase brand awareness");
+
+        await Expect(alignment.GraphNode("Be found first by people searching for outdoor gear")).ToBeVisibleAsync();
+        await Expect(alignment.GraphNode("Grow a profitable business our customers love")).ToBeVisibleAsync();
+        await Expect(alignment.GraphNode("Become the sector leader in customer satisfaction")).ToHaveCountAsync(0);
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task AtPhoneWidthTheNavigationStaysReachable()
     {
         await using var session = await app.NewSessionAsync(width: 390, height: 844);

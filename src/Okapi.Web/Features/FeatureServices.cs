@@ -20,6 +20,7 @@ public static class FeatureServices
         services.AddScoped<CycleService>();
         services.AddScoped<OkrScoring>();
         services.AddScoped<ObjectiveService>();
+        services.AddScoped<AlignmentService>();
         services.AddScoped<KeyResultService>();
         services.AddScoped<InitiativeService>();
         services.AddScoped<CommentService>();

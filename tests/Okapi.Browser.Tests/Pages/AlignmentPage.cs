@@ -13,4 +13,9 @@ public sealed class AlignmentPage(IPage page)
     public async Task ShowGraphAsync() => await page.GetByTestId("view-graph").ClickAsync();
 
     public ILocator Graph => page.GetByTestId("alignment-graph");
+
+    public ILocator GraphNode(string title) => page.Locator($"[data-testid=graph-node][data-title=\"{title}\"]");
+
+    /// <summary>Shows the neighbourhood of an objective in the graph by clicking its node.</summary>
+    public async Task FocusAsync(string title) => await GraphNode(title).ClickAsync();
 }

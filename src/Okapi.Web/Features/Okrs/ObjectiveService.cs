@@ -196,27 +196,6 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
-    /// <summary>
-    /// Every objective of a cycle the caller may see, with the links between them: the alignment tree and graph.
-    /// Links to a parent key result count as links to its objective.
-    /// </summary>
-    public async Task<AlignmentDto> AlignmentAsync(Guid cycleId, CancellationToken ct)
-    {
-        var objectives = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => o.CycleId == cycleId)
-            .OrderBy(o => o.CreatedAt).ThenBy(o => o.Id).ToListAsync(ct);
-        var ids = objectives.Select(o => o.Id).ToHashSet();
-        var links = await db.ObjectiveLinks.AsNoTracking().Where(l => ids.Contains(l.ChildObjectiveId)).ToListAsync(ct);
-        var parentOfKr = await ParentObjectivesOfKeyResultsAsync(links, ct);
-        var edges = links
-            .Select(l => new AlignmentEdgeDto(l.ChildObjectiveId, l.ParentObjectiveId ?? parentOfKr.GetValueOrDefault(l.ParentKeyResultId!.Value), l.ParentKeyResultId, l.Weight, l.RollsUp))
-            .Where(e => ids.Contains(e.ParentObjectiveId))
-            .ToList();
-        var companyTeamId = await db.Teams.Where(t => t.ParentTeamId == null).OrderBy(t => t.CreatedAt).Select(t => (Guid?)t.Id).FirstOrDefaultAsync(ct);
-        var withParents = links.Select(l => l.ChildObjectiveId).ToHashSet();
-        var unaligned = objectives.Where(o => o.OwnerTeamId != companyTeamId && !withParents.Contains(o.Id)).Select(o => o.Id).ToList();
-        return new AlignmentDto(await ToDtosAsync(objectives, ct), edges, unaligned);
-    }
-
     /// <summary>The objectives this one contributes to (directly or through one of their key results) that the caller may see.</summary>
     public async Task<IReadOnlyList<(Guid Id, string Title)>> ParentTitlesAsync(ObjectiveDto objective, CancellationToken ct)
     {

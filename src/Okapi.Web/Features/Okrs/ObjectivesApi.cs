@@ -15,7 +15,15 @@ public static class ObjectivesApi
         group.MapDelete("/{id:guid}", Delete);
         group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.");
         group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent);
-        api.MapGet("/alignment", Alignment).WithTags("Objectives").WithSummary("A cycle's objectives with the alignment links between them.");
+        api.MapGet("/alignment", Alignment).WithTags("Objectives")
+            .WithSummary("A cycle's alignment tree by neighbourhood: its top, or one objective with its parents and children.")
+            .WithDescription(
+                "Without `root`: the roots of the cycle's tree (objectives aligned to nothing you may see in the cycle, the company's " +
+                "first) and `depth` levels in all, roots included (default 3, at most 4), with the unaligned objectives 50 a page " +
+                "(`unalignedPage`, from 1; `unalignedTotal` counts them all). With `root`: that objective, the objectives it is aligned " +
+                "to, and `depth` levels of objectives aligned to it or to one of its key results (default 1, at most 4); `unaligned` " +
+                "is then empty. `childCounts` gives every returned objective's number of children, loaded or not, so that the children " +
+                "beyond `depth` can be asked for with `root`. Private objectives you may not see are left out, and not counted.");
         return api;
     }
 
@@ -37,8 +45,8 @@ public static class ObjectivesApi
     public static async Task<Results<Created<AlignmentLinkDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddParent(Guid id, AlignmentLinkRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.AddParentAsync(id, request, ct)).ToCreated(http, _ => $"/api/v1/objectives/{id}");
 
-    public static async Task<Ok<AlignmentDto>> Alignment(Guid cycle, ObjectiveService objectives, CancellationToken ct) =>
-        TypedResults.Ok(await objectives.AlignmentAsync(cycle, ct));
+    public static async Task<Results<Ok<AlignmentDto>, NotFound>> Alignment(Guid cycle, Guid? root, int? depth, int? unalignedPage, AlignmentService alignment, HttpContext http, CancellationToken ct) =>
+        (await alignment.AlignmentAsync(cycle, root, depth, unalignedPage, ct)).ToOk(http);
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> RemoveParent(Guid id, Guid linkId, ObjectiveService objectives, CancellationToken ct) =>
         (await objectives.RemoveParentAsync(id, linkId, ct)).ToNoContent();

@@ -102,8 +102,15 @@ public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Gu
 
 public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp);
 
-/// <summary>A cycle's objectives and the links between them; unaligned objectives (outside the company level) are listed apart.</summary>
-public sealed record AlignmentDto(IReadOnlyList<ObjectiveDto> Objectives, IReadOnlyList<AlignmentEdgeDto> Links, IReadOnlyList<Guid> Unaligned);
+/// <summary>
+/// Part of a cycle's alignment: objectives and the links between them. <c>roots</c> are where the tree starts (the
+/// top's roots, or the objective asked for); <c>childCounts</c> says for every objective how many objectives the caller
+/// may see are aligned to it or to one of its key results, loaded or not. <c>unaligned</c> is one page of the objectives
+/// outside the company level that are aligned to nothing (among <c>objectives</c>), <c>unalignedTotal</c> how many there are.
+/// </summary>
+public sealed record AlignmentDto(
+    IReadOnlyList<ObjectiveDto> Objectives, IReadOnlyList<AlignmentEdgeDto> Links, IReadOnlyList<Guid> Unaligned,
+    IReadOnlyList<Guid> Roots, IReadOnlyDictionary<Guid, int> ChildCounts, int UnalignedTotal);
 
 /// <summary>
 /// A review of a draft objective and its answer: who was asked, by whom and when, and who answered when with which
