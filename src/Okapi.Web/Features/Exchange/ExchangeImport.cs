@@ -58,7 +58,18 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
             run.Error(document, "okapi", $"must be {OkrDocument.CurrentVersion}: the only version of the document format.");
         }
 
-        await run.ApplyAsync(document, ct);
+        // Rows are tracked one at a time while compared (see ImportRun.Compare): detecting changes over every tracked
+        // row on each of those calls would cost the square of the document's size, so changes are detected per row.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await run.ApplyAsync(document, ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
         var errors = binder.Errors.Concat(run.Errors).OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
         if (errors.Count > 0 || dryRun)
         {
@@ -128,9 +139,11 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
 
         private void Release(object row)
         {
-            if (db.Entry(row).State == EntityState.Unchanged)
+            var entry = db.Entry(row);
+            entry.DetectChanges();
+            if (entry.State == EntityState.Unchanged)
             {
-                db.Entry(row).State = EntityState.Detached;
+                entry.State = EntityState.Detached;
             }
         }
 
