@@ -68,14 +68,24 @@ public sealed class AlignmentGraph
     /// Whether adding <paramref name="child"/> → <paramref name="parent"/> would close a loop, i.e. the parent
     /// already contributes (directly or transitively) to the child, or is the child itself.
     /// </summary>
-    public static bool WouldCreateLoop(IEnumerable<AlignmentEdge> existing, Guid child, Guid parent)
+    public static bool WouldCreateLoop(IEnumerable<AlignmentEdge> existing, Guid child, Guid parent) =>
+        WouldCreateLoop(ParentsOf(existing), child, parent);
+
+    /// <summary>The graph as <see cref="WouldCreateLoop(ILookup{Guid, Guid}, Guid, Guid)"/> walks it: each child's parents.</summary>
+    public static ILookup<Guid, Guid> ParentsOf(IEnumerable<AlignmentEdge> edges) => edges.ToLookup(e => e.Child, e => e.Parent);
+
+    /// <summary>
+    /// <see cref="WouldCreateLoop(IEnumerable{AlignmentEdge}, Guid, Guid)"/> on a graph built once, for checking many
+    /// links of one graph. The graph may already hold the link itself: the walk starts at the parent and stops on
+    /// reaching the child, so an edge out of the child never changes the answer.
+    /// </summary>
+    public static bool WouldCreateLoop(ILookup<Guid, Guid> parentsOf, Guid child, Guid parent)
     {
         if (child == parent)
         {
             return true;
         }
 
-        var parentsOf = existing.ToLookup(e => e.Child, e => e.Parent);
         var seen = new HashSet<Guid> { parent };
         var frontier = new Stack<Guid>([parent]);
         while (frontier.TryPop(out var node))

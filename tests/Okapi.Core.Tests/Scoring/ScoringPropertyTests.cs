@@ -30,6 +30,23 @@ public class ScoringPropertyTests
     }
 
     [Fact]
+    public void ALoopCheckOnAGraphBuiltOnceAnswersAsTheCheckWithoutTheLinkItself()
+    {
+        Gen.Select(Gen.Int[0, 7], Gen.Int[0, 7]).Array[1, 30].Sample(pairs =>
+        {
+            var nodes = Enumerable.Range(0, 8).Select(_ => Guid.NewGuid()).ToArray();
+            var edges = pairs.Select(p => new AlignmentEdge(nodes[p.Item1], nodes[p.Item2])).ToList();
+            var graph = AlignmentGraph.ParentsOf(edges);
+            for (var i = 0; i < edges.Count; i++)
+            {
+                var others = edges.Where((_, j) => j != i);
+                Assert.Equal(AlignmentGraph.WouldCreateLoop(others, edges[i].Child, edges[i].Parent),
+                    AlignmentGraph.WouldCreateLoop(graph, edges[i].Child, edges[i].Parent));
+            }
+        });
+    }
+
+    [Fact]
     public void EdgesAcceptedByTheLoopCheckNeverFormACycle()
     {
         var attempts = Gen.Select(Gen.Int[0, 9], Gen.Int[0, 9]).Array[0, 60];

@@ -173,6 +173,34 @@ public sealed class ExchangeApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task AnUnchangedReimportWritesNothingAndCostsAsFewStatementsAtAnySize(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (target, admin) = await app.CreateOrganisationAsync($"Again {Guid.NewGuid():N}"[..20]);
+        var cycle = await admin.CreateCycleAsync("2027 Q1");
+        var small = OkrDocuments.Json(OkrDocuments.Organisation("small", KpiService.Slug(cycle.Name), 1, 2, 2, 2));
+        var large = OkrDocuments.Json(OkrDocuments.Organisation("large", KpiService.Slug(cycle.Name), 6, 5, 3, 4));
+        await ImportOkAsync(admin, small, Json);
+        var first = await ImportOkAsync(admin, large, Json);
+        Assert.Equal(6 * 5 * 3 * 4, first.Kinds.Single(k => k.Kind == "checkIns").Created.Count);
+        var counts = await CountsAsync(app, target);
+        var audit = await app.QueryAsync(db => db.AuditEvents.CountAsync(), target);
+
+        var smallAgain = await app.StatementsOfAsync(admin, c => ImportAsync(c, small, Json));
+        var largeAgain = await app.StatementsOfAsync(admin, c => ImportAsync(c, large, Json));
+        var plan = await ImportOkAsync(admin, large, Json);
+
+        Assert.False(plan.HasChanges, JsonSerializer.Serialize(plan));
+        Assert.Equal(6 * 5 * 3 * 4, plan.Kinds.Single(k => k.Kind == "checkIns").Unchanged.Count);
+        Assert.Equal(counts, await CountsAsync(app, target));
+        Assert.Equal(audit, await app.QueryAsync(db => db.AuditEvents.CountAsync(), target));
+        Assert.Equal(smallAgain.Count, largeAgain.Count);
+        Assert.True(largeAgain.Count <= 16, string.Join("\n", largeAgain));
+        Assert.DoesNotMatch(@"(?m)^\s*(INSERT|UPDATE|DELETE)\s", string.Join("\n", largeAgain));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task AnExportHoldingAKpiCheckInAFewHoursAheadReimports(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using ClosedXML.Excel;
 using CsvHelper;
@@ -8,9 +9,11 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Features.Reports;
+using Okapi.Web.Tests.Exchange;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests.Reports;
@@ -290,6 +293,84 @@ public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var company = await ReportAsync(app, x.Cycle.Id);
         Assert.False(company.Closed);
         Assert.Equal(0.9, company.Objectives.Single(o => o.Id == x.Growth.Id).KeyResults.Single(k => k.Id == x.A.Id).Grade);
+    }
+
+    /// <summary>Other teams' objectives in the cycle, imported at once: each with three key results of three check-ins.</summary>
+    private static async Task<string> ImportOtherTeamsAsync(OkapiApp app, CycleDto cycle, int teams, int objectivesPerTeam)
+    {
+        var prefix = Guid.NewGuid().ToString("N")[..8];
+        var document = OkrDocuments.Json(OkrDocuments.Organisation(prefix, KpiService.Slug(cycle.Name), teams, objectivesPerTeam, 3, 3));
+        using var response = await app.Admin.PostAsync("/api/v1/import", new StringContent(document, Encoding.UTF8, "application/json"));
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return prefix;
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ATeamReportCostsAsManyStatementsWhateverTheOtherTeamsOfTheCycleHold(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var url = $"/api/v1/reports/cycles/{x.Cycle.Id}?team={x.Team.Id}";
+        await ImportOtherTeamsAsync(app, x.Cycle, 1, 1);
+        var few = await app.StatementsOfAsync(app.Admin, c => c.GetAsync(url));
+
+        await ImportOtherTeamsAsync(app, x.Cycle, 12, 5);
+        var many = await app.StatementsOfAsync(app.Admin, c => c.GetAsync(url));
+
+        Assert.NotEmpty(few);
+        Assert.Equal(few.Count, many.Count);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCompanyReportOfHundredsOfObjectivesHoldsEachWithItsKeyResultsNotesAndOverallProgress(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var prefix = await ImportOtherTeamsAsync(app, x.Cycle, 20, 15);
+
+        var company = await ReportAsync(app, x.Cycle.Id);
+
+        Assert.Equal(302, company.Objectives.Count);
+        Assert.Equal(3 + 900, company.Distribution.Total);
+        var growth = Assert.Single(company.Objectives, o => o.Id == x.Growth.Id);
+        Assert.Equal((x.Team.Name, 0.55, 0.6, "Partners are signing"), (growth.OwnerName, Math.Round(growth.Progress, Precision), growth.Grade, growth.LatestNote));
+        Assert.Equal([x.A.Id, x.B.Id], growth.KeyResults.Select(k => k.Id));
+        Assert.Equal(("Ben Owner", 0.5, "Half of the features are out"), (growth.KeyResults[1].OwnerName, growth.KeyResults[1].Grade, growth.KeyResults[1].LatestNote));
+        // An imported objective: its key results stand at 30/100, 31/200 and 32/300; the latest note is of the third week.
+        var imported = Assert.Single(company.Objectives, o => o.Title == $"Grow market 7.3 of {prefix}");
+        Assert.Equal($"Team {prefix} 7", imported.OwnerName);
+        Assert.Equal([Math.Round(32 / 300.0, Precision), 0.155, 0.3], imported.KeyResults.Select(k => Math.Round(k.Progress, Precision)).Order());
+        Assert.Equal("Week 3 in market 7.3", imported.LatestNote);
+        Assert.All(imported.KeyResults, k => Assert.Equal($"Lead {prefix} 7", k.OwnerName));
+        // The company's progress over time is the overall line only; each week counts every key result.
+        Assert.Equal([1, 2, 3, 4, 5, 6, 7], company.ProgressOverTime.Select(w => w.Week));
+        Assert.All(company.ProgressOverTime, w => Assert.Empty(w.Objectives));
+        Assert.All(company.Participation, w => Assert.Equal(903, w.KeyResults));
+        Assert.Equal(900 + 2, company.Participation[1].CheckIns);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ALargeExportIsStreamedWithEveryRow(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        await ImportOtherTeamsAsync(app, x.Cycle, 20, 15);
+        var report = await ReportAsync(app, x.Cycle.Id);
+
+        using var csv = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=csv", HttpCompletionOption.ResponseHeadersRead);
+        using var xlsx = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=xlsx", HttpCompletionOption.ResponseHeadersRead);
+
+        // Written as the rows are made: the length is not known up front.
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (csv.StatusCode, xlsx.StatusCode));
+        Assert.Equal(((long?)null, (long?)null), (csv.Content.Headers.ContentLength, xlsx.Content.Headers.ContentLength));
+        var rows = ReadCsv(await csv.Content.ReadAsByteArrayAsync());
+        Assert.Equal(903, rows.Count);
+        AssertSameRows(report, rows);
+        using var workbook = new XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
+        AssertSameRows(report, ReadXlsx(workbook.Worksheet(1)));
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, Api.Json);

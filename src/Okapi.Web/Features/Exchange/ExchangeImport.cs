@@ -51,13 +51,25 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
             return new ImportResult(null, [new ExchangeError("", root.Line, root.Column, "The document must be a map with 'okapi: 1' and the sections people, teams, cycles, kpis and objectives.")]);
         }
 
-        var run = new ImportRun(db, caller, binder, await ExchangeState.LoadAsync(db, caller, tracked: true, ct), clock.GetUtcNow().UtcDateTime);
+        var state = await ExchangeState.LoadForImportAsync(db, caller, DocumentNames.Of(document), ct);
+        var run = new ImportRun(db, caller, binder, state, clock.GetUtcNow().UtcDateTime);
         if (binder.Places.PathOf(document) is var _ && document.Okapi != OkrDocument.CurrentVersion && !binder.Errors.Any(e => e.Path == "okapi"))
         {
             run.Error(document, "okapi", $"must be {OkrDocument.CurrentVersion}: the only version of the document format.");
         }
 
-        await run.ApplyAsync(document, ct);
+        // Rows are tracked one at a time while compared (see ImportRun.Compare): detecting changes over every tracked
+        // row on each of those calls would cost the square of the document's size, so changes are detected per row.
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            await run.ApplyAsync(document, ct);
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = true;
+        }
+
         var errors = binder.Errors.Concat(run.Errors).OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
         if (errors.Count > 0 || dryRun)
         {
@@ -66,11 +78,21 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
             return new ImportResult(errors.Count > 0 ? null : run.Plan.Build(dryRun: true), errors);
         }
 
-        db.AuditReason = "Imported from an OKRs-as-code document.";
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         try
         {
+            db.AuditReason = AuditReason;
             await db.SaveChangesAsync(ct);
+            db.ChangeTracker.Clear();
+            // New check-ins are most of a large document and nothing refers to them: they go in batches, so that the
+            // change tracker never holds them all.
+            foreach (var batch in run.NewCheckIns.Chunk(CheckInBatch))
+            {
+                db.CheckIns.AddRange(batch);
+                db.AuditReason = AuditReason;
+                await db.SaveChangesAsync(ct);
+                db.ChangeTracker.Clear();
+            }
         }
         catch (DbUpdateException)
         {
@@ -82,6 +104,9 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         return new ImportResult(run.Plan.Build(dryRun: false), []);
     }
 
+    private const string AuditReason = "Imported from an OKRs-as-code document.";
+    private const int CheckInBatch = 5_000;
+
     [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\z")]
     internal static partial Regex KeyPattern();
 
@@ -90,6 +115,9 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
     {
         public List<ExchangeError> Errors { get; } = [];
         public PlanBuilder Plan { get; } = new();
+
+        /// <summary>Check-ins the document adds, saved after everything else (see <see cref="ImportAsync(DocNode, bool, CancellationToken)"/>).</summary>
+        public List<CheckIn> NewCheckIns { get; } = [];
 
         private readonly Dictionary<string, Person> _people = state.People.GroupBy(p => p.Email, StringComparer.OrdinalIgnoreCase)
             .ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -102,6 +130,22 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         private readonly List<ObjectiveLink> _links = state.Links;
 
         public void Error(object owner, string? field, string message) => Errors.Add(binder.Places.Error(owner, field, message));
+
+        /// <summary>
+        /// Stored rows load untracked; a row is tracked from just before it is compared, so that a change is saved and
+        /// audited with its old value, and let go again (<see cref="Release"/>) when it turned out unchanged.
+        /// </summary>
+        private void Compare(object row) => db.Attach(row);
+
+        private void Release(object row)
+        {
+            var entry = db.Entry(row);
+            entry.DetectChanges();
+            if (entry.State == EntityState.Unchanged)
+            {
+                entry.State = EntityState.Detached;
+            }
+        }
 
         public async Task ApplyAsync(OkrDocument document, CancellationToken ct)
         {
@@ -151,6 +195,10 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                     person = new Person { Name = d.Name.Trim(), Email = email, Role = Role.Member };
                     db.People.Add(person);
                     _people[email] = person;
+                }
+                else
+                {
+                    Compare(person);
                 }
 
                 var changes = new Changes();
@@ -316,7 +364,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 d => new Objective { Title = d.Title.Trim(), Key = d.Key, CycleId = _cycles.GetValueOrDefault(d.Cycle)?.Id ?? Guid.Empty },
                 o => db.Objectives.Add(o));
             var krIds = rows.Where(r => !r.Created).SelectMany(r => _keyResults.TryGetValue(r.Row.Id, out var krs) ? krs.Values.ToList() : []).Select(k => k.Id).ToList();
-            var checkIns = (await db.CheckIns.Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct)).ToLookup(c => c.KeyResultId);
+            var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct)).ToLookup(c => c.KeyResultId);
             foreach (var (d, objective, created) in rows)
             {
                 var changes = new Changes();
@@ -362,6 +410,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 Report(d, objective.Validate(), new() { ["owner"] = "ownerTeam" });
                 Plan.Record("objectives", d.Key, created, changes);
                 KeyResults(d, objective, checkIns);
+                Release(objective);
             }
 
             // Parents after every objective and key result of the document exists, so that they may point forward.
@@ -420,6 +469,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 var krKey = $"{objectiveDoc.Key}/{d.Key}";
                 Plan.Record("keyResults", krKey, created, changes);
                 CheckIns(d, kr, krKey, created ? [] : stored[kr.Id].ToList());
+                Release(kr);
             }
         }
 
@@ -442,8 +492,12 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 if (checkIn is null)
                 {
                     checkIn = kr.RecordCheckIn(d.Value, at, CheckInSource.Import, newest);
-                    db.CheckIns.Add(checkIn);
+                    NewCheckIns.Add(checkIn);
                     stored.Add(checkIn);
+                }
+                else
+                {
+                    Compare(checkIn);
                 }
 
                 var changes = new Changes();
@@ -465,6 +519,11 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 }
 
                 Plan.Record("checkIns", $"{krKey}@{((DocScalar)DocumentBinder.ToTree(at)).Text}", created, changes);
+                if (!created)
+                {
+                    Release(c);
+                }
+
                 if (newest is null || c.At >= newest.At)
                 {
                     newest = c;
@@ -514,6 +573,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 }
 
                 _linkDocs[link] = p;
+                Compare(link);
                 if (link.Weight != weight || link.RollsUp != (p.RollsUp ?? link.RollsUp))
                 {
                     link.Weight = weight;
@@ -522,6 +582,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 }
 
                 Report(p, link.Validate());
+                Release(link);
             }
 
             if (changed)
@@ -541,10 +602,10 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 : l.ParentKeyResultId is { } k && objectiveOfKr.TryGetValue(k, out var o) ? new AlignmentEdge(l.ChildObjectiveId, o) : null;
 
             var edges = _links.Select(l => (Link: l, Edge: Edge(l))).Where(e => e.Edge is not null).ToList();
+            var graph = AlignmentGraph.ParentsOf(edges.Select(e => e.Edge!.Value).Concat(state.OtherEdges));
             foreach (var (link, edge) in edges.Where(e => _linkDocs.ContainsKey(e.Link)))
             {
-                var others = edges.Where(e => e.Link != link).Select(e => e.Edge!.Value);
-                if (AlignmentGraph.WouldCreateLoop(others, edge!.Value.Child, edge.Value.Parent))
+                if (AlignmentGraph.WouldCreateLoop(graph, edge!.Value.Child, edge.Value.Parent))
                 {
                     Error(_linkDocs[link], "objective", "This link would close a loop: the parent already contributes to this objective.");
                 }
@@ -587,6 +648,10 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                     row = create(d);
                     add(row);
                     existing[k] = row;
+                }
+                else
+                {
+                    Compare(row);
                 }
 
                 rows.Add((d, row, created));

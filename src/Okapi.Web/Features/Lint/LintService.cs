@@ -35,8 +35,11 @@ public sealed class LintService(OkapiDbContext db, Caller caller)
             cycleIds = await db.Cycles.Where(c => c.State == CycleState.Active).Select(c => c.Id).ToListAsync(ct);
         }
 
-        // Counting rules (objectives per owner) need the whole cycle, so lint it all and narrow the findings after.
-        var objectives = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => cycleIds.Contains(o.CycleId)).ToListAsync(ct);
+        // Counting rules (objectives per owner) need every objective of an owner in the cycle, so lint the whole cycle and
+        // narrow the findings after; a team's findings concern only its own objectives, so a team's lint reads only those.
+        var objectives = await caller.Visible(db.Objectives.AsNoTracking())
+            .Where(o => cycleIds.Contains(o.CycleId) && (filter.Team == null || o.OwnerTeamId == filter.Team))
+            .ToListAsync(ct);
         var ids = objectives.Select(o => o.Id).ToList();
         var keyResults = (await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).ToListAsync(ct)).ToLookup(k => k.ObjectiveId);
         var links = await db.ObjectiveLinks.AsNoTracking().Where(l => ids.Contains(l.ChildObjectiveId)).ToListAsync(ct);

@@ -60,7 +60,10 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         var windows = (await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToListAsync(ct))
             .ToDictionary(c => c.Id, c => c.Window(zone));
         var krIds = keyResults.Select(k => k.Id).ToList();
-        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct))
+        // Scores need each check-in's instant, value and confidence; notes would only weigh on large reports.
+        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId))
+                .Select(c => new CheckIn { Id = c.Id, KeyResultId = c.KeyResultId, At = c.At, Value = c.Value, Confidence = c.Confidence, Source = c.Source })
+                .ToListAsync(ct))
             .ToLookup(c => c.KeyResultId);
 
         var krScores = new Dictionary<Guid, KeyResultScore>();

@@ -50,42 +50,57 @@ public static class ReportExport
     public static string FileName(CycleReportDto report, ExportFormat format) =>
         $"okapi-report-{Slug(report.CycleName)}-{Slug(report.TeamName)}.{(format == ExportFormat.Xlsx ? "xlsx" : "csv")}";
 
-    public static byte[] Csv(CycleReportDto report)
+    /// <summary>Writes the rows to <paramref name="body"/> as they are made: the file is never whole in memory.</summary>
+    public static async Task WriteCsvAsync(CycleReportDto report, Stream body, CancellationToken ct)
     {
-        using var stream = new MemoryStream();
         // The injection guard of CsvHelper applies to text only: negative numbers stay numbers.
         var options = CsvWriterOptions.Default with { Injection = CsvInjection.Escape, FormatProvider = CultureInfo.InvariantCulture };
-        using (var csv = CsvWriter.Create(stream, options, leaveOpen: true))
+        await using var csv = CsvWriter.Create(body, options, leaveOpen: true);
+        csv.WriteRecord(Columns);
+        foreach (var row in Rows(report))
         {
-            csv.WriteRecord(Columns);
-            foreach (var row in Rows(report))
+            foreach (var cell in row)
             {
-                foreach (var cell in row)
+                switch (cell)
                 {
-                    switch (cell)
-                    {
-                        case double number:
-                            csv.WriteField(number, "R");
-                            break;
-                        case string text:
-                            csv.WriteField(text);
-                            break;
-                        default:
-                            csv.WriteField((string?)null);
-                            break;
-                    }
+                    case double number:
+                        csv.WriteField(number, "R");
+                        break;
+                    case string text:
+                        csv.WriteField(text);
+                        break;
+                    default:
+                        csv.WriteField((string?)null);
+                        break;
                 }
-
-                csv.EndRecord();
             }
+
+            await csv.EndRecordAsync(ct);
         }
 
-        return stream.ToArray();
+        await csv.FlushAsync(ct);
     }
 
-    public static byte[] Xlsx(CycleReportDto report)
+    /// <summary>
+    /// Writes the workbook to <paramref name="body"/>. ClosedXML builds the whole workbook before it saves; the saved
+    /// file goes through a temporary file rather than memory, and to the response without blocking a thread.
+    /// </summary>
+    public static async Task WriteXlsxAsync(CycleReportDto report, Stream body, CancellationToken ct)
     {
-        using var workbook = new XLWorkbook();
+        await using var file = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        using (var workbook = Workbook(report))
+        {
+            workbook.SaveAs(file);
+        }
+
+        file.Position = 0;
+        await file.CopyToAsync(body, ct);
+    }
+
+    private static XLWorkbook Workbook(CycleReportDto report)
+    {
+        var workbook = new XLWorkbook();
         var sheet = workbook.Worksheets.Add("Report");
         for (var c = 0; c < Columns.Length; c++)
         {
@@ -116,9 +131,7 @@ public static class ReportExport
 
         sheet.Row(1).Style.Font.Bold = true;
         sheet.SheetView.FreezeRows(1);
-        using var stream = new MemoryStream();
-        workbook.SaveAs(stream);
-        return stream.ToArray();
+        return workbook;
     }
 
     /// <summary>The text as the CSV writer escapes it: with an apostrophe in front when it starts like a formula.</summary>

@@ -17,7 +17,16 @@ namespace Okapi.Web.Features.Reports;
 /// </summary>
 public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring scoring, LintService lint, TimeProvider clock)
 {
-    public async Task<Outcome<CycleReportDto>> ReportAsync(Guid cycleId, Guid? teamId, CancellationToken ct)
+    public Task<Outcome<CycleReportDto>> ReportAsync(Guid cycleId, Guid? teamId, CancellationToken ct) =>
+        BuildAsync(cycleId, teamId, rowsOnly: false, ct);
+
+    /// <summary>
+    /// The report's objectives and key results without the charts, participation and findings: what an export writes.
+    /// </summary>
+    public Task<Outcome<CycleReportDto>> RowsAsync(Guid cycleId, Guid? teamId, CancellationToken ct) =>
+        BuildAsync(cycleId, teamId, rowsOnly: true, ct);
+
+    private async Task<Outcome<CycleReportDto>> BuildAsync(Guid cycleId, Guid? teamId, bool rowsOnly, CancellationToken ct)
     {
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null)
@@ -35,7 +44,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         var closings = await db.CycleClosings.AsNoTracking().Where(c => c.CycleId == cycleId).OrderBy(c => c.ClosedAt).ToListAsync(ct);
         // A team's report is frozen by the team's close, or by the company's, which closes the whole cycle.
         var scopeClosing = closings.LastOrDefault(c => teamId is not null && c.TeamId == teamId) ?? closings.LastOrDefault(c => c.TeamId is null);
-        var snapshot = await SnapshotAsync(cycleId, closings, ct);
+        var snapshot = await SnapshotAsync(cycleId, teamId, closings, ct);
         var asOf = scopeClosing is null ? now : Min(new DateTimeOffset(scopeClosing.ClosedAt), now);
 
         List<Objective> objectives;
@@ -58,42 +67,70 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         var ids = objectives.Select(o => o.Id).ToList();
         var keyResults = await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).ToListAsync(ct);
         var krIds = keyResults.Select(k => k.Id).ToList();
-        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct)).ToLookup(c => c.KeyResultId);
-        var histories = keyResults.ToDictionary(k => k.Id, k => new KeyResultHistory(k, checkIns[k.Id].ToList()));
+        var notes = await LatestNotesAsync(krIds, asOf, ct);
         var names = await NamesAsync(objectives, keyResults, snapshot, ct);
         var window = cycle.Window(await scoring.TimeZoneAsync(ct));
+        var byObjective = keyResults.ToLookup(k => k.ObjectiveId);
 
-        var rows = new List<ReportObjectiveDto>();
+        var rows = new List<ReportObjectiveDto>(objectives.Count);
         foreach (var objective in objectives)
         {
-            var notes = keyResults.Where(k => k.ObjectiveId == objective.Id).ToDictionary(k => k.Id, k => LatestNote(histories[k.Id], asOf));
+            var own = byObjective[objective.Id].ToDictionary(k => k.Id, k => notes.GetValueOrDefault(k.Id));
             rows.Add(snapshot.TryGetValue(objective.Id, out var frozen)
-                ? FrozenRow(frozen, notes, names)
-                : LiveRow(objective, scored, window, notes, names));
+                ? FrozenRow(frozen, own, names)
+                : LiveRow(objective, scored, window, own, names));
         }
 
         rows = [.. rows.OrderBy(r => snapshot.TryGetValue(r.Id, out var s) ? s.Objective.Position : int.MaxValue)
             .ThenBy(r => names.Team(r.OwnerTeamId)).ThenBy(r => r.Title, StringComparer.Ordinal)];
+        var distribution = GradeDistributionDto.From(GradeDistribution.Of(rows.SelectMany(r => r.KeyResults).Select(k => k.Grade)));
+        if (rowsOnly)
+        {
+            return new CycleReportDto(cycle.Id, cycle.Name, cycle.Start, cycle.End, cycle.State,
+                teamId, team?.Name ?? "Company", scopeClosing is not null, scopeClosing?.ClosedAt, asOf,
+                rows, distribution, [], [], []);
+        }
 
-        var byObjective = keyResults.ToLookup(k => k.ObjectiveId, k => histories[k.Id]);
+        // The history needs only each check-in's instant and value (and who owns the key result): no notes, no tracking.
+        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId) && c.At <= asOf.UtcDateTime)
+            .Select(c => new CheckIn { Id = c.Id, KeyResultId = c.KeyResultId, At = c.At, Value = c.Value })
+            .ToListAsync(ct)).ToLookup(c => c.KeyResultId);
+        var histories = keyResults.ToDictionary(k => k.Id, k => new KeyResultHistory(k, checkIns[k.Id].ToList()));
+        var historiesOf = rows.Where(r => byObjective[r.Id].Any())
+            .Select(r => (r.Id, KeyResults: (IReadOnlyCollection<KeyResultHistory>)byObjective[r.Id].Select(k => histories[k.Id]).ToList())).ToList();
         var weeks = CycleHistory.Weeks(window, asOf);
-        var withKeyResults = rows.Where(r => byObjective[r.Id].Any()).ToList();
+        // The company's report draws the overall line only: a line per objective of the whole company is noise, and heavy.
+        var perObjective = teamId is not null;
         var progress = weeks.Select(w => new ProgressWeekDto(w.Number, w.Start, w.End, w.AsOf,
-            CycleHistory.OverallAt(withKeyResults.Select(r => (IReadOnlyCollection<KeyResultHistory>)byObjective[r.Id].ToList()), w.AsOf),
-            withKeyResults.Select(r => new ObjectiveProgressDto(r.Id, CycleHistory.ProgressAt(byObjective[r.Id].ToList(), w.AsOf))).ToList())).ToList();
+            CycleHistory.OverallAt(historiesOf.Select(h => h.KeyResults), w.AsOf),
+            perObjective ? historiesOf.Select(h => new ObjectiveProgressDto(h.Id, CycleHistory.ProgressAt(h.KeyResults, w.AsOf))).ToList() : [])).ToList();
         var participation = CycleHistory.Participation(weeks, histories.Values.ToList()).Select(ParticipationWeekDto.From).ToList();
         var findings = (await lint.LintAsync(new LintFilter(cycleId, teamId, null), ct)).Value ?? [];
-        var distribution = GradeDistribution.Of(rows.SelectMany(r => r.KeyResults).Select(k => k.Grade));
 
         return new CycleReportDto(cycle.Id, cycle.Name, cycle.Start, cycle.End, cycle.State,
             teamId, team?.Name ?? "Company", scopeClosing is not null, scopeClosing?.ClosedAt, asOf,
-            rows, GradeDistributionDto.From(distribution), progress, participation, findings);
+            rows, distribution, progress, participation, findings);
+    }
+
+    /// <summary>Each key result's latest check-in note until <paramref name="asOf"/>, found by the database.</summary>
+    private async Task<Dictionary<Guid, (string? Text, DateTime? At)>> LatestNotesAsync(List<Guid> krIds, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var until = asOf.UtcDateTime;
+        var latest = await db.CheckIns.AsNoTracking()
+            .Where(c => krIds.Contains(c.KeyResultId) && c.Note != null && c.Note.Trim() != "" && c.At <= until)
+            .GroupBy(c => c.KeyResultId)
+            .Select(g => g.OrderByDescending(c => c.At).Select(c => new { c.KeyResultId, c.Note, c.At }).First())
+            .ToListAsync(ct);
+        return latest.ToDictionary(n => n.KeyResultId, n => ((string?)n.Note, (DateTime?)n.At));
     }
 
     private sealed record Snapshot(ClosedScore Objective, IReadOnlyList<ClosedScore> KeyResults);
 
     /// <summary>Each objective's rows from the latest close that holds it (a team closed first, then the company).</summary>
-    private async Task<Dictionary<Guid, Snapshot>> SnapshotAsync(Guid cycleId, List<CycleClosing> closings, CancellationToken ct)
+    /// <remarks>
+    /// A team's report needs the snapshots of the objectives it owns now or owned at a close, not the company's.
+    /// </remarks>
+    private async Task<Dictionary<Guid, Snapshot>> SnapshotAsync(Guid cycleId, Guid? teamId, List<CycleClosing> closings, CancellationToken ct)
     {
         if (closings.Count == 0)
         {
@@ -101,7 +138,11 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         }
 
         var order = closings.Select((c, i) => (c.Id, i)).ToDictionary(x => x.Id, x => x.i);
-        var scores = await db.ClosedScores.AsNoTracking().Where(s => s.CycleId == cycleId).ToListAsync(ct);
+        var scores = await db.ClosedScores.AsNoTracking()
+            .Where(s => s.CycleId == cycleId && (teamId == null
+                || db.Objectives.Any(o => o.Id == s.ObjectiveId && o.OwnerTeamId == teamId)
+                || db.ClosedScores.Any(x => x.CycleId == cycleId && x.ObjectiveId == s.ObjectiveId && x.KeyResultId == null && x.OwnerTeamId == teamId)))
+            .ToListAsync(ct);
         return scores.GroupBy(s => s.ObjectiveId)
             .Select(g => g.GroupBy(s => s.ClosingId).OrderBy(c => order.GetValueOrDefault(c.Key)).Last())
             .Select(rows => (Objective: rows.FirstOrDefault(s => s.KeyResultId is null), Rows: rows))
@@ -147,9 +188,6 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
 
     private static (string? Text, DateTime? At) Latest(Dictionary<Guid, (string? Text, DateTime? At)> notes) =>
         notes.Values.Where(n => n.Text is not null).OrderByDescending(n => n.At).FirstOrDefault();
-
-    private static (string? Text, DateTime? At) LatestNote(KeyResultHistory history, DateTimeOffset asOf) =>
-        history.CheckIns.Where(c => !string.IsNullOrWhiteSpace(c.Note) && new DateTimeOffset(c.At) <= asOf).MaxBy(c => c.At) is { } c ? (c.Note, c.At) : (null, null);
 
     private sealed record Names(IReadOnlyDictionary<Guid, string> Teams, IReadOnlyDictionary<Guid, string> People)
     {

@@ -20,12 +20,13 @@ public static class ReportsApi
         ReportService reports, Guid cycleId, Guid? team, HttpContext http, CancellationToken ct) =>
         (await reports.ReportAsync(cycleId, team, ct)).ToOk(http);
 
-    public static async Task<Results<FileContentHttpResult, NotFound>> Export(
+    /// <summary>The file is written to the response as its rows are made (no Content-Length), so its size costs no memory.</summary>
+    public static async Task<Results<PushStreamHttpResult, NotFound>> Export(
         ReportService reports, Guid cycleId, Guid? team, EnumQuery<ExportFormat>? format, CancellationToken ct)
     {
         var kind = format?.Value ?? ExportFormat.Csv;
-        return (await reports.ReportAsync(cycleId, team, ct)).To(report => kind == ExportFormat.Xlsx
-            ? TypedResults.File(ReportExport.Xlsx(report), ReportExport.XlsxType, ReportExport.FileName(report, kind))
-            : TypedResults.File(ReportExport.Csv(report), $"{ReportExport.CsvType}; charset=utf-8", ReportExport.FileName(report, kind)));
+        return (await reports.RowsAsync(cycleId, team, ct)).To(report => kind == ExportFormat.Xlsx
+            ? TypedResults.Stream(body => ReportExport.WriteXlsxAsync(report, body, ct), ReportExport.XlsxType, ReportExport.FileName(report, kind))
+            : TypedResults.Stream(body => ReportExport.WriteCsvAsync(report, body, ct), $"{ReportExport.CsvType}; charset=utf-8", ReportExport.FileName(report, kind)));
     }
 }
