@@ -1,6 +1,10 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Okapi.Data;
+
+using Okapi.Reference;
 
 namespace Okapi.Bench.Reference;
 
@@ -8,6 +12,21 @@ namespace Okapi.Bench.Reference;
 public sealed record ReferenceOptions(int People, double ValueScale, DatabaseProvider Provider, string DataFolder, string? ConnectionString)
 {
     public ReferenceDatabase Database => new(Provider, DataFolder, ConnectionString);
+
+    /// <summary>The same at 100 people, in a folder (and PostgreSQL database) of its own beside this one.</summary>
+    public ReferenceOptions Small() => this with
+    {
+        People = 100,
+        DataFolder = DataFolder.TrimEnd('/') + "-small",
+        ConnectionString = ConnectionString is null ? null : SmallDatabase(ConnectionString),
+    };
+
+    private static string SmallDatabase(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        builder.Database = (builder.Database ?? "okapi") + "_small";
+        return builder.ConnectionString;
+    }
 
     public static ReferenceOptions Parse(string[] args, int people, string dataFolder)
     {
@@ -59,6 +78,69 @@ public static class ReferenceCommands
         return file;
     }
 
-    /// <summary><c>reference</c>: the reference benchmark.</summary>
-    public static Task<int> BenchmarkAsync(string[] args) => throw new NotImplementedException();
+    /// <summary>
+    /// <c>reference</c>: the benchmark at 100 people and then at the reference size, each organisation generated on first
+    /// use and reused after; ends with the "small …" and "reference …" lines and exits non-zero when a measure failed.
+    /// </summary>
+    public static async Task<int> BenchmarkAsync(string[] args)
+    {
+        var samples = 200;
+        if (Array.IndexOf(args, "--samples") is var at and >= 0)
+        {
+            samples = int.Parse(args[at + 1], CultureInfo.InvariantCulture);
+            args = [.. args[..at], .. args[(at + 2)..]];
+        }
+
+        var reference = ReferenceOptions.Parse(args, ReferenceSize.ReferencePeople, "reference-data");
+        var lines = new List<string>();
+        var failures = new List<string>();
+        foreach (var (label, options) in new[] { ("small", reference.Small()), ("reference", reference) })
+        {
+            try
+            {
+                var file = await ReuseOrGenerateAsync(options);
+                Console.WriteLine($"Measuring {label} ({options.People:N0} people, {samples} requests a measure) on {options.Database.Describe()} …");
+                var benchmark = new ReferenceBenchmark(options.Database, file, samples, Console.Out);
+                // The import measures the same 10,000 key results whatever the organisation's size, so it runs once.
+                await benchmark.RunAsync(withImport: label == "reference");
+                lines.AddRange(benchmark.Lines.Select(l => $"{label} {l}"));
+                failures.AddRange(benchmark.Failures.Select(f => $"{label} {f}"));
+            }
+            catch (BenchFailure e)
+            {
+                failures.Add($"{label}: {e.Message}");
+            }
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"==== Okapi reference benchmark ({reference.Provider}, one machine) ====");
+        lines.ForEach(Console.WriteLine);
+        failures.ForEach(f => Console.WriteLine($"FAILED {f}"));
+        return failures.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>The organisation the data folder names, when its database still holds it at this size; else a new one.</summary>
+    private static async Task<ReferenceFile> ReuseOrGenerateAsync(ReferenceOptions options)
+    {
+        if (ReferenceFile.Read(options.DataFolder) is not { } file)
+        {
+            return await GenerateAsync(options, DateTimeOffset.UtcNow);
+        }
+
+        if (file.People != options.People || file.ValueScale != options.ValueScale)
+        {
+            throw new BenchFailure($"{options.DataFolder} holds an organisation of {file.People:N0} people (value scale {file.ValueScale}); remove it or choose another --data.");
+        }
+
+        await using var services = options.Database.Services();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+        if (!await db.Organisations.AnyAsync(o => o.Id == file.OrganisationId))
+        {
+            throw new BenchFailure($"{options.DataFolder} names organisation {file.OrganisationId}, which {options.Database.Describe()} does not hold.");
+        }
+
+        Console.WriteLine($"Reusing the organisation of {file.People:N0} people generated on {file.GeneratedFor:yyyy-MM-dd HH:mm} in {options.Database.Describe()}.");
+        return file;
+    }
 }

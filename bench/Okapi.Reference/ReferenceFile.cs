@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Okapi.Bench.Reference;
+namespace Okapi.Reference;
 
 /// <summary>
 /// What the benchmark and the tests need to know of a generated organisation: ids, sign-ins and token secrets. Kept as

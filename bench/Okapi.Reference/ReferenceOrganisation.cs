@@ -12,7 +12,7 @@ using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
 
-namespace Okapi.Bench.Reference;
+namespace Okapi.Reference;
 
 /// <summary>
 /// The reference organisation of PRODUCT.md §5 (or a linear fraction of it), written straight into a migrated database

@@ -1,4 +1,4 @@
-namespace Okapi.Bench.Reference;
+namespace Okapi.Reference;
 
 /// <summary>
 /// How big the reference organisation is. PRODUCT.md §5 names it at 10,000 people; every count follows

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Okapi.Data;
 
-namespace Okapi.Bench.Reference;
+namespace Okapi.Reference;
 
 /// <summary>
 /// Where a reference organisation lives: a SQLite file in a data folder (as Okapi itself finds it through

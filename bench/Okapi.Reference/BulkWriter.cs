@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 
-namespace Okapi.Bench.Reference;
+namespace Okapi.Reference;
 
 /// <summary>
 /// Writes entities straight into their tables, bypassing the change tracker (and so the audit log): millions of rows
