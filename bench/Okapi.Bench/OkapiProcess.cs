@@ -42,6 +42,8 @@ public sealed class OkapiProcess : IAsyncDisposable
             ["Okapi__AdminPassword"] = "Bench-" + Guid.NewGuid().ToString("N"),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Errors go where the bench shows them, so that a failed request can be traced to its exception.
+            ["Logging__Console__LogToStandardErrorThreshold"] = "Error",
         };
         var process = Start(dll, environment, "--urls", $"http://127.0.0.1:{port}");
         var okapi = new OkapiProcess(process, dll, environment, dataFolder, new Uri($"http://127.0.0.1:{port}"));

@@ -146,18 +146,23 @@ internal sealed class PostgresBulkWriter(DbContext db, TextWriter log) : BulkWri
         long written = 0;
         await using (var importer = await connection.BeginBinaryImportAsync(copy, ct))
         {
+            // Millions of rows in one COPY: the server may take longer than a command's timeout to take the last of them.
+            importer.Timeout = TimeSpan.FromHours(1);
+            // The synchronous calls only fill the importer's buffer; it goes out when full. Awaiting every value costs more
+            // than writing it.
             foreach (var row in rows)
             {
-                await importer.StartRowAsync(ct);
+                ct.ThrowIfCancellationRequested();
+                importer.StartRow();
                 foreach (var column in columns)
                 {
                     if (column.ProviderValue(row) is { } value)
                     {
-                        await importer.WriteAsync(value, ct);
+                        importer.Write(value);
                     }
                     else
                     {
-                        await importer.WriteNullAsync(ct);
+                        importer.WriteNull();
                     }
                 }
 
