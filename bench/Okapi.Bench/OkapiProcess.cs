@@ -3,10 +3,11 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Reflection;
+using Okapi.Reference;
 
 namespace Okapi.Bench;
 
-/// <summary>Okapi's Release build run as a child process on a fresh SQLite data folder, as an operator would run it.</summary>
+/// <summary>Okapi's Release build run as a child process on a SQLite data folder or a PostgreSQL database, as an operator would run it.</summary>
 public sealed class OkapiProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -25,16 +26,24 @@ public sealed class OkapiProcess : IAsyncDisposable
         BaseAddress = baseAddress;
     }
 
-    public static async Task<OkapiProcess> StartAsync(string dataFolder)
+    public static Task<OkapiProcess> StartAsync(string dataFolder) =>
+        StartAsync(new Dictionary<string, string> { ["Okapi__Database__DataFolder"] = dataFolder }, dataFolder);
+
+    /// <summary>Okapi on a reference organisation's database, SQLite or PostgreSQL.</summary>
+    public static Task<OkapiProcess> StartAsync(ReferenceDatabase database) =>
+        StartAsync(database.Settings.Where(s => s.Value is not null).ToDictionary(s => s.Key.Replace(":", "__"), s => s.Value!), database.DataFolder);
+
+    private static async Task<OkapiProcess> StartAsync(Dictionary<string, string> database, string dataFolder)
     {
         var dll = FindOkapiWeb();
         var port = FreePort();
-        var environment = new Dictionary<string, string>
+        var environment = new Dictionary<string, string>(database)
         {
-            ["Okapi__Database__DataFolder"] = dataFolder,
             ["Okapi__AdminPassword"] = "Bench-" + Guid.NewGuid().ToString("N"),
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
+            // Errors go where the bench shows them, so that a failed request can be traced to its exception.
+            ["Logging__Console__LogToStandardErrorThreshold"] = "Error",
         };
         var process = Start(dll, environment, "--urls", $"http://127.0.0.1:{port}");
         var okapi = new OkapiProcess(process, dll, environment, dataFolder, new Uri($"http://127.0.0.1:{port}"));
@@ -42,15 +51,25 @@ public sealed class OkapiProcess : IAsyncDisposable
         return okapi;
     }
 
-    /// <summary>An admin token from the app's own <c>create-token</c> command against the same data folder.</summary>
-    public async Task<string> CreateTokenAsync()
+    /// <summary>The peak resident memory of the Okapi process so far (VmHWM), in MB.</summary>
+    public double PeakMemoryMegabytes()
     {
-        using var command = Start(_dll, _environment, "create-token", "--name", "bench", "--scope", "admin");
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    /// <summary>An admin token from the app's own <c>create-token</c> command against the same data folder.</summary>
+    public Task<string> CreateTokenAsync() => RunAsync("create-token", "--name", "bench", "--scope", "admin");
+
+    /// <summary>Runs one of the app's commands (create-token, create-organisation) against the same database; returns its last line.</summary>
+    public async Task<string> RunAsync(params string[] arguments)
+    {
+        using var command = Start(_dll, _environment, arguments);
         var output = await command.StandardOutput.ReadToEndAsync();
         await command.WaitForExitAsync();
         if (command.ExitCode != 0)
         {
-            throw new BenchFailure($"create-token exited with {command.ExitCode}: {await command.StandardError.ReadToEndAsync()}");
+            throw new BenchFailure($"{arguments[0]} exited with {command.ExitCode}: {await command.StandardError.ReadToEndAsync()}");
         }
 
         return output.Trim().Split('\n')[^1].Trim();

@@ -3,6 +3,15 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Okapi.Bench;
+using Okapi.Bench.Reference;
+
+switch (args)
+{
+    case ["generate", .. var rest]:
+        return await ReferenceCommands.GenerateAsync(rest);
+    case ["reference", .. var rest]:
+        return await ReferenceCommands.BenchmarkAsync(rest);
+}
 
 // Okapi's load harness for PRODUCT.md §5: bulk ingestion, single-value POSTs and alert latency, each against a
 // baseline measured in the same run. A part that cannot be measured fails the run; it never prints a figure.
