@@ -54,13 +54,32 @@ public sealed class ReferenceBenchmark(ReferenceDatabase database, ReferenceFile
     }
 
     /// <summary>
-    /// The alignment tree's top and one node's children. Today's API answers a whole cycle at once, so both measures
-    /// ask for it; once the tree loads by neighbourhood, these two requests are the ones to change.
+    /// The alignment tree's top (its default depth) and the expansion of one node: every objective the top shows that
+    /// has children, in turn, so that the measure covers the company's objectives as well as deeper ones.
     /// </summary>
     private async Task MeasureAlignmentAsync(HttpClient member, Guid cycle)
     {
         await MeasureAsync("alignment top", member, _ => $"/api/v1/alignment?cycle={cycle}");
-        await MeasureAsync("alignment expand", member, _ => $"/api/v1/alignment?cycle={cycle}");
+        List<Guid> nodes;
+        try
+        {
+            var top = await member.GetJsonAsync($"/api/v1/alignment?cycle={cycle}");
+            nodes = top.GetProperty("childCounts").EnumerateObject()
+                .Where(c => c.Value.GetInt32() > 0).Select(c => Guid.Parse(c.Name)).ToList();
+        }
+        catch (Exception e) when (e is BenchFailure or HttpRequestException or TaskCanceledException or KeyNotFoundException)
+        {
+            Failures.Add($"alignment expand: {e.Message}");
+            return;
+        }
+
+        if (nodes.Count == 0)
+        {
+            Failures.Add("alignment expand: the top of the tree shows no objective with children.");
+            return;
+        }
+
+        await MeasureAsync("alignment expand", member, i => $"/api/v1/alignment?cycle={cycle}&root={nodes[i % nodes.Count]}");
     }
 
     private async Task MeasureAsync(string measure, HttpClient client, Func<int, string> path)
