@@ -50,9 +50,14 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     protected async Task ReloadAsync()
     {
-        Directory = await Session.DirectoryAsync();
+        // The names shown so far stay until the load brings their current ones, so that nothing blinks empty meanwhile.
+        var directory = await Session.DirectoryAsync();
+        Directory = Directory is null ? directory : directory.With(Directory.Names);
         await LoadAsync();
     }
+
+    /// <summary>Adds the names of the teams and people the page shows to <see cref="Directory"/>: one statement.</summary>
+    protected async Task ShowNamesOfAsync(IEnumerable<Guid?> ids) => Directory = Directory!.With(await Session.NamesAsync(ids));
 
     private void OnCycleChanged() => _ = InvokeAsync(async () =>
     {
