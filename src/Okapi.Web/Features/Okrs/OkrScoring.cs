@@ -39,6 +39,11 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
             keyResults.AddRange(krs);
             var withKrs = krs.Select(k => k.ObjectiveId).ToHashSet();
             var rollingUp = pending.Where(id => !withKrs.Contains(id)).ToList();
+            if (rollingUp.Count == 0)
+            {
+                break;
+            }
+
             var links = await db.ObjectiveLinks.AsNoTracking()
                 .Where(l => l.ParentObjectiveId != null && rollingUp.Contains(l.ParentObjectiveId.Value) && l.RollsUp)
                 .ToListAsync(ct);
@@ -60,7 +65,7 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         var windows = (await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToListAsync(ct))
             .ToDictionary(c => c.Id, c => c.Window(zone));
         var krIds = keyResults.Select(k => k.Id).ToList();
-        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct))
+        var checkIns = (krIds.Count == 0 ? [] : await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct))
             .ToLookup(c => c.KeyResultId);
 
         var krScores = new Dictionary<Guid, KeyResultScore>();
