@@ -28,6 +28,7 @@ public static class DataServiceCollectionExtensions
             default:
                 services.AddDbContext<SqliteOkapiDbContext>((sp, o) => ConfigureSqlite(o, connectionString).AddInterceptors(sp.GetServices<IInterceptor>()));
                 services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<SqliteOkapiDbContext>());
+                services.AddHostedService<SqliteStatistics>();
                 break;
         }
 

@@ -15,6 +15,8 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     private bool _disposed;
     private object? _loadedFor;
+    private Guid? _cycle;
+    private bool _choosingCycle = true;
 
     protected Me? Me { get; private set; }
     protected OrgDirectory? Directory { get; private set; }
@@ -27,10 +29,15 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     protected override async Task OnInitializedAsync()
     {
-        // Subscribe before the first await: a page left while it loads still unsubscribes in Dispose.
+        // Subscribe before the first await: a page left while it loads still unsubscribes in Dispose. A prerendered
+        // page is gone once its HTML is sent, so a change elsewhere meanwhile would only make it load twice.
         Selection.Changed += OnCycleChanged;
-        Live.OkrsChanged += OnOkrsChanged;
-        Live.KpisChanged += OnKpisChanged;
+        if (RendererInfo.IsInteractive)
+        {
+            Live.OkrsChanged += OnOkrsChanged;
+            Live.KpisChanged += OnKpisChanged;
+        }
+
         Me = await Session.MeAsync();
         _loadedFor = ParameterKey;
         await ReloadAsync();
@@ -50,13 +57,24 @@ public abstract class OkapiPage : ComponentBase, IDisposable
 
     protected async Task ReloadAsync()
     {
-        Directory = await Session.DirectoryAsync();
+        // The names shown so far stay until the load brings their current ones, so that nothing blinks empty meanwhile.
+        _choosingCycle = true;
+        var directory = await Session.DirectoryAsync();
+        Directory = Directory is null ? directory : directory.With(Directory.Names);
+        // The layout selects the current cycle as well, and either may come first: a selection made before this point
+        // is read here, and the same choice made here spares a second load when the layout's arrives.
+        _cycle = Selection.CycleId ?? directory.CurrentCycle?.Id;
+        _choosingCycle = false;
+        Selection.Select(_cycle);
         await LoadAsync();
     }
 
+    /// <summary>Adds the names of the teams and people the page shows to <see cref="Directory"/>: one statement.</summary>
+    protected async Task ShowNamesOfAsync(IEnumerable<Guid?> ids) => Directory = Directory!.With(await Session.NamesAsync(ids));
+
     private void OnCycleChanged() => _ = InvokeAsync(async () =>
     {
-        if (_disposed)
+        if (_disposed || _choosingCycle || Selection.CycleId == _cycle)
         {
             return;
         }

@@ -4,6 +4,7 @@ using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Search;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Components.Ui;
@@ -74,25 +75,77 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
     /// <summary>Reads straight from the organisation's data, for look-ups that no feature service owns (names, pickers).</summary>
     public Task<T> QueryAsync<T>(Func<OkapiDbContext, Task<T>> query) => RunAsync(query);
 
+    /// <summary>
+    /// The organisation's time zone and cycles: a handful of rows whatever its size. Names of teams and people are not
+    /// in it; a page adds those it shows with <see cref="NamesAsync"/>, and pickers search with <see cref="FindAsync"/>.
+    /// </summary>
     public async Task<OrgDirectory> DirectoryAsync() => await QueryAsync(async db => new OrgDirectory(
         await db.Organisations.AsNoTracking().Where(o => o.Id == db.OrganisationId).Select(o => o.TimeZone).FirstAsync(),
-        await db.Teams.AsNoTracking().OrderBy(t => t.Name).Select(t => new DirectoryEntry(t.Id, t.Name, t.ParentTeamId)).ToListAsync(),
-        await db.People.AsNoTracking().OrderBy(p => p.Name).Select(p => new DirectoryEntry(p.Id, p.Name, null)).ToListAsync(),
-        await db.Cycles.AsNoTracking().OrderByDescending(c => c.Start).ToListAsync()));
+        await db.Cycles.AsNoTracking().OrderByDescending(c => c.Start).ToListAsync(),
+        new Dictionary<Guid, string>()));
+
+    /// <summary>The names of the given teams and people (ids of either kind), in one statement.</summary>
+    public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IEnumerable<Guid?> ids)
+    {
+        var wanted = ids.OfType<Guid>().Distinct().ToList();
+        if (wanted.Count == 0)
+        {
+            return new Dictionary<Guid, string>();
+        }
+
+        return await QueryAsync(async db => await db.Teams.AsNoTracking().Where(t => wanted.Contains(t.Id)).Select(t => new { t.Id, t.Name })
+            .Concat(db.People.AsNoTracking().Where(p => wanted.Contains(p.Id)).Select(p => new { p.Id, p.Name }))
+            .ToDictionaryAsync(e => e.Id, e => e.Name));
+    }
+
+    /// <summary>Teams or people whose name contains <paramref name="text"/>, at most <paramref name="limit"/>: what a picker offers.</summary>
+    public async Task<IReadOnlyList<DirectoryEntry>> FindAsync(DirectoryKind kind, string? text, int limit)
+    {
+        var hits = await RunAsync<SearchService, IReadOnlyList<SearchHit>>(s => kind == DirectoryKind.Team
+            ? s.TeamsAsync(text, limit, CancellationToken.None)
+            : s.PeopleAsync(text, limit, CancellationToken.None));
+        return hits.Select(h => new DirectoryEntry(h.Id, h.Title)).ToList();
+    }
 }
 
-public sealed record DirectoryEntry(Guid Id, string Name, Guid? ParentId);
-
-/// <summary>Names of teams and people and the cycles, for labels and pickers.</summary>
-public sealed record OrgDirectory(string TimeZone, IReadOnlyList<DirectoryEntry> Teams, IReadOnlyList<DirectoryEntry> People, IReadOnlyList<Cycle> Cycles)
+public enum DirectoryKind
 {
-    public string TeamName(Guid? id) => Teams.FirstOrDefault(t => t.Id == id)?.Name ?? "";
+    Team,
+    Person,
+}
 
-    public string PersonName(Guid? id) => People.FirstOrDefault(p => p.Id == id)?.Name ?? "";
+public sealed record DirectoryEntry(Guid Id, string Name);
+
+/// <summary>
+/// The organisation's time zone and cycles, and the names of the teams and people a page shows (never all of them: an
+/// organisation may have thousands).
+/// </summary>
+public sealed record OrgDirectory(string TimeZone, IReadOnlyList<Cycle> Cycles, IReadOnlyDictionary<Guid, string> Names)
+{
+    public string TeamName(Guid? id) => Name(id);
+
+    public string PersonName(Guid? id) => Name(id);
 
     public Cycle? CurrentCycle => Cycles.FirstOrDefault(c => c.State == CycleState.Active) ?? Cycles.FirstOrDefault();
 
-    public DirectoryEntry? Company => Teams.FirstOrDefault(t => t.ParentId is null);
-
     public TimeZoneInfo Zone => Organisation.ZoneOf(TimeZone);
+
+    /// <summary>This directory with more names; a name already known is replaced by the newer one.</summary>
+    public OrgDirectory With(IReadOnlyDictionary<Guid, string> names)
+    {
+        if (names.Count == 0)
+        {
+            return this;
+        }
+
+        var merged = new Dictionary<Guid, string>(Names);
+        foreach (var (id, name) in names)
+        {
+            merged[id] = name;
+        }
+
+        return this with { Names = merged };
+    }
+
+    private string Name(Guid? id) => id is { } known && Names.TryGetValue(known, out var name) ? name : "";
 }

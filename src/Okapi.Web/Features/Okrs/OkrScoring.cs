@@ -39,6 +39,11 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
             keyResults.AddRange(krs);
             var withKrs = krs.Select(k => k.ObjectiveId).ToHashSet();
             var rollingUp = pending.Where(id => !withKrs.Contains(id)).ToList();
+            if (rollingUp.Count == 0)
+            {
+                break;
+            }
+
             var links = await db.ObjectiveLinks.AsNoTracking()
                 .Where(l => l.ParentObjectiveId != null && rollingUp.Contains(l.ParentObjectiveId.Value) && l.RollsUp)
                 .ToListAsync(ct);
@@ -61,7 +66,7 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
             .ToDictionary(c => c.Id, c => c.Window(zone));
         var krIds = keyResults.Select(k => k.Id).ToList();
         // Scores need each check-in's instant, value and confidence; notes would only weigh on large reports.
-        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId))
+        var checkIns = (krIds.Count == 0 ? [] : await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId))
                 .Select(c => new CheckIn { Id = c.Id, KeyResultId = c.KeyResultId, At = c.At, Value = c.Value, Confidence = c.Confidence, Source = c.Source })
                 .ToListAsync(ct))
             .ToLookup(c => c.KeyResultId);

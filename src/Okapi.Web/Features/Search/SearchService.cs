@@ -38,11 +38,25 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
             .Join(visible, k => k.ObjectiveId, o => o.Id, (k, o) => new { k.Id, k.Title, ObjectiveId = o.Id, Objective = o.Title, o.CreatedAt })
             .OrderByDescending(k => k.CreatedAt).Take(MaxPerKind)
             .Select(k => new SearchHit(SearchKind.KeyResult, k.Id, k.Title, k.Objective, "/objectives/" + k.ObjectiveId)).ToListAsync(ct);
-        var teams = await db.Teams.AsNoTracking().Where(t => t.Name.ToLower().Contains(q)).OrderBy(t => t.Name).Take(MaxPerKind)
-            .Select(t => new SearchHit(SearchKind.Team, t.Id, t.Name, t.Mission, "/okrs/team/" + t.Id)).ToListAsync(ct);
-        var people = await db.People.AsNoTracking().Where(p => p.Name.ToLower().Contains(q) || p.Email.ToLower().Contains(q)).OrderBy(p => p.Name).Take(MaxPerKind)
-            .Select(p => new SearchHit(SearchKind.Person, p.Id, p.Name, p.Email, "/okrs/person/" + p.Id)).ToListAsync(ct);
+        var teams = await TeamsAsync(q, MaxPerKind, ct);
+        var people = await PeopleAsync(q, MaxPerKind, ct);
         return [.. objectives, .. keyResults, .. teams, .. people];
+    }
+
+    /// <summary>Teams whose name contains the text (all teams when it is empty), by name, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<SearchHit>> TeamsAsync(string? text, int limit, CancellationToken ct)
+    {
+        var q = text?.Trim().ToLowerInvariant() ?? "";
+        return await db.Teams.AsNoTracking().Where(t => q.Length == 0 || t.Name.ToLower().Contains(q)).OrderBy(t => t.Name).Take(limit)
+            .Select(t => new SearchHit(SearchKind.Team, t.Id, t.Name, t.Mission, "/okrs/team/" + t.Id)).ToListAsync(ct);
+    }
+
+    /// <summary>People whose name or email contains the text (everyone when it is empty), by name, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<SearchHit>> PeopleAsync(string? text, int limit, CancellationToken ct)
+    {
+        var q = text?.Trim().ToLowerInvariant() ?? "";
+        return await db.People.AsNoTracking().Where(p => q.Length == 0 || p.Name.ToLower().Contains(q) || p.Email.ToLower().Contains(q)).OrderBy(p => p.Name).Take(limit)
+            .Select(p => new SearchHit(SearchKind.Person, p.Id, p.Name, p.Email, "/okrs/person/" + p.Id)).ToListAsync(ct);
     }
 }
 
