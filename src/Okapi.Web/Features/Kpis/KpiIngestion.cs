@@ -19,7 +19,7 @@ public interface IKpiValueObserver
 
 /// <summary>
 /// Stores validated values of KPIs of the context's organisation: one upsert per (KPI, instant), the KPIs' latest
-/// value kept, live pages told, then every <see cref="IKpiValueObserver"/>. The API, uploads and pull sources all
+/// value and rollups kept (<see cref="KpiRollups"/>), live pages told, then every <see cref="IKpiValueObserver"/>. The API, uploads and pull sources all
 /// write through here.
 /// </summary>
 public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServiceProvider services, ILogger<KpiIngestion> logger)
@@ -58,8 +58,8 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         }
 
         var kpiIds = latest.Keys.ToList();
-        var known = await db.Kpis.CountAsync(k => kpiIds.Contains(k.Id), ct);
-        if (known != kpiIds.Count)
+        var known = await KpiRollups.RowsAsync(db, kpiIds, ct);
+        if (known.Count != kpiIds.Count)
         {
             throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
         }
@@ -117,13 +117,11 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                     await full.DisposeAsync();
                 }
             }
-            foreach (var value in latest.Values.OrderBy(v => v.KpiId))
-            {
-                var at = value.At;
-                var number = value.Value;
-                await db.Kpis.Where(k => k.Id == value.KpiId && (k.LatestAt == null || k.LatestAt <= at))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number), ct);
-            }
+            // The rollups follow in the same transaction: the days the batch touched, then each KPI's current figures.
+            var calendar = await db.CalendarAsync(ct);
+            var touched = rows.Select(r => (r.KpiId, calendar.PeriodStart(new DateTimeOffset(r.At), Cadence.Daily))).Distinct().ToList();
+            await KpiRollups.RefreshDaysAsync(db, touched, calendar, ct);
+            await KpiRollups.KeepCurrentAsync(db, known, latest, calendar, ct);
 
             await transaction.CommitAsync(ct);
         }
