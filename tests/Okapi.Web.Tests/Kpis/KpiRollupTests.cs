@@ -55,6 +55,24 @@ public sealed class KpiRollupTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task ConcurrentBatchesIntoOneDayLeaveItsSummaryWithAllTheirValues(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync("Busy team");
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Busy counter", team.Id, cadence: Cadence.Daily, aggregation: PeriodAggregation.Count));
+        var now = app.Clock.GetUtcNow();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            app.Admin.AddValuesAsync(kpi.Id, Enumerable.Range(0, 20).Select(j => new { at = now.AddMinutes(-((20 * i) + j)), value = 1 }).ToList())));
+
+        var (calendar, readings, days) = await StoredAsync(app, kpi.Id);
+        Assert.Equal(160, Assert.Single(days).Count);
+        Assert.Equal(calendar.Days(readings).Select(d => d with { KpiId = kpi.Id }), days);
+        Assert.Equal(160, (await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}")).Current);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task ChangingTheTimeZoneRebuildsTheDaysInTheNewZone(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

@@ -74,6 +74,11 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         var sources = Enum.GetValues<KpiValueSource>().Select(v => (object)(int)v).ToArray();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            if (!sqlite)
+            {
+                await LockKpisAsync(kpiIds, ct);
+            }
+
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             DbCommand? full = null;
@@ -141,6 +146,20 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         }
 
         return rows.Count;
+    }
+
+    /// <summary>
+    /// Makes PostgreSQL writers of the same KPIs wait for each other, in one lock order. A day is recomputed from the
+    /// values committed when its statement starts; without the lock, two batches writing into one day at once would
+    /// each recompute it without the other's values. SQLite has one writer at a time anyway.
+    /// </summary>
+    private async Task LockKpisAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    {
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var ids = factory.CreateParameter();
+        ids.ParameterName = "@ids";
+        ids.Value = kpiIds.ToArray();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Kpis\" WHERE \"Id\" = ANY(@ids) ORDER BY \"Id\" FOR UPDATE", [ids], ct);
     }
 
     /// <summary>
