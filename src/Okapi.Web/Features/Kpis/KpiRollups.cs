@@ -61,31 +61,33 @@ public static class KpiRollups
         }
     }
 
-    // The last value of a day is the one at the day's newest instant, joined back by the key.
+    // The last value of a day is the one at the day's newest instant, joined back by the key. JOIN stands for the
+    // provider's join: SQLite's planner, once it has statistics, may scan all values and probe the bounds for each;
+    // CROSS JOIN makes it keep the bounds outside and seek each day's range in the key.
     private const string Aggregated = """
         a AS (
             SELECT b.k, b.d, COUNT(*) AS c, SUM(v."Value") AS s, MIN(v."Value") AS mn, MAX(v."Value") AS mx, MAX(v."At") AS la
-            FROM b JOIN "KpiValues" v ON v."KpiId" = b.k AND v."At" >= b.f AND v."At" < b.t
+            FROM b {JOIN} "KpiValues" v ON v."KpiId" = b.k AND v."At" >= b.f AND v."At" < b.t
             GROUP BY b.k, b.d)
         INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue")
         SELECT a.k, a.d, a.c, a.s, a.mn, a.mx, a.la, v."Value"
-        FROM a JOIN "KpiValues" v ON v."KpiId" = a.k AND v."At" = a.la
+        FROM a {JOIN} "KpiValues" v ON v."KpiId" = a.k AND v."At" = a.la
         WHERE TRUE
         ORDER BY a.k, a.d
         ON CONFLICT ("KpiId", "Day") DO UPDATE SET "Count" = excluded."Count", "Sum" = excluded."Sum",
             "Min" = excluded."Min", "Max" = excluded."Max", "LastAt" = excluded."LastAt", "LastValue" = excluded."LastValue"
         """;
 
-    private const string SqliteRefresh = """
+    private static readonly string SqliteRefresh = """
         WITH b AS (
             SELECT json_extract(j.value, '$[0]') AS k, json_extract(j.value, '$[1]') AS d,
                 json_extract(j.value, '$[2]') AS f, json_extract(j.value, '$[3]') AS t
             FROM json_each(@days) AS j),
-        """ + Aggregated;
+        """ + Aggregated.Replace("{JOIN}", "CROSS JOIN", StringComparison.Ordinal);
 
-    private const string PostgresRefresh = """
+    private static readonly string PostgresRefresh = """
         WITH b AS (SELECT * FROM unnest(@k, @d, @f, @t) AS b(k, d, f, t)),
-        """ + Aggregated;
+        """ + Aggregated.Replace("{JOIN}", "JOIN", StringComparison.Ordinal);
 
     private static DbParameter Parameter(DbCommand factory, string name, object value)
     {
