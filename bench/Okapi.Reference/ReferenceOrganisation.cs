@@ -11,6 +11,7 @@ using Okapi.Core.Scoring;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Kpis;
 
 namespace Okapi.Reference;
 
@@ -90,6 +91,7 @@ public sealed class ReferenceOrganisation(ReferenceSize size, DateTimeOffset now
             await writer.WriteAsync(_scores, ct);
             await writer.WriteAsync(_kpis, ct);
             await WriteKpiValuesAsync(writer, ct);
+            await RebuildKpiRollupsAsync(db, ct);
             await writer.WriteAsync(_rules, ct);
             await writer.WriteAsync(tokens, ct);
 
@@ -108,6 +110,15 @@ public sealed class ReferenceOrganisation(ReferenceSize size, DateTimeOffset now
     /// <summary>The raw values of every KPI, in primary-key order (by KPI, then instant).</summary>
     private async Task WriteKpiValuesAsync(BulkWriter writer, CancellationToken ct) =>
         await writer.WriteAsync(KpiValues(), ct);
+
+    /// <summary>The KPIs' day rollups and current figures from the raw values, as Okapi keeps them when values arrive through it.</summary>
+    private async Task RebuildKpiRollupsAsync(OkapiDbContext db, CancellationToken ct)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        db.OrganisationId = _organisation.Id;
+        await KpiRollups.RebuildAsync(db, ct);
+        await log.WriteLineAsync($"  KPI day rollups in {stopwatch.Elapsed.TotalSeconds:0.0} s");
+    }
 
     private void BuildPeopleAndTeams()
     {

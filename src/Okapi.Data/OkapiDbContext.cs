@@ -48,6 +48,7 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
     public DbSet<Kpi> Kpis => Set<Kpi>();
     public DbSet<KpiValue> KpiValues => Set<KpiValue>();
+    public DbSet<KpiDay> KpiDays => Set<KpiDay>();
     public DbSet<KpiSource> KpiSources => Set<KpiSource>();
     public DbSet<AlertRule> AlertRules => Set<AlertRule>();
     public DbSet<Alert> Alerts => Set<Alert>();

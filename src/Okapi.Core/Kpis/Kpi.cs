@@ -41,6 +41,18 @@ public sealed partial class Kpi : Entity
     public DateTime? LatestAt { get; set; }
     public double? LatestValue { get; set; }
 
+    /// <summary>
+    /// The first date and the value of the period that holds the newest value, and the value of the period right
+    /// before it (null when that one holds no value): kept with the day rollups so that lists and metrics read one
+    /// row per KPI. See <see cref="KeepCurrentPeriods"/>.
+    /// </summary>
+    public DateOnly? CurrentPeriodStart { get; set; }
+    public double? CurrentPeriodValue { get; set; }
+    public double? PreviousPeriodValue { get; set; }
+
+    /// <summary>Period-over-period change of the current period, from the kept figures.</summary>
+    public double? CurrentChange => CurrentPeriodValue is { } current && PreviousPeriodValue is { } previous ? KpiPeriod.Change(previous, current) : null;
+
     /// <summary>The four bounds as one value; read-only so that a mapper does not take it for a column.</summary>
     public KpiThresholds Thresholds => new(WarningLower, WarningUpper, CriticalLower, CriticalUpper);
 
@@ -81,6 +93,24 @@ public sealed partial class Kpi : Entity
     /// <summary>The readings bucketed into this KPI's periods by its cadence and aggregated by its aggregation.</summary>
     public IReadOnlyList<KpiPeriod> Periods(IEnumerable<KpiReading> readings, PeriodCalendar calendar) =>
         calendar.Aggregate(readings, Cadence, Aggregation);
+
+    /// <summary>The periods made of these day summaries, as <see cref="Periods"/> makes them of readings.</summary>
+    public IReadOnlyList<KpiPeriod> PeriodsFromDays(IEnumerable<KpiDay> days, PeriodCalendar calendar) =>
+        calendar.AggregateDays(days, Cadence, Aggregation);
+
+    /// <summary>
+    /// Keeps the current period's figures from this KPI's periods up to the one holding its newest value (oldest
+    /// first; only the last two matter). No periods clear them.
+    /// </summary>
+    public void KeepCurrentPeriods(IReadOnlyList<KpiPeriod> periods)
+    {
+        ArgumentNullException.ThrowIfNull(periods);
+        var current = periods.Count > 0 ? periods[^1] : null;
+        var previous = periods.Count > 1 && periods[^2].End == current!.Start ? periods[^2] : null;
+        CurrentPeriodStart = current?.Start;
+        CurrentPeriodValue = current?.Value;
+        PreviousPeriodValue = previous?.Value;
+    }
 
     /// <summary>Attainment of <paramref name="value"/> against the target; null without a target.</summary>
     public TargetAttainment? Attainment(double value) => TargetAttainment.Of(value, Target, Direction);

@@ -52,30 +52,54 @@ public sealed record PeriodCalendar(TimeZoneInfo Zone, DayOfWeek WeekStart)
     /// <summary>The instant a local date begins; DST makes this offset differ from period to period.</summary>
     public DateTimeOffset StartOf(DateOnly date) => CycleWindow.StartOfDay(date, Zone);
 
+    /// <summary>The summary of a single reading: one value on its local date.</summary>
+    public KpiDay DayOf(KpiReading reading) =>
+        new(CycleWindow.DateOf(reading.At, Zone), 1, reading.Value, reading.Value, reading.Value, reading.At.UtcDateTime, reading.Value);
+
+    /// <summary>
+    /// The readings summarised by local date, oldest first; of two readings at one instant the later in the input
+    /// is the day's last.
+    /// </summary>
+    public IReadOnlyList<KpiDay> Days(IEnumerable<KpiReading> readings)
+    {
+        ArgumentNullException.ThrowIfNull(readings);
+        var days = new List<KpiDay>();
+        // OrderBy is stable, so of two readings at one instant the later in the input stays later.
+        foreach (var single in readings.OrderBy(r => r.At).Select(DayOf))
+        {
+            if (days.Count > 0 && days[^1].Day == single.Day)
+            {
+                days[^1] = days[^1].Then(single);
+            }
+            else
+            {
+                days.Add(single);
+            }
+        }
+
+        return days;
+    }
+
     /// <summary>
     /// The periods that hold at least one reading, oldest first, each aggregated. A period with no reading is
     /// left out rather than given a value, since only sum and count would have one (zero).
     /// For <see cref="PeriodAggregation.Last"/>, readings with the same instant are resolved by input order.
     /// </summary>
-    public IReadOnlyList<KpiPeriod> Aggregate(IEnumerable<KpiReading> readings, Cadence cadence, PeriodAggregation aggregation)
+    public IReadOnlyList<KpiPeriod> Aggregate(IEnumerable<KpiReading> readings, Cadence cadence, PeriodAggregation aggregation) =>
+        AggregateDays(Days(readings), cadence, aggregation);
+
+    /// <summary>
+    /// The periods that hold at least one day, oldest first, each aggregated from the summaries of its days: the
+    /// one place a period's value is computed, whether from raw readings or from stored day summaries.
+    /// </summary>
+    public IReadOnlyList<KpiPeriod> AggregateDays(IEnumerable<KpiDay> days, Cadence cadence, PeriodAggregation aggregation)
     {
-        ArgumentNullException.ThrowIfNull(readings);
+        ArgumentNullException.ThrowIfNull(days);
         var periods = new List<KpiPeriod>();
-        // OrderBy is stable, so of two readings at one instant the later in the input counts as last.
-        foreach (var group in readings.OrderBy(r => r.At).GroupBy(r => PeriodStart(r.At, cadence)))
+        foreach (var group in days.OrderBy(d => d.Day).GroupBy(d => PeriodStart(d.Day, cadence)))
         {
-            var values = group.Select(r => r.Value).ToList();
-            var value = aggregation switch
-            {
-                PeriodAggregation.Last => values[^1],
-                PeriodAggregation.Sum => values.Sum(),
-                PeriodAggregation.Average => values.Average(),
-                PeriodAggregation.Min => values.Min(),
-                PeriodAggregation.Max => values.Max(),
-                PeriodAggregation.Count => values.Count,
-                _ => throw new ArgumentOutOfRangeException(nameof(aggregation), aggregation, null),
-            };
-            periods.Add(new KpiPeriod(group.Key, NextPeriodStart(group.Key, cadence), StartOf(group.Key), value, values.Count));
+            var total = group.Aggregate((sum, day) => sum.Then(day));
+            periods.Add(new KpiPeriod(group.Key, NextPeriodStart(group.Key, cadence), StartOf(group.Key), total.Value(aggregation), total.Count));
         }
 
         return periods;
@@ -102,11 +126,10 @@ public sealed record KpiPeriod(DateOnly Start, DateOnly End, DateTimeOffset Star
         }
 
         var (previous, last) = (periods[^2], periods[^1]);
-        if (previous.End != last.Start || previous.Value == 0)
-        {
-            return null;
-        }
-
-        return (last.Value - previous.Value) / Math.Abs(previous.Value);
+        return previous.End == last.Start ? Change(previous.Value, last.Value) : null;
     }
+
+    /// <summary>Relative change from the value of a period to that of the period right after it; null when the first is 0.</summary>
+    public static double? Change(double previous, double last) =>
+        previous == 0 ? null : (last - previous) / Math.Abs(previous);
 }

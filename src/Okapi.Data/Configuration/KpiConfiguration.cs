@@ -36,6 +36,17 @@ internal sealed class KpiValueConfiguration : IEntityTypeConfiguration<KpiValue>
     }
 }
 
+internal sealed class KpiDayConfiguration : IEntityTypeConfiguration<KpiDay>
+{
+    public void Configure(EntityTypeBuilder<KpiDay> b)
+    {
+        // Like the values, a KPI's days are read as one range of the key, and belong to the tenant through the KPI.
+        b.HasKey(d => new { d.KpiId, d.Day });
+        b.Property(d => d.LastAt).HasConversion(v => v.Ticks, v => new DateTime(v, DateTimeKind.Utc));
+        b.HasOne<Kpi>().WithMany().HasForeignKey(d => d.KpiId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
 internal sealed class KpiSourceConfiguration : IEntityTypeConfiguration<KpiSource>
 {
     public void Configure(EntityTypeBuilder<KpiSource> b)

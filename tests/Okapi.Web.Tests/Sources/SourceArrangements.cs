@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Tests.Infrastructure;
 
@@ -81,7 +82,10 @@ public static class SourceArrangements
         app.QueryAsync(async db =>
         {
             db.KpiValues.AddRange(values.Select(v => new KpiValue { KpiId = kpiId, At = v.At.UtcDateTime, Value = v.Value, Source = KpiValueSource.Api }));
-            return await db.SaveChangesAsync();
+            var stored = await db.SaveChangesAsync();
+            // Written past ingestion, as a data generator does, so the rollups are made from the values afterwards.
+            await KpiRollups.RebuildAsync(db, kpiId, CancellationToken.None);
+            return stored;
         });
 
     public static Task<List<KpiValue>> ValuesAsync(this OkapiApp app, Guid kpiId) =>

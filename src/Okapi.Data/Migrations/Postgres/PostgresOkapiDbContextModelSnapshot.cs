@@ -578,6 +578,12 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<double?>("CriticalUpper")
                         .HasColumnType("double precision");
 
+                    b.Property<DateOnly?>("CurrentPeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<double?>("CurrentPeriodValue")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("Description")
                         .HasMaxLength(20000)
                         .HasColumnType("character varying(20000)");
@@ -609,6 +615,9 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.Property<Guid?>("OwnerTeamId")
                         .HasColumnType("uuid");
+
+                    b.Property<double?>("PreviousPeriodValue")
+                        .HasColumnType("double precision");
 
                     b.PrimitiveCollection<List<string>>("Tags")
                         .IsRequired()
@@ -649,6 +658,37 @@ namespace Okapi.Data.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("Kpis");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Kpis.KpiDay", b =>
+                {
+                    b.Property<Guid>("KpiId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("LastValue")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("double precision");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("double precision");
+
+                    b.HasKey("KpiId", "Day");
+
+                    b.ToTable("KpiDays");
                 });
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiSource", b =>
@@ -1880,6 +1920,15 @@ namespace Okapi.Data.Migrations.Postgres
                         .WithMany()
                         .HasForeignKey("OwnerTeamId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Okapi.Core.Kpis.KpiDay", b =>
+                {
+                    b.HasOne("Okapi.Core.Kpis.Kpi", null)
+                        .WithMany()
+                        .HasForeignKey("KpiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiSource", b =>

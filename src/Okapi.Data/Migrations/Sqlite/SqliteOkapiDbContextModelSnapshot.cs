@@ -566,6 +566,12 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<double?>("CriticalUpper")
                         .HasColumnType("REAL");
 
+                    b.Property<DateOnly?>("CurrentPeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<double?>("CurrentPeriodValue")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Description")
                         .HasMaxLength(20000)
                         .HasColumnType("TEXT");
@@ -597,6 +603,9 @@ namespace Okapi.Data.Migrations.Sqlite
 
                     b.Property<Guid?>("OwnerTeamId")
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("PreviousPeriodValue")
+                        .HasColumnType("REAL");
 
                     b.PrimitiveCollection<string>("Tags")
                         .IsRequired()
@@ -637,6 +646,37 @@ namespace Okapi.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("Kpis");
+                });
+
+            modelBuilder.Entity("Okapi.Core.Kpis.KpiDay", b =>
+                {
+                    b.Property<Guid>("KpiId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("LastAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("LastValue")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Max")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Min")
+                        .HasColumnType("REAL");
+
+                    b.Property<double>("Sum")
+                        .HasColumnType("REAL");
+
+                    b.HasKey("KpiId", "Day");
+
+                    b.ToTable("KpiDays");
                 });
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiSource", b =>
@@ -1868,6 +1908,15 @@ namespace Okapi.Data.Migrations.Sqlite
                         .WithMany()
                         .HasForeignKey("OwnerTeamId")
                         .OnDelete(DeleteBehavior.Restrict);
+                });
+
+            modelBuilder.Entity("Okapi.Core.Kpis.KpiDay", b =>
+                {
+                    b.HasOne("Okapi.Core.Kpis.Kpi", null)
+                        .WithMany()
+                        .HasForeignKey("KpiId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
                 });
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiSource", b =>

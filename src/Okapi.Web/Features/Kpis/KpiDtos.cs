@@ -45,14 +45,24 @@ public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);
 
 public sealed record KpiFilter(Guid? Team, string? Tag, EnumQuery<KpiHealth>? Health, string? Search);
 
-public sealed record KpiPointDto(DateTimeOffset At, double Value);
+/// <summary>
+/// A point of a chart: a value, or for a daily point (<see cref="KpiSeriesDto.Method"/> <c>daily</c>) the mean of a
+/// day's values at the day's start with the day's <see cref="Min"/> and <see cref="Max"/> for a band.
+/// </summary>
+public sealed record KpiPointDto(DateTimeOffset At, double Value)
+{
+    public double? Min { get; init; }
+    public double? Max { get; init; }
+}
 
 /// <summary>One period of a KPI: its local dates [Start, End), aggregated value, number of values and change against the period before.</summary>
 public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset StartUtc, double Value, int Count, double? Change, KpiHealth Health);
 
 /// <summary>
 /// A range of a KPI's values for a chart: at most the asked number of points, downsampled when there are more
-/// (<see cref="Method"/> says how: <c>raw</c>, <c>lttb</c> or <c>minmax</c>); <see cref="RawCount"/> is how many values the range holds.
+/// (<see cref="Method"/> says how: <c>raw</c>, <c>lttb</c>, or <c>daily</c> (one point per day from the day rollups, when the
+/// range holds more values than a chart reads; <c>daily+lttb</c> when those days were downsampled too);
+/// <see cref="RawCount"/> is how many values the range holds (for daily points, those of its whole days).
 /// </summary>
 public sealed record KpiSeriesDto(Guid KpiId, DateTimeOffset From, DateTimeOffset To, int RawCount, string Method, IReadOnlyList<KpiPointDto> Points);
 

@@ -19,7 +19,7 @@ public interface IKpiValueObserver
 
 /// <summary>
 /// Stores validated values of KPIs of the context's organisation: one upsert per (KPI, instant), the KPIs' latest
-/// value kept, live pages told, then every <see cref="IKpiValueObserver"/>. The API, uploads and pull sources all
+/// value and rollups kept (<see cref="KpiRollups"/>), live pages told, then every <see cref="IKpiValueObserver"/>. The API, uploads and pull sources all
 /// write through here.
 /// </summary>
 public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServiceProvider services, ILogger<KpiIngestion> logger)
@@ -58,8 +58,8 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         }
 
         var kpiIds = latest.Keys.ToList();
-        var known = await db.Kpis.CountAsync(k => kpiIds.Contains(k.Id), ct);
-        if (known != kpiIds.Count)
+        var known = await KpiRollups.RowsAsync(db, kpiIds, ct);
+        if (known.Count != kpiIds.Count)
         {
             throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
         }
@@ -74,6 +74,11 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         var sources = Enum.GetValues<KpiValueSource>().Select(v => (object)(int)v).ToArray();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
+            if (!sqlite)
+            {
+                await LockKpisAsync(kpiIds, ct);
+            }
+
             var connection = db.Database.GetDbConnection();
             var dbTransaction = transaction.GetDbTransaction();
             DbCommand? full = null;
@@ -117,13 +122,11 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                     await full.DisposeAsync();
                 }
             }
-            foreach (var value in latest.Values.OrderBy(v => v.KpiId))
-            {
-                var at = value.At;
-                var number = value.Value;
-                await db.Kpis.Where(k => k.Id == value.KpiId && (k.LatestAt == null || k.LatestAt <= at))
-                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number), ct);
-            }
+            // The rollups follow in the same transaction: the days the batch touched, then each KPI's current figures.
+            var calendar = await db.CalendarAsync(ct);
+            var touched = TouchedDays(rows, calendar);
+            await KpiRollups.RefreshDaysAsync(db, touched, calendar, ct);
+            await KpiRollups.KeepCurrentAsync(db, known, latest, calendar, ct);
 
             await transaction.CommitAsync(ct);
         }
@@ -143,6 +146,41 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         }
 
         return rows.Count;
+    }
+
+    /// <summary>
+    /// Makes PostgreSQL writers of the same KPIs wait for each other, in one lock order. A day is recomputed from the
+    /// values committed when its statement starts; without the lock, two batches writing into one day at once would
+    /// each recompute it without the other's values. SQLite has one writer at a time anyway.
+    /// </summary>
+    private async Task LockKpisAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    {
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var ids = factory.CreateParameter();
+        ids.ParameterName = "@ids";
+        ids.Value = kpiIds.ToArray();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Kpis\" WHERE \"Id\" = ANY(@ids) ORDER BY \"Id\" FOR UPDATE", [ids], ct);
+    }
+
+    /// <summary>
+    /// The (KPI, local date) pairs of rows ordered by KPI and instant; the zone is consulted once per day rather
+    /// than once per row, which matters at a million rows a request.
+    /// </summary>
+    private static List<(Guid KpiId, DateOnly Day)> TouchedDays(IReadOnlyList<KpiValue> rows, PeriodCalendar calendar)
+    {
+        var touched = new List<(Guid, DateOnly)>();
+        var (kpiId, from, to) = (Guid.Empty, DateTime.MaxValue, DateTime.MinValue);
+        foreach (var row in rows)
+        {
+            if (row.KpiId != kpiId || row.At < from || row.At >= to)
+            {
+                var day = calendar.PeriodStart(new DateTimeOffset(row.At), Cadence.Daily);
+                (kpiId, from, to) = (row.KpiId, calendar.StartOf(day).UtcDateTime, calendar.StartOf(day.AddDays(1)).UtcDateTime);
+                touched.Add((kpiId, day));
+            }
+        }
+
+        return touched;
     }
 
     private static async Task<DbCommand> PrepareAsync(DbConnection connection, DbTransaction transaction, int rows, CancellationToken ct)

@@ -18,6 +18,9 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
     public static readonly TimeSpan DefaultSeriesRange = TimeSpan.FromDays(30);
     public static readonly TimeSpan DefaultPeriodsRange = TimeSpan.FromDays(365);
 
+    /// <summary>The most raw values a chart reads; a range holding more is drawn from the day rollups.</summary>
+    public const int MaxRawSeriesValues = 20_000;
+
     public async Task<Page<KpiDto>> ListAsync(KpiFilter filter, PageRequest page, CancellationToken ct)
     {
         var query = Filtered(filter).OrderBy(k => k.Name).ThenBy(k => k.Id);
@@ -27,19 +30,50 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return new Page<KpiDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
         }
 
-        // Health is computed from values, not stored, so this filter runs over the organisation's KPIs in memory.
+        // Health depends on the clock, so this filter runs in memory, over the KPI rows alone (their current
+        // figures are kept on them), never over values.
         var matching = (await ToDtosAsync(await query.ToListAsync(ct), ct)).Where(d => d.Health == health).ToList();
         var pageItems = matching.Skip((page.Number - 1) * page.Size).Take(page.Size).ToList();
         return new Page<KpiDto>(pageItems, page.Number, page.Size, matching.Count);
     }
 
-    /// <summary>Every KPI the caller may see that matches the filter, with sparklines, for the dashboard.</summary>
-    public async Task<IReadOnlyList<KpiTileDto>> DashboardAsync(KpiFilter filter, CancellationToken ct)
+    /// <summary>
+    /// One page of the KPIs the caller may see that match the filter, with sparklines, for the dashboard: the
+    /// page's day rollups are read, never raw values, so its cost is the same at any history.
+    /// </summary>
+    public async Task<Page<KpiTileDto>> DashboardAsync(KpiFilter filter, PageRequest page, CancellationToken ct)
     {
-        var kpis = await Filtered(filter).OrderBy(k => k.Name).ThenBy(k => k.Id).ToListAsync(ct);
+        var query = Filtered(filter).OrderBy(k => k.Name).ThenBy(k => k.Id);
+        List<Kpi> kpis;
+        int total;
+        if (filter.Health?.Value is not { } health)
+        {
+            (kpis, total) = await page.ApplyAsync(query, ct);
+        }
+        else
+        {
+            var all = await query.ToListAsync(ct);
+            var now = clock.GetUtcNow();
+            var matching = all.Where(k => k.Health(LatestReading(k), now) == health).ToList();
+            (kpis, total) = (matching.Skip((page.Number - 1) * page.Size).Take(page.Size).ToList(), matching.Count);
+        }
+
         var snapshots = await SnapshotsAsync(kpis, SparklinePeriods, ct);
-        var tiles = kpis.Select(k => new KpiTileDto(snapshots[k.Id].Dto, snapshots[k.Id].Periods.Select(p => p.Value).ToList()));
-        return filter.Health?.Value is { } health ? tiles.Where(t => t.Kpi.Health == health).ToList() : tiles.ToList();
+        var tiles = kpis.Select(k => new KpiTileDto(snapshots[k.Id].Dto, snapshots[k.Id].Periods.Select(p => p.Value).ToList())).ToList();
+        return new Page<KpiTileDto>(tiles, page.Number, page.Size, total);
+    }
+
+    /// <summary>The tags of the KPIs the caller may see, for a filter: one small column of each KPI row.</summary>
+    public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken ct) =>
+        (await caller.Visible(db.Kpis.AsNoTracking()).Select(k => k.Tags).ToListAsync(ct)).SelectMany(t => t).Distinct().Order().ToList();
+
+    /// <summary>The KPIs the caller may see that have an open alert, by name.</summary>
+    public async Task<IReadOnlyList<KpiDto>> AlertedAsync(CancellationToken ct)
+    {
+        var kpis = await caller.Visible(db.Kpis.AsNoTracking())
+            .Where(k => db.Alerts.Any(a => a.KpiId == k.Id && a.State != AlertState.Resolved))
+            .OrderBy(k => k.Name).ThenBy(k => k.Id).ToListAsync(ct);
+        return await ToDtosAsync(kpis, ct);
     }
 
     /// <summary>The organisation's public KPIs, whoever asks: what may leave for a monitoring system.</summary>
@@ -105,7 +139,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return refused;
         }
 
-        var key = kpi.Key;
+        var (key, cadence, aggregation) = (kpi.Key, kpi.Cadence, kpi.Aggregation);
         Apply(kpi, request);
         // The key is what integrations push to: it stays unless a new one is asked for.
         kpi.Key = string.IsNullOrWhiteSpace(request.Key) ? key : kpi.Key;
@@ -120,7 +154,13 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return Failure.Forbidden("Members may not hand a KPI to a team they are not in.");
         }
 
-        return await SaveAsync(kpi, ct);
+        if (kpi.Cadence == cadence && kpi.Aggregation == aggregation)
+        {
+            return await SaveAsync(kpi, ct);
+        }
+
+        // The day rollups do not depend on cadence or aggregation; the current period's figures do.
+        return await SaveAsync(kpi, ct, refreshCurrent: true);
     }
 
     public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
@@ -160,12 +200,13 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
 
         var calendar = await CalendarAsync(ct);
         var firstPeriod = calendar.PeriodStart(start, kpi.Cadence);
-        // One period more in front, so that the first period asked for has a change too.
-        var loadFrom = calendar.StartOf(PeriodCalendar.PreviousPeriodStart(firstPeriod, kpi.Cadence)).UtcDateTime;
-        var until = end.UtcDateTime;
-        var readings = await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= loadFrom && v.At < until)
-            .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct);
-        var periods = kpi.Periods(readings.Select(r => new KpiReading(new DateTimeOffset(r.At), r.Value)), calendar);
+        // One period more in front, so that the first period asked for has a change too; whole days up to the one
+        // holding the last instant of the range.
+        var fromDay = PeriodCalendar.PreviousPeriodStart(firstPeriod, kpi.Cadence);
+        var toDay = calendar.PeriodStart(end.AddTicks(-1), Cadence.Daily);
+        var days = await db.KpiDays.AsNoTracking().Where(d => d.KpiId == id && d.Day >= fromDay && d.Day <= toDay)
+            .OrderBy(d => d.Day).ToListAsync(ct);
+        var periods = kpi.PeriodsFromDays(days, calendar);
         var result = new List<KpiPeriodDto>();
         for (var i = 0; i < periods.Count; i++)
         {
@@ -202,6 +243,26 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
+        }
+
+        // Raw values while the range holds few enough to read; beyond, one point per day from the rollups (the
+        // mean, with the day's extremes for a band), so that a year of minute values costs 365 rows.
+        var calendar = await CalendarAsync(ct);
+        var (fromDay, toDay) = (calendar.PeriodStart(start, Cadence.Daily), calendar.PeriodStart(end.AddTicks(-1), Cadence.Daily));
+        var days = db.KpiDays.AsNoTracking().Where(d => d.KpiId == id && d.Day >= fromDay && d.Day <= toDay);
+        var stored = await days.SumAsync(d => d.Count, ct);
+        if (stored > MaxRawSeriesValues)
+        {
+            var daily = (await days.OrderBy(d => d.Day).ToListAsync(ct))
+                .Select(d => new KpiPointDto(calendar.StartOf(d.Day), d.Mean) { Min = d.Min, Max = d.Max }).ToList();
+            if (daily.Count > points)
+            {
+                var kept = Downsampling.LargestTriangleThreeBuckets(daily.Select(p => new KpiReading(p.At, p.Value)).ToList(), points)
+                    .Select(r => r.At).ToHashSet();
+                daily = daily.Where(p => kept.Contains(p.At)).ToList();
+            }
+
+            return new KpiSeriesDto(id, start, end, stored, "daily", daily);
         }
 
         var (since, until) = (start.UtcDateTime, end.UtcDateTime);
@@ -245,18 +306,34 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         return new IngestResultDto(stored, 1);
     }
 
-    /// <summary>KPIs with their computed fields: current period value, health, change, attainment, open alerts.</summary>
+    /// <summary>
+    /// KPIs with their computed fields: current period value, health, change, attainment, open alerts. One row per
+    /// KPI: the current figures are kept on it, so no value or day is read.
+    /// </summary>
     public async Task<IReadOnlyList<KpiDto>> ToDtosAsync(IReadOnlyList<Kpi> kpis, CancellationToken ct)
     {
-        var snapshots = await SnapshotsAsync(kpis, 2, ct);
-        return kpis.Select(k => snapshots[k.Id].Dto).ToList();
+        var openAlerts = await OpenAlertsAsync(kpis, ct);
+        var now = clock.GetUtcNow();
+        return kpis.Select(k => ToDto(k, openAlerts.GetValueOrDefault(k.Id), now)).ToList();
     }
 
     private async Task<KpiDto> ToDtoAsync(Kpi kpi, CancellationToken ct) => (await ToDtosAsync([kpi], ct))[0];
 
+    private async Task<Dictionary<Guid, int>> OpenAlertsAsync(IReadOnlyList<Kpi> kpis, CancellationToken ct)
+    {
+        if (kpis.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = kpis.Select(k => k.Id).ToList();
+        return await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.KpiId) && a.State != AlertState.Resolved)
+            .GroupBy(a => a.KpiId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+    }
+
     /// <summary>
-    /// Each KPI's DTO and its last <paramref name="periodCount"/> periods (oldest first), from one query for the
-    /// values of all of them since the earliest period any of them needs.
+    /// Each KPI's DTO and its last <paramref name="periodCount"/> periods (oldest first), from one read of the day
+    /// rollups of all of them since the earliest period any of them needs.
     /// </summary>
     private async Task<Dictionary<Guid, (KpiDto Dto, IReadOnlyList<KpiPeriod> Periods)>> SnapshotsAsync(IReadOnlyList<Kpi> kpis, int periodCount, CancellationToken ct)
     {
@@ -267,58 +344,34 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         }
 
         var calendar = await CalendarAsync(ct);
-        var windows = new Dictionary<Guid, DateTime>();
-        foreach (var kpi in kpis.Where(k => k.LatestAt is not null))
-        {
-            var start = calendar.LastPeriodsStart(new DateTimeOffset(kpi.LatestAt!.Value), kpi.Cadence, periodCount);
-            windows[kpi.Id] = calendar.StartOf(start).UtcDateTime;
-        }
-
-        var readings = new Dictionary<Guid, List<KpiReading>>();
-        if (windows.Count > 0)
-        {
-            var ids = windows.Keys.ToList();
-            var since = windows.Values.Min();
-            var rows = await db.KpiValues.AsNoTracking().Where(v => ids.Contains(v.KpiId) && v.At >= since)
-                .OrderBy(v => v.At).Select(v => new { v.KpiId, v.At, v.Value }).ToListAsync(ct);
-            foreach (var row in rows.Where(r => r.At >= windows[r.KpiId]))
-            {
-                if (!readings.TryGetValue(row.KpiId, out var list))
-                {
-                    readings[row.KpiId] = list = [];
-                }
-
-                list.Add(new KpiReading(new DateTimeOffset(row.At), row.Value));
-            }
-        }
-
-        var allIds = kpis.Select(k => k.Id).ToList();
-        var openAlerts = await db.Alerts.AsNoTracking().Where(a => allIds.Contains(a.KpiId) && a.State != AlertState.Resolved)
-            .GroupBy(a => a.KpiId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var windows = kpis.ToDictionary(k => k.Id,
+            k => k.LatestAt is { } at ? calendar.LastPeriodsStart(new DateTimeOffset(at), k.Cadence, periodCount) : (DateOnly?)null);
+        var days = await KpiRollups.DaysAsync(db, windows, ct);
+        var openAlerts = await OpenAlertsAsync(kpis, ct);
         var now = clock.GetUtcNow();
         foreach (var kpi in kpis)
         {
-            var periods = kpi.Periods(readings.GetValueOrDefault(kpi.Id) ?? [], calendar);
-            result[kpi.Id] = (ToDto(kpi, periods, openAlerts.GetValueOrDefault(kpi.Id), now), periods);
+            var periods = kpi.PeriodsFromDays(days.GetValueOrDefault(kpi.Id) ?? [], calendar);
+            result[kpi.Id] = (ToDto(kpi, openAlerts.GetValueOrDefault(kpi.Id), now), periods);
         }
 
         return result;
     }
 
     /// <summary>The latest reading as thresholds see it: the instant of the newest value and its period's value.</summary>
-    public static KpiReading? LatestReading(Kpi kpi, IReadOnlyList<KpiPeriod> periods) =>
-        kpi.LatestAt is { } at && periods.Count > 0 ? new KpiReading(new DateTimeOffset(at), periods[^1].Value) : null;
+    public static KpiReading? LatestReading(Kpi kpi) =>
+        kpi is { LatestAt: { } at, CurrentPeriodValue: { } value } ? new KpiReading(new DateTimeOffset(at), value) : null;
 
-    private KpiDto ToDto(Kpi k, IReadOnlyList<KpiPeriod> periods, int openAlerts, DateTimeOffset now)
+    private KpiDto ToDto(Kpi k, int openAlerts, DateTimeOffset now)
     {
-        var latest = LatestReading(k, periods);
+        var latest = LatestReading(k);
         var current = latest?.Value;
         var attainment = current is { } value ? k.Attainment(value) : null;
         return new KpiDto(k.Id, k.Name, k.Key, k.Description, k.OwnerTeamId, k.OwnerPersonId, k.Unit,
             k.Direction, k.Cadence, k.Aggregation, k.WarningLower, k.WarningUpper, k.CriticalLower, k.CriticalUpper, k.Target,
             k.Tags, k.Visibility, k.Version,
-            k.Health(latest, now), current, periods.Count > 0 ? periods[^1].Start : null,
-            k.LatestAt is { } at ? new DateTimeOffset(at) : null, KpiPeriod.Change(periods),
+            k.Health(latest, now), current, current is null ? null : k.CurrentPeriodStart,
+            k.LatestAt is { } at ? new DateTimeOffset(at) : null, k.CurrentChange,
             attainment?.Ratio, attainment?.IsOnTarget ?? false, openAlerts,
             k.CreatedAt, k.UpdatedAt, caller.CanEdit(k))
         {
@@ -350,7 +403,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         return kpi is not null && caller.CanSee(kpi) ? kpi : null;
     }
 
-    private async Task<Outcome<KpiDto>> SaveAsync(Kpi kpi, CancellationToken ct)
+    private async Task<Outcome<KpiDto>> SaveAsync(Kpi kpi, CancellationToken ct, bool refreshCurrent = false)
     {
         try
         {
@@ -366,6 +419,12 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             }
 
             throw;
+        }
+
+        if (refreshCurrent)
+        {
+            await KpiRollups.RefreshCurrentAsync(db, [kpi.Id], await CalendarAsync(ct), ct);
+            await db.Entry(kpi).ReloadAsync(ct);
         }
 
         return await ToDtoAsync(kpi, ct);

@@ -16,7 +16,7 @@ public static class KpisApi
     {
         var group = api.MapGroup("/kpis").WithTags("KPIs");
         group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.");
-        group.MapGet("/dashboard", Dashboard).WithSummary("Every KPI matching the filter with its last 12 period values (oldest first) for sparklines.");
+        group.MapGet("/dashboard", Dashboard).WithSummary("One page (?page=, ?pageSize=, default 50) of the KPIs matching the filter with their last 12 period values (oldest first) for sparklines; X-Total-Count holds the total.");
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
         group.MapPut("/{id:guid}", Update);
@@ -42,8 +42,13 @@ public static class KpisApi
     public static async Task<Ok<Page<KpiDto>>> List(KpiService kpis, [AsParameters] KpiFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await kpis.ListAsync(filter, page, ct));
 
-    public static async Task<Ok<IReadOnlyList<KpiTileDto>>> Dashboard(KpiService kpis, [AsParameters] KpiFilter filter, CancellationToken ct) =>
-        TypedResults.Ok(await kpis.DashboardAsync(filter, ct));
+    /// <summary>One page of tiles as an array; the total of all pages is in the <c>X-Total-Count</c> header.</summary>
+    public static async Task<Ok<IReadOnlyList<KpiTileDto>>> Dashboard(KpiService kpis, [AsParameters] KpiFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct)
+    {
+        var tiles = await kpis.DashboardAsync(filter, page, ct);
+        http.Response.Headers["X-Total-Count"] = tiles.Total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Ok(tiles.Items);
+    }
 
     public static async Task<Results<Ok<KpiDto>, NotFound>> Get(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.GetAsync(id, ct)).ToOk(http);

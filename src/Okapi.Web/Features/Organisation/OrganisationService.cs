@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Organisation;
@@ -19,6 +20,7 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
             return refused;
         }
 
+        var zone = organisation.TimeZone;
         organisation.Name = request.Name?.Trim() ?? "";
         organisation.TimeZone = request.TimeZone ?? "";
         organisation.FiscalYearStartMonth = request.FiscalYearStartMonth;
@@ -32,6 +34,12 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
         }
 
         await db.SaveChangesAsync(ct);
+        if (organisation.TimeZone != zone)
+        {
+            // KPI days are local dates of the zone; the week start needs nothing, weeks are whole days either way.
+            await KpiRollups.RebuildAsync(db, ct);
+        }
+
         return OrganisationDto.From(organisation);
     }
 }

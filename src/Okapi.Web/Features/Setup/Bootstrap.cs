@@ -6,6 +6,7 @@ using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Closing;
+using Okapi.Web.Features.Kpis;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Setup;
@@ -35,6 +36,7 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
         await db.Database.MigrateAsync(ct);
         if (await db.Organisations.AnyAsync(ct))
         {
+            await KpiRollups.RebuildIfMissingAsync(db, ct);
             return;
         }
 
@@ -50,6 +52,8 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
         if (options.Demo)
         {
             await new DemoData(db, users, clock, services.GetRequiredService<Caller>(), services.GetRequiredService<ClosingService>()).SeedAsync(organisation, admin, ct);
+            // The demo writes its values straight into the table, so their rollups are made from them afterwards.
+            await KpiRollups.RebuildAsync(db, ct);
             log.LogInformation("Seeded the demo organisation {Name}", organisation.Name);
         }
     }
