@@ -58,12 +58,6 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
         }
 
         var kpiIds = latest.Keys.ToList();
-        var known = await KpiRollups.RowsAsync(db, kpiIds, ct);
-        if (known.Count != kpiIds.Count)
-        {
-            throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
-        }
-
         // In key order, so that concurrent writers to the same KPIs take PostgreSQL's row locks in one order and do not deadlock.
         var rows = unique.Values.OrderBy(v => v.KpiId).ThenBy(v => v.At).ToList();
         var sqlite = db.Database.IsSqlite();
@@ -122,6 +116,14 @@ public sealed class KpiIngestion(OkapiDbContext db, LiveUpdates updates, IServic
                     await full.DisposeAsync();
                 }
             }
+            // Read under the write lock (SQLite's, or the KPIs' row locks on PostgreSQL), so that the newest instant a
+            // concurrent batch committed is seen; the check rolls back values of KPIs of another organisation.
+            var known = await KpiRollups.RowsAsync(db, kpiIds, ct);
+            if (known.Count != kpiIds.Count)
+            {
+                throw new ArgumentException("Values may only be stored for KPIs of the context's organisation.", nameof(values));
+            }
+
             // The rollups follow in the same transaction: the days the batch touched, then each KPI's current figures.
             var calendar = await db.CalendarAsync(ct);
             var touched = TouchedDays(rows, calendar);
