@@ -24,6 +24,9 @@ public static class Grades
     public static double Grade(double progress) =>
         Math.Round(Math.Clamp(progress, 0, 1) * 10, MidpointRounding.AwayFromZero) / 10;
 
+    /// <summary>A key result's grade: the one set at the close, else the grade of its progress.</summary>
+    public static double Of(Okrs.KeyResult keyResult) => keyResult.FinalGrade ?? Grade(keyResult.Progress());
+
     /// <summary>0.0–0.3 red, 0.4–0.6 yellow, 0.7–1.0 green.</summary>
     public static GradeColour Colour(double grade) => Grade(grade) switch
     {

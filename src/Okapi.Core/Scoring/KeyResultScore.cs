@@ -32,7 +32,7 @@ public sealed record KeyResultScore(
         var status = Grades.StatusAt(window, now, forecast.Value);
         var last = ordered.LastOrDefault();
         var lastConfidence = ordered.LastOrDefault(c => c.Confidence is not null)?.Confidence;
-        var grade = keyResult.FinalGrade ?? Grades.Grade(progress);
+        var grade = Grades.Of(keyResult);
         double? shareSatisfied = keyResult.Type is KeyResultType.StayAbove or KeyResultType.StayBelow && ordered.Count > 0
             ? (double)ordered.Count(c => keyResult.Satisfies(c.Value)) / ordered.Count
             : null;

@@ -1,3 +1,4 @@
+using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using static Okapi.Core.Tests.Scoring.Windows;
@@ -93,5 +94,15 @@ public class GradesTests
         var instant = Day(3);
 
         Assert.Equal(1.0, Grades.ExpectedPace(new CycleWindow(instant, instant), instant));
+    }
+
+    [Fact]
+    public void AKeyResultsGradeIsTheGradeOfItsProgressUnlessOneWasSetAtTheClose()
+    {
+        var keyResult = new KeyResult { Title = "Reach 100 customers", Type = KeyResultType.IncreaseTo, Start = 0, Target = 100, Current = 65 };
+
+        Assert.Equal(0.7, Grades.Of(keyResult));
+        keyResult.FinalGrade = 0.3;
+        Assert.Equal(0.3, Grades.Of(keyResult));
     }
 }

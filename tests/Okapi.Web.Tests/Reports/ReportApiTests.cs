@@ -331,15 +331,16 @@ public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var prefix = await ImportOtherTeamsAsync(app, x.Cycle, 20, 15);
 
         var company = await ReportAsync(app, x.Cycle.Id);
+        var objectives = await AllObjectivesAsync(app, x.Cycle.Id);
 
-        Assert.Equal(302, company.Objectives.Count);
+        Assert.Equal((302, 302), (company.ObjectiveCount, objectives.Count));
         Assert.Equal(3 + 900, company.Distribution.Total);
-        var growth = Assert.Single(company.Objectives, o => o.Id == x.Growth.Id);
+        var growth = Assert.Single(objectives, o => o.Id == x.Growth.Id);
         Assert.Equal((x.Team.Name, 0.55, 0.6, "Partners are signing"), (growth.OwnerName, Math.Round(growth.Progress, Precision), growth.Grade, growth.LatestNote));
         Assert.Equal([x.A.Id, x.B.Id], growth.KeyResults.Select(k => k.Id));
         Assert.Equal(("Ben Owner", 0.5, "Half of the features are out"), (growth.KeyResults[1].OwnerName, growth.KeyResults[1].Grade, growth.KeyResults[1].LatestNote));
         // An imported objective: its key results stand at 30/100, 31/200 and 32/300; the latest note is of the third week.
-        var imported = Assert.Single(company.Objectives, o => o.Title == $"Grow market 7.3 of {prefix}");
+        var imported = Assert.Single(objectives, o => o.Title == $"Grow market 7.3 of {prefix}");
         Assert.Equal($"Team {prefix} 7", imported.OwnerName);
         Assert.Equal([Math.Round(32 / 300.0, Precision), 0.155, 0.3], imported.KeyResults.Select(k => Math.Round(k.Progress, Precision)).Order());
         Assert.Equal("Week 3 in market 7.3", imported.LatestNote);
@@ -358,7 +359,7 @@ public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var app = await apps.StartAsync(provider);
         var x = await ArrangeAsync(app);
         await ImportOtherTeamsAsync(app, x.Cycle, 20, 15);
-        var report = await ReportAsync(app, x.Cycle.Id);
+        var report = await ReportAsync(app, x.Cycle.Id) with { Objectives = await AllObjectivesAsync(app, x.Cycle.Id) };
 
         using var csv = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=csv", HttpCompletionOption.ResponseHeadersRead);
         using var xlsx = await app.Admin.GetAsync($"/api/v1/reports/cycles/{x.Cycle.Id}/export?format=xlsx", HttpCompletionOption.ResponseHeadersRead);
@@ -371,6 +372,74 @@ public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         AssertSameRows(report, rows);
         using var workbook = new XLWorkbook(new MemoryStream(await xlsx.Content.ReadAsByteArrayAsync()));
         AssertSameRows(report, ReadXlsx(workbook.Worksheet(1)));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCompanyReportPagesItsObjectivesAndSummarisesThemAll(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        await ImportOtherTeamsAsync(app, x.Cycle, 20, 15);
+
+        var first = await ReportAsync(app, x.Cycle.Id);
+        var second = await app.Admin.GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{x.Cycle.Id}?page=2&pageSize=50");
+        var capped = await app.Admin.GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{x.Cycle.Id}?pageSize=1000");
+        var all = await AllObjectivesAsync(app, x.Cycle.Id);
+
+        Assert.Equal((1, 50, 50, 302), (first.Page, first.PageSize, first.Objectives.Count, first.ObjectiveCount));
+        Assert.Equal((2, 50, 302), (second.Page, second.Objectives.Count, second.ObjectiveCount));
+        Assert.Empty(first.Objectives.Select(o => o.Id).Intersect(second.Objectives.Select(o => o.Id)));
+        Assert.Equal(first.Objectives.Concat(second.Objectives).Select(o => o.Id), all.Take(100).Select(o => o.Id));
+        Assert.Equal((200, 200), (capped.PageSize, capped.Objectives.Count));
+        Assert.Equal(302, all.Select(o => o.Id).Distinct().Count());
+        // The summary is the whole report's on every page, not the page's.
+        Assert.Equal((903, 903), (first.Distribution.Total, second.Distribution.Total));
+        Assert.Equal(Json(first.Teams), Json(second.Teams));
+        Assert.Equal(302, first.Teams.Sum(t => t.Objectives));
+        var team = Assert.Single(first.Teams, t => t.TeamId == x.Team.Id);
+        var own = all.Where(o => o.OwnerTeamId == x.Team.Id).ToList();
+        Assert.Equal((x.Team.Name, 2), (team.TeamName, team.Objectives));
+        Assert.Equal(own.Average(o => o.Progress), team.MeanProgress, Precision);
+        Assert.Equal(own.Average(o => o.Grade), team.MeanGrade, Precision);
+        Assert.All(first.Participation, w => Assert.Equal(903, w.KeyResults));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheCompanyReportHoldsTheFirstHundredFindingsAndCountsThemAll(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var x = await ArrangeAsync(app);
+        var other = await app.Admin.CreateTeamAsync($"Ops {Guid.NewGuid():N}");
+        for (var i = 0; i < CycleReportDto.MaxFindings + 1; i++)
+        {
+            // An objective without key results is a finding.
+            await app.Admin.CreateObjectiveAsync(x.Cycle.Id, other.Id, $"Run smoothly {i}");
+        }
+
+        var company = await ReportAsync(app, x.Cycle.Id);
+        var team = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
+
+        Assert.Equal(CycleReportDto.MaxFindings, company.Findings.Count);
+        Assert.True(company.FindingCount > CycleReportDto.MaxFindings);
+        Assert.Equal(team.Findings.Count, team.FindingCount);
+        // A team's report still holds all its objectives when no page is asked for.
+        Assert.Equal((2, 2), (team.Objectives.Count, team.ObjectiveCount));
+    }
+
+    private static async Task<List<ReportObjectiveDto>> AllObjectivesAsync(OkapiApp app, Guid cycleId)
+    {
+        var objectives = new List<ReportObjectiveDto>();
+        for (var page = 1; ; page++)
+        {
+            var report = await app.Admin.GetAsync<CycleReportDto>($"/api/v1/reports/cycles/{cycleId}?page={page}&pageSize={ReportPaging.MaxSize}");
+            objectives.AddRange(report.Objectives);
+            if (report.Objectives.Count == 0 || objectives.Count >= report.ObjectiveCount)
+            {
+                return objectives;
+            }
+        }
     }
 
     private static string Json<T>(T value) => JsonSerializer.Serialize(value, Api.Json);

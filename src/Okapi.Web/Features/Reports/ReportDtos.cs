@@ -8,15 +8,38 @@ namespace Okapi.Web.Features.Reports;
 /// <summary>
 /// A cycle's report for one team (its own objectives) or for the company (every team's). <see cref="Closed"/>: the
 /// scope was closed, and grades and progress are those of the close's snapshot, taken as of <see cref="AsOf"/>.
+/// <see cref="Objectives"/> is one page (<see cref="Page"/>, <see cref="PageSize"/>) of <see cref="ObjectiveCount"/>;
+/// the distribution, progress, participation and <see cref="Teams"/> cover them all. <see cref="Findings"/> holds the
+/// first <see cref="MaxFindings"/> of <see cref="FindingCount"/>.
 /// </summary>
 public sealed record CycleReportDto(
     Guid CycleId, string CycleName, DateOnly Start, DateOnly End, CycleState CycleState,
     Guid? TeamId, string TeamName, bool Closed, DateTime? ClosedAt, DateTimeOffset AsOf,
-    IReadOnlyList<ReportObjectiveDto> Objectives,
+    IReadOnlyList<ReportObjectiveDto> Objectives, int ObjectiveCount, int Page, int PageSize,
+    IReadOnlyList<ReportTeamDto> Teams,
     GradeDistributionDto Distribution,
     IReadOnlyList<ProgressWeekDto> ProgressOverTime,
     IReadOnlyList<ParticipationWeekDto> Participation,
-    IReadOnlyList<LintFinding> Findings);
+    IReadOnlyList<LintFinding> Findings, int FindingCount)
+{
+    public const int MaxFindings = 100;
+}
+
+/// <summary>A page of a report's objectives, numbered from 1.</summary>
+public sealed record ReportPaging(int Number, int Size)
+{
+    public const int DefaultSize = 50;
+    public const int MaxSize = 200;
+
+    public static readonly ReportPaging First = new(1, DefaultSize);
+
+    /// <summary>The page asked for, brought into range (size 1–200, page from 1); none when neither was given.</summary>
+    public static ReportPaging? Of(int? page, int? pageSize) =>
+        page is null && pageSize is null ? null : new(Math.Max(1, page ?? 1), Math.Clamp(pageSize ?? DefaultSize, 1, MaxSize));
+}
+
+/// <summary>A team's line in the report: its objectives, their mean progress and mean grade.</summary>
+public sealed record ReportTeamDto(Guid TeamId, string TeamName, int Objectives, double MeanProgress, double MeanGrade);
 
 /// <param name="Frozen">Whether the row comes from a close's snapshot rather than from live scores.</param>
 /// <param name="LatestNote">The latest check-in note on any of its key results, for presentation mode.</param>

@@ -17,16 +17,24 @@ namespace Okapi.Web.Features.Reports;
 /// </summary>
 public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring scoring, LintService lint, TimeProvider clock)
 {
-    public Task<Outcome<CycleReportDto>> ReportAsync(Guid cycleId, Guid? teamId, CancellationToken ct) =>
-        BuildAsync(cycleId, teamId, rowsOnly: false, ct);
+    /// <summary>
+    /// The report with its objectives a page at a time: the company's first page when no page is asked for, a team's
+    /// objectives all at once (a team has few). Distribution, progress, participation and the teams' rows cover every
+    /// objective of the report whatever the page.
+    /// </summary>
+    public Task<Outcome<CycleReportDto>> ReportAsync(Guid cycleId, Guid? teamId, ReportPaging? page, CancellationToken ct) =>
+        BuildAsync(cycleId, teamId, page ?? (teamId is null ? ReportPaging.First : null), rowsOnly: false, ct);
 
     /// <summary>
     /// The report's objectives and key results without the charts, participation and findings: what an export writes.
     /// </summary>
     public Task<Outcome<CycleReportDto>> RowsAsync(Guid cycleId, Guid? teamId, CancellationToken ct) =>
-        BuildAsync(cycleId, teamId, rowsOnly: true, ct);
+        BuildAsync(cycleId, teamId, page: null, rowsOnly: true, ct);
 
-    private async Task<Outcome<CycleReportDto>> BuildAsync(Guid cycleId, Guid? teamId, bool rowsOnly, CancellationToken ct)
+    /// <summary>What the summary needs of an objective: owner, order, progress and grades, from slim rows.</summary>
+    private sealed record Entry(Guid Id, Objective Objective, Snapshot? Frozen, Guid? OwnerTeamId, string Title, double Progress, double Grade, IEnumerable<double> KeyResultGrades);
+
+    private async Task<Outcome<CycleReportDto>> BuildAsync(Guid cycleId, Guid? teamId, ReportPaging? page, bool rowsOnly, CancellationToken ct)
     {
         var cycle = await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cycleId, ct);
         if (cycle is null)
@@ -47,57 +55,54 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         var snapshot = await SnapshotAsync(cycleId, teamId, closings, ct);
         var asOf = scopeClosing is null ? now : Min(new DateTimeOffset(scopeClosing.ClosedAt), now);
 
-        List<Objective> objectives;
+        IQueryable<Objective> inReport;
         if (scopeClosing is not null)
         {
             // Closed: the objectives are those of the snapshot, whatever was added, moved or archived since.
             var inScope = snapshot.Values.Select(s => s.Objective).Where(s => teamId is null || s.OwnerTeamId == teamId).Select(s => s.ObjectiveId).ToList();
-            objectives = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => inScope.Contains(o.Id)).ToListAsync(ct);
+            inReport = caller.Visible(db.Objectives.AsNoTracking()).Where(o => inScope.Contains(o.Id));
         }
         else
         {
-            objectives = await caller.Visible(db.Objectives.AsNoTracking())
+            inReport = caller.Visible(db.Objectives.AsNoTracking())
                 .Where(o => o.CycleId == cycleId && o.State != ObjectiveState.Draft && o.State != ObjectiveState.InReview)
-                .Where(o => teamId == null || o.OwnerTeamId == teamId)
-                .ToListAsync(ct);
+                .Where(o => teamId == null || o.OwnerTeamId == teamId);
         }
 
-        var live = objectives.Where(o => !snapshot.ContainsKey(o.Id)).ToList();
-        var scored = await scoring.ScoreAsync(live, ct);
-        var ids = objectives.Select(o => o.Id).ToList();
-        var keyResults = await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).ToListAsync(ct);
-        var krIds = keyResults.Select(k => k.Id).ToList();
-        var notes = await LatestNotesAsync(krIds, asOf, ct);
-        var names = await NamesAsync(objectives, keyResults, snapshot, ct);
-        var window = cycle.Window(await scoring.TimeZoneAsync(ct));
+        var objectives = await inReport.ToListAsync(ct);
+        // The key results and links are read by a subquery, not by a list of thousands of ids.
+        var keyResults = await db.KeyResults.AsNoTracking().Where(k => inReport.Select(o => o.Id).Contains(k.ObjectiveId)).ToListAsync(ct);
         var byObjective = keyResults.ToLookup(k => k.ObjectiveId);
+        var entries = await EntriesAsync(objectives, byObjective, inReport, snapshot, ct);
+        var teamNames = await TeamNamesAsync(entries, ct);
+        entries = [.. entries.OrderBy(e => e.Frozen?.Objective.Position ?? int.MaxValue)
+            .ThenBy(e => e.OwnerTeamId is { } t ? teamNames.GetValueOrDefault(t, "") : "").ThenBy(e => e.Title, StringComparer.Ordinal)];
 
-        var rows = new List<ReportObjectiveDto>(objectives.Count);
-        foreach (var objective in objectives)
-        {
-            var own = byObjective[objective.Id].ToDictionary(k => k.Id, k => notes.GetValueOrDefault(k.Id));
-            rows.Add(snapshot.TryGetValue(objective.Id, out var frozen)
-                ? FrozenRow(frozen, own, names)
-                : LiveRow(objective, scored, window, own, names));
-        }
-
-        rows = [.. rows.OrderBy(r => snapshot.TryGetValue(r.Id, out var s) ? s.Objective.Position : int.MaxValue)
-            .ThenBy(r => names.Team(r.OwnerTeamId)).ThenBy(r => r.Title, StringComparer.Ordinal)];
-        var distribution = GradeDistributionDto.From(GradeDistribution.Of(rows.SelectMany(r => r.KeyResults).Select(k => k.Grade)));
+        var shown = page is { } p ? entries.Skip((p.Number - 1) * p.Size).Take(p.Size).ToList() : entries;
+        var rows = await RowsOfAsync(shown, byObjective, asOf, ct);
+        var distribution = GradeDistributionDto.From(GradeDistribution.Of(entries.SelectMany(e => e.KeyResultGrades)));
+        var (pageNumber, pageSize) = page is { } q ? (q.Number, q.Size) : (1, entries.Count);
         if (rowsOnly)
         {
             return new CycleReportDto(cycle.Id, cycle.Name, cycle.Start, cycle.End, cycle.State,
                 teamId, team?.Name ?? "Company", scopeClosing is not null, scopeClosing?.ClosedAt, asOf,
-                rows, distribution, [], [], []);
+                rows, entries.Count, pageNumber, pageSize, [], distribution, [], [], [], 0);
         }
 
+        var teams = entries.Where(e => e.OwnerTeamId is not null).GroupBy(e => e.OwnerTeamId!.Value)
+            .Select(g => new ReportTeamDto(g.Key, teamNames.GetValueOrDefault(g.Key, ""), g.Count(), g.Average(e => e.Progress), g.Average(e => e.Grade)))
+            .OrderBy(t => t.TeamName, StringComparer.Ordinal).ToList();
+
         // The history needs only each check-in's instant and value (and who owns the key result): no notes, no tracking.
-        var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId) && c.At <= asOf.UtcDateTime)
+        var until = asOf.UtcDateTime;
+        var checkIns = (await db.CheckIns.AsNoTracking()
+            .Where(c => db.KeyResults.Where(k => inReport.Select(o => o.Id).Contains(k.ObjectiveId)).Select(k => k.Id).Contains(c.KeyResultId) && c.At <= until)
             .Select(c => new CheckIn { Id = c.Id, KeyResultId = c.KeyResultId, At = c.At, Value = c.Value })
             .ToListAsync(ct)).ToLookup(c => c.KeyResultId);
         var histories = keyResults.ToDictionary(k => k.Id, k => new KeyResultHistory(k, checkIns[k.Id].ToList()));
-        var historiesOf = rows.Where(r => byObjective[r.Id].Any())
-            .Select(r => (r.Id, KeyResults: (IReadOnlyCollection<KeyResultHistory>)byObjective[r.Id].Select(k => histories[k.Id]).ToList())).ToList();
+        var historiesOf = entries.Where(e => byObjective[e.Id].Any())
+            .Select(e => (e.Id, KeyResults: (IReadOnlyCollection<KeyResultHistory>)byObjective[e.Id].Select(k => histories[k.Id]).ToList())).ToList();
+        var window = cycle.Window(await scoring.TimeZoneAsync(ct));
         var weeks = CycleHistory.Weeks(window, asOf);
         // The company's report draws the overall line only: a line per objective of the whole company is noise, and heavy.
         var perObjective = teamId is not null;
@@ -109,8 +114,57 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
 
         return new CycleReportDto(cycle.Id, cycle.Name, cycle.Start, cycle.End, cycle.State,
             teamId, team?.Name ?? "Company", scopeClosing is not null, scopeClosing?.ClosedAt, asOf,
-            rows, distribution, progress, participation, findings);
+            rows, entries.Count, pageNumber, pageSize, teams, distribution, progress, participation,
+            [.. findings.Take(CycleReportDto.MaxFindings)], findings.Count);
     }
+
+    /// <summary>
+    /// Every objective's progress and grades for the summary, from the key results' stored values: no check-ins, no
+    /// forecasts. An objective without key results rolls up from the report's objectives aligned under it.
+    /// </summary>
+    private async Task<List<Entry>> EntriesAsync(List<Objective> objectives, ILookup<Guid, KeyResult> byObjective,
+        IQueryable<Objective> inReport, Dictionary<Guid, Snapshot> snapshot, CancellationToken ct)
+    {
+        var links = await db.ObjectiveLinks.AsNoTracking()
+            .Where(l => l.RollsUp && l.ParentObjectiveId != null && inReport.Select(o => o.Id).Contains(l.ParentObjectiveId.Value))
+            .ToListAsync(ct);
+        var ids = objectives.Select(o => o.Id).ToHashSet();
+        var own = objectives.ToDictionary(o => o.Id, o => byObjective[o.Id].Any()
+            ? new Score(AlignmentGraph.WeightedMean(byObjective[o.Id].Select(k => (k.Progress(), k.Weight))), 0)
+            : (Score?)null);
+        var graph = new AlignmentGraph(own, links.Where(l => ids.Contains(l.ChildObjectiveId))
+            .Select(l => new AlignmentEdge(l.ChildObjectiveId, l.ParentObjectiveId!.Value, l.Weight, l.RollsUp)));
+        return objectives.Select(o => snapshot.TryGetValue(o.Id, out var frozen)
+            ? new Entry(o.Id, o, frozen, frozen.Objective.OwnerTeamId, frozen.Objective.Title, frozen.Objective.Progress, frozen.Objective.Grade, frozen.KeyResults.Select(k => k.Grade))
+            : Live(o, graph.ScoreOf(o.Id).Progress)).ToList();
+
+        Entry Live(Objective o, double progress) =>
+            new(o.Id, o, null, o.OwnerTeamId, o.Title, progress, LiveGrade(o, progress), byObjective[o.Id].Select(Grades.Of));
+    }
+
+    private async Task<Dictionary<Guid, string>> TeamNamesAsync(List<Entry> entries, CancellationToken ct)
+    {
+        var teamIds = entries.Select(e => e.OwnerTeamId).OfType<Guid>().Distinct().ToList();
+        return await db.Teams.AsNoTracking().Where(t => teamIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, t => t.Name, ct);
+    }
+
+    /// <summary>The full rows (scores with forecasts, owners, notes) of the objectives shown, and only of those.</summary>
+    private async Task<List<ReportObjectiveDto>> RowsOfAsync(List<Entry> shown, ILookup<Guid, KeyResult> byObjective, DateTimeOffset asOf, CancellationToken ct)
+    {
+        var objectives = shown.Select(e => e.Objective).ToList();
+        var scored = await scoring.ScoreAsync(shown.Where(e => e.Frozen is null).Select(e => e.Objective).ToList(), ct);
+        var keyResults = shown.SelectMany(e => byObjective[e.Id]).ToList();
+        var notes = await LatestNotesAsync(keyResults.Select(k => k.Id).ToList(), asOf, ct);
+        var snapshot = shown.Where(e => e.Frozen is not null).ToDictionary(e => e.Id, e => e.Frozen!);
+        var names = await NamesAsync(objectives, keyResults, snapshot, ct);
+        return shown.Select(e =>
+        {
+            var own = byObjective[e.Id].ToDictionary(k => k.Id, k => notes.GetValueOrDefault(k.Id));
+            return e.Frozen is { } frozen ? FrozenRow(frozen, own, names) : LiveRow(e.Objective, scored, scored.Windows[e.Objective.CycleId], own, names);
+        }).ToList();
+    }
+
+    private static double LiveGrade(Objective objective, double progress) => objective.FinalGrade ?? Grades.Grade(progress);
 
     /// <summary>Each key result's latest check-in note until <paramref name="asOf"/>, found by the database.</summary>
     private async Task<Dictionary<Guid, (string? Text, DateTime? At)>> LatestNotesAsync(List<Guid> krIds, DateTimeOffset asOf, CancellationToken ct)
@@ -179,7 +233,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
                 k.Start, k.Target, k.CurrentValue, k.Weight, s.Progress, s.Attainment, s.Status, s.Forecast.Value,
                 s.Grade, s.GradeColour, k.GradeReason, notes.GetValueOrDefault(k.Id).Text);
         }).ToList();
-        var grade = o.FinalGrade ?? Grades.Grade(score.Progress);
+        var grade = LiveGrade(o, score.Progress);
         var latest = Latest(notes);
         return new ReportObjectiveDto(o.Id, o.Title, o.OwnerTeamId, o.OwnerPersonId, names.Owner(o.OwnerTeamId, o.OwnerPersonId),
             score.Progress, score.Forecast, Grades.StatusAt(window, scored.Now, score.Forecast), grade, Grades.Colour(grade),
