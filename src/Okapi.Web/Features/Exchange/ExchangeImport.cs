@@ -524,6 +524,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 {
                     Compare(c);
                     changes.Apply();
+                    Release(c);
                 }
 
                 // A stored check-in was valid when it was made; judged again by today's clock and rules it might not be,
