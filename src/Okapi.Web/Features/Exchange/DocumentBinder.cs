@@ -6,11 +6,19 @@ using System.Text.Json;
 namespace Okapi.Web.Features.Exchange;
 
 /// <summary>Where a bound object and its fields were in the document, for errors found after binding.</summary>
+/// <remarks>
+/// Only lines and columns are kept, not the nodes: a large document's tree can then be let go once it is bound.
+/// </remarks>
 public sealed class DocumentPlaces
 {
-    private readonly Dictionary<object, (string Path, DocNode Node, Dictionary<string, DocNode> Fields)> _places = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<object, Place> _places = new(ReferenceEqualityComparer.Instance);
 
-    internal void Add(object value, string path, DocNode node, Dictionary<string, DocNode> fields) => _places[value] = (path, node, fields);
+    private sealed record Place(string Path, int Line, int Column, FieldPlace[] Fields);
+
+    private readonly record struct FieldPlace(string Name, int Line, int Column);
+
+    internal void Add(object value, string path, DocNode node, Dictionary<string, DocNode> fields) =>
+        _places[value] = new Place(path, node.Line, node.Column, [.. fields.Select(f => new FieldPlace(f.Key, f.Value.Line, f.Value.Column))]);
 
     /// <summary>The place of <paramref name="field"/> of <paramref name="owner"/>: the field's own node, else the owner's.</summary>
     public ExchangeError Error(object owner, string? field, string message)
@@ -21,8 +29,16 @@ public sealed class DocumentPlaces
         }
 
         var path = field is null ? place.Path : place.Path.Length == 0 ? field : $"{place.Path}.{field}";
-        var node = field is not null && place.Fields.TryGetValue(field, out var fieldNode) ? fieldNode : place.Node;
-        return new ExchangeError(path, node.Line, node.Column, message);
+        var (line, column) = (place.Line, place.Column);
+        foreach (var f in place.Fields)
+        {
+            if (f.Name == field)
+            {
+                (line, column) = (f.Line, f.Column);
+            }
+        }
+
+        return new ExchangeError(path, line, column, message);
     }
 
     public string PathOf(object owner) => _places.TryGetValue(owner, out var place) ? place.Path : "";
@@ -98,7 +114,7 @@ public sealed class DocumentBinder
         foreach (var entry in map.Entries)
         {
             var fieldPath = path.Length == 0 ? entry.Key : $"{path}.{entry.Key}";
-            var index = properties.ToList().FindIndex(p => p.Name == entry.Key);
+            var index = IndexOf(properties, entry.Key);
             if (index < 0)
             {
                 Faulty.Add(value);
@@ -108,7 +124,7 @@ public sealed class DocumentBinder
             }
 
             var property = properties[index];
-            fields[entry.Key] = entry.Value;
+            fields[property.Name] = entry.Value;
             if (Bind(entry.Value, property.Info.PropertyType, fieldPath, value) is { } bound)
             {
                 property.Info.SetValue(value, bound);
@@ -125,6 +141,19 @@ public sealed class DocumentBinder
 
         Places.Add(value, path, map, fields);
         return value;
+    }
+
+    private static int IndexOf(IReadOnlyList<(string Name, PropertyInfo Info, bool Required)> properties, string name)
+    {
+        for (var i = 0; i < properties.Count; i++)
+        {
+            if (properties[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private object? Fail(DocNode node, string path, object? owner, string message)

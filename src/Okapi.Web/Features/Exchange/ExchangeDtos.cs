@@ -74,15 +74,44 @@ internal sealed class PlanBuilder
 }
 
 /// <summary>The fields an import changes on one row; a field the document leaves out keeps its value.</summary>
-internal sealed class Changes
+/// <param name="deferred">
+/// Keep the changes until <see cref="Apply"/> instead of making them at once: a row can then be compared while
+/// untracked, and tracked (to save and audit its old values) only when it changes.
+/// </param>
+internal sealed class Changes(bool deferred = false)
 {
+    private readonly List<Action> _pending = [];
+
     public List<string> Fields { get; } = [];
+
+    /// <summary>Makes the deferred changes.</summary>
+    public void Apply()
+    {
+        foreach (var change in _pending)
+        {
+            change();
+        }
+
+        _pending.Clear();
+    }
+
+    private void Make(Action change)
+    {
+        if (deferred)
+        {
+            _pending.Add(change);
+        }
+        else
+        {
+            change();
+        }
+    }
 
     public void Set(string field, string? current, string? desired, Action<string> apply)
     {
         if (desired is not null && !Equals(current, desired))
         {
-            apply(desired);
+            Make(() => apply(desired));
             Fields.Add(field);
         }
     }
@@ -91,7 +120,7 @@ internal sealed class Changes
     {
         if (desired is { } value && !Equals(current, value))
         {
-            apply(value);
+            Make(() => apply(value));
             Fields.Add(field);
         }
     }
@@ -100,7 +129,7 @@ internal sealed class Changes
     {
         if (desired is not null && !Equals(current, desired))
         {
-            apply(desired);
+            Make(() => apply(desired));
             Fields.Add(field);
         }
     }
@@ -109,7 +138,7 @@ internal sealed class Changes
     {
         if (desired is not null && !current.SequenceEqual(desired))
         {
-            apply(desired);
+            Make(() => apply(desired));
             Fields.Add(field);
         }
     }

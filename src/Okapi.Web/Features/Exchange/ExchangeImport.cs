@@ -24,6 +24,27 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
     /// <summary>Reads the document (YAML or JSON, as UTF-8) and imports it; a document that cannot be read is one error with its place.</summary>
     public async Task<Outcome<ImportResult>> ImportAsync(byte[] document, bool yaml, bool dryRun, CancellationToken ct)
     {
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden("Only admins import OKRs.");
+        }
+
+        var binder = new DocumentBinder();
+        var (bound, error) = Read(document, yaml, binder);
+        if (bound is null)
+        {
+            return new ImportResult(null, [error!]);
+        }
+
+        return await ImportAsync(bound, binder, dryRun, ct);
+    }
+
+    /// <summary>
+    /// The document bound to its records, or why it cannot be. The tree is let go once bound (the binder keeps only
+    /// places), so that a large document is not held twice while it is imported.
+    /// </summary>
+    private static (OkrDocument? Document, ExchangeError? Error) Read(byte[] document, bool yaml, DocumentBinder binder)
+    {
         DocNode root;
         try
         {
@@ -31,26 +52,16 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         }
         catch (DocumentSyntaxException e)
         {
-            return caller.IsAdmin ? new ImportResult(null, [e.Error]) : Failure.Forbidden("Only admins import OKRs.");
+            return (null, e.Error);
         }
 
-        return await ImportAsync(root, dryRun, ct);
+        return root is DocMap && binder.Bind<OkrDocument>(root) is { } bound
+            ? (bound, null)
+            : (null, new ExchangeError("", root.Line, root.Column, "The document must be a map with 'okapi: 1' and the sections people, teams, cycles, kpis and objectives."));
     }
 
-    public async Task<Outcome<ImportResult>> ImportAsync(DocNode root, bool dryRun, CancellationToken ct)
+    private async Task<Outcome<ImportResult>> ImportAsync(OkrDocument document, DocumentBinder binder, bool dryRun, CancellationToken ct)
     {
-        if (!caller.IsAdmin)
-        {
-            return Failure.Forbidden("Only admins import OKRs.");
-        }
-
-        var binder = new DocumentBinder();
-        var document = root is DocMap ? binder.Bind<OkrDocument>(root) : null;
-        if (document is null)
-        {
-            return new ImportResult(null, [new ExchangeError("", root.Line, root.Column, "The document must be a map with 'okapi: 1' and the sections people, teams, cycles, kpis and objectives.")]);
-        }
-
         var state = await ExchangeState.LoadForImportAsync(db, caller, DocumentNames.Of(document), ct);
         var run = new ImportRun(db, caller, binder, state, clock.GetUtcNow().UtcDateTime);
         if (binder.Places.PathOf(document) is var _ && document.Okapi != OkrDocument.CurrentVersion && !binder.Errors.Any(e => e.Path == "okapi"))
@@ -105,7 +116,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
     }
 
     private const string AuditReason = "Imported from an OKRs-as-code document.";
-    private const int CheckInBatch = 5_000;
+    private const int CheckInBatch = 2_000;
 
     [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?\z")]
     internal static partial Regex KeyPattern();
@@ -116,7 +127,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         public List<ExchangeError> Errors { get; } = [];
         public PlanBuilder Plan { get; } = new();
 
-        /// <summary>Check-ins the document adds, saved after everything else (see <see cref="ImportAsync(DocNode, bool, CancellationToken)"/>).</summary>
+        /// <summary>Check-ins the document adds, saved after everything else (see <see cref="ImportAsync(OkrDocument, DocumentBinder, bool, CancellationToken)"/>).</summary>
         public List<CheckIn> NewCheckIns { get; } = [];
 
         private readonly Dictionary<string, Person> _people = state.People.GroupBy(p => p.Email, StringComparer.OrdinalIgnoreCase)
@@ -468,15 +479,16 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 Report(d, kr.Validate());
                 var krKey = $"{objectiveDoc.Key}/{d.Key}";
                 Plan.Record("keyResults", krKey, created, changes);
-                CheckIns(d, kr, krKey, created ? [] : stored[kr.Id].ToList());
+                CheckIns(d, kr, krKey, created ? [] : stored[kr.Id].ToDictionary(c => c.At));
                 Release(kr);
             }
         }
 
-        private void CheckIns(KeyResultDoc krDoc, KeyResult kr, string krKey, List<CheckIn> stored)
+        /// <param name="stored">The key result's stored check-ins by instant; the new ones are added as they are made.</param>
+        private void CheckIns(KeyResultDoc krDoc, KeyResult kr, string krKey, Dictionary<DateTime, CheckIn> stored)
         {
             var seen = new HashSet<DateTime>();
-            var newest = stored.MaxBy(c => c.At);
+            var newest = stored.Values.MaxBy(c => c.At);
             foreach (var d in krDoc.CheckIns ?? [])
             {
                 // PostgreSQL keeps microseconds: instants are compared at that precision on every provider.
@@ -487,20 +499,17 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                     continue;
                 }
 
-                var checkIn = stored.FirstOrDefault(c => c.At == at);
-                var created = checkIn is null;
+                var created = !stored.TryGetValue(at, out var checkIn);
                 if (checkIn is null)
                 {
                     checkIn = kr.RecordCheckIn(d.Value, at, CheckInSource.Import, newest);
                     NewCheckIns.Add(checkIn);
-                    stored.Add(checkIn);
-                }
-                else
-                {
-                    Compare(checkIn);
+                    stored[at] = checkIn;
                 }
 
-                var changes = new Changes();
+                // Check-ins are most of a large document and rarely change: a stored one is compared untracked and
+                // tracked only to take its changes.
+                var changes = new Changes(deferred: !created);
                 var c = checkIn;
                 changes.Value("value", c.Value, d.Value, v => kr.CorrectCheckIn(c, v, newest));
                 changes.Optional("confidence", c.Confidence, d.Confidence, v => c.Confidence = v);
@@ -511,6 +520,13 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                     changes.Optional("author", c.AuthorId, author.Id, v => c.AuthorId = v);
                 }
 
+                if (!created && changes.Fields.Count > 0)
+                {
+                    Compare(c);
+                    changes.Apply();
+                    Release(c);
+                }
+
                 // A stored check-in was valid when it was made; judged again by today's clock and rules it might not be,
                 // and an export would then fail to re-import.
                 if (created || changes.Fields.Count > 0)
@@ -519,10 +535,6 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 }
 
                 Plan.Record("checkIns", $"{krKey}@{((DocScalar)DocumentBinder.ToTree(at)).Text}", created, changes);
-                if (!created)
-                {
-                    Release(c);
-                }
 
                 if (newest is null || c.At >= newest.At)
                 {
