@@ -70,8 +70,9 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         }
 
         var objectives = await inReport.ToListAsync(ct);
-        // The key results and links are read by a subquery, not by a list of thousands of ids.
-        var keyResults = await db.KeyResults.AsNoTracking().Where(k => inReport.Select(o => o.Id).Contains(k.ObjectiveId)).ToListAsync(ct);
+        // The ids go as one parameter (a JSON or array value), which the planner joins on the key results' index.
+        var objectiveIds = objectives.Select(o => o.Id).ToList();
+        var keyResults = await db.KeyResults.AsNoTracking().Where(k => objectiveIds.Contains(k.ObjectiveId)).ToListAsync(ct);
         var byObjective = keyResults.ToLookup(k => k.ObjectiveId);
         var entries = await EntriesAsync(objectives, byObjective, inReport, snapshot, ct);
         var teamNames = await TeamNamesAsync(entries, ct);
@@ -95,8 +96,9 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
 
         // The history needs only each check-in's instant and value (and who owns the key result): no notes, no tracking.
         var until = asOf.UtcDateTime;
+        var keyResultIds = keyResults.Select(k => k.Id).ToList();
         var checkIns = (await db.CheckIns.AsNoTracking()
-            .Where(c => db.KeyResults.Where(k => inReport.Select(o => o.Id).Contains(k.ObjectiveId)).Select(k => k.Id).Contains(c.KeyResultId) && c.At <= until)
+            .Where(c => keyResultIds.Contains(c.KeyResultId) && c.At <= until)
             .Select(c => new CheckIn { Id = c.Id, KeyResultId = c.KeyResultId, At = c.At, Value = c.Value })
             .ToListAsync(ct)).ToLookup(c => c.KeyResultId);
         var histories = keyResults.ToDictionary(k => k.Id, k => new KeyResultHistory(k, checkIns[k.Id].ToList()));
