@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Access;
+using Okapi.Core.Auditing;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
@@ -370,6 +371,31 @@ public sealed class ExchangeApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
         var problem = await Api.AssertProblemAsync(response, HttpStatusCode.BadRequest);
         Assert.Equal(line, problem.GetProperty("places")[0].GetProperty("line").GetInt32());
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AReimportedCheckInWithANewValueIsUpdatedAndAuditedWithItsOldValue(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (target, admin) = await app.CreateOrganisationAsync($"Change {Guid.NewGuid():N}"[..20]);
+        var cycle = await admin.CreateCycleAsync("2027 Q1");
+        var document = OkrDocuments.Organisation("change", KpiService.Slug(cycle.Name), 1, 1, 1, 2);
+        await ImportOkAsync(admin, OkrDocuments.Json(document), Json);
+        var checkIns = document.Objectives![0].KeyResults![0].CheckIns!;
+        var first = checkIns[0];
+        checkIns[0] = first with { Value = first.Value + 5, Note = "Corrected" };
+
+        var plan = await ImportOkAsync(admin, OkrDocuments.Json(document), Json);
+
+        var kind = plan.Kinds.Single(k => k.Kind == "checkIns");
+        Assert.Equal(["value", "note"], Assert.Single(kind.Updated).Fields);
+        Assert.Single(kind.Unchanged);
+        var stored = await app.QueryAsync(db => db.CheckIns.Where(c => c.At == first.At).Join(db.KeyResults, c => c.KeyResultId, k => k.Id, (c, k) => new { c.Value, c.Note, k.ObjectiveId })
+            .Join(db.Objectives.Where(o => o.Key == "change-objective-0-0"), c => c.ObjectiveId, o => o.Id, (c, _) => new { c.Value, c.Note }).SingleAsync(), target);
+        Assert.Equal((first.Value + 5, "Corrected"), (stored.Value, stored.Note));
+        var audit = await app.QueryAsync(db => db.AuditEvents.Where(e => e.EntityType == nameof(CheckIn) && e.Action == AuditAction.Update).Select(e => e.Changes).SingleAsync(), target);
+        Assert.Contains($"\"before\":{first.Value}", audit);
     }
 
     [Theory]

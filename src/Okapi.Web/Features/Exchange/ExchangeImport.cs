@@ -148,15 +148,24 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         /// </summary>
         private void Compare(object row) => db.Attach(row);
 
-        private void Release(object row)
+        /// <param name="principal">The row this one belongs to (a check-in's key result, a key result's objective), if tracked.</param>
+        private void Release(object row, Guid? principal = null)
         {
             var entry = db.Entry(row);
             entry.DetectChanges();
-            if (entry.State == EntityState.Unchanged)
+            // Letting go of a row also lets go of the changed rows that belong to it (EF Core detaches dependents with
+            // their principal), so a row whose own rows changed stays tracked until the save.
+            if (entry.State == EntityState.Unchanged && !(entry.Property("Id").CurrentValue is Guid key && _holding.Contains(key)))
             {
                 entry.State = EntityState.Detached;
             }
+            else if (principal is { } id)
+            {
+                _holding.Add(id);
+            }
         }
+
+        private readonly HashSet<Guid> _holding = [];
 
         public async Task ApplyAsync(OkrDocument document, CancellationToken ct)
         {
@@ -480,7 +489,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 var krKey = $"{objectiveDoc.Key}/{d.Key}";
                 Plan.Record("keyResults", krKey, created, changes);
                 CheckIns(d, kr, krKey, created ? [] : stored[kr.Id].ToDictionary(c => c.At));
-                Release(kr);
+                Release(kr, kr.ObjectiveId);
             }
         }
 
@@ -524,7 +533,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
                 {
                     Compare(c);
                     changes.Apply();
-                    Release(c);
+                    Release(c, c.KeyResultId);
                 }
 
                 // A stored check-in was valid when it was made; judged again by today's clock and rules it might not be,
