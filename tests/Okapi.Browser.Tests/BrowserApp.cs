@@ -65,6 +65,8 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Okapi:AdminEmail", AdminEmail);
             b.UseSetting("Okapi:AdminPassword", Password);
             b.UseSetting("Okapi:Demo", "true");
+            // Every test signs in through the form, more often than the default limit of a real client allows.
+            b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
         });
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.RateLimiting;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Infrastructure;
@@ -62,14 +63,16 @@ public static class AccessExtensions
         // Keys in the database: sessions survive restarts and work across instances behind a load balancer.
         services.AddDataProtection().SetApplicationName("Okapi").PersistKeysToDbContext<OkapiDbContext>();
 
-        // Slow down password guessing: a few sign-in attempts a minute per client address.
-        services.AddRateLimiter(o =>
+        // Slow down password guessing: a few sign-in attempts a minute per client address (Okapi:SignInAttemptsPerMinute).
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
         {
+            var perMinute = Math.Max(1, configuration.GetValue("Okapi:SignInAttemptsPerMinute", 10));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
                 HttpMethods.IsPost(context.Request.Method) && (context.Request.Path == "/sign-in" || context.Request.Path == "/account/sign-in")
                     ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                        _ => new FixedWindowRateLimiterOptions { PermitLimit = 10, Window = TimeSpan.FromMinutes(1) })
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
                     : RateLimitPartition.GetNoLimiter(""));
         });
         return services;
