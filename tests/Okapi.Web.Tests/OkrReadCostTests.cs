@@ -52,7 +52,7 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(2, (await api.GetAsync<Page<ObjectiveDto>>(objectivesUrl)).Items.Count);
         Assert.Contains("Shown key result 1", await browser.GetStringAsync(pageUrl));
         var (objectives, page, focus) = (await app.StatementsOfAsync(api, c => c.GetAsync(objectivesUrl)),
-            await app.StatementsOfAsync(browser, c => c.GetAsync(pageUrl)), await app.StatementsOfAsync(api, c => c.GetAsync("/api/v1/me/focus")));
+            await FewestStatementsAsync(app, browser, pageUrl), await app.StatementsOfAsync(api, c => c.GetAsync("/api/v1/me/focus")));
 
         // The organisation grows around the team: more teams and people with objectives, key results and
         // check-ins of their own, and more check-ins on the team's key results.
@@ -79,11 +79,26 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
         Assert.Equal(objectives.Count, (await app.StatementsOfAsync(api, c => c.GetAsync(objectivesUrl))).Count);
         Assert.Equal(focus.Count, (await app.StatementsOfAsync(api, c => c.GetAsync("/api/v1/me/focus"))).Count);
-        Assert.Equal(page.Count, (await app.StatementsOfAsync(browser, c => c.GetAsync(pageUrl))).Count);
+        Assert.Equal(page.Count, (await FewestStatementsAsync(app, browser, pageUrl)).Count);
 
         // What was counted is the real thing: the page shows the team's key results, the focus their latest check-ins.
         Assert.Contains("Shown key result 1", await browser.GetStringAsync(pageUrl));
         Assert.All((await api.GetAsync<Focus>("/api/v1/me/focus")).MyKeyResults, k => Assert.Equal(60, k.Current));
+    }
+
+    /// <summary>
+    /// The page's statements, fewest of three renders: a render now and then also runs a reload that the live page
+    /// started (a few statements more, whatever the organisation's size), which says nothing about growth.
+    /// </summary>
+    private static async Task<IReadOnlyList<string>> FewestStatementsAsync(OkapiApp app, HttpClient browser, string url)
+    {
+        var runs = new List<IReadOnlyList<string>>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await app.StatementsOfAsync(browser, c => c.GetAsync(url)));
+        }
+
+        return runs.MinBy(r => r.Count)!;
     }
 
     private static Task<KeyResultDto> CheckInAsync(OkapiApp app, Guid keyResultId, double value) =>
