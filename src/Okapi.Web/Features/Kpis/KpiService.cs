@@ -67,10 +67,10 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
     public async Task<IReadOnlyList<string>> TagsAsync(CancellationToken ct) =>
         (await caller.Visible(db.Kpis.AsNoTracking()).Select(k => k.Tags).ToListAsync(ct)).SelectMany(t => t).Distinct().Order().ToList();
 
-    /// <summary>The KPIs the caller may see that have an open alert, by name.</summary>
-    public async Task<IReadOnlyList<KpiDto>> AlertedAsync(CancellationToken ct)
+    /// <summary>The KPIs the caller or one of their teams owns that have an open alert, by name (Home's "my KPIs in alert").</summary>
+    public async Task<IReadOnlyList<KpiDto>> MyAlertedAsync(CancellationToken ct)
     {
-        var kpis = await caller.Visible(db.Kpis.AsNoTracking())
+        var kpis = await caller.Visible(db.Kpis.AsNoTracking()).Where(caller.Actor.OwnsKpi)
             .Where(k => db.Alerts.Any(a => a.KpiId == k.Id && a.State != AlertState.Resolved))
             .OrderBy(k => k.Name).ThenBy(k => k.Id).ToListAsync(ct);
         return await ToDtosAsync(kpis, ct);
