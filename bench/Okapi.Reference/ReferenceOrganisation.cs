@@ -89,6 +89,12 @@ public sealed class ReferenceOrganisation(ReferenceSize size, DateTimeOffset now
             await writer.WriteAsync(_checkIns, ct);
             await writer.WriteAsync(_closings, ct);
             await writer.WriteAsync(_scores, ct);
+            var numbers = await db.TakeKpiNumbersAsync(_kpis.Count, ct);
+            for (var i = 0; i < _kpis.Count; i++)
+            {
+                _kpis[i].Number = numbers[i];
+            }
+
             await writer.WriteAsync(_kpis, ct);
             await WriteKpiValuesAsync(writer, ct);
             await RebuildKpiRollupsAsync(db, ct);
@@ -528,7 +534,7 @@ public sealed class ReferenceOrganisation(ReferenceSize size, DateTimeOffset now
         {
             foreach (var (at, value) in Series(i, _levels[i]))
             {
-                yield return new KpiValue { KpiId = kpi.Id, At = at, Value = value, Source = KpiValueSource.Api };
+                yield return new KpiValue { KpiNumber = kpi.Number, At = at, Value = value, Source = KpiValueSource.Api };
             }
         }
     }

@@ -62,6 +62,9 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public DbSet<ScheduledJob> ScheduledJobs => Set<ScheduledJob>();
     public DbSet<InboxItem> InboxItems => Set<InboxItem>();
 
+    /// <summary>The values of a KPI of the context's organisation, by its id (values are keyed by the KPI's number).</summary>
+    public IQueryable<KpiValue> ValuesOf(Guid kpiId) => KpiValues.Where(v => Kpis.Any(k => k.Id == kpiId && k.Number == v.KpiNumber));
+
     /// <summary>Cookie-signing keys, shared by every app instance on the same database.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -99,12 +102,40 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        await NumberNewKpisAsync(cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         StampChanges(now);
         AuditEvents.AddRange(AuditLog.Collect(this, now));
         AuditReason = null;
         return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
+
+    /// <summary>The sequence (a one-row table on SQLite) that <see cref="Kpi.Number"/>s are taken from.</summary>
+    public const string KpiNumbers = "KpiNumbers";
+
+    /// <summary>
+    /// Gives each new KPI its <see cref="Kpi.Number"/> from the database's sequence, so that numbers stay unique across
+    /// processes and instances; a number taken by a save that then fails is simply never used.
+    /// </summary>
+    private async Task NumberNewKpisAsync(CancellationToken ct)
+    {
+        var added = ChangeTracker.Entries<Kpi>().Where(e => e.State == EntityState.Added)
+            .Select(e => e.Property(k => k.Number)).Where(n => n.IsTemporary || n.CurrentValue == 0).ToList();
+        if (added.Count == 0)
+        {
+            return;
+        }
+
+        var numbers = await TakeKpiNumbersAsync(added.Count, ct);
+        for (var i = 0; i < added.Count; i++)
+        {
+            added[i].CurrentValue = numbers[i];
+            added[i].IsTemporary = false;
+        }
+    }
+
+    /// <summary><paramref name="count"/> unused KPI numbers, in the current transaction if there is one.</summary>
+    public abstract Task<IReadOnlyList<long>> TakeKpiNumbersAsync(int count, CancellationToken ct);
 
     private void StampChanges(DateTime now)
     {
@@ -150,7 +181,27 @@ public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Stora
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
 public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> options, TimeProvider clock)
-    : OkapiDbContext(options, clock);
+    : OkapiDbContext(options, clock)
+{
+    /// <summary>SQLite has no sequences: one row holds the last number given, moved on by one atomic statement.</summary>
+    public override async Task<IReadOnlyList<long>> TakeKpiNumbersAsync(int count, CancellationToken ct)
+    {
+        var last = (await Database.SqlQuery<long>($"UPDATE \"KpiNumbers\" SET \"Last\" = \"Last\" + {count} RETURNING \"Last\"").ToListAsync(ct)).Single();
+        return Enumerable.Range(0, count).Select(i => last - count + 1 + i).ToList();
+    }
+}
 
 public sealed class PostgresOkapiDbContext(DbContextOptions<PostgresOkapiDbContext> options, TimeProvider clock)
-    : OkapiDbContext(options, clock);
+    : OkapiDbContext(options, clock)
+{
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.HasSequence<long>(KpiNumbers);
+        // A default from the sequence rather than an identity column: rows written straight into the table get numbers too.
+        builder.Entity<Kpi>().Property(k => k.Number).HasDefaultValueSql($"nextval('\"{KpiNumbers}\"')");
+    }
+
+    public override async Task<IReadOnlyList<long>> TakeKpiNumbersAsync(int count, CancellationToken ct) =>
+        await Database.SqlQuery<long>($"SELECT nextval('\"KpiNumbers\"') FROM generate_series(1, {count})").ToListAsync(ct);
+}

@@ -128,11 +128,11 @@ public sealed class DemoDataTests(DemoApps apps) : IClassFixture<DemoApps>
         var app = await apps.StartAsync(provider);
         var kpis = await app.QueryAsync(db => db.Kpis.ToListAsync());
         Assert.Equal(KpiNames, kpis.Select(k => k.Name).Order());
-        var ids = kpis.Select(k => k.Id).ToList();
-        var values = (await app.QueryAsync(db => db.KpiValues.Where(v => ids.Contains(v.KpiId)).ToListAsync())).ToLookup(v => v.KpiId);
+        var numbers = kpis.Select(k => k.Number).ToList();
+        var values = (await app.QueryAsync(db => db.KpiValues.Where(v => numbers.Contains(v.KpiNumber)).ToListAsync())).ToLookup(v => v.KpiNumber);
         foreach (var kpi in kpis)
         {
-            var series = values[kpi.Id].OrderBy(v => v.At).ToList();
+            var series = values[kpi.Number].OrderBy(v => v.At).ToList();
             Assert.True(series[^1].At - series[0].At >= TimeSpan.FromDays(182), $"{kpi.Name} has {series[^1].At - series[0].At} of history");
             Assert.All(series, v => Assert.Equal(KpiValueSource.Demo, v.Source));
             Assert.Equal(series[^1].At, kpi.LatestAt);
@@ -180,7 +180,7 @@ public sealed class DemoDataTests(DemoApps apps) : IClassFixture<DemoApps>
 
         var checkIns = await app.QueryAsync(db => db.CheckIns.Where(c => c.KeyResultId == kr.Id).ToListAsync());
         var since = checkIns.Min(c => c.At);
-        var values = await app.QueryAsync(db => db.KpiValues.Where(v => v.KpiId == kpi.Id && v.At >= since).ToListAsync());
+        var values = await app.QueryAsync(db => db.ValuesOf(kpi.Id).Where(v => v.At >= since).ToListAsync());
         Assert.True(checkIns.Count >= 2);
         Assert.All(checkIns, c => Assert.Equal(Core.Okrs.CheckInSource.Kpi, c.Source));
         Assert.Equal(values.OrderBy(v => v.At).Select(v => (v.At, v.Value)), checkIns.OrderBy(c => c.At).Select(c => (c.At, c.Value)));

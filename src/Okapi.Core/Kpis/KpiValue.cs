@@ -17,7 +17,8 @@ public enum KpiValueSource
 /// </summary>
 public sealed class KpiValue
 {
-    public Guid KpiId { get; set; }
+    /// <summary>The KPI's <see cref="Kpi.Number"/>.</summary>
+    public long KpiNumber { get; set; }
 
     /// <summary>The instant the value is for, in UTC.</summary>
     public DateTime At { get; set; }

@@ -64,17 +64,34 @@ public sealed record PeriodCalendar(TimeZoneInfo Zone, DayOfWeek WeekStart)
     {
         ArgumentNullException.ThrowIfNull(readings);
         var days = new List<KpiDay>();
+        // The zone is consulted once per day rather than once per reading: ingestion summarises millions of them.
+        var (day, from, to) = (default(DateOnly), DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
+        var (count, sum, min, max, lastAt, lastValue) = (0, 0.0, 0.0, 0.0, default(DateTime), 0.0);
         // OrderBy is stable, so of two readings at one instant the later in the input stays later.
-        foreach (var single in readings.OrderBy(r => r.At).Select(DayOf))
+        foreach (var reading in readings.OrderBy(r => r.At))
         {
-            if (days.Count > 0 && days[^1].Day == single.Day)
+            if (reading.At < from || reading.At >= to)
             {
-                days[^1] = days[^1].Then(single);
+                if (count > 0)
+                {
+                    days.Add(new KpiDay(day, count, sum, min, max, lastAt, lastValue));
+                }
+
+                day = CycleWindow.DateOf(reading.At, Zone);
+                (from, to) = (StartOf(day), StartOf(day.AddDays(1)));
+                (count, sum, min, max) = (0, 0.0, reading.Value, reading.Value);
             }
-            else
-            {
-                days.Add(single);
-            }
+
+            count++;
+            sum += reading.Value;
+            min = Math.Min(min, reading.Value);
+            max = Math.Max(max, reading.Value);
+            (lastAt, lastValue) = (reading.At.UtcDateTime, reading.Value);
+        }
+
+        if (count > 0)
+        {
+            days.Add(new KpiDay(day, count, sum, min, max, lastAt, lastValue));
         }
 
         return days;

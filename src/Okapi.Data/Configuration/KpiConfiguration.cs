@@ -17,6 +17,9 @@ internal sealed class KpiConfiguration : IEntityTypeConfiguration<Kpi>
         b.Property(k => k.Unit).HasMaxLength(Kpi.MaxUnitLength);
         b.PrimitiveCollection(k => k.Tags);
         b.HasIndex(k => new { k.OrganisationId, k.Key }).IsUnique();
+        // Given when first saved (OkapiDbContext takes it from a sequence); until then new KPIs hold temporary numbers.
+        b.HasAlternateKey(k => k.Number);
+        b.Property(k => k.Number).ValueGeneratedOnAdd();
         b.HasOne<Team>().WithMany().HasForeignKey(k => k.OwnerTeamId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Person>().WithMany().HasForeignKey(k => k.OwnerPersonId).OnDelete(DeleteBehavior.SetNull);
         b.HasOne<Organisation>().WithMany().HasForeignKey(k => k.OrganisationId).OnDelete(DeleteBehavior.Cascade);
@@ -28,11 +31,11 @@ internal sealed class KpiValueConfiguration : IEntityTypeConfiguration<KpiValue>
     public void Configure(EntityTypeBuilder<KpiValue> b)
     {
         // The key is the series order: range reads are one index scan, and (KPI, instant) is unique by construction.
-        b.HasKey(v => new { v.KpiId, v.At });
+        b.HasKey(v => new { v.KpiNumber, v.At });
 
         // Ticks rather than text: a quarter of SQLite's bytes per row, and integer comparisons for range queries.
         b.Property(v => v.At).HasConversion(v => v.Ticks, v => new DateTime(v, DateTimeKind.Utc));
-        b.HasOne<Kpi>().WithMany().HasForeignKey(v => v.KpiId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Kpi>().WithMany().HasForeignKey(v => v.KpiNumber).HasPrincipalKey(k => k.Number).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

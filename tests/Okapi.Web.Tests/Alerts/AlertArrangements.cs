@@ -46,19 +46,9 @@ public static class AlertArrangements
             return;
         }
 
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
-        db.OrganisationId = app.OrganisationId;
-        var stored = values.Select(v => new KpiValue { KpiId = kpiId, At = v.At.UtcDateTime, Value = v.Value }).ToList();
-        var ingestion = new KpiIngestion(db, scope.ServiceProvider.GetRequiredService<LiveUpdates>(), new NoObservers(),
-            scope.ServiceProvider.GetRequiredService<ILogger<KpiIngestion>>());
-        await ingestion.StoreAsync(stored, CancellationToken.None);
-    }
-
-    /// <summary>Hands ingestion no observers, so that a test decides when evaluation passes run.</summary>
-    private sealed class NoObservers : IServiceProvider
-    {
-        public object? GetService(Type serviceType) => serviceType == typeof(IEnumerable<IKpiValueObserver>) ? Array.Empty<IKpiValueObserver>() : null;
+        // Straight to the writer, which tells no observer: the test decides when evaluation passes run.
+        var stored = values.Select(v => new NewKpiValue(kpiId, v.At.UtcDateTime, v.Value, KpiValueSource.Api)).ToList();
+        await app.Services.GetRequiredService<KpiWriter>().WriteAsync(app.OrganisationId, stored, CancellationToken.None);
     }
 
     /// <summary>POSTs one value at the current instant, as <c>{"at","value"}</c>; ingestion evaluates the KPI's rules.</summary>

@@ -78,7 +78,7 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(new IngestResultDto(1, 1), await app.Admin.AddValuesAsync(kpi.Id, new[] { new { at, value = 2.5 } }));
         Assert.Equal(new IngestResultDto(1, 1), await app.Admin.AddValuesAsync(kpi.Id, new { value = 7.0 }));
 
-        var stored = await app.QueryAsync(db => db.KpiValues.Where(v => v.KpiId == kpi.Id).OrderBy(v => v.At).ToListAsync());
+        var stored = await app.QueryAsync(db => db.ValuesOf(kpi.Id).OrderBy(v => v.At).ToListAsync());
         Assert.Equal([2.5, 7.0], stored.Select(v => v.Value));
         Assert.Equal(at.UtcDateTime, stored[0].At);
         Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, stored[1].At);
@@ -104,7 +104,7 @@ public sealed class KpiApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Contains("rows[2].value", KpiArrangements.ErrorKeys(problem));
         Assert.Contains("rows[3].at", KpiArrangements.ErrorKeys(problem));
         Assert.DoesNotContain("rows[1].value", KpiArrangements.ErrorKeys(problem));
-        Assert.Equal(0, await app.QueryAsync(db => db.KpiValues.CountAsync(v => v.KpiId == kpi.Id)));
+        Assert.Equal(0, await app.QueryAsync(db => db.ValuesOf(kpi.Id).CountAsync()));
         using var malformed = await app.Admin.SendRawAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", "{\"value\": ");
         await Api.AssertProblemAsync(malformed, HttpStatusCode.BadRequest);
     }

@@ -177,7 +177,7 @@ public sealed class KpiRollupTests(OkapiApps apps) : IClassFixture<OkapiApps>
         app.QueryAsync(async db =>
         {
             var calendar = await db.CalendarAsync(CancellationToken.None);
-            var readings = (await db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpiId).OrderBy(v => v.At).ToListAsync()).Select(v => v.ToReading()).ToList();
+            var readings = (await db.ValuesOf(kpiId).AsNoTracking().OrderBy(v => v.At).ToListAsync()).Select(v => v.ToReading()).ToList();
             var days = await db.KpiDays.AsNoTracking().Where(d => d.KpiId == kpiId).OrderBy(d => d.Day).ToListAsync();
             return (calendar, readings, days);
         });

@@ -81,7 +81,8 @@ public static class SourceArrangements
     public static Task AddValuesAsync(this OkapiApp app, Guid kpiId, params (DateTimeOffset At, double Value)[] values) =>
         app.QueryAsync(async db =>
         {
-            db.KpiValues.AddRange(values.Select(v => new KpiValue { KpiId = kpiId, At = v.At.UtcDateTime, Value = v.Value, Source = KpiValueSource.Api }));
+            var number = await db.Kpis.Where(k => k.Id == kpiId).Select(k => k.Number).SingleAsync();
+            db.KpiValues.AddRange(values.Select(v => new KpiValue { KpiNumber = number, At = v.At.UtcDateTime, Value = v.Value, Source = KpiValueSource.Api }));
             var stored = await db.SaveChangesAsync();
             // Written past ingestion, as a data generator does, so the rollups are made from the values afterwards.
             await KpiRollups.RebuildAsync(db, kpiId, CancellationToken.None);
@@ -89,7 +90,7 @@ public static class SourceArrangements
         });
 
     public static Task<List<KpiValue>> ValuesAsync(this OkapiApp app, Guid kpiId) =>
-        app.QueryAsync(db => db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpiId).OrderBy(v => v.At).ToListAsync());
+        app.QueryAsync(db => db.ValuesOf(kpiId).AsNoTracking().OrderBy(v => v.At).ToListAsync());
 
     /// <summary>Lets the organisation's outbound calls reach a host that the guard would refuse as internal.</summary>
     public static Task AllowHostAsync(this OkapiApp app, string hostAndPort) =>

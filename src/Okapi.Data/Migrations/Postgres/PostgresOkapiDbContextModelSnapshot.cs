@@ -23,6 +23,8 @@ namespace Okapi.Data.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("KpiNumbers");
+
             modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
                 {
                     b.Property<int>("Id")
@@ -607,6 +609,11 @@ namespace Okapi.Data.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValueSql("nextval('\"KpiNumbers\"')");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
@@ -769,8 +776,8 @@ namespace Okapi.Data.Migrations.Postgres
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiValue", b =>
                 {
-                    b.Property<Guid>("KpiId")
-                        .HasColumnType("uuid");
+                    b.Property<long>("KpiNumber")
+                        .HasColumnType("bigint");
 
                     b.Property<long>("At")
                         .HasColumnType("bigint");
@@ -781,7 +788,7 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<double>("Value")
                         .HasColumnType("double precision");
 
-                    b.HasKey("KpiId", "At");
+                    b.HasKey("KpiNumber", "At");
 
                     b.ToTable("KpiValues");
                 });
@@ -1944,7 +1951,8 @@ namespace Okapi.Data.Migrations.Postgres
                 {
                     b.HasOne("Okapi.Core.Kpis.Kpi", null)
                         .WithMany()
-                        .HasForeignKey("KpiId")
+                        .HasForeignKey("KpiNumber")
+                        .HasPrincipalKey("Number")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

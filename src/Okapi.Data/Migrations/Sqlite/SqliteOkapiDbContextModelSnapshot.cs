@@ -595,6 +595,10 @@ namespace Okapi.Data.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
@@ -757,8 +761,8 @@ namespace Okapi.Data.Migrations.Sqlite
 
             modelBuilder.Entity("Okapi.Core.Kpis.KpiValue", b =>
                 {
-                    b.Property<Guid>("KpiId")
-                        .HasColumnType("TEXT");
+                    b.Property<long>("KpiNumber")
+                        .HasColumnType("INTEGER");
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
@@ -769,7 +773,7 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<double>("Value")
                         .HasColumnType("REAL");
 
-                    b.HasKey("KpiId", "At");
+                    b.HasKey("KpiNumber", "At");
 
                     b.ToTable("KpiValues");
                 });
@@ -1932,7 +1936,8 @@ namespace Okapi.Data.Migrations.Sqlite
                 {
                     b.HasOne("Okapi.Core.Kpis.Kpi", null)
                         .WithMany()
-                        .HasForeignKey("KpiId")
+                        .HasForeignKey("KpiNumber")
+                        .HasPrincipalKey("Number")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

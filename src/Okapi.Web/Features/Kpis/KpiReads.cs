@@ -21,7 +21,7 @@ public static class KpiReads
     /// </summary>
     public static async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> RecentPeriodsAsync(this OkapiDbContext db, Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct)
     {
-        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpi.Id);
+        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == kpi.Number);
         var latest = await values.OrderByDescending(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefaultAsync(ct);
         if (latest is not { } latestUtc)
         {

@@ -24,7 +24,7 @@ public static class KpiRollups
     /// replaced, late or out-of-order value costs the same as a new one, and the cost follows the days touched.
     /// Runs in the context's current transaction, if any.
     /// </summary>
-    public static async Task RefreshDaysAsync(OkapiDbContext db, IReadOnlyCollection<(Guid KpiId, DateOnly Day)> days, PeriodCalendar calendar, CancellationToken ct)
+    public static async Task RefreshDaysAsync(OkapiDbContext db, IReadOnlyCollection<(Guid KpiId, long Number, DateOnly Day)> days, PeriodCalendar calendar, CancellationToken ct)
     {
         if (days.Count == 0)
         {
@@ -33,15 +33,16 @@ public static class KpiRollups
 
         // In key order, so that concurrent writers take PostgreSQL's row locks in one order.
         var ordered = days.Distinct().OrderBy(d => d.KpiId).ThenBy(d => d.Day).ToList();
-        var bounds = ordered.Select(d => (d.KpiId, d.Day, From: calendar.StartOf(d.Day).UtcTicks, To: calendar.StartOf(d.Day.AddDays(1)).UtcTicks)).ToList();
+        var bounds = ordered.Select(d => (d.KpiId, d.Number, d.Day, From: calendar.StartOf(d.Day).UtcTicks, To: calendar.StartOf(d.Day.AddDays(1)).UtcTicks)).ToList();
         using var factory = db.Database.GetDbConnection().CreateCommand();
         if (db.Database.IsSqlite())
         {
             // EF stores a Guid as uppercase text and a DateOnly as yyyy-MM-dd in SQLite.
             var json = new StringBuilder(bounds.Count * 80).Append('[');
-            foreach (var (kpiId, day, from, to) in bounds)
+            foreach (var (kpiId, number, day, from, to) in bounds)
             {
-                json.Append(json.Length > 1 ? ",[\"" : "[\"").Append(kpiId.ToString().ToUpperInvariant()).Append("\",\"")
+                json.Append(json.Length > 1 ? ",[\"" : "[\"").Append(kpiId.ToString().ToUpperInvariant()).Append("\",")
+                    .Append(number.ToString(CultureInfo.InvariantCulture)).Append(",\"")
                     .Append(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append("\",")
                     .Append(from.ToString(CultureInfo.InvariantCulture)).Append(',').Append(to.ToString(CultureInfo.InvariantCulture)).Append(']');
             }
@@ -54,6 +55,7 @@ public static class KpiRollups
             await db.Database.ExecuteSqlRawAsync(PostgresRefresh,
             [
                 Parameter(factory, "@k", bounds.Select(b => b.KpiId).ToArray()),
+                Parameter(factory, "@n", bounds.Select(b => b.Number).ToArray()),
                 Parameter(factory, "@d", bounds.Select(b => b.Day).ToArray()),
                 Parameter(factory, "@f", bounds.Select(b => b.From).ToArray()),
                 Parameter(factory, "@t", bounds.Select(b => b.To).ToArray()),
@@ -66,12 +68,12 @@ public static class KpiRollups
     // CROSS JOIN makes it keep the bounds outside and seek each day's range in the key.
     private const string Aggregated = """
         a AS (
-            SELECT b.k, b.d, COUNT(*) AS c, SUM(v."Value") AS s, MIN(v."Value") AS mn, MAX(v."Value") AS mx, MAX(v."At") AS la
-            FROM b {JOIN} "KpiValues" v ON v."KpiId" = b.k AND v."At" >= b.f AND v."At" < b.t
-            GROUP BY b.k, b.d)
+            SELECT b.k, b.n, b.d, COUNT(*) AS c, SUM(v."Value") AS s, MIN(v."Value") AS mn, MAX(v."Value") AS mx, MAX(v."At") AS la
+            FROM b {JOIN} "KpiValues" v ON v."KpiNumber" = b.n AND v."At" >= b.f AND v."At" < b.t
+            GROUP BY b.k, b.n, b.d)
         INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue")
         SELECT a.k, a.d, a.c, a.s, a.mn, a.mx, a.la, v."Value"
-        FROM a {JOIN} "KpiValues" v ON v."KpiId" = a.k AND v."At" = a.la
+        FROM a {JOIN} "KpiValues" v ON v."KpiNumber" = a.n AND v."At" = a.la
         WHERE TRUE
         ORDER BY a.k, a.d
         ON CONFLICT ("KpiId", "Day") DO UPDATE SET "Count" = excluded."Count", "Sum" = excluded."Sum",
@@ -80,13 +82,13 @@ public static class KpiRollups
 
     private static readonly string SqliteRefresh = """
         WITH b AS (
-            SELECT json_extract(j.value, '$[0]') AS k, json_extract(j.value, '$[1]') AS d,
-                json_extract(j.value, '$[2]') AS f, json_extract(j.value, '$[3]') AS t
+            SELECT json_extract(j.value, '$[0]') AS k, json_extract(j.value, '$[1]') AS n, json_extract(j.value, '$[2]') AS d,
+                json_extract(j.value, '$[3]') AS f, json_extract(j.value, '$[4]') AS t
             FROM json_each(@days) AS j),
         """ + Aggregated.Replace("{JOIN}", "CROSS JOIN", StringComparison.Ordinal);
 
     private static readonly string PostgresRefresh = """
-        WITH b AS (SELECT * FROM unnest(@k, @d, @f, @t) AS b(k, d, f, t)),
+        WITH b AS (SELECT * FROM unnest(@k, @n, @d, @f, @t) AS b(k, n, d, f, t)),
         """ + Aggregated.Replace("{JOIN}", "JOIN", StringComparison.Ordinal);
 
     private static DbParameter Parameter(DbCommand factory, string name, object value)
@@ -97,14 +99,86 @@ public static class KpiRollups
         return parameter;
     }
 
+    /// <summary>
+    /// Adds the summaries of values newer than every stored value of their KPIs to the stored days: only a KPI's first
+    /// day of them can already hold values, so one read of those days and <see cref="KpiDay.Then"/> replace reading the
+    /// raw values again, and an append costs the same however many values its day holds.
+    /// </summary>
+    public static async Task AppendDaysAsync(OkapiDbContext db, IReadOnlyList<KpiDay> appended, CancellationToken ct)
+    {
+        if (appended.Count == 0)
+        {
+            return;
+        }
+
+        var firsts = appended.GroupBy(d => d.KpiId).ToDictionary(g => g.Key, g => g.Min(d => d.Day));
+        var (ids, days) = (firsts.Keys.ToList(), firsts.Values.Distinct().ToList());
+        var stored = (await db.KpiDays.AsNoTracking().Where(d => ids.Contains(d.KpiId) && days.Contains(d.Day)).ToListAsync(ct))
+            .Where(d => firsts[d.KpiId] == d.Day).ToDictionary(d => d.KpiId);
+        var merged = appended.Select(d => d.Day == firsts[d.KpiId] && stored.GetValueOrDefault(d.KpiId) is { } earlier ? earlier.Then(d) : d).ToList();
+        await SaveDaysAsync(db, merged, ct);
+    }
+
+    /// <summary>Rows per statement of <see cref="SaveDaysAsync"/>: 8 parameters each, which SQLite looks up by name.</summary>
+    private const int DaysPerStatement = 100;
+
+    /// <summary>Writes whole day summaries, replacing those stored for the same KPI and date.</summary>
+    private static async Task SaveDaysAsync(OkapiDbContext db, IReadOnlyList<KpiDay> days, CancellationToken ct)
+    {
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync("""
+                INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue")
+                SELECT * FROM unnest(@k, @d, @c, @s, @mn, @mx, @la, @lv)
+                """ + SaveDaysConflict,
+            [
+                Parameter(factory, "@k", days.Select(d => d.KpiId).ToArray()),
+                Parameter(factory, "@d", days.Select(d => d.Day).ToArray()),
+                Parameter(factory, "@c", days.Select(d => d.Count).ToArray()),
+                Parameter(factory, "@s", days.Select(d => d.Sum).ToArray()),
+                Parameter(factory, "@mn", days.Select(d => d.Min).ToArray()),
+                Parameter(factory, "@mx", days.Select(d => d.Max).ToArray()),
+                Parameter(factory, "@la", days.Select(d => d.LastAt.Ticks).ToArray()),
+                Parameter(factory, "@lv", days.Select(d => d.LastValue).ToArray()),
+            ], ct);
+            return;
+        }
+
+        // Doubles are bound, never printed into JSON: SQLite's text-to-number conversion need not round-trip every bit.
+        foreach (var chunk in days.Chunk(DaysPerStatement))
+        {
+            var sql = new StringBuilder("""INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue") VALUES """);
+            var parameters = new List<object>(chunk.Length * 8);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var d = chunk[i];
+                sql.Append(i == 0 ? "(" : ",(").AppendJoin(',', Enumerable.Range(8 * i, 8).Select(n => "@p" + n.ToString(CultureInfo.InvariantCulture))).Append(')');
+                object[] values = [d.KpiId.ToString().ToUpperInvariant(), d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Count, d.Sum, d.Min, d.Max, d.LastAt.Ticks, d.LastValue];
+                for (var p = 0; p < values.Length; p++)
+                {
+                    parameters.Add(Parameter(factory, "@p" + (8 * i + p).ToString(CultureInfo.InvariantCulture), values[p]));
+                }
+            }
+
+            await db.Database.ExecuteSqlRawAsync(sql.Append(SaveDaysConflict).ToString(), parameters, ct);
+        }
+    }
+
+    private const string SaveDaysConflict = """
+
+        ON CONFLICT ("KpiId", "Day") DO UPDATE SET "Count" = excluded."Count", "Sum" = excluded."Sum",
+            "Min" = excluded."Min", "Max" = excluded."Max", "LastAt" = excluded."LastAt", "LastValue" = excluded."LastValue"
+        """;
+
     /// <summary>What keeping a KPI's current figures needs of its row.</summary>
-    internal sealed record KpiRow(Guid Id, Cadence Cadence, PeriodAggregation Aggregation, DateTime? LatestAt);
+    internal sealed record KpiRow(Guid Id, long Number, Cadence Cadence, PeriodAggregation Aggregation, DateTime? LatestAt);
 
     internal static Task<List<KpiRow>> RowsAsync(OkapiDbContext db, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
         var ids = kpiIds.ToList();
         return db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).OrderBy(k => k.Id)
-            .Select(k => new KpiRow(k.Id, k.Cadence, k.Aggregation, k.LatestAt)).ToListAsync(ct);
+            .Select(k => new KpiRow(k.Id, k.Number, k.Cadence, k.Aggregation, k.LatestAt)).ToListAsync(ct);
     }
 
     /// <summary>
@@ -118,9 +192,9 @@ public static class KpiRollups
     /// Writes each KPI's current-period figures, and with them its newest value when <paramref name="newest"/>
     /// holds a newer one than the row (a stored newer value is never overwritten by an older one).
     /// </summary>
-    internal static async Task KeepCurrentAsync(OkapiDbContext db, IReadOnlyList<KpiRow> kpis, IReadOnlyDictionary<Guid, KpiValue>? newest, PeriodCalendar calendar, CancellationToken ct)
+    internal static async Task KeepCurrentAsync(OkapiDbContext db, IReadOnlyList<KpiRow> kpis, IReadOnlyDictionary<Guid, KpiReading>? newest, PeriodCalendar calendar, CancellationToken ct)
     {
-        var latest = kpis.ToDictionary(k => k.Id, k => newest?.GetValueOrDefault(k.Id) is { } value && (k.LatestAt is null || value.At >= k.LatestAt) ? value.At : k.LatestAt);
+        var latest = kpis.ToDictionary(k => k.Id, k => newest?.GetValueOrDefault(k.Id) is { } value && (k.LatestAt is null || value.At.UtcDateTime >= k.LatestAt) ? value.At.UtcDateTime : k.LatestAt);
         var windows = kpis.ToDictionary(k => k.Id, k => latest[k.Id] is { } at ? Window(calendar, new DateTimeOffset(at), k.Cadence) : (DateOnly?)null);
         var days = await DaysAsync(db, windows, ct);
         foreach (var kpi in kpis)
@@ -128,9 +202,9 @@ public static class KpiRollups
             var figures = new Kpi { Name = "", Key = "", Cadence = kpi.Cadence, Aggregation = kpi.Aggregation };
             figures.KeepCurrentPeriods(figures.PeriodsFromDays(days.GetValueOrDefault(kpi.Id) ?? [], calendar));
             var (start, value, previous) = (figures.CurrentPeriodStart, figures.CurrentPeriodValue, figures.PreviousPeriodValue);
-            if (newest?.GetValueOrDefault(kpi.Id) is { } newer && latest[kpi.Id] == newer.At)
+            if (newest?.GetValueOrDefault(kpi.Id) is { } newer && latest[kpi.Id] == newer.At.UtcDateTime)
             {
-                var (at, number) = (newer.At, newer.Value);
+                var (at, number) = (newer.At.UtcDateTime, newer.Value);
                 await db.Kpis.Where(k => k.Id == kpi.Id && (k.LatestAt == null || k.LatestAt <= at)).ExecuteUpdateAsync(s => s
                     .SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number)
                     .SetProperty(k => k.CurrentPeriodStart, start).SetProperty(k => k.CurrentPeriodValue, value)
@@ -198,12 +272,9 @@ public static class KpiRollups
 
     private static async Task RebuildAsync(OkapiDbContext db, Guid kpiId, PeriodCalendar calendar, CancellationToken ct)
     {
-        if (!await db.Kpis.AnyAsync(k => k.Id == kpiId, ct))
-        {
-            throw new ArgumentException("Only KPIs of the context's organisation are rebuilt.", nameof(kpiId));
-        }
-
-        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpiId);
+        var number = await db.Kpis.Where(k => k.Id == kpiId).Select(k => (long?)k.Number).FirstOrDefaultAsync(ct)
+            ?? throw new ArgumentException("Only KPIs of the context's organisation are rebuilt.", nameof(kpiId));
+        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == number);
         var first = await values.OrderBy(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefaultAsync(ct);
         var last = await values.OrderByDescending(v => v.At).Select(v => new { v.At, v.Value }).FirstOrDefaultAsync(ct);
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
@@ -211,10 +282,10 @@ public static class KpiRollups
         if (first is { } firstAt && last is not null)
         {
             var to = CycleDate(calendar, last.At);
-            var chunk = new List<(Guid, DateOnly)>(RebuildDaysPerStatement);
+            var chunk = new List<(Guid, long, DateOnly)>(RebuildDaysPerStatement);
             for (var day = CycleDate(calendar, firstAt); day <= to; day = day.AddDays(1))
             {
-                chunk.Add((kpiId, day));
+                chunk.Add((kpiId, number, day));
                 if (chunk.Count == RebuildDaysPerStatement || day == to)
                 {
                     await RefreshDaysAsync(db, chunk, calendar, ct);

@@ -266,7 +266,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         }
 
         var (since, until) = (start.UtcDateTime, end.UtcDateTime);
-        var readings = (await db.KpiValues.AsNoTracking().Where(v => v.KpiId == id && v.At >= since && v.At < until)
+        var readings = (await db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == kpi.Number && v.At >= since && v.At < until)
                 .OrderBy(v => v.At).Select(v => new { v.At, v.Value }).ToListAsync(ct))
             .Select(r => new KpiReading(new DateTimeOffset(r.At), r.Value)).ToList();
         var sampled = Downsampling.LargestTriangleThreeBuckets(readings, points);
@@ -302,7 +302,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
 
         var source = caller.Actor.UsesToken ? KpiValueSource.Api : KpiValueSource.Manual;
         var stored = await ingestion.StoreAsync(
-            values.Select(v => new KpiValue { KpiId = id, At = v.At.UtcDateTime, Value = v.Value, Source = source }).ToList(), ct);
+            values.Select(v => new NewKpiValue(kpi.Id, v.At.UtcDateTime, v.Value, source)).ToList(), ct);
         return new IngestResultDto(stored, 1);
     }
 

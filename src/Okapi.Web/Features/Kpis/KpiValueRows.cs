@@ -184,7 +184,7 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
             .Where(k => ids.Contains(k.Id) || keys.Contains(k.Key)).ToListAsync(ct);
         var byId = kpis.ToDictionary(k => k.Id);
         var byKey = kpis.ToDictionary(k => k.Key, StringComparer.Ordinal);
-        var values = new List<KpiValue>(rows.Count);
+        var values = new List<NewKpiValue>(rows.Count);
         foreach (var row in rows)
         {
             Kpi? kpi = row.KpiId is { } id ? byId.GetValueOrDefault(id) : byKey.GetValueOrDefault(row.Key!);
@@ -199,7 +199,7 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
             }
             else
             {
-                values.Add(new KpiValue { KpiId = kpi.Id, At = row.At.UtcDateTime, Value = row.Value, Source = source });
+                values.Add(new NewKpiValue(kpi.Id, row.At.UtcDateTime, row.Value, source));
             }
         }
 

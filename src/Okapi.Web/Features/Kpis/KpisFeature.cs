@@ -16,6 +16,8 @@ public static class KpisFeature
     {
         services.AddScoped<KpiService>();
         services.AddScoped<KpiIngestion>();
+        services.AddSingleton<KpiWriter>();
+        services.AddSingleton<KpiObservation>();
         services.AddScoped<KpiValueRows>();
         services.AddScoped<KpiUploads>();
         return services;

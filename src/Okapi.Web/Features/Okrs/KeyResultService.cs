@@ -352,6 +352,6 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     {
         var cycle = await db.Cycles.AsNoTracking().FirstAsync(c => c.Id == objective.CycleId, ct);
         var calendar = await db.CalendarAsync(ct);
-        return await LinkedKpi.ValueAtAsync(db, kpi.Id, cycle.Window(calendar.Zone).Start.UtcDateTime, ct);
+        return await LinkedKpi.ValueAtAsync(db, kpi, cycle.Window(calendar.Zone).Start.UtcDateTime, ct);
     }
 }

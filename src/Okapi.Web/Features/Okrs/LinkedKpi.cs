@@ -22,9 +22,9 @@ internal static class LinkedKpi
     }
 
     /// <summary>The value at an instant: the latest at or before it, else the first after it; null without values.</summary>
-    public static async Task<double?> ValueAtAsync(OkapiDbContext db, Guid kpiId, DateTime at, CancellationToken ct) =>
-        await db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpiId && v.At <= at)
+    public static async Task<double?> ValueAtAsync(OkapiDbContext db, Kpi kpi, DateTime at, CancellationToken ct) =>
+        await db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == kpi.Number && v.At <= at)
             .OrderByDescending(v => v.At).Select(v => (double?)v.Value).FirstOrDefaultAsync(ct)
-        ?? await db.KpiValues.AsNoTracking().Where(v => v.KpiId == kpiId && v.At > at)
+        ?? await db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == kpi.Number && v.At > at)
             .OrderBy(v => v.At).Select(v => (double?)v.Value).FirstOrDefaultAsync(ct);
 }

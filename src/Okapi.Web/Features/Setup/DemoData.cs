@@ -210,6 +210,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
         }
 
         await db.SaveChangesAsync(ct);
+        await kpis.SaveValuesAsync(ct);
 
         // Everyone gets a sign-in account without a password; an admin sets one (People in Admin, or the API).
         foreach (var person in _people.Values)
@@ -342,6 +343,19 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
     {
         private static readonly TimeSpan History = TimeSpan.FromDays(200);
         private readonly Dictionary<Guid, List<KpiValue>> _values = [];
+        private readonly List<Kpi> _kpis = [];
+
+        /// <summary>Stores the KPIs' values once the KPIs are saved: values are keyed by the number a KPI gets when saved.</summary>
+        public async Task SaveValuesAsync(CancellationToken ct)
+        {
+            foreach (var kpi in _kpis)
+            {
+                _values[kpi.Id].ForEach(v => v.KpiNumber = kpi.Number);
+                db.KpiValues.AddRange(_values[kpi.Id]);
+            }
+
+            await db.SaveChangesAsync(ct);
+        }
 
         public Kpi Add(string name, string team, string owner, string unit, string description, Cadence cadence, PeriodAggregation aggregation,
             KpiDirection direction, double warning, double critical, double target, bool daily, int decimals, string[] tags,
@@ -378,7 +392,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
             {
                 var value = linked is { } l ? LinkedValue(l.Kr, l.Pace, stay, at) : valueAt!(new((at - first).TotalDays / 30.4, (now - at).TotalDays)) + (demo._noise.NextDouble() - 0.5) * 2 * noise;
                 value = Math.Round(Math.Max(0, value), decimals);
-                values.Add(new KpiValue { KpiId = kpi.Id, At = at.UtcDateTime, Value = value, Source = KpiValueSource.Demo });
+                values.Add(new KpiValue { At = at.UtcDateTime, Value = value, Source = KpiValueSource.Demo });
                 if (linked is { } link && at >= window.Start)
                 {
                     demo.AddCheckIn(link.Kr, value, at, link.Confidence, CheckInSource.Kpi);
@@ -390,7 +404,7 @@ public sealed class DemoData(OkapiDbContext db, UserManager<Account> users, Time
                 linkedKr.Kr.KpiId = kpi.Id;
             }
 
-            db.KpiValues.AddRange(values);
+            _kpis.Add(kpi);
             _values[kpi.Id] = values;
             kpi.LatestAt = values[^1].At;
             kpi.LatestValue = values[^1].Value;

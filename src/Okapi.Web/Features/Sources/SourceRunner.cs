@@ -29,7 +29,7 @@ public sealed class SourceRunner(OkapiDbContext db, KpiPullers pullers, KpiInges
             }
             else
             {
-                await ingestion.StoreAsync([new KpiValue { KpiId = source.KpiId, At = now.UtcDateTime, Value = value.Value, Source = KpiValueSource.Pull }], ct);
+                await ingestion.StoreAsync([new NewKpiValue(source.KpiId, now.UtcDateTime, value.Value, KpiValueSource.Pull)], ct);
             }
         }
         catch (PullFailedException e)

@@ -1,0 +1,364 @@
+using System.Data.Common;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Okapi.Core.Kpis;
+using Okapi.Data;
+using Okapi.Web.Infrastructure;
+
+namespace Okapi.Web.Features.Kpis;
+
+/// <summary>
+/// Commits KPI values with group commit: the writes that arrive while a transaction runs are stored together in the
+/// next one, so that a thousand single values cost one transaction, one read of their KPIs and one refresh of their
+/// rollups rather than a thousand of each. Every write is answered only once its transaction has committed; a write
+/// that fails is retried alone, so that it never takes others with it.
+/// </summary>
+public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates) : IAsyncDisposable
+{
+    /// <summary>
+    /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite
+    /// finds each parameter by name with a linear scan, so its statements stay small; PostgreSQL gains from big ones.
+    /// </summary>
+    public const int SqliteBatchRows = 128;
+
+    public const int PostgresBatchRows = 1000;
+
+    /// <summary>Values per transaction: beyond a few requests' worth, a group would only hold the write lock longer.</summary>
+    private const int MaxGroupValues = 100_000;
+
+    private readonly Channel<Write> _queue = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _loop;
+
+    /// <summary>How many (KPI, instant) rows a write stored, and its KPIs.</summary>
+    public readonly record struct Written(int Stored, IReadOnlyCollection<Guid> KpiIds);
+
+    private sealed record Write(Guid OrganisationId, IReadOnlyList<NewKpiValue> Values, TaskCompletionSource<Written> Done);
+
+    /// <summary>
+    /// Stores values of KPIs of one organisation, all or none, and completes once they are committed. A write that is
+    /// queued is stored even if its caller stops waiting: the caller's token only ends the wait.
+    /// </summary>
+    public async Task<Written> WriteAsync(Guid organisationId, IReadOnlyList<NewKpiValue> values, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        var write = new Write(organisationId, values, new TaskCompletionSource<Written>(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_queue.Writer.TryWrite(write))
+        {
+            throw new ObjectDisposedException(nameof(KpiWriter), "Okapi is stopping; the values were not stored.");
+        }
+
+        if (_loop is null)
+        {
+            lock (_starting)
+            {
+                _loop ??= Task.Run(RunAsync, CancellationToken.None);
+            }
+        }
+
+        return await write.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task RunAsync()
+    {
+        var group = new List<Write>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            group.Clear();
+            var values = 0;
+            while (values < MaxGroupValues && _queue.Reader.TryRead(out var write))
+            {
+                group.Add(write);
+                values += write.Values.Count;
+            }
+
+            await StoreAsync(group);
+        }
+    }
+
+    private async Task StoreAsync(IReadOnlyList<Write> group)
+    {
+        try
+        {
+            var written = await StoreTogetherAsync(group);
+            for (var i = 0; i < group.Count; i++)
+            {
+                group[i].Done.TrySetResult(written[i]);
+            }
+        }
+        catch (Exception) when (group.Count > 1)
+        {
+            foreach (var write in group)
+            {
+                await StoreAsync([write]);
+            }
+        }
+        catch (Exception e)
+        {
+            group[0].Done.TrySetException(e);
+        }
+    }
+
+    private async Task<Written[]> StoreTogetherAsync(IReadOnlyList<Write> group)
+    {
+        var ct = CancellationToken.None;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+
+        // One row per (KPI, instant), the later in the input winning, and of two writes the later: PostgreSQL refuses
+        // an upsert that touches a row twice.
+        var unique = new Dictionary<(Guid KpiId, long Ticks), NewKpiValue>();
+        var written = new Written[group.Count];
+        for (var i = 0; i < group.Count; i++)
+        {
+            var own = new HashSet<(Guid, long)>();
+            foreach (var value in group[i].Values)
+            {
+                unique[(value.KpiId, value.At.Ticks)] = value;
+                own.Add((value.KpiId, value.At.Ticks));
+            }
+
+            written[i] = new Written(own.Count, own.Select(k => k.Item1).Distinct().ToList());
+        }
+
+        var organisations = group.GroupBy(w => w.OrganisationId)
+            .ToDictionary(g => g.Key, g => g.SelectMany(w => w.Values.Select(v => v.KpiId)).Distinct().Order().ToList());
+        var sqlite = db.Database.IsSqlite();
+        await using (var transaction = await db.Database.BeginTransactionAsync(ct))
+        {
+            if (!sqlite)
+            {
+                await LockKpisAsync(db, organisations.Values.SelectMany(ids => ids).Order().ToList(), ct);
+            }
+
+            // Read under the write lock (SQLite's, or the KPIs' row locks on PostgreSQL), so that the newest instant a
+            // concurrent batch committed is seen; a KPI of another organisation fails the write.
+            var kpis = new Dictionary<Guid, KpiRollups.KpiRow>();
+            foreach (var (organisationId, ids) in organisations)
+            {
+                db.OrganisationId = organisationId;
+                var known = await KpiRollups.RowsAsync(db, ids, ct);
+                if (known.Count != ids.Count)
+                {
+                    throw new ArgumentException("Values may only be stored for KPIs of the write's organisation.", nameof(group));
+                }
+
+                known.ForEach(k => kpis[k.Id] = k);
+            }
+
+            var series = unique.Values.GroupBy(v => v.KpiId)
+                .ToDictionary(g => g.Key, g => g.Select(v => new KpiReading(new DateTimeOffset(v.At), v.Value)).OrderBy(r => r.At).ToList());
+            await InsertAsync(db, unique.Values.OrderBy(v => kpis[v.KpiId].Number).ThenBy(v => v.At).ToList(), kpis, ct);
+
+            // The rollups follow in the same transaction: the days the values went into, then each KPI's current figures.
+            foreach (var (organisationId, ids) in organisations)
+            {
+                db.OrganisationId = organisationId;
+                var calendar = await db.CalendarAsync(ct);
+                var appended = new List<KpiDay>();
+                var touched = new List<(Guid, long, DateOnly)>();
+                foreach (var id in ids)
+                {
+                    var (kpi, readings) = (kpis[id], series[id]);
+                    if (kpi.LatestAt is not { } latest || readings[0].At.UtcDateTime > latest)
+                    {
+                        appended.AddRange(calendar.Days(readings).Select(d => d with { KpiId = id }));
+                    }
+                    else
+                    {
+                        touched.AddRange(calendar.Days(readings).Select(d => (id, kpi.Number, d.Day)));
+                    }
+                }
+
+                await KpiRollups.AppendDaysAsync(db, appended, ct);
+                await KpiRollups.RefreshDaysAsync(db, touched, calendar, ct);
+                await KpiRollups.KeepCurrentAsync(db, ids.Select(id => kpis[id]).ToList(), ids.ToDictionary(id => id, id => series[id][^1]), calendar, ct);
+            }
+
+            await transaction.CommitAsync(ct);
+        }
+
+        foreach (var (organisationId, ids) in organisations)
+        {
+            updates.Publish(new KpiChanged(organisationId, ids.ToHashSet()));
+        }
+
+        return written;
+    }
+
+    /// <summary>
+    /// Makes PostgreSQL writers of the same KPIs wait for each other, in one lock order. A day is recomputed from the
+    /// values committed when its statement starts; without the lock, two batches writing into one day at once would
+    /// each recompute it without the other's values. SQLite has one writer at a time anyway.
+    /// </summary>
+    private static async Task LockKpisAsync(OkapiDbContext db, IReadOnlyList<Guid> kpiIds, CancellationToken ct)
+    {
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        var ids = factory.CreateParameter();
+        ids.ParameterName = "@ids";
+        ids.Value = kpiIds.ToArray();
+        await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Kpis\" WHERE \"Id\" = ANY(@ids) ORDER BY \"Id\" FOR UPDATE", [ids], ct);
+    }
+
+    /// <summary>The rows in batches of one prepared multi-row upsert; a value at a stored instant replaces it.</summary>
+    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<NewKpiValue> rows, IReadOnlyDictionary<Guid, KpiRollups.KpiRow> kpis, CancellationToken ct)
+    {
+        var batchRows = db.Database.IsSqlite() ? SqliteBatchRows : PostgresBatchRows;
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
+        // Boxed once per KPI and source rather than per row.
+        var numbers = kpis.Values.ToDictionary(k => k.Id, k => (object)k.Number);
+        var sources = Enum.GetValues<KpiValueSource>().Select(v => (object)(int)v).ToArray();
+        DbCommand? full = null;
+        try
+        {
+            for (var offset = 0; offset < rows.Count; offset += batchRows)
+            {
+                var count = Math.Min(batchRows, rows.Count - offset);
+                var command = count == batchRows ? full ??= Prepare(connection, transaction, batchRows) : Prepare(connection, transaction, count);
+                var p = command.Parameters;
+                for (var i = 0; i < count; i++)
+                {
+                    var row = rows[offset + i];
+                    p[4 * i].Value = numbers[row.KpiId];
+                    p[(4 * i) + 1].Value = row.At.Ticks;
+                    p[(4 * i) + 2].Value = row.Value;
+                    p[(4 * i) + 3].Value = sources[(int)row.Source];
+                }
+
+                await command.ExecuteNonQueryAsync(ct);
+                if (command != full)
+                {
+                    await command.DisposeAsync();
+                }
+            }
+        }
+        finally
+        {
+            if (full is not null)
+            {
+                await full.DisposeAsync();
+            }
+        }
+    }
+
+    private static DbCommand Prepare(DbConnection connection, DbTransaction transaction, int rows)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        var sql = new StringBuilder("INSERT INTO \"KpiValues\" (\"KpiNumber\", \"At\", \"Value\", \"Source\") VALUES ", 40 * rows + 200);
+        for (var i = 0; i < rows; i++)
+        {
+            sql.Append(i == 0 ? "" : ",").Append("(@k").Append(i).Append(",@a").Append(i).Append(",@v").Append(i).Append(",@s").Append(i).Append(')');
+            foreach (var name in new[] { "@k", "@a", "@v", "@s" })
+            {
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = name + i;
+                command.Parameters.Add(parameter);
+            }
+        }
+
+        sql.Append(" ON CONFLICT (\"KpiNumber\", \"At\") DO UPDATE SET \"Value\" = excluded.\"Value\", \"Source\" = excluded.\"Source\"");
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop;
+        }
+    }
+}
+
+/// <summary>
+/// Tells the <see cref="IKpiValueObserver"/>s of committed values. Writes committed while a pass runs are told
+/// together in the next one, one pass per organisation: a rule or a key result that follows a KPI is evaluated once
+/// for all the values that arrived meanwhile, so its cost does not grow with the rate of values.
+/// </summary>
+public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObservation> logger) : IAsyncDisposable
+{
+    private readonly Channel<Observed> _queue = Channel.CreateUnbounded<Observed>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _starting = new();
+    private Task? _loop;
+
+    private sealed record Observed(Guid OrganisationId, IReadOnlyCollection<Guid> KpiIds, TaskCompletionSource Done);
+
+    /// <summary>Completes once the observers have been told of these KPIs; their failures are logged, never thrown.</summary>
+    public async Task ObserveAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    {
+        var observed = new Observed(organisationId, kpiIds, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (kpiIds.Count == 0 || !_queue.Writer.TryWrite(observed))
+        {
+            return;
+        }
+
+        if (_loop is null)
+        {
+            lock (_starting)
+            {
+                _loop ??= Task.Run(RunAsync, CancellationToken.None);
+            }
+        }
+
+        await observed.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task RunAsync()
+    {
+        var pass = new List<Observed>();
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            pass.Clear();
+            while (_queue.Reader.TryRead(out var observed))
+            {
+                pass.Add(observed);
+            }
+
+            foreach (var organisation in pass.GroupBy(o => o.OrganisationId))
+            {
+                await TellAsync(organisation.Key, organisation.SelectMany(o => o.KpiIds).ToHashSet());
+            }
+
+            pass.ForEach(o => o.Done.TrySetResult());
+        }
+    }
+
+    private async Task TellAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = organisationId;
+            foreach (var observer in scope.ServiceProvider.GetServices<IKpiValueObserver>())
+            {
+                try
+                {
+                    await observer.OnValuesStoredAsync(kpiIds, CancellationToken.None);
+                }
+                catch (Exception e)
+                {
+                    // The values are committed and their writers told so; an observer's failure must not undo that answer.
+                    logger.LogError(e, "{Observer} failed after values of {Count} KPIs were stored.", observer.GetType().Name, kpiIds.Count);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Observers of values of {Count} KPIs could not run.", kpiIds.Count);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        if (_loop is { } loop)
+        {
+            await loop;
+        }
+    }
+}
