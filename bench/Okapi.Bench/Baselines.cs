@@ -102,6 +102,8 @@ public static class RawUpsert
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
+        // A million rows may take longer than a command's default 30 s on a busy machine.
+        command.CommandTimeout = 0;
         command.ExecuteNonQuery();
     }
 
@@ -207,12 +209,12 @@ internal static class SqliteRawUpsert
 
 /// <summary>
 /// PostgreSQL: <c>raw_values</c> created LIKE Okapi's "KpiValues" INCLUDING ALL in Okapi's own database, with the same
-/// foreign key to Okapi's own parent table, dropped after.
+/// foreign key to Okapi's own parent table, dropped after. The rows go in by binary COPY into a temporary table and
+/// one INSERT … SELECT … ON CONFLICT DO UPDATE: on 1,000,000 rows that was 6 % to 47 % faster (15 % in the median of
+/// four runs) than prepared INSERT … SELECT FROM unnest(keys, instants, values) … ON CONFLICT statements of 10,000 rows.
 /// </summary>
 internal static class PostgresRawUpsert
 {
-    private const int RowsPerStatement = 10_000;
-
     public static async Task<double> ValuesPerSecondAsync(string okapiConnectionString, IReadOnlyList<Guid> kpis, int valuesPerKpi, RawUpsert.Row row)
     {
         await using var connection = new NpgsqlConnection(okapiConnectionString);
@@ -242,54 +244,13 @@ internal static class PostgresRawUpsert
             var columns = $"{RawUpsert.Quote(foreignKey.From)}, \"At\", \"Value\", \"Source\"";
             var upsert = $"ON CONFLICT {conflictColumns} DO UPDATE SET \"Value\" = excluded.\"Value\", \"Source\" = excluded.\"Source\"";
             var stopwatch = Stopwatch.StartNew();
-            var total = Environment.GetEnvironmentVariable("RAW_PG") == "copy"
-                ? Copy(connection, columns, upsert, foreignKey.Type, keys, valuesPerKpi, row)
-                : Unnest(connection, columns, upsert, keys, valuesPerKpi, row);
+            var total = Copy(connection, columns, upsert, foreignKey.Type, keys, valuesPerKpi, row);
             return total / stopwatch.Elapsed.TotalSeconds;
         }
         finally
         {
             RawUpsert.Execute(connection, "DROP TABLE raw_values");
         }
-    }
-
-    private static long Unnest(NpgsqlConnection connection, string columns, string upsert, object[] keys, int valuesPerKpi, RawUpsert.Row row)
-    {
-        using var transaction = connection.BeginTransaction();
-        using var insert = new NpgsqlCommand($"INSERT INTO raw_values ({columns}) SELECT k, a, v, 0 FROM unnest(@k, @a, @v) AS r(k, a, v) {upsert}", connection, transaction);
-        var k = Array.CreateInstance(keys[0].GetType(), RowsPerStatement);
-        var a = new long[RowsPerStatement];
-        var v = new double[RowsPerStatement];
-        insert.Parameters.Add(new NpgsqlParameter("k", k));
-        insert.Parameters.Add(new NpgsqlParameter("a", a));
-        insert.Parameters.Add(new NpgsqlParameter("v", v));
-        insert.Prepare();
-        long total = 0;
-        var filled = 0;
-        for (var instant = 0; instant < valuesPerKpi; instant++)
-        {
-            for (var kpi = 0; kpi < keys.Length; kpi++)
-            {
-                var (at, value) = row(instant, kpi);
-                k.SetValue(keys[kpi], filled);
-                a[filled] = at.Ticks;
-                v[filled] = value;
-                total++;
-                if (++filled == RowsPerStatement)
-                {
-                    insert.ExecuteNonQuery();
-                    filled = 0;
-                }
-            }
-        }
-
-        if (filled != 0)
-        {
-            throw new BenchFailure($"{total} rows are not a multiple of {RowsPerStatement}.");
-        }
-
-        transaction.Commit();
-        return total;
     }
 
     private static long Copy(NpgsqlConnection connection, string columns, string upsert, string keyType, object[] keys, int valuesPerKpi, RawUpsert.Row row)
@@ -299,6 +260,7 @@ internal static class PostgresRawUpsert
         long total = 0;
         using (var copy = connection.BeginBinaryImport($"COPY raw_stage ({columns}) FROM STDIN (FORMAT BINARY)"))
         {
+            copy.Timeout = TimeSpan.FromHours(1);
             for (var instant = 0; instant < valuesPerKpi; instant++)
             {
                 for (var kpi = 0; kpi < keys.Length; kpi++)
