@@ -19,7 +19,9 @@ public sealed class BenchDatabase : IAsyncDisposable
     /// <summary>The connection string Okapi itself resolves from its settings.</summary>
     public string ConnectionString => new DatabaseOptions { Provider = Provider, DataFolder = DataFolder, ConnectionString = Okapi.ConnectionString }.ResolveConnectionString();
 
-    public string Name => Provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL";
+    public string Name => NameOf(Provider);
+
+    public static string NameOf(DatabaseProvider provider) => provider == DatabaseProvider.Sqlite ? "SQLite" : "PostgreSQL";
 
     private BenchDatabase(ReferenceDatabase okapi, string? server)
     {

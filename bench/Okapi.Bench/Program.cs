@@ -21,11 +21,9 @@ var options = Options.Parse(args);
 var figures = new Dictionary<string, string>();
 var failures = new List<string>();
 var dataFolder = Directory.CreateTempSubdirectory("okapi-bench-").FullName;
-var databaseName = "SQLite";
 try
 {
     await using var database = await BenchDatabase.CreateAsync(options.Provider, options.Connection, dataFolder);
-    databaseName = database.Name;
     Console.WriteLine($"Starting Okapi on {database.Describe()} …");
     await using var okapi = await OkapiProcess.StartAsync(database.Okapi);
     var token = await okapi.CreateTokenAsync();
@@ -54,7 +52,7 @@ finally
 }
 
 Console.WriteLine();
-Console.WriteLine($"==== Okapi benchmark ({databaseName}, one machine) ====");
+Console.WriteLine($"==== Okapi benchmark ({BenchDatabase.NameOf(options.Provider)}, one machine) ====");
 foreach (var (key, name) in Parts.All)
 {
     if (figures.TryGetValue(key, out var figure))
