@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Okapi.Core.Kpis;
@@ -18,6 +19,8 @@ public static class KpisFeature
         services.AddScoped<KpiIngestion>();
         services.AddSingleton<KpiWriter>();
         services.AddSingleton<KpiObservation>();
+        services.AddSingleton<KpiLookup>();
+        services.AddSingleton<IInterceptor, KpiLookupInterceptor>();
         services.AddScoped<KpiValueRows>();
         services.AddScoped<KpiUploads>();
         return services;
