@@ -203,7 +203,7 @@ public sealed class CallerCacheCostTests(LongCallerCacheApps apps, NoCallerCache
         var (_, client) = await CallerCacheArrangements.PersonWithTokenAsync(app, "Sam Statements", Role.Member);
 
         var first = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/teams"));
-        var second = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/teams"));
+        var second = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/teams"), callerRemembered: true);
 
         Assert.Contains(first, CallerCacheArrangements.ReadsACaller);
         Assert.DoesNotContain(second, CallerCacheArrangements.ReadsACaller);
@@ -223,6 +223,23 @@ public sealed class CallerCacheCostTests(LongCallerCacheApps apps, NoCallerCache
         // The token, once a minute its last use, the person, their teams.
         Assert.Equal(4, first.Count);
         Assert.Empty(second);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ATokensUseIsRecordedOnceAMinuteWithoutReadingTheTokenFirst(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (person, client) = await CallerCacheArrangements.PersonWithTokenAsync(app, "Lu Last-Used", Role.Member);
+        await CallerCacheArrangements.StatementsOfNopeAsync(app, client);
+
+        app.Clock.Advance(TimeSpan.FromMinutes(2));
+        var recorded = Assert.Single(await CallerCacheArrangements.StatementsOfNopeAsync(app, client));
+        var again = await CallerCacheArrangements.StatementsOfNopeAsync(app, client);
+
+        Assert.StartsWith("UPDATE", recorded.TrimStart(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(again);
+        Assert.Equal(app.Clock.GetUtcNow().UtcDateTime, await app.QueryAsync(db => db.ApiTokens.Where(t => t.PersonId == person.Id).Select(t => t.LastUsedAt).SingleAsync()));
     }
 
     [Theory]
