@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Okapi.Data;
 using Okapi.Data.Identity;
 using Okapi.Web.Infrastructure;
@@ -59,6 +60,8 @@ public static class AccessExtensions
 
         services.AddApiPolicies();
         services.AddScoped<Caller>();
+        services.AddSingleton<CallerCache>();
+        services.AddSingleton<IInterceptor, CallerCacheInvalidation>();
 
         // Keys in the database: sessions survive restarts and work across instances behind a load balancer.
         services.AddDataProtection().SetApplicationName("Okapi").PersistKeysToDbContext<OkapiDbContext>();

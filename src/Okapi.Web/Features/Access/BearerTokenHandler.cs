@@ -14,7 +14,7 @@ namespace Okapi.Web.Features.Access;
 /// <summary>Authenticates <c>Authorization: Bearer okapi_…</c> API tokens by the SHA-256 hash of the secret.</summary>
 public sealed class BearerTokenHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    OkapiDbContext db, TimeProvider clock)
+    OkapiDbContext db, TimeProvider clock, CallerCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Bearer";
@@ -30,10 +30,10 @@ public sealed class BearerTokenHandler(
 
         var secret = header["Bearer ".Length..].Trim();
         var hash = Hash(secret);
-        var token = await db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
+        var token = await cache.TokenAsync(hash, () => db.ApiTokens.IgnoreQueryFilters().AsNoTracking()
             .Where(t => t.Hash == hash)
-            .Select(t => new { t.Id, t.PersonId, t.OrganisationId, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt })
-            .FirstOrDefaultAsync(Context.RequestAborted);
+            .Select(t => new CachedToken(t.Id, t.PersonId, t.OrganisationId, t.Scopes, t.ExpiresAt, t.RevokedAt, t.LastUsedAt))
+            .FirstOrDefaultAsync(Context.RequestAborted));
         var now = clock.GetUtcNow().UtcDateTime;
         if (token is null || token.RevokedAt is not null || token.ExpiresAt <= now)
         {
@@ -45,6 +45,7 @@ public sealed class BearerTokenHandler(
         {
             await db.ApiTokens.IgnoreQueryFilters().Where(t => t.Id == token.Id)
                 .ExecuteUpdateAsync(s => s.SetProperty(t => t.LastUsedAt, now), Context.RequestAborted);
+            cache.Used(hash, token, now);
         }
 
         var claims = new List<Claim>

@@ -13,8 +13,9 @@ namespace Okapi.Web.Features.Access;
 /// <summary>
 /// Who is calling, loaded once per request as an <see cref="Core.Access.Actor"/>: their person, role, teams and (for a
 /// token) its scopes. The rules are the actor's; the members here hand the questions the services ask on to it.
+/// Without a <see cref="CallerCache"/> (work outside a request) every load reads the database.
 /// </summary>
-public sealed class Caller
+public sealed class Caller(CallerCache? cache = null)
 {
     public const string OrganisationClaim = "okapi:org";
     public const string ScopeClaim = "okapi:scope";
@@ -46,23 +47,35 @@ public sealed class Caller
         }
 
         db.OrganisationId = organisationId;
-        var person = await db.People.AsNoTracking().Where(p => p.Id == personId)
-            .Select(p => new { p.Name, p.Role }).FirstOrDefaultAsync(ct);
+        var person = cache is null ? await ReadAsync(db, personId, ct) : await cache.PersonAsync(organisationId, personId, () => ReadAsync(db, personId, ct));
         if (person is null)
         {
             return false;
         }
 
-        var memberships = await db.TeamMemberships.Where(m => m.PersonId == personId).Select(m => new { m.TeamId, m.IsLead }).ToListAsync(ct);
         var scopes = principal.Identity?.AuthenticationType == BearerTokenHandler.SchemeName
             ? principal.FindAll(ScopeClaim).Select(c => Enum.Parse<TokenScope>(c.Value))
             : null;
-        _actor = new Actor(personId, organisationId, person.Role,
-            memberships.Select(m => m.TeamId), memberships.Where(m => m.IsLead).Select(m => m.TeamId), scopes);
+        _actor = new Actor(personId, organisationId, person.Role, person.TeamIds, person.LedTeamIds, scopes);
         Name = person.Name;
         db.ActorId = personId;
         db.ActorName = person.Name;
         return true;
+    }
+
+    /// <summary>The person's name, role and teams; null when the person is not in the context's organisation.</summary>
+    private static async Task<CachedPerson?> ReadAsync(OkapiDbContext db, Guid personId, CancellationToken ct)
+    {
+        var person = await db.People.AsNoTracking().Where(p => p.Id == personId)
+            .Select(p => new { p.Name, p.Role }).FirstOrDefaultAsync(ct);
+        if (person is null)
+        {
+            return null;
+        }
+
+        var memberships = await db.TeamMemberships.Where(m => m.PersonId == personId).Select(m => new { m.TeamId, m.IsLead }).ToListAsync(ct);
+        return new CachedPerson(person.Name, person.Role,
+            memberships.Select(m => m.TeamId).ToList(), memberships.Where(m => m.IsLead).Select(m => m.TeamId).ToList());
     }
 
     /// <summary>
