@@ -1,7 +1,7 @@
 using System.Globalization;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Okapi.Core.Kpis;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
