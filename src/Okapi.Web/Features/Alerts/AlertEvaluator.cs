@@ -9,14 +9,18 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Alerts;
 
 /// <summary>
-/// Evaluates the alert rules of the context's organisation: loads each rule's KPI, recent periods and open alert,
-/// lets <see cref="AlertRuleEvaluation.Evaluate"/> decide, and saves the transition with its notifications in one
-/// SaveChanges. Runs after ingestion (as an <see cref="IKpiValueObserver"/>) and on the worker's timer.
+/// Evaluates the alert rules of the context's organisation: loads the rules with their KPIs, recent periods and open
+/// alerts a chunk at a time, lets <see cref="AlertRuleEvaluation.Evaluate"/> decide each in memory, and saves each
+/// transition with its notifications in one SaveChanges. Runs after ingestion (as an <see cref="IKpiValueObserver"/>)
+/// and on the worker's timer, so a pass that changes nothing reads a few statements and writes none.
 /// </summary>
 public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates live, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
 {
     /// <summary>A racing pass that lost is re-decided from what the winner stored; a few rounds settle any race.</summary>
     private const int MaxAttempts = 3;
+
+    /// <summary>Rules read and decided together: bounds a pass's memory in a large organisation, not its statements per rule.</summary>
+    internal const int RulesPerChunk = 500;
 
     public Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) => EvaluateAsync(kpiIds, ct);
 
@@ -34,10 +38,14 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
     private IQueryable<AlertRule> RulesToEvaluate() =>
         db.AlertRules.AsNoTracking().Where(r => r.Enabled || db.Alerts.Any(a => a.RuleId == r.Id && a.State != AlertState.Resolved));
 
+    /// <summary>
+    /// Reads the rules chunk by chunk with all they need, decides each in memory and writes only the decisions that
+    /// change something: a pass costs a few statements per chunk plus the writes of its transitions.
+    /// </summary>
     private async Task<int> EvaluateRulesAsync(IQueryable<AlertRule> rules, CancellationToken ct)
     {
-        var byKpi = (await rules.Select(r => new { r.Id, r.KpiId }).ToListAsync(ct)).GroupBy(r => r.KpiId).ToList();
-        if (byKpi.Count == 0)
+        var ruleIds = await rules.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+        if (ruleIds.Count == 0)
         {
             return 0;
         }
@@ -45,14 +53,15 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
         var calendar = await db.CalendarAsync(ct);
         var transitions = 0;
         var changedKpis = new HashSet<Guid>();
-        foreach (var group in byKpi)
+        foreach (var chunk in ruleIds.Chunk(RulesPerChunk))
         {
-            foreach (var rule in group)
+            var now = clock.GetUtcNow();
+            foreach (var state in await ReadAsync(chunk, calendar, ct))
             {
-                if (await EvaluateRuleAsync(rule.Id, calendar, ct))
+                if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct))
                 {
                     transitions++;
-                    changedKpis.Add(group.Key);
+                    changedKpis.Add(state.Rule.KpiId);
                 }
             }
         }
@@ -66,15 +75,68 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
         return transitions;
     }
 
-    /// <summary>One rule in its own change tracker, so that a lost race or a failure leaves the other rules unharmed.</summary>
-    private async Task<bool> EvaluateRuleAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
+    /// <summary>A rule with its KPI, the KPI's periods it looks at and the newest value's instant, and its open alert (untracked).</summary>
+    private sealed record RuleState(AlertRule Rule, Kpi Kpi, IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt, Alert? Open);
+
+    /// <summary>
+    /// The state of these rules in a fixed number of statements however many they are: the rules, their KPIs, their
+    /// open alerts, and the recent periods of all those KPIs. Rules gone, or whose KPI is gone, are left out.
+    /// </summary>
+    private async Task<List<RuleState>> ReadAsync(IReadOnlyCollection<Guid> ruleIds, PeriodCalendar calendar, CancellationToken ct)
+    {
+        var ids = ruleIds.ToList();
+        var rules = await db.AlertRules.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(ct);
+        var kpiIds = rules.Select(r => r.KpiId).Distinct().ToList();
+        var kpis = kpiIds.Count == 0 ? [] : await db.Kpis.AsNoTracking().Where(k => kpiIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
+        rules.RemoveAll(r => !kpis.ContainsKey(r.KpiId));
+        if (rules.Count == 0)
+        {
+            return [];
+        }
+
+        // The one-open-alert-per-rule index makes the first the only one.
+        var open = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RuleId) && a.State != AlertState.Resolved).ToListAsync(ct))
+            .GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.First());
+        var recent = await db.RecentPeriodsAsync(rules.Select(r => (kpis[r.KpiId], r.PeriodsNeeded())).Distinct().ToList(), calendar, ct);
+        return rules.Select(r =>
+        {
+            var (periods, latestAt) = recent[(r.KpiId, r.PeriodsNeeded())];
+            return new RuleState(r, kpis[r.KpiId], periods, latestAt, open.GetValueOrDefault(r.Id));
+        }).ToList();
+    }
+
+    /// <summary>The rule's decision when it changes something to store; null when it leaves everything as it is.</summary>
+    private static AlertDecision? Decide(RuleState state, DateTimeOffset now)
+    {
+        var decision = state.Rule.Evaluate(state.Kpi, state.Periods, state.LatestAt, state.Open, now);
+        return decision.Transition == AlertTransition.None ||
+            (decision.Transition == AlertTransition.Stay && decision.Condition.Value is { } value && value == state.Open?.LastValue) ||
+            (decision.Transition == AlertTransition.Stay && decision.Condition.Value is null)
+            ? null
+            : decision;
+    }
+
+    /// <summary>
+    /// Stores a rule's decision in its own change tracker, so that a lost race or a failure leaves the other rules
+    /// unharmed. The rule is read and decided again first: the chunk's read only tells which rules may change, and
+    /// another pass may have moved the alert since; a lost race is decided again from what the winner stored.
+    /// Returns whether the alert changed state.
+    /// </summary>
+    private async Task<bool> WriteAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                return await TryEvaluateRuleAsync(ruleId, calendar, ct);
+                var now = clock.GetUtcNow();
+                if (await ReadAsync([ruleId], calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
+                {
+                    return false;
+                }
+
+                await StoreAsync(state, decision, now, ct);
+                return decision.Transition is not (AlertTransition.None or AlertTransition.Stay);
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -97,27 +159,16 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
         return false;
     }
 
-    private async Task<bool> TryEvaluateRuleAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
+    private async Task StoreAsync(RuleState state, AlertDecision decision, DateTimeOffset now, CancellationToken ct)
     {
-        var rule = await db.AlertRules.AsNoTracking().FirstOrDefaultAsync(r => r.Id == ruleId, ct);
-        var kpi = rule is null ? null : await db.Kpis.AsNoTracking().FirstOrDefaultAsync(k => k.Id == rule.KpiId, ct);
-        if (rule is null || kpi is null)
-        {
-            return false;
-        }
-
-        var open = await db.Alerts.FirstOrDefaultAsync(a => a.RuleId == rule.Id && a.State != AlertState.Resolved, ct);
-        var now = clock.GetUtcNow();
-        var (periods, latestAt) = await db.RecentPeriodsAsync(kpi, rule.PeriodsNeeded(), calendar, ct);
-        var decision = rule.Evaluate(kpi, periods, latestAt, open, now);
-        if (decision.Transition == AlertTransition.None ||
-            (decision.Transition == AlertTransition.Stay && decision.Condition.Value is { } value && value == open?.LastValue) ||
-            (decision.Transition == AlertTransition.Stay && decision.Condition.Value is null))
-        {
-            return false;
-        }
-
+        var (rule, kpi, open) = (state.Rule, state.Kpi, state.Open);
         var notification = decision.NotificationFor(open);
+        if (open is not null)
+        {
+            // Tracked before the decision changes it, so that the save checks the Version it was read with.
+            db.Alerts.Attach(open);
+        }
+
         var alert = decision.ApplyTo(rule, open, now)!;
         if (decision.OpensAlert)
         {
@@ -130,6 +181,5 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
         }
 
         await db.SaveChangesAsync(ct);
-        return decision.Transition is not (AlertTransition.None or AlertTransition.Stay);
     }
 }

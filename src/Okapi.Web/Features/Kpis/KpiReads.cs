@@ -19,23 +19,42 @@ public static class KpiReads
     /// The KPI's newest value's instant and, of its last <paramref name="count"/> periods (the newest holding that
     /// value), those that hold a value, oldest first: one seek for the newest value, one range of day rows.
     /// </summary>
-    public static async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> RecentPeriodsAsync(this OkapiDbContext db, Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct)
+    public static async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> RecentPeriodsAsync(this OkapiDbContext db, Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct) =>
+        (await db.RecentPeriodsAsync([(kpi, count)], calendar, ct))[(kpi.Id, count)];
+
+    /// <summary>
+    /// For each (KPI, count) asked for, what <see cref="RecentPeriodsAsync(OkapiDbContext, Kpi, int, PeriodCalendar, CancellationToken)"/>
+    /// gives for it, in two statements however many are asked for: one seek per KPI for its newest value, then one
+    /// read of the day rows of all of them. KPIs of another organisation read as without values.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<(Guid KpiId, int Count), (IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)>> RecentPeriodsAsync(
+        this OkapiDbContext db, IReadOnlyCollection<(Kpi Kpi, int Count)> wanted, PeriodCalendar calendar, CancellationToken ct)
     {
-        var values = db.KpiValues.AsNoTracking().Where(v => v.KpiNumber == kpi.Number);
-        var latest = await values.OrderByDescending(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefaultAsync(ct);
-        if (latest is not { } latestUtc)
+        var result = new Dictionary<(Guid, int), (IReadOnlyList<KpiPeriod>, DateTimeOffset?)>();
+        if (wanted.Count == 0)
         {
-            return ([], null);
+            return result;
         }
 
-        var latestAt = new DateTimeOffset(latestUtc);
-        if (count == 0)
+        var ids = wanted.Select(w => w.Kpi.Id).Distinct().ToList();
+        var newest = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id))
+            .Select(k => new { k.Id, At = db.KpiValues.Where(v => v.KpiNumber == k.Number).OrderByDescending(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefault() })
+            .ToDictionaryAsync(k => k.Id, k => k.At is { } at ? new DateTimeOffset(at) : (DateTimeOffset?)null, ct);
+
+        // Each request's first date; a KPI's day rows are read from the earliest of its requests.
+        DateOnly? Oldest((Kpi Kpi, int Count) w) =>
+            newest.GetValueOrDefault(w.Kpi.Id) is { } at && w.Count > 0 ? calendar.LastPeriodsStart(at, w.Kpi.Cadence, w.Count) : null;
+        var windows = wanted.GroupBy(w => w.Kpi.Id).ToDictionary(g => g.Key, g => g.Select(Oldest).Min());
+        var days = await KpiRollups.DaysAsync(db, windows, ct);
+        foreach (var w in wanted)
         {
-            return ([], latestAt);
+            var latestAt = newest.GetValueOrDefault(w.Kpi.Id);
+            var periods = Oldest(w) is { } oldest
+                ? w.Kpi.PeriodsFromDays(days.GetValueOrDefault(w.Kpi.Id)?.Where(d => d.Day >= oldest) ?? [], calendar)
+                : [];
+            result[(w.Kpi.Id, w.Count)] = (periods, latestAt);
         }
 
-        var oldest = calendar.LastPeriodsStart(latestAt, kpi.Cadence, count);
-        var days = await db.KpiDays.AsNoTracking().Where(d => d.KpiId == kpi.Id && d.Day >= oldest).OrderBy(d => d.Day).ToListAsync(ct);
-        return (kpi.PeriodsFromDays(days, calendar), latestAt);
+        return result;
     }
 }
