@@ -1,17 +1,63 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Okapi.Data;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
 /// <summary>
-/// The data layer's plumbing as the host registers it: SQLite's pragmas once per physical connection. Each test has its own database and its own services, so that the pool it looks at is its own.
+/// The data layer's plumbing as the host registers it: pooled contexts, and SQLite's pragmas once per physical
+/// connection. Each test has its own database and its own services, so that the pool it looks at is its own.
 /// </summary>
 public sealed class DataContextTests
 {
+    [Theory, OnEveryDatabase]
+    public async Task ARentedContextSeesNoOrganisationAndRecordsNoActorWhateverThePreviousScopeSet(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        await using var services = Services(provider, database.ConnectionString);
+        OkapiDbContext previous;
+        using (var scope = services.CreateScope())
+        {
+            previous = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            (previous.OrganisationId, previous.ActorId, previous.ActorName, previous.AuditReason) = (Guid.NewGuid(), Guid.NewGuid(), "Ada", "Grade override");
+        }
+
+        using (var scope = services.CreateScope())
+        {
+            var next = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            Assert.Same(previous, next); // the same pooled instance, or this test would prove nothing
+            Assert.Equal((Guid.Empty, (Guid?)null, (string?)null, (string?)null), (next.OrganisationId, next.ActorId, next.ActorName, next.AuditReason));
+        }
+    }
+
+    [Theory, OnEveryDatabase]
+    public async Task APooledContextUsesTheHostsClockAndInterceptors(DatabaseProvider provider)
+    {
+        await using var database = TestDatabase.Create(provider);
+        var clock = new FakeTimeProvider(OkapiApp.Start);
+        var queries = new QueryCount();
+        await using var services = Services(provider, database.ConnectionString, s => s.AddSingleton<TimeProvider>(clock).AddSingleton<IInterceptor>(queries));
+        using (var scope = services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OkapiDbContext>().Database.MigrateAsync();
+        }
+
+        using (var scope = services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            var before = queries.Count;
+            await db.Teams.CountAsync();
+            Assert.Same(clock, db.Clock);
+            Assert.Equal(before + 1, queries.Count);
+        }
+    }
+
     [Fact]
     public async Task APooledReopenRunsNoPragmasAgainYetEveryConnectionHasForeignKeysAndNormalSynchronous()
     {
@@ -77,5 +123,18 @@ public sealed class DataContextTests
         }
 
         return string.Join(' ', answers);
+    }
+
+    private sealed class QueryCount : DbCommandInterceptor
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+        {
+            Interlocked.Increment(ref _count);
+            return ValueTask.FromResult(result);
+        }
     }
 }
