@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Access;
@@ -110,6 +111,11 @@ public sealed class ReferenceOrganisation(ReferenceSize size, DateTimeOffset now
         finally
         {
             await db.Database.CloseConnectionAsync();
+            if (db.Database.GetDbConnection() is SqliteConnection connection)
+            {
+                // Pooled, the connection would go on without synchronous writes; closed, the next one gets Okapi's pragmas.
+                SqliteConnection.ClearPool(connection);
+            }
         }
     }
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core;
 using Okapi.Core.Alerts;
 using Okapi.Core.Auditing;
@@ -16,9 +18,10 @@ namespace Okapi.Data;
 
 /// <summary>
 /// Okapi's data layer. Every tenant-owned row is filtered by <see cref="OrganisationId"/>, and every
-/// save stamps versions and times and writes the audit log in the same transaction.
+/// save stamps versions and times and writes the audit log in the same transaction. Contexts are pooled: one serves
+/// request after request, so what a request sets on it is forgotten when the next one rents it (<see cref="ForgetCaller"/>).
 /// </summary>
-public abstract class OkapiDbContext(DbContextOptions options, TimeProvider clock)
+public abstract class OkapiDbContext(DbContextOptions options)
     : IdentityDbContext<Account, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     /// <summary>The organisation whose rows this context sees. Empty sees nothing.</summary>
@@ -31,7 +34,22 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     /// <summary>A reason to record with the next audited save (e.g. a grade override).</summary>
     public string? AuditReason { get; set; }
 
-    public TimeProvider Clock => clock;
+    // A pooled context takes nothing but its options, so its clock comes from the application's services (a test's fake
+    // clock among them); a context made without them, as at design time, has the system's.
+    public TimeProvider Clock { get; } =
+        options.FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider?.GetService<TimeProvider>() ?? TimeProvider.System;
+
+    /// <summary>
+    /// Back to a context that sees no organisation and records no actor, as a pooled context is rented: whatever the
+    /// previous request set must never reach the next one, which may be another organisation's.
+    /// </summary>
+    internal void ForgetCaller()
+    {
+        OrganisationId = Guid.Empty;
+        ActorId = null;
+        ActorName = null;
+        AuditReason = null;
+    }
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Team> Teams => Set<Team>();
@@ -103,7 +121,7 @@ public abstract class OkapiDbContext(DbContextOptions options, TimeProvider cloc
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         await NumberNewKpisAsync(cancellationToken);
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = Clock.GetUtcNow().UtcDateTime;
         StampChanges(now);
         AuditEvents.AddRange(AuditLog.Collect(this, now));
         AuditReason = null;
@@ -180,8 +198,7 @@ public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Stora
     v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
     v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
 
-public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> options, TimeProvider clock)
-    : OkapiDbContext(options, clock)
+public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> options) : OkapiDbContext(options)
 {
     /// <summary>SQLite has no sequences: one row holds the last number given, moved on by one atomic statement.</summary>
     public override async Task<IReadOnlyList<long>> TakeKpiNumbersAsync(int count, CancellationToken ct)
@@ -191,8 +208,7 @@ public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> 
     }
 }
 
-public sealed class PostgresOkapiDbContext(DbContextOptions<PostgresOkapiDbContext> options, TimeProvider clock)
-    : OkapiDbContext(options, clock)
+public sealed class PostgresOkapiDbContext(DbContextOptions<PostgresOkapiDbContext> options) : OkapiDbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder builder)
     {

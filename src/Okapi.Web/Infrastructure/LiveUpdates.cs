@@ -35,7 +35,9 @@ public sealed record KpiChanged(Guid OrganisationId, IReadOnlySet<Guid> KpiIds);
 /// </summary>
 public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
-    private readonly ConditionalWeakTable<DbContext, OkrChanged> _pending = [];
+    // Keyed by context and marked with its lease: contexts are pooled, and a transaction abandoned without commit or
+    // rollback leaves its changes here, which must not be published with the next request's save on the same context.
+    private readonly ConditionalWeakTable<DbContext, Pending> _pending = [];
 
     public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
@@ -100,12 +102,12 @@ public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInte
 
         if (ids.Count > 0)
         {
-            if (_pending.TryGetValue(context, out var earlier))
+            if (_pending.TryGetValue(context, out var earlier) && earlier.Lease == context.ContextId)
             {
-                ids.UnionWith(earlier.EntityIds);
+                ids.UnionWith(earlier.Change.EntityIds);
             }
 
-            _pending.AddOrUpdate(context, new OkrChanged(organisation, ids));
+            _pending.AddOrUpdate(context, new Pending(context.ContextId, new OkrChanged(organisation, ids)));
         }
     }
 
@@ -121,10 +123,13 @@ public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInte
 
     private void Publish(DbContext context)
     {
-        if (_pending.TryGetValue(context, out var change))
+        if (_pending.TryGetValue(context, out var pending))
         {
             _pending.Remove(context);
-            updates.Publish(change);
+            if (pending.Lease == context.ContextId)
+            {
+                updates.Publish(pending.Change);
+            }
         }
     }
 
@@ -155,4 +160,6 @@ public sealed class LiveUpdateInterceptor(LiveUpdates updates) : SaveChangesInte
         TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
     }
+
+    private sealed record Pending(DbContextId Lease, OkrChanged Change);
 }
