@@ -14,7 +14,7 @@ namespace Okapi.Web.Features.Alerts;
 /// transition with its notifications in one SaveChanges. Runs after ingestion (as an <see cref="IKpiValueObserver"/>)
 /// and on the worker's timer, so a pass that changes nothing reads a few statements and writes none.
 /// </summary>
-public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates live, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
+public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates live, KpiWatchers watchers, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
 {
     /// <summary>A racing pass that lost is re-decided from what the winner stored; a few rounds settle any race.</summary>
     private const int MaxAttempts = 3;
@@ -22,7 +22,9 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
     /// <summary>Rules read and decided together: bounds a pass's memory in a large organisation, not its statements per rule.</summary>
     internal const int RulesPerChunk = 500;
 
-    public Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) => EvaluateAsync(kpiIds, ct);
+    /// <summary>Evaluates the rules of the written KPIs that have any; values of KPIs without a rule cost no query.</summary>
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) =>
+        await EvaluateAsync(await watchers.WithRulesAsync(db.OrganisationId, kpiIds, ct), ct);
 
     /// <summary>Evaluates the rules of these KPIs; returns how many alerts changed state.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)

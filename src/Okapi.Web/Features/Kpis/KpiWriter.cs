@@ -54,7 +54,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates) 
         {
             lock (_starting)
             {
-                _loop ??= Task.Run(RunAsync, CancellationToken.None);
+                _loop ??= StartLoop(RunAsync);
             }
         }
 
@@ -265,6 +265,18 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates) 
         return command;
     }
 
+    /// <summary>
+    /// Starts a loop that serves every request without the context of the one that happened to start it: no request's
+    /// HttpContext, logging scope or trace may live on in work done for others.
+    /// </summary>
+    internal static Task StartLoop(Func<Task> loop)
+    {
+        using (ExecutionContext.SuppressFlow())
+        {
+            return Task.Run(loop, CancellationToken.None);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
@@ -301,7 +313,7 @@ public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObser
         {
             lock (_starting)
             {
-                _loop ??= Task.Run(RunAsync, CancellationToken.None);
+                _loop ??= KpiWriter.StartLoop(RunAsync);
             }
         }
 

@@ -21,6 +21,8 @@ public static class KpisFeature
         services.AddSingleton<KpiObservation>();
         services.AddSingleton<KpiLookup>();
         services.AddSingleton<IInterceptor, KpiLookupInterceptor>();
+        services.AddSingleton<KpiWatchers>();
+        services.AddSingleton<IInterceptor, KpiWatchersInterceptor>();
         services.AddScoped<KpiValueRows>();
         services.AddScoped<KpiUploads>();
         return services;

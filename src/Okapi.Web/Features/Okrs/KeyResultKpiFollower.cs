@@ -15,11 +15,17 @@ namespace Okapi.Web.Features.Okrs;
 /// period value, so that progress, forecast and status move with the KPI; the check-in that was due is then made,
 /// so the key results' "check-in due" inbox items are done.
 /// </summary>
-public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> logger) : IKpiValueObserver
+public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox, KpiWatchers watchers, ILogger<KeyResultKpiFollower> logger) : IKpiValueObserver
 {
     public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
-        var ids = kpiIds.Distinct().ToList();
+        // Values of KPIs that no key result follows cost no query.
+        var ids = (await watchers.FollowedAsync(db.OrganisationId, kpiIds, ct)).Distinct().ToList();
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
         var followers = await db.KeyResults
             .Where(k => k.KpiId != null && ids.Contains(k.KpiId.Value))
             .Where(k => db.Objectives.Any(o => o.Id == k.ObjectiveId && o.State != ObjectiveState.Closed
