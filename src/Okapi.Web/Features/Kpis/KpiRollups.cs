@@ -197,25 +197,63 @@ public static class KpiRollups
         var latest = kpis.ToDictionary(k => k.Id, k => newest?.GetValueOrDefault(k.Id) is { } value && (k.LatestAt is null || value.At.UtcDateTime >= k.LatestAt) ? value.At.UtcDateTime : k.LatestAt);
         var windows = kpis.ToDictionary(k => k.Id, k => latest[k.Id] is { } at ? Window(calendar, new DateTimeOffset(at), k.Cadence) : (DateOnly?)null);
         var days = await DaysAsync(db, windows, ct);
+        var rows = new List<(Guid Id, DateTime? LatestAt, double? LatestValue, DateOnly? Start, double? Value, double? Previous)>(kpis.Count);
         foreach (var kpi in kpis)
         {
             var figures = new Kpi { Name = "", Key = "", Cadence = kpi.Cadence, Aggregation = kpi.Aggregation };
             figures.KeepCurrentPeriods(figures.PeriodsFromDays(days.GetValueOrDefault(kpi.Id) ?? [], calendar));
-            var (start, value, previous) = (figures.CurrentPeriodStart, figures.CurrentPeriodValue, figures.PreviousPeriodValue);
-            if (newest?.GetValueOrDefault(kpi.Id) is { } newer && latest[kpi.Id] == newer.At.UtcDateTime)
+            // The newest value goes on the row only when it is newer than the row's (read under the write lock).
+            var newer = newest?.GetValueOrDefault(kpi.Id) is { } reading && latest[kpi.Id] == reading.At.UtcDateTime ? reading : (KpiReading?)null;
+            rows.Add((kpi.Id, newer?.At.UtcDateTime, newer?.Value, figures.CurrentPeriodStart, figures.CurrentPeriodValue, figures.PreviousPeriodValue));
+        }
+
+        await SaveCurrentAsync(db, rows, ct);
+    }
+
+    /// <summary>
+    /// Writes the KPIs' current figures, and their newest value where one is given, in one statement per hundred KPIs:
+    /// a group of writes to many KPIs costs one round trip, not one per KPI.
+    /// </summary>
+    private static async Task SaveCurrentAsync(OkapiDbContext db, IReadOnlyList<(Guid Id, DateTime? LatestAt, double? LatestValue, DateOnly? Start, double? Value, double? Previous)> rows, CancellationToken ct)
+    {
+        const string set = """
+            "LatestAt" = COALESCE(u.la, k."LatestAt"), "LatestValue" = CASE WHEN u.la IS NULL THEN k."LatestValue" ELSE u.lv END,
+            "CurrentPeriodStart" = u.cs, "CurrentPeriodValue" = u.cv, "PreviousPeriodValue" = u.pv
+            """;
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        if (!db.Database.IsSqlite())
+        {
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE \"Kpis\" AS k SET " + set + " FROM unnest(@i, @la, @lv, @cs, @cv, @pv) AS u(id, la, lv, cs, cv, pv) WHERE k.\"Id\" = u.id",
+            [
+                Parameter(factory, "@i", rows.Select(r => r.Id).ToArray()),
+                Parameter(factory, "@la", rows.Select(r => r.LatestAt).ToArray()),
+                Parameter(factory, "@lv", rows.Select(r => r.LatestValue).ToArray()),
+                Parameter(factory, "@cs", rows.Select(r => r.Start).ToArray()),
+                Parameter(factory, "@cv", rows.Select(r => r.Value).ToArray()),
+                Parameter(factory, "@pv", rows.Select(r => r.Previous).ToArray()),
+            ], ct);
+            return;
+        }
+
+        // Bound as EF binds them: a Guid as upper-case text, a DateTime as Microsoft.Data.Sqlite's text, a date as yyyy-MM-dd.
+        foreach (var chunk in rows.Chunk(DaysPerStatement))
+        {
+            var values = new StringBuilder();
+            var parameters = new List<object>(chunk.Length * 6);
+            for (var i = 0; i < chunk.Length; i++)
             {
-                var (at, number) = (newer.At.UtcDateTime, newer.Value);
-                await db.Kpis.Where(k => k.Id == kpi.Id && (k.LatestAt == null || k.LatestAt <= at)).ExecuteUpdateAsync(s => s
-                    .SetProperty(k => k.LatestAt, at).SetProperty(k => k.LatestValue, number)
-                    .SetProperty(k => k.CurrentPeriodStart, start).SetProperty(k => k.CurrentPeriodValue, value)
-                    .SetProperty(k => k.PreviousPeriodValue, previous), ct);
+                var (id, latestAt, latestValue, start, value, previous) = chunk[i];
+                object?[] row = [id.ToString().ToUpperInvariant(), latestAt, latestValue, start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), value, previous];
+                values.Append(i == 0 ? "(" : ",(").AppendJoin(',', Enumerable.Range(6 * i, 6).Select(n => "@p" + n.ToString(CultureInfo.InvariantCulture))).Append(')');
+                for (var p = 0; p < row.Length; p++)
+                {
+                    parameters.Add(Parameter(factory, "@p" + (6 * i + p).ToString(CultureInfo.InvariantCulture), row[p] ?? DBNull.Value));
+                }
             }
-            else
-            {
-                await db.Kpis.Where(k => k.Id == kpi.Id).ExecuteUpdateAsync(s => s
-                    .SetProperty(k => k.CurrentPeriodStart, start).SetProperty(k => k.CurrentPeriodValue, value)
-                    .SetProperty(k => k.PreviousPeriodValue, previous), ct);
-            }
+
+            var sql = "WITH u(id, la, lv, cs, cv, pv) AS (VALUES " + values + ") UPDATE \"Kpis\" AS k SET " + set + " FROM u WHERE k.\"Id\" = u.id";
+            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
         }
     }
 
