@@ -35,18 +35,19 @@ public static class DataServiceCollectionExtensions
 
     // Creating a context and its services was a tenth of a small request's cost; a pool pays it once per context. The
     // scope rents from the pool itself rather than through AddDbContextPool so that every rent starts from a context
-    // that sees no organisation and records no actor.
+    // that sees no organisation and records no actor. One registration only: the scope disposes whatever a factory
+    // registration returns, and a second alias of the same context returned it to the pool twice, the second time
+    // while another request already held it.
     private static void AddPooledContext<TContext>(IServiceCollection services, Func<DbContextOptionsBuilder, DbContextOptionsBuilder> configure)
         where TContext : OkapiDbContext
     {
         services.AddPooledDbContextFactory<TContext>((sp, o) => configure(o).AddInterceptors(sp.GetServices<IInterceptor>()));
-        services.AddScoped(sp =>
+        services.AddScoped<OkapiDbContext>(sp =>
         {
             var context = sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
             context.ForgetCaller();
             return context;
         });
-        services.AddScoped<OkapiDbContext>(sp => sp.GetRequiredService<TContext>());
     }
 
     // A list of ids goes to the database as one JSON (SQLite) or array (PostgreSQL) parameter. EF Core's default of one

@@ -17,8 +17,12 @@ public readonly record struct PageRequest(int? Page, int? PageSize)
 
     public async Task<(List<T> Items, int Total)> ApplyAsync<T>(IQueryable<T> query, CancellationToken ct)
     {
-        var total = await query.CountAsync(ct);
-        var items = await query.Skip((Number - 1) * Size).Take(Size).ToListAsync(ct);
+        var skip = (Number - 1) * Size;
+        var items = await query.Skip(skip).Take(Size).ToListAsync(ct);
+
+        // A page that is not full ends the list, so it tells the total without a second statement; only a full page
+        // or one past the end needs the count.
+        var total = items.Count < Size && (items.Count > 0 || skip == 0) ? skip + items.Count : await query.CountAsync(ct);
         return (items, total);
     }
 }
