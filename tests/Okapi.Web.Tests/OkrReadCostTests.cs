@@ -51,8 +51,8 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
         // First uses write once (a token's last use), which is not what is measured.
         Assert.Equal(2, (await api.GetAsync<Page<ObjectiveDto>>(objectivesUrl)).Items.Count);
         Assert.Contains("Shown key result 1", await browser.GetStringAsync(pageUrl));
-        var (objectives, page, focus) = (await app.StatementsOfAsync(api, c => c.GetAsync(objectivesUrl)),
-            await FewestStatementsAsync(app, browser, pageUrl), await app.StatementsOfAsync(api, c => c.GetAsync("/api/v1/me/focus")));
+        var (objectives, page, focus) = (await FewestStatementsAsync(app, api, objectivesUrl),
+            await FewestStatementsAsync(app, browser, pageUrl), await FewestStatementsAsync(app, api, "/api/v1/me/focus"));
 
         // The organisation grows around the team: more teams and people with objectives, key results and
         // check-ins of their own, and more check-ins on the team's key results.
@@ -77,8 +77,8 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
             }
         }
 
-        Assert.Equal(objectives.Count, (await app.StatementsOfAsync(api, c => c.GetAsync(objectivesUrl))).Count);
-        Assert.Equal(focus.Count, (await app.StatementsOfAsync(api, c => c.GetAsync("/api/v1/me/focus"))).Count);
+        Assert.Equal(objectives.Count, (await FewestStatementsAsync(app, api, objectivesUrl)).Count);
+        Assert.Equal(focus.Count, (await FewestStatementsAsync(app, api, "/api/v1/me/focus")).Count);
         Assert.Equal(page.Count, (await FewestStatementsAsync(app, browser, pageUrl)).Count);
 
         // What was counted is the real thing: the page shows the team's key results, the focus their latest check-ins.
@@ -87,15 +87,18 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     /// <summary>
-    /// The page's statements, fewest of three renders: a render now and then also runs a reload that the live page
-    /// started (a few statements more, whatever the organisation's size), which says nothing about growth.
+    /// A request's statements, fewest of three: now and then a render also runs a reload that the live page started,
+    /// and a request the first use of a cached item (a few statements more, whatever the organisation's size), which
+    /// says nothing about growth.
     /// </summary>
     private static async Task<IReadOnlyList<string>> FewestStatementsAsync(OkapiApp app, HttpClient browser, string url)
     {
         var runs = new List<IReadOnlyList<string>>();
         for (var i = 0; i < 3; i++)
         {
-            runs.Add(await app.StatementsOfAsync(browser, c => c.GetAsync(url)));
+            // The caller stays remembered: who calls is not what grows with the organisation, and a page that loads the
+            // caller twice sometimes reads them twice when a save in between (a sign-in's, a first use's) clears the cache.
+            runs.Add(await app.StatementsOfAsync(browser, c => c.GetAsync(url), callerRemembered: true));
         }
 
         return runs.MinBy(r => r.Count)!;
