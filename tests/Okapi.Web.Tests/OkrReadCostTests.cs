@@ -79,7 +79,8 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
         Assert.Equal(objectives.Count, (await FewestStatementsAsync(app, api, objectivesUrl)).Count);
         Assert.Equal(focus.Count, (await FewestStatementsAsync(app, api, "/api/v1/me/focus")).Count);
-        Assert.Equal(page.Count, (await FewestStatementsAsync(app, browser, pageUrl)).Count);
+        // The page's first renders may still pay a one-time cost (a cache's first fill); it must never cost more after growth.
+        Assert.InRange((await FewestStatementsAsync(app, browser, pageUrl)).Count, 1, page.Count);
 
         // What was counted is the real thing: the page shows the team's key results, the focus their latest check-ins.
         Assert.Contains("Shown key result 1", await browser.GetStringAsync(pageUrl));
