@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
 
@@ -60,38 +60,8 @@ public sealed class KpiLookup(IServiceScopeFactory scopes)
 }
 
 /// <summary>Tells <see cref="KpiLookup"/> of KPIs changed through a context, before and after they are saved.</summary>
-public sealed class KpiLookupInterceptor(KpiLookup lookup) : SaveChangesInterceptor
+public sealed class KpiLookupInterceptor(KpiLookup lookup) : ForgetOnSave
 {
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
-    {
-        Forget(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Forget(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
     // Every KPI the context tracks: a KPI is loaded for tracking when it is about to change.
-    private void Forget(DbContext? context)
-    {
-        if (context is not null)
-        {
-            lookup.Forget(context.ChangeTracker.Entries<Kpi>().Select(e => e.Entity.Id));
-        }
-    }
+    protected override void Forget(DbContext context) => lookup.Forget(context.ChangeTracker.Entries<Kpi>().Select(e => e.Entity.Id));
 }

@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Okapi.Core.Alerts;
 using Okapi.Core.Okrs;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
 
@@ -58,39 +58,10 @@ public sealed class KpiWatchers(IServiceScopeFactory scopes)
 }
 
 /// <summary>Tells <see cref="KpiWatchers"/> of rules and key results saved through a context, before and after the save.</summary>
-public sealed class KpiWatchersInterceptor(KpiWatchers watchers) : SaveChangesInterceptor
+public sealed class KpiWatchersInterceptor(KpiWatchers watchers) : ForgetOnSave
 {
-    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    protected override void Forget(DbContext context)
     {
-        Forget(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        Forget(eventData.Context);
-        return result;
-    }
-
-    public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
-    {
-        Forget(eventData.Context);
-        return ValueTask.FromResult(result);
-    }
-
-    private void Forget(DbContext? context)
-    {
-        if (context is null)
-        {
-            return;
-        }
-
         foreach (var organisationId in context.ChangeTracker.Entries<AlertRule>().Select(e => e.Entity.OrganisationId)
             .Concat(context.ChangeTracker.Entries<KeyResult>().Select(e => e.Entity.OrganisationId)).Distinct())
         {
