@@ -15,7 +15,7 @@ namespace Okapi.Web.Features.Kpis;
 /// rollups rather than a thousand of each. Every write is answered only once its transaction has committed; a write
 /// that fails is retried alone, so that it never takes others with it.
 /// </summary>
-public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates) : IAsyncDisposable
+public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, ILogger<KpiWriter> logger) : IAsyncDisposable
 {
     /// <summary>
     /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite
@@ -97,9 +97,36 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates) 
         }
         catch (Exception e)
         {
-            group[0].Done.TrySetException(e);
+            await StoreAloneAsync(group[0], e);
         }
     }
+
+    /// <summary>
+    /// A write that failed alone is tried again while its failure is a transient one (a deadlock or a serialisation
+    /// failure PostgreSQL chose it for, SQLite busy); then it fails, and its caller gets the error.
+    /// </summary>
+    private async Task StoreAloneAsync(Write write, Exception failure)
+    {
+        for (var attempt = 1; attempt < MaxAttempts && failure is DbException { IsTransient: true }; attempt++)
+        {
+            logger.LogWarning(failure, "Storing values of {Count} KPIs failed transiently; trying again.", write.Values.Select(v => v.KpiId).Distinct().Count());
+            try
+            {
+                write.Done.TrySetResult((await StoreTogetherAsync([write]))[0]);
+                return;
+            }
+            catch (Exception e)
+            {
+                failure = e;
+            }
+        }
+
+        logger.LogError(failure, "Storing values of {Count} KPIs failed.", write.Values.Select(v => v.KpiId).Distinct().Count());
+        write.Done.TrySetException(failure);
+    }
+
+    /// <summary>Tries of a write that fails transiently.</summary>
+    private const int MaxAttempts = 3;
 
     private async Task<Written[]> StoreTogetherAsync(IReadOnlyList<Write> group)
     {
