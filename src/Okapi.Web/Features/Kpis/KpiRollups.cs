@@ -145,23 +145,36 @@ public static class KpiRollups
             return;
         }
 
-        // Doubles are bound, never printed into JSON: SQLite's text-to-number conversion need not round-trip every bit.
-        foreach (var chunk in days.Chunk(DaysPerStatement))
+        var rows = days.Select(d => new object?[] { d.KpiId.ToString().ToUpperInvariant(), d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Count, d.Sum, d.Min, d.Max, d.LastAt.Ticks, d.LastValue }).ToList();
+        await ExecuteForRowsAsync(db, rows, values => """INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue") VALUES """ + values + SaveDaysConflict, ct);
+    }
+
+    /// <summary>
+    /// Runs a SQLite statement over rows bound as parameters, a hundred rows a statement: <paramref name="statement"/>
+    /// gets the rows' <c>(@p0, …), (…)</c> list. Values are bound, never printed: SQLite's text-to-number conversion
+    /// need not round-trip every bit of a double.
+    /// </summary>
+    private static async Task ExecuteForRowsAsync(OkapiDbContext db, IReadOnlyList<object?[]> rows, Func<string, string> statement, CancellationToken ct)
+    {
+        using var factory = db.Database.GetDbConnection().CreateCommand();
+        foreach (var chunk in rows.Chunk(DaysPerStatement))
         {
-            var sql = new StringBuilder("""INSERT INTO "KpiDays" ("KpiId", "Day", "Count", "Sum", "Min", "Max", "LastAt", "LastValue") VALUES """);
-            var parameters = new List<object>(chunk.Length * 8);
+            var values = new StringBuilder();
+            var parameters = new List<object>();
             for (var i = 0; i < chunk.Length; i++)
             {
-                var d = chunk[i];
-                sql.Append(i == 0 ? "(" : ",(").AppendJoin(',', Enumerable.Range(8 * i, 8).Select(n => "@p" + n.ToString(CultureInfo.InvariantCulture))).Append(')');
-                object[] values = [d.KpiId.ToString().ToUpperInvariant(), d.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), d.Count, d.Sum, d.Min, d.Max, d.LastAt.Ticks, d.LastValue];
-                for (var p = 0; p < values.Length; p++)
+                values.Append(i == 0 ? "(" : ",(");
+                for (var p = 0; p < chunk[i].Length; p++)
                 {
-                    parameters.Add(Parameter(factory, "@p" + (8 * i + p).ToString(CultureInfo.InvariantCulture), values[p]));
+                    var name = "@p" + parameters.Count.ToString(CultureInfo.InvariantCulture);
+                    values.Append(p == 0 ? "" : ",").Append(name);
+                    parameters.Add(Parameter(factory, name, chunk[i][p] ?? DBNull.Value));
                 }
+
+                values.Append(')');
             }
 
-            await db.Database.ExecuteSqlRawAsync(sql.Append(SaveDaysConflict).ToString(), parameters, ct);
+            await db.Database.ExecuteSqlRawAsync(statement(values.ToString()), parameters, ct);
         }
     }
 
@@ -237,24 +250,8 @@ public static class KpiRollups
         }
 
         // Bound as EF binds them: a Guid as upper-case text, a DateTime as Microsoft.Data.Sqlite's text, a date as yyyy-MM-dd.
-        foreach (var chunk in rows.Chunk(DaysPerStatement))
-        {
-            var values = new StringBuilder();
-            var parameters = new List<object>(chunk.Length * 6);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var (id, latestAt, latestValue, start, value, previous) = chunk[i];
-                object?[] row = [id.ToString().ToUpperInvariant(), latestAt, latestValue, start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), value, previous];
-                values.Append(i == 0 ? "(" : ",(").AppendJoin(',', Enumerable.Range(6 * i, 6).Select(n => "@p" + n.ToString(CultureInfo.InvariantCulture))).Append(')');
-                for (var p = 0; p < row.Length; p++)
-                {
-                    parameters.Add(Parameter(factory, "@p" + (6 * i + p).ToString(CultureInfo.InvariantCulture), row[p] ?? DBNull.Value));
-                }
-            }
-
-            var sql = "WITH u(id, la, lv, cs, cv, pv) AS (VALUES " + values + ") UPDATE \"Kpis\" AS k SET " + set + " FROM u WHERE k.\"Id\" = u.id";
-            await db.Database.ExecuteSqlRawAsync(sql, parameters, ct);
-        }
+        var bound = rows.Select(r => new object?[] { r.Id.ToString().ToUpperInvariant(), r.LatestAt, r.LatestValue, r.Start?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.Value, r.Previous }).ToList();
+        await ExecuteForRowsAsync(db, bound, values => "WITH u(id, la, lv, cs, cv, pv) AS (VALUES " + values + ") UPDATE \"Kpis\" AS k SET " + set + " FROM u WHERE k.\"Id\" = u.id", ct);
     }
 
     /// <summary>The first local date of the period before the one holding <paramref name="latest"/>: all the current figures need.</summary>
