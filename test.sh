@@ -33,12 +33,14 @@ trap stop_postgres EXIT
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
 
+# Test classes run side by side, each app with a connection pool of its own (TestDatabase.MaxPoolSize), hence more than
+# the default 100 connections.
 # A port can be free of listeners and still not bindable (a client connection holds it as its local port), so a
 # failed start moves on to the next port.
 PGPORT=55432
 for attempt in $(seq 1 20); do
   if ! port_taken "$PGPORT" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGDATA/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA" start >/dev/null; then
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGDATA -c max_connections=200" start >/dev/null; then
     break
   fi
   if ((attempt == 20)); then

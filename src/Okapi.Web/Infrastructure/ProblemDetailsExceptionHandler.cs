@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,8 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed,
                 "The resource was changed by someone else.", "Fetch it again and retry with its current ETag."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed the request.", null),
+            _ when Transient(exception) => (StatusCodes.Status503ServiceUnavailable, "The database is busy.",
+                "Nothing was changed; try again in a moment."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred.", null),
         };
 
@@ -27,11 +30,33 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         }
 
         context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = context,
             Exception = exception,
             ProblemDetails = { Status = status, Title = title, Detail = detail },
         });
+    }
+
+    /// <summary>
+    /// A failure the database says may pass (no connection free in time, too many clients, a deadlock victim): the
+    /// transaction was rolled back, so the request changed nothing and may be sent again.
+    /// </summary>
+    private static bool Transient(Exception? exception)
+    {
+        for (; exception is not null; exception = exception.InnerException)
+        {
+            if (exception is DbException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

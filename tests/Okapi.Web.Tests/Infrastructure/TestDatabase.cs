@@ -23,6 +23,9 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Connections per app; requests beyond it wait for one, as they do in production at the pool's limit.</summary>
+    public const int MaxPoolSize = 20;
+
     /// <summary>The server test.sh started; without it the PostgreSQL tests fail rather than pass silently.</summary>
     public static string PostgresServer => Environment.GetEnvironmentVariable("OKAPI_TEST_POSTGRES") is { Length: > 0 } value
         ? value
@@ -37,7 +40,9 @@ public sealed class TestDatabase : IAsyncDisposable
                 return new TestDatabase(provider, folder, $"Data Source={Path.Combine(folder, "okapi.db")};Pooling=false");
             case DatabaseProvider.Postgres:
                 var database = $"okapi_test_{Guid.NewGuid():N}";
-                return new TestDatabase(provider, database, $"{PostgresServer};Database={database}");
+                // Test classes run side by side, each app with a pool of its own: at Npgsql's default of 100 connections per
+                // pool, one burst of concurrent requests could take every connection the server allows from the others.
+                return new TestDatabase(provider, database, $"{PostgresServer};Database={database};Maximum Pool Size={MaxPoolSize}");
             default:
                 throw new ArgumentOutOfRangeException(nameof(provider), provider, "No test database for this provider.");
         }
