@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Kpis;
@@ -58,12 +60,34 @@ public sealed class GroupCommitTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var writes = Enumerable.Range(0, 20).Select(i => writer.WriteAsync(app.OrganisationId,
             [new NewKpiValue(i == 7 ? Guid.NewGuid() : kpi.Id, now.AddSeconds(-i), i, KpiValueSource.Api)], CancellationToken.None)).ToList();
 
-        await Assert.ThrowsAsync<ArgumentException>(() => writes[7]);
+        await Assert.ThrowsAsync<KpiGoneException>(() => writes[7]);
         foreach (var write in writes.Where((_, i) => i != 7))
         {
             Assert.Equal(1, (await write).Stored);
         }
 
         Assert.Equal(19, await app.QueryAsync(db => db.ValuesOf(kpi.Id).CountAsync()));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AValueForAKpiDeletedOnAnotherInstanceSinceThisOneLookedItUpGets404AndIsNotStored(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync("Two instances");
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Soon gone", team.Id));
+        await using var other = app.SecondInstance();
+        await other.InitializeAsync();
+        var now = app.Clock.GetUtcNow();
+        // The other instance looks the KPI up and keeps it for up to a second.
+        await other.Admin.AddValuesAsync(kpi.Id, new { at = now.AddMinutes(-2), value = 1 });
+
+        await app.Admin.DeleteOkAsync($"/api/v1/kpis/{kpi.Id}");
+        var valuesBefore = await app.QueryAsync(db => db.KpiValues.CountAsync());
+        await other.Admin.AddValuesAsync(kpi.Id, new { at = now.AddMinutes(-1), value = 2 }, HttpStatusCode.NotFound);
+        using var bulk = await other.Admin.PostAsJsonAsync("/api/v1/kpi-values", new[] { new { kpiId = kpi.Id, at = now, value = 3 } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, bulk.StatusCode);
+        Assert.Equal(valuesBefore, await app.QueryAsync(db => db.KpiValues.CountAsync()));
     }
 }

@@ -302,9 +302,18 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         }
 
         var source = caller.Actor.UsesToken ? KpiValueSource.Api : KpiValueSource.Manual;
-        var stored = await ingestion.StoreAsync(
-            values.Select(v => new NewKpiValue(kpi.Id, v.At.UtcDateTime, v.Value, source)).ToList(), ct);
-        return new IngestResultDto(stored, 1);
+        try
+        {
+            var stored = await ingestion.StoreAsync(
+                values.Select(v => new NewKpiValue(kpi.Id, v.At.UtcDateTime, v.Value, source)).ToList(), ct);
+            return new IngestResultDto(stored, 1);
+        }
+        catch (KpiGoneException)
+        {
+            // Deleted after the lookup found it: as absent as if the lookup had not.
+            lookup.Forget([id]);
+            return Failure.NotFound;
+        }
     }
 
     /// <summary>

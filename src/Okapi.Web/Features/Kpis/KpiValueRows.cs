@@ -188,14 +188,13 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
         foreach (var row in rows)
         {
             Kpi? kpi = row.KpiId is { } id ? byId.GetValueOrDefault(id) : byKey.GetValueOrDefault(row.Key!);
-            var field = row.KpiId is not null && row.Key is null ? "kpiId" : "kpi";
             if (kpi is null)
             {
-                errors.Add(row.Row, field, $"There is no KPI '{row.KpiId?.ToString() ?? row.Key}'.");
+                NoSuchKpi(row, errors);
             }
             else if (!caller.CanIngest(kpi))
             {
-                errors.Add(row.Row, field, $"You may not write values to the KPI '{kpi.Key}'.");
+                errors.Add(row.Row, Field(row), $"You may not write values to the KPI '{kpi.Key}'.");
             }
             else
             {
@@ -208,9 +207,32 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
             return errors.ToFailure();
         }
 
-        var stored = await ingestion.StoreAsync(values, ct);
-        return new IngestResultDto(stored, values.Select(v => v.KpiId).Distinct().Count());
+        try
+        {
+            var stored = await ingestion.StoreAsync(values, ct);
+            return new IngestResultDto(stored, values.Select(v => v.KpiId).Distinct().Count());
+        }
+        catch (KpiGoneException gone)
+        {
+            // Deleted between the read above and the write: its rows are refused as if it had been gone before.
+            var goneKpis = kpis.Where(k => gone.KpiIds.Contains(k.Id)).ToList();
+            foreach (var row in rows)
+            {
+                if (goneKpis.Any(k => k.Id == row.KpiId || k.Key == row.Key))
+                {
+                    NoSuchKpi(row, errors);
+                }
+            }
+
+            return errors.ToFailure();
+        }
     }
+
+    private static void NoSuchKpi(KpiValueRow row, RowErrors errors) =>
+        errors.Add(row.Row, Field(row), $"There is no KPI '{row.KpiId?.ToString() ?? row.Key}'.");
+
+    /// <summary>The field a row names its KPI by.</summary>
+    private static string Field(KpiValueRow row) => row.KpiId is not null && row.Key is null ? "kpiId" : "kpi";
 
     public static bool TryParseInstant(string? text, out DateTimeOffset at) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out at);

@@ -169,7 +169,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
                 var known = await KpiRollups.RowsAsync(db, ids, ct);
                 if (known.Count != ids.Count)
                 {
-                    throw new ArgumentException("Values may only be stored for KPIs of the write's organisation.", nameof(group));
+                    throw new KpiGoneException(ids.Except(known.Select(k => k.Id)).ToList());
                 }
 
                 known.ForEach(k => kpis[k.Id] = k);
@@ -312,6 +312,16 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
             await loop;
         }
     }
+}
+
+/// <summary>
+/// Values were written for KPIs that are not, or no longer, in the write's organisation: deleted since the request
+/// looked them up (by another request, or on another instance within <see cref="KpiLookup.MaxAge"/>).
+/// </summary>
+public sealed class KpiGoneException(IReadOnlyList<Guid> kpiIds)
+    : InvalidOperationException($"There is no KPI {string.Join(", ", kpiIds)} in the organisation any more.")
+{
+    public IReadOnlyList<Guid> KpiIds { get; } = kpiIds;
 }
 
 /// <summary>
