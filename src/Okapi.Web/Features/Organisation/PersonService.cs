@@ -88,7 +88,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         return (await ToDtosAsync([person], ct))[0];
     }
 
-    public async Task<Outcome<PersonDto>> UpdateAsync(Guid id, PersonRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<PersonDto>> UpdateAsync(Guid id, PersonRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null)
@@ -156,7 +156,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         return (await ToDtosAsync([person], ct))[0];
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null)
