@@ -73,7 +73,7 @@ app.UseRateLimiter();
 app.UseAntiforgery();
 
 app.MapOpenApi();
-app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithNonce().DisableDefaultFonts());
 app.MapOkapiHealth();
 app.MapAccountApi();
 

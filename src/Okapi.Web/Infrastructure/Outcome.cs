@@ -33,7 +33,7 @@ public sealed record Failure(FailureKind Kind, string Message, IDictionary<strin
     /// The two checks before every change: may the caller make it (forbidden if not), and did they see the current
     /// version (stale if not). Null when the change may go ahead.
     /// </summary>
-    public static Failure? Refuse(bool allowed, string whyNot, DbContext db, IVersioned entity, int? expectedVersion) =>
+    public static Failure? Refuse(bool allowed, string whyNot, DbContext db, IVersioned entity, IfMatch expectedVersion) =>
         !allowed ? Forbidden(whyNot) : !ETags.Matches(db, entity, expectedVersion) ? Stale(entity) : null;
 
     /// <summary>The first message to show a person: the first validation error, or the message itself.</summary>

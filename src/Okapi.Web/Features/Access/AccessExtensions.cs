@@ -12,6 +12,9 @@ namespace Okapi.Web.Features.Access;
 
 public static class AccessExtensions
 {
+    /// <summary>The rate limit policy of every endpoint that checks a password (posting the sign-in form or the API's sign-in).</summary>
+    public const string SignInLimit = "sign-in";
+
     /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
     public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
     {
@@ -50,7 +53,9 @@ public static class AccessExtensions
                 o.Password.RequireDigit = false;
                 o.Password.RequireUppercase = false;
                 o.Password.RequireLowercase = false;
-                o.Lockout.MaxFailedAccessAttempts = 10;
+                // No account lockout: anyone could lock anyone out with wrong passwords. PasswordSignIn slows down the
+                // client that fails instead.
+                o.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole<Guid>>()
             .AddEntityFrameworkStores<OkapiDbContext>()
@@ -66,14 +71,18 @@ public static class AccessExtensions
         // Keys in the database: sessions survive restarts and work across instances behind a load balancer.
         services.AddDataProtection().SetApplicationName("Okapi").PersistKeysToDbContext<OkapiDbContext>();
 
+        services.AddScoped<PasswordSignIn>();
+        services.AddSingleton<SignInThrottle>();
+
         // Slow down password guessing: a few sign-in attempts a minute per client address (Okapi:SignInAttemptsPerMinute).
+        // The limit is a policy that the sign-in endpoints name, so it holds however the path is spelt.
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IConfiguration>((o, configuration) =>
         {
             var perMinute = Math.Max(1, configuration.GetValue("Okapi:SignInAttemptsPerMinute", 10));
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                HttpMethods.IsPost(context.Request.Method) && (context.Request.Path == "/sign-in" || context.Request.Path == "/account/sign-in")
+            o.AddPolicy(SignInLimit, context =>
+                HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
                     : RateLimitPartition.GetNoLimiter(""));

@@ -7,29 +7,34 @@ namespace Okapi.Web.Features.Access;
 
 public sealed record SignInRequest([property: Required, StringLength(320)] string Email, [property: Required, StringLength(200)] string Password, bool RememberMe = false);
 
-/// <summary>Cookie sign-in for the web UI, with lockout after repeated failures.</summary>
+/// <summary>Cookie sign-in for the web UI, slowed down after repeated failures from the same client.</summary>
 public static class AccountApi
 {
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/account").WithTags("Account").AllowAnonymous();
         group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.")
+            .RequireRateLimiting(AccessExtensions.SignInLimit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
         return app;
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInRequest request, SignInManager<Account> signIn)
+    public static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInRequest request, PasswordSignIn signIn, HttpContext http)
     {
-        var result = await signIn.PasswordSignInAsync(request.Email, request.Password, request.RememberMe, lockoutOnFailure: true);
-        if (result.Succeeded)
+        var answer = await signIn.SignInAsync(request.Email, request.Password, request.RememberMe, http);
+        if (answer.Succeeded)
         {
             return TypedResults.NoContent();
         }
 
-        return TypedResults.Problem(
-            title: result.IsLockedOut ? "The account is locked for a while after too many failed attempts." : "Email or password is wrong.",
-            statusCode: StatusCodes.Status401Unauthorized);
+        if (answer.MustWait)
+        {
+            http.Response.Headers.RetryAfter = Math.Ceiling(answer.Wait.TotalSeconds).ToString("0", System.Globalization.CultureInfo.InvariantCulture);
+            return TypedResults.Problem(title: answer.WaitMessage, statusCode: StatusCodes.Status429TooManyRequests);
+        }
+
+        return TypedResults.Problem(title: SignInAnswer.Refused, statusCode: StatusCodes.Status401Unauthorized);
     }
 
     public static async Task<NoContent> SignOut(SignInManager<Account> signIn)

@@ -144,7 +144,7 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         return await EvaluatedAsync(rule, kpi, ct);
     }
 
-    public async Task<Outcome<AlertRuleDto>> UpdateAsync(Guid id, AlertRuleRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<AlertRuleDto>> UpdateAsync(Guid id, AlertRuleRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var (rule, kpi) = await FindAsync(id, ct);
         if (rule is null || kpi is null)
@@ -173,7 +173,7 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         return await EvaluatedAsync(rule, kpi, ct);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var (rule, kpi) = await FindAsync(id, ct);
         if (rule is null || kpi is null)

@@ -126,7 +126,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         return await SaveAsync(kpi, ct);
     }
 
-    public async Task<Outcome<KpiDto>> UpdateAsync(Guid id, KpiRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<KpiDto>> UpdateAsync(Guid id, KpiRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var kpi = await FindAsync(id, ct, track: true);
         if (kpi is null)
@@ -163,7 +163,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         return await SaveAsync(kpi, ct, refreshCurrent: true);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var kpi = await FindAsync(id, ct, track: true);
         if (kpi is null)

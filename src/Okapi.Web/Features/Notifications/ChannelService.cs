@@ -41,7 +41,7 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
         return ChannelDto.From(channel, showTarget: true);
     }
 
-    public async Task<Outcome<ChannelDto>> UpdateAsync(Guid id, ChannelRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<ChannelDto>> UpdateAsync(Guid id, ChannelRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null)
@@ -64,7 +64,7 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
         return ChannelDto.From(channel, showTarget: true);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (channel is null)

@@ -90,7 +90,7 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
         return await ToDtoAsync(comment, ct);
     }
 
-    public async Task<Outcome<CommentDto>> UpdateAsync(Guid id, CommentUpdateRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<CommentDto>> UpdateAsync(Guid id, CommentUpdateRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var comment = await FindAsync(id, ct, track: true);
         if (comment is null)
@@ -120,7 +120,7 @@ public sealed class CommentService(OkapiDbContext db, Caller caller, MentionNoti
         return await ToDtoAsync(comment, ct);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var comment = await FindAsync(id, ct, track: true);
         if (comment is null)

@@ -51,7 +51,7 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
         return InitiativeDto.From(initiative);
     }
 
-    public async Task<Outcome<InitiativeDto>> UpdateAsync(Guid id, InitiativeRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<InitiativeDto>> UpdateAsync(Guid id, InitiativeRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var (initiative, objective) = await FindAsync(id, ct, track: true);
         if (initiative is null || objective is null)
@@ -80,7 +80,7 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
         return InitiativeDto.From(initiative);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var (initiative, objective) = await FindAsync(id, ct, track: true);
         if (initiative is null || objective is null)

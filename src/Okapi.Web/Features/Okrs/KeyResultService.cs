@@ -70,7 +70,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         return await ToDtoAsync(kr, ct);
     }
 
-    public async Task<Outcome<KeyResultDto>> UpdateAsync(Guid id, KeyResultRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<KeyResultDto>> UpdateAsync(Guid id, KeyResultRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var (kr, objective) = await FindAsync(id, ct, track: true);
         if (kr is null || objective is null)
@@ -105,7 +105,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         return await ToDtoAsync(kr, ct);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var (kr, objective) = await FindAsync(id, ct, track: true);
         if (kr is null || objective is null)

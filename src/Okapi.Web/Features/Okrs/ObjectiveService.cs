@@ -58,7 +58,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return (await ToDtosAsync([objective], ct))[0];
     }
 
-    public async Task<Outcome<ObjectiveDto>> UpdateAsync(Guid id, ObjectiveRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<ObjectiveDto>> UpdateAsync(Guid id, ObjectiveRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var objective = await db.Objectives.FirstOrDefaultAsync(o => o.Id == id, ct);
         if (objective is null || !caller.CanSee(objective))
@@ -93,7 +93,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return (await ToDtosAsync([objective], ct))[0];
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var objective = await db.Objectives.FirstOrDefaultAsync(o => o.Id == id, ct);
         if (objective is null || !caller.CanSee(objective))

@@ -40,7 +40,7 @@ public sealed class CycleService(OkapiDbContext db, Caller caller)
         return CycleDto.From(cycle);
     }
 
-    public async Task<Outcome<CycleDto>> UpdateAsync(Guid id, CycleRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<CycleDto>> UpdateAsync(Guid id, CycleRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (cycle is null)
@@ -63,7 +63,7 @@ public sealed class CycleService(OkapiDbContext db, Caller caller)
         return CycleDto.From(cycle);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var cycle = await db.Cycles.FirstOrDefaultAsync(c => c.Id == id, ct);
         if (cycle is null)

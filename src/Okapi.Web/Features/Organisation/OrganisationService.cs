@@ -12,7 +12,7 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
     public async Task<Outcome<OrganisationDto>> GetAsync(CancellationToken ct) =>
         OrganisationDto.From(await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct));
 
-    public async Task<Outcome<OrganisationDto>> UpdateAsync(OrganisationRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<OrganisationDto>> UpdateAsync(OrganisationRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var organisation = await db.Organisations.FirstAsync(o => o.Id == db.OrganisationId, ct);
         if (Failure.Refuse(caller.IsAdmin, "Only admins change the organisation's settings.", db, organisation, expectedVersion) is { } refused)

@@ -38,7 +38,8 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
 
         var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
         var errors = person.Validate();
-        if (errors.IsValid && await users.FindByEmailAsync(person.Email) is not null)
+        var existing = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
+        if (errors.IsValid && await IsTakenHereAsync(person.Email, existing, exceptId: null, ct))
         {
             errors.Add("email", "Someone already signs in with this email.");
         }
@@ -51,6 +52,16 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.People.Add(person);
         await db.SaveChangesAsync(ct);
+        if (existing is not null)
+        {
+            // The email signs in to another organisation. Refusing would tell this organisation's admin that the
+            // address has an account somewhere, so the person is added as asked, as Perdoo or Tability answer an
+            // invitation the same way whoever it goes to; they are in the directory (owner, reminders by email)
+            // but sign in only where their account is, since one email signs in to one organisation.
+            await transaction.CommitAsync(ct);
+            return (await ToDtosAsync([person], ct))[0];
+        }
+
         var account = new Account { Id = person.Id, OrganisationId = db.OrganisationId, UserName = person.Email, Email = person.Email, EmailConfirmed = true };
         var result = request.Password is { } password ? await users.CreateAsync(account, password) : await users.CreateAsync(account);
         if (!result.Succeeded)
@@ -77,7 +88,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         return (await ToDtosAsync([person], ct))[0];
     }
 
-    public async Task<Outcome<PersonDto>> UpdateAsync(Guid id, PersonRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<PersonDto>> UpdateAsync(Guid id, PersonRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null)
@@ -99,7 +110,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         var errors = person.Validate();
         var account = await users.FindByIdAsync(id.ToString());
         var other = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
-        if (other is not null && other.Id != id)
+        if (errors.IsValid && await IsTakenHereAsync(person.Email, other?.Id == id ? null : other, exceptId: id, ct))
         {
             errors.Add("email", "Someone else already signs in with this email.");
         }
@@ -118,7 +129,13 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         await db.SaveChangesAsync(ct);
         if (account is not null)
         {
-            account.Email = account.UserName = person.Email;
+            // An email that signs in to another organisation is taken without saying so (see CreateAsync); the
+            // account keeps signing in with its old email.
+            if (other is null || other.Id == id)
+            {
+                account.Email = account.UserName = person.Email;
+            }
+
             var updated = await users.UpdateAsync(account);
             if (!updated.Succeeded)
             {
@@ -139,7 +156,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         return (await ToDtosAsync([person], ct))[0];
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.Id == id, ct);
         if (person is null)
@@ -167,6 +184,21 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
 
         await transaction.CommitAsync(ct);
         return new Done();
+    }
+
+    /// <summary>
+    /// Whether someone in this organisation already has <paramref name="email"/>: a person here, or the account found
+    /// for it when that account is here. An account in another organisation does not count, and is not told.
+    /// </summary>
+    private async Task<bool> IsTakenHereAsync(string email, Account? account, Guid? exceptId, CancellationToken ct)
+    {
+        if (account is not null && account.OrganisationId == db.OrganisationId)
+        {
+            return true;
+        }
+
+        var upper = email.ToUpperInvariant();
+        return await db.People.AnyAsync(p => p.Id != exceptId && p.Email.ToUpper() == upper, ct);
     }
 
     /// <summary>Identity's password rules, as a validation failure; the open transaction rolls back.</summary>

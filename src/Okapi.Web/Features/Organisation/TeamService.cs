@@ -44,7 +44,7 @@ public sealed class TeamService(OkapiDbContext db, Caller caller)
         return TeamDto.From(team);
     }
 
-    public async Task<Outcome<TeamDto>> UpdateAsync(Guid id, TeamRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<TeamDto>> UpdateAsync(Guid id, TeamRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var team = await db.Teams.Include(t => t.Members).FirstOrDefaultAsync(t => t.Id == id, ct);
         if (team is null)
@@ -69,7 +69,7 @@ public sealed class TeamService(OkapiDbContext db, Caller caller)
         return TeamDto.From(team);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var team = await db.Teams.FirstOrDefaultAsync(t => t.Id == id, ct);
         if (team is null)

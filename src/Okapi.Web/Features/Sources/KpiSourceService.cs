@@ -64,7 +64,7 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         return KpiSourceDto.From(source);
     }
 
-    public async Task<Outcome<KpiSourceDto>> UpdateAsync(Guid id, KpiSourceRequest request, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<KpiSourceDto>> UpdateAsync(Guid id, KpiSourceRequest request, IfMatch expectedVersion, CancellationToken ct)
     {
         var (source, kpi) = await FindAsync(id, ct, track: true);
         if (source is null || kpi is null)
@@ -94,7 +94,7 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         return KpiSourceDto.From(source);
     }
 
-    public async Task<Outcome<Done>> DeleteAsync(Guid id, int? expectedVersion, CancellationToken ct)
+    public async Task<Outcome<Done>> DeleteAsync(Guid id, IfMatch expectedVersion, CancellationToken ct)
     {
         var (source, kpi) = await FindAsync(id, ct, track: true);
         if (source is null || kpi is null)
