@@ -21,6 +21,8 @@ public static class ApiExtensions
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.Remove("exception");
         });
+        // After the framework's writer, which it asks first: it answers the requests that accept JSON.
+        services.AddSingleton<IProblemDetailsWriter, ProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi(o =>
         {

@@ -23,7 +23,7 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
 
     public async Task<IReadOnlyList<SearchHit>> SearchAsync(string? text, CancellationToken ct)
     {
-        var q = text?.Trim().ToLowerInvariant() ?? "";
+        var q = Normalise(text);
         if (q.Length == 0)
         {
             return [];
@@ -43,10 +43,16 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
         return [.. objectives, .. keyResults, .. teams, .. people];
     }
 
+    /// <summary>
+    /// The text to look for, trimmed and in lower case, without NUL characters: PostgreSQL refuses them in a text
+    /// parameter, and no name can hold one there.
+    /// </summary>
+    private static string Normalise(string? text) => (text ?? "").Replace("\0", "", StringComparison.Ordinal).Trim().ToLowerInvariant();
+
     /// <summary>Teams whose name contains the text (all teams when it is empty), by name, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> TeamsAsync(string? text, int limit, CancellationToken ct)
     {
-        var q = text?.Trim().ToLowerInvariant() ?? "";
+        var q = Normalise(text);
         return await db.Teams.AsNoTracking().Where(t => q.Length == 0 || t.Name.ToLower().Contains(q)).OrderBy(t => t.Name).Take(limit)
             .Select(t => new SearchHit(SearchKind.Team, t.Id, t.Name, t.Mission, "/okrs/team/" + t.Id)).ToListAsync(ct);
     }
@@ -54,7 +60,7 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
     /// <summary>People whose name or email contains the text (everyone when it is empty), by name, at most <paramref name="limit"/>.</summary>
     public async Task<IReadOnlyList<SearchHit>> PeopleAsync(string? text, int limit, CancellationToken ct)
     {
-        var q = text?.Trim().ToLowerInvariant() ?? "";
+        var q = Normalise(text);
         return await db.People.AsNoTracking().Where(p => q.Length == 0 || p.Name.ToLower().Contains(q) || p.Email.ToLower().Contains(q)).OrderBy(p => p.Name).Take(limit)
             .Select(p => new SearchHit(SearchKind.Person, p.Id, p.Name, p.Email, "/okrs/person/" + p.Id)).ToListAsync(ct);
     }
