@@ -70,6 +70,7 @@ app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseOkapiRequestBodies();
 app.UseAntiforgery();
 
 app.MapOpenApi();
@@ -79,6 +80,7 @@ app.MapAccountApi();
 
 var api = app.MapGroup("/api/v1")
     .RequireApiPolicies()
+    .RequireSupportedDates()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()
