@@ -52,6 +52,7 @@ builder.Services.AddOkapiClosing();
 builder.Services.AddOkapiReports();
 builder.Services.AddOkapiExchange();
 builder.Services.AddOkapiAccess();
+builder.Services.AddOkapiKeyRing(builder.Configuration);
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
 
