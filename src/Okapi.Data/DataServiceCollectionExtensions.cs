@@ -25,6 +25,7 @@ public static class DataServiceCollectionExtensions
                 AddPooledContext<PostgresOkapiDbContext>(services, o => ConfigurePostgres(o, connectionString));
                 break;
             default:
+                SqliteFiles.Prepare(connectionString);
                 AddPooledContext<SqliteOkapiDbContext>(services, o => ConfigureSqlite(o, connectionString));
                 services.AddHostedService<SqliteStatistics>();
                 break;

@@ -32,7 +32,7 @@ public sealed class DatabaseOptions
         }
 
         var folder = Path.GetFullPath(DataFolder);
-        Directory.CreateDirectory(folder);
+        SqliteFiles.CreateFolder(folder);
         return $"Data Source={Path.Combine(folder, "okapi.db")}";
     }
 }

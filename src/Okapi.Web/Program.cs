@@ -52,6 +52,7 @@ builder.Services.AddOkapiClosing();
 builder.Services.AddOkapiReports();
 builder.Services.AddOkapiExchange();
 builder.Services.AddOkapiAccess();
+builder.Services.AddOkapiKeyRing(builder.Configuration);
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
 
@@ -70,6 +71,7 @@ app.UseAuthentication();
 app.UseOkapiCaller();
 app.UseAuthorization();
 app.UseRateLimiter();
+app.UseOkapiRequestBodies();
 app.UseAntiforgery();
 
 app.MapOpenApi();
@@ -79,6 +81,7 @@ app.MapAccountApi();
 
 var api = app.MapGroup("/api/v1")
     .RequireApiPolicies()
+    .RequireSupportedDates()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()

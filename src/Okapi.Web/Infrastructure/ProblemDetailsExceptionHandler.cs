@@ -16,6 +16,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
                 (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this resource.", json.Message),
             BadHttpRequestException bad => (bad.StatusCode, "The request is not valid.", bad.Message),
             JsonException json => (StatusCodes.Status400BadRequest, "The request body is not valid JSON for this resource.", json.Message),
+            // What the form and multipart readers throw for a body that breaks its own framing: no boundary, a
+            // section cut short, more sections or a longer body than the form limits allow.
+            InvalidDataException form => (StatusCodes.Status400BadRequest, "The request body is malformed.", form.Message),
             DbUpdateConcurrencyException => (StatusCodes.Status412PreconditionFailed,
                 "The resource was changed by someone else.", "Fetch it again and retry with its current ETag."),
             OperationCanceledException when context.RequestAborted.IsCancellationRequested => (499, "Client closed the request.", null),

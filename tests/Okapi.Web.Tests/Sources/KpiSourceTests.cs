@@ -188,6 +188,27 @@ public sealed class KpiSourceTests(OkapiApps apps) : IClassFixture<OkapiApps>, I
     }
 
     [Theory]
+    [OnEveryDatabase(500, """{"error":"secret-remote-text"}""", "500 Internal Server Error")]
+    [OnEveryDatabase(200, """{"data":{"total":"secret-remote-text"}}""", "not a number")]
+    [OnEveryDatabase(200, "secret-remote-text", "not JSON")]
+    public async Task ALastErrorSaysTheStatusAndOkapisReasonButNoTextOfTheRemoteAnswer(DatabaseProvider provider, int status, string body, string reason)
+    {
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, $"Echo {Guid.NewGuid():N}");
+        var route = $"/echo/{Guid.NewGuid():N}";
+        _listener.Answer(route, status, body);
+        var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources", Json(kpi.Id, _listener.Url(route)));
+
+        var run = await app.Admin.PostAsync<KpiSourceRunDto>($"/api/v1/kpi-sources/{source.Id}/run", new { }, HttpStatusCode.OK);
+
+        var lastError = (await app.Admin.GetAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}")).LastError;
+        Assert.False(run.Succeeded);
+        Assert.Contains(reason, lastError);
+        Assert.DoesNotContain("secret-remote-text", lastError);
+        Assert.DoesNotContain("secret-remote-text", run.Error);
+    }
+
+    [Theory]
     [OnEveryDatabase]
     public async Task TheWorkerRunsADueFailingSourceOnceAndSchedulesTheNext(DatabaseProvider provider)
     {

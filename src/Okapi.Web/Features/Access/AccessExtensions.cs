@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -67,9 +66,6 @@ public static class AccessExtensions
         services.AddScoped<Caller>();
         services.AddSingleton<CallerCache>();
         services.AddSingleton<IInterceptor, CallerCacheInvalidation>();
-
-        // Keys in the database: sessions survive restarts and work across instances behind a load balancer.
-        services.AddDataProtection().SetApplicationName("Okapi").PersistKeysToDbContext<OkapiDbContext>();
 
         services.AddScoped<PasswordSignIn>();
         services.AddSingleton<SignInThrottle>();

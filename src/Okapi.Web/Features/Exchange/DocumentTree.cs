@@ -69,6 +69,11 @@ public static class DocumentTree
         {
             throw new DocumentSyntaxException(new ExchangeError("", (int)e.Start.Line, (int)e.Start.Column, $"The document is not valid YAML: {e.Message}"));
         }
+        catch (ArgumentException)
+        {
+            // The parser turns an escape such as "\U0011FFFF" into a character without checking that one exists.
+            throw new DocumentSyntaxException(new ExchangeError("", 0, 0, "The document is not valid YAML: an escape names no Unicode character."));
+        }
 
         if (stream.Documents.Count != 1)
         {
@@ -94,6 +99,7 @@ public static class DocumentTree
                 foreach (var (key, value) in map.Children)
                 {
                     var name = key is YamlScalarNode k ? k.Value ?? "" : "";
+                    RequireWholeCharacters(name, (int)key.Start.Line, (int)key.Start.Column);
                     entries.Add(new DocEntry(name, (int)key.Start.Line, (int)key.Start.Column, FromYaml(value, ref count)));
                 }
 
@@ -107,6 +113,7 @@ public static class DocumentTree
 
                 return new DocList(items, line, column);
             case YamlScalarNode scalar:
+                RequireWholeCharacters(scalar.Value, line, column);
                 return new DocScalar(scalar.Value, scalar.Style is ScalarStyle.Plain or ScalarStyle.Any ? ScalarKind.Plain : ScalarKind.String, line, column);
             default:
                 throw new DocumentSyntaxException(new ExchangeError("", line, column, "Unsupported YAML node."));
@@ -145,6 +152,55 @@ public static class DocumentTree
             var line = (int)(e.LineNumber ?? Where(lineStarts, (int)reader.TokenStartIndex).Line - 1) + 1;
             var column = (int)(e.BytePositionInLine ?? 0) + 1;
             throw new DocumentSyntaxException(new ExchangeError(e.Path ?? "", line, column, $"The document is not valid JSON: {e.Message.Split(" Path:")[0]}"));
+        }
+        catch (InvalidOperationException)
+        {
+            // The reader checks a string's escapes only when the string is read: "\ud800" alone is no character.
+            var (line, column) = Where(lineStarts, (int)reader.TokenStartIndex);
+            throw new DocumentSyntaxException(new ExchangeError("", line, column, "The document is not valid JSON: a string holds an escape that is no Unicode character (a lone surrogate)."));
+        }
+    }
+
+    /// <summary>
+    /// Refuses bytes that are not UTF-8, with the place of the first bad one: decoding would turn them into
+    /// replacement characters silently, and PostgreSQL refuses text that is not Unicode.
+    /// </summary>
+    public static void RequireUtf8(ReadOnlySpan<byte> document)
+    {
+        var (offset, line, lineStart) = (0, 1, 0);
+        while (offset < document.Length)
+        {
+            if (Rune.DecodeFromUtf8(document[offset..], out _, out var length) != System.Buffers.OperationStatus.Done)
+            {
+                throw new DocumentSyntaxException(new ExchangeError("", line, offset - lineStart + 1, "The document is not valid UTF-8."));
+            }
+
+            if (document[offset] == (byte)'\n')
+            {
+                (line, lineStart) = (line + 1, offset + 1);
+            }
+
+            offset += length;
+        }
+    }
+
+    private static void RequireWholeCharacters(string? text, int line, int column)
+    {
+        if (text is null)
+        {
+            return;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(text[i]))
+            {
+                throw new DocumentSyntaxException(new ExchangeError("", line, column, "The text holds an escape that is no Unicode character (a lone surrogate)."));
+            }
         }
     }
 

@@ -48,6 +48,7 @@ public sealed partial class ExchangeImport(OkapiDbContext db, Caller caller, Tim
         DocNode root;
         try
         {
+            DocumentTree.RequireUtf8(document);
             root = yaml ? DocumentTree.ReadYaml(System.Text.Encoding.UTF8.GetString(document)) : DocumentTree.ReadJson(document);
         }
         catch (DocumentSyntaxException e)

@@ -21,7 +21,17 @@ public sealed class KpiUploads(KpiValueRows rows)
         bool xlsx;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(ct);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(ct);
+            }
+            catch (Exception e) when (e is InvalidDataException || (e is IOException && !ct.IsCancellationRequested))
+            {
+                // No boundary, a part cut short, or past the form limits: the sender's body, not the server, is at fault.
+                return Failure.Invalid("file", $"The multipart body cannot be read: {e.Message}");
+            }
+
             var file = form.Files.FirstOrDefault();
             if (file is null)
             {

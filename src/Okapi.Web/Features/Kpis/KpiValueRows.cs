@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Kpis;
@@ -62,7 +63,7 @@ public sealed class RowErrors
 /// Reads value rows from JSON, CSV or XLSX and stores them all or none: every row is checked first (number,
 /// instant, KPI known and writable by the caller), then all go through <see cref="KpiIngestion"/> in one transaction.
 /// </summary>
-public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion ingestion, TimeProvider clock)
+public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion ingestion, TimeProvider clock)
 {
     /// <summary>Rows per request: a million values is minutes of a busy sender, and some tens of megabytes.</summary>
     public const int MaxRows = 1_000_000;
@@ -234,8 +235,19 @@ public sealed class KpiValueRows(OkapiDbContext db, Caller caller, KpiIngestion 
     /// <summary>The field a row names its KPI by.</summary>
     private static string Field(KpiValueRow row) => row.KpiId is not null && row.Key is null ? "kpiId" : "kpi";
 
-    public static bool TryParseInstant(string? text, out DateTimeOffset at) =>
-        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out at);
+    /// <summary>
+    /// An ISO 8601 date or date and time (a space may stand for the 'T', as spreadsheets write it), taken as UTC without
+    /// an offset. Nothing else: "2020/01/01" or "01/02/2020" mean different days in different places.
+    /// </summary>
+    public static bool TryParseInstant(string? text, out DateTimeOffset at)
+    {
+        at = default;
+        return text is not null && IsoInstant().IsMatch(text.Trim()) &&
+            DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out at);
+    }
+
+    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}(:?\d{2})?)?)?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IsoInstant();
 
     private static bool Check(int row, DateTimeOffset at, double value, DateTimeOffset now, RowErrors errors)
     {

@@ -35,6 +35,7 @@ public static class KpisApi
         values.MapPost("/upload", Upload).RequireAuthorization(ApiPolicies.KpiIngest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
             .DisableAntiforgery()
+            .Accepts<IFormFile>("multipart/form-data", "text/csv", "text/plain", KpiUploads.XlsxType)
             .WithSummary("Store values from CSV (text/csv or a multipart file) or XLSX with the columns kpi, at, value and a header row. All rows or none.");
         return api;
     }

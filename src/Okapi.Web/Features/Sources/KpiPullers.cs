@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Data.Sqlite;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -9,7 +10,11 @@ using Okapi.Web.Features.Notifications;
 
 namespace Okapi.Web.Features.Sources;
 
-/// <summary>Why a pull produced no value; its message is what the source's last error shows.</summary>
+/// <summary>
+/// Why a pull produced no value; its message is what the source's last error shows, to everyone who may see the
+/// source. It is Okapi's own words and the remote status only: never text from the remote answer or database, which
+/// could carry whatever that system holds.
+/// </summary>
 public sealed class PullFailedException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>A database connection a SQL source may query, configured under <c>Okapi:Sources:Connections:{name}</c>.</summary>
@@ -31,7 +36,7 @@ public sealed class SourceConnections(IConfiguration configuration)
 }
 
 /// <summary>Reads one number from a source's system: HTTP JSON, SQL or a Prometheus instant query.</summary>
-public sealed class KpiPullers(OutboundGuard guard, SourceConnections connections)
+public sealed class KpiPullers(OutboundGuard guard, SourceConnections connections, ILogger<KpiPullers> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private const int MaxResponseBytes = 1 << 20;
@@ -88,7 +93,9 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
             using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
-                throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} answered {(int)response.StatusCode} {response.ReasonPhrase}.");
+                // The standard phrase for the status, not the one the remote sent with it.
+                var status = (int)response.StatusCode;
+                throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} answered {status} {ReasonPhrases.GetReasonPhrase(status)}.".Replace(" .", "."));
             }
 
             // Read at most one byte past the limit: a chunked answer carries no length to refuse it by up front.
@@ -109,7 +116,7 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
         }
         catch (HttpRequestException e)
         {
-            throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} could not be reached: {e.Message}", e);
+            throw new PullFailedException($"{url.GetLeftPart(UriPartial.Path)} could not be reached ({e.HttpRequestError}).", e);
         }
 
         try
@@ -143,8 +150,7 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
         };
     }
 
-    private static string Describe(JToken token) =>
-        token.Type == JTokenType.String ? $"the text \"{Truncate(token.Value<string>() ?? "", 40)}\"" : $"a {token.Type.ToString().ToLowerInvariant()}";
+    private static string Describe(JToken token) => token.Type == JTokenType.String ? "a text" : $"a {token.Type.ToString().ToLowerInvariant()}";
 
     private async Task<double> QueryAsync(KpiSource source, CancellationToken ct)
     {
@@ -171,18 +177,19 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
         }
         catch (DbException e)
         {
-            throw new PullFailedException($"The query failed: {e.Message}", e);
+            logger.LogWarning(e, "The query of KPI source {Source} failed", source.Id);
+            throw new PullFailedException(e.SqlState is { Length: > 0 } state
+                ? $"The query failed with SQLSTATE {state}; the server log has the database's message."
+                : "The query failed; the server log has the database's message.", e);
         }
 
         return result switch
         {
             null or DBNull => throw new PullFailedException("The query returned no value."),
             string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed) => parsed,
-            string text => throw new PullFailedException($"The query returned the text \"{Truncate(text, 40)}\", not a number."),
+            string => throw new PullFailedException("The query returned a text, not a number."),
             IConvertible number and not bool and not DateTime => number.ToDouble(CultureInfo.InvariantCulture),
             _ => throw new PullFailedException($"The query returned a {result.GetType().Name}, not a number."),
         };
     }
-
-    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length] + "…";
 }

@@ -39,7 +39,7 @@ public sealed class SourceRunner(OkapiDbContext db, KpiPullers pullers, KpiInges
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "KPI source {Source} failed", source.Id);
-            error = $"The run failed: {e.Message}";
+            error = "The run failed unexpectedly; the server log has the details.";
         }
 
         if (error is not null)
