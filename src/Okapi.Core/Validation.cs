@@ -45,6 +45,34 @@ public sealed class ValidationErrors
             ? Add(field, $"must differ from {fromField} by at least {StorableNumber.Resolution:0e0} times the larger of 1 and their magnitude.")
             : this;
 
+    /// <summary>
+    /// A field the operation cannot do without: its value, or, when it is missing, an error under
+    /// <paramref name="field"/> and a placeholder that must not be stored.
+    /// </summary>
+    public T Required<T>(T? value, string field) where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, "is required.");
+        }
+
+        return value.GetValueOrDefault();
+    }
+
+    /// <summary>Adds the errors of <paramref name="other"/> to these.</summary>
+    public ValidationErrors Include(ValidationErrors other)
+    {
+        foreach (var (field, messages) in other._errors)
+        {
+            foreach (var message in messages)
+            {
+                Add(field, message);
+            }
+        }
+
+        return this;
+    }
+
     public IDictionary<string, string[]> ToDictionary() =>
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }

@@ -19,6 +19,10 @@ public static class ApiExtensions
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.Remove("exception");
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                NameFieldsAsJsonDoes(validation.Errors);
+            }
         });
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         services.AddOpenApi(o =>
@@ -45,6 +49,24 @@ public static class ApiExtensions
             });
         });
         return services;
+    }
+
+    /// <summary>
+    /// The built-in validation names a field by its C# property ("CheckInHour", "Grades[0].Grade"); clients know it by its
+    /// JSON name, as every other problem names it.
+    /// </summary>
+    private static void NameFieldsAsJsonDoes(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var name = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (name != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[name] = errors.TryGetValue(name, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
     }
 
     public static void Configure(JsonSerializerOptions o)

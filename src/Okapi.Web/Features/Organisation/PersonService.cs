@@ -36,8 +36,9 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return Failure.Forbidden("Only admins manage people.");
         }
 
-        var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
-        var errors = person.Validate();
+        var missing = new ValidationErrors();
+        var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = missing.Required(request.Role, "role"), RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
+        var errors = person.Validate().Include(missing);
         if (errors.IsValid && await users.FindByEmailAsync(person.Email) is not null)
         {
             errors.Add("email", "Someone already signs in with this email.");
@@ -93,10 +94,11 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         var wasAdmin = person.Role == Role.Admin;
         person.Name = request.Name?.Trim() ?? "";
         person.Email = request.Email?.Trim() ?? "";
-        person.Role = request.Role;
+        var missing = new ValidationErrors();
+        person.Role = missing.Required(request.Role, "role");
         person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
         person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
-        var errors = person.Validate();
+        var errors = person.Validate().Include(missing);
         var account = await users.FindByIdAsync(id.ToString());
         var other = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (other is not null && other.Id != id)
