@@ -267,7 +267,8 @@ public static class AlertRuleEvaluation
                 errors.Require(rule.ThresholdLevel is KpiHealth.Warning or KpiHealth.Critical, "thresholdLevel", "must be warning (warning or critical) or critical.");
                 break;
             case AlertRuleKind.Change:
-                errors.Require(rule.ChangePercent is { } percent && double.IsFinite(percent) && percent > 0, "changePercent", "a change rule needs a percentage greater than 0.")
+                errors.Finite(rule.ChangePercent, "changePercent")
+                    .Require(rule.ChangePercent is > 0, "changePercent", "a change rule needs a percentage greater than 0.")
                     .Require(Enum.IsDefined(rule.ChangeDirection), "changeDirection", "is not a known direction.")
                     .Require(Enum.IsDefined(rule.ChangeBaseline), "changeBaseline", "is not a known baseline.")
                     .Require(rule.WindowPeriods is >= 1 and <= MaxWindowPeriods, "windowPeriods", $"must be between 1 and {MaxWindowPeriods}.");

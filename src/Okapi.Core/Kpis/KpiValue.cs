@@ -33,7 +33,7 @@ public sealed class KpiValue
 
     /// <summary>
     /// The rules every stored value meets, whichever way it arrives (the API, a bulk request, an upload, a pull):
-    /// a finite number at an instant from <see cref="EarliestAt"/> to <see cref="MaxAhead"/> past
+    /// a storable number (<see cref="StorableNumber"/>) at an instant from <see cref="EarliestAt"/> to <see cref="MaxAhead"/> past
     /// <paramref name="now"/>. Errors go to <paramref name="errors"/> (a new list when null) under "value" and
     /// "at", prefixed by "<paramref name="row"/>." when a row is named.
     /// </summary>
@@ -41,7 +41,7 @@ public sealed class KpiValue
     {
         var prefix = row is null ? "" : $"{row}.";
         return (errors ?? new ValidationErrors())
-            .Require(double.IsFinite(value), $"{prefix}value", "must be a finite number (not NaN or infinite).")
+            .Finite(value, $"{prefix}value")
             .Require(at.UtcDateTime >= EarliestAt, $"{prefix}at", $"must not be before {EarliestAt:yyyy-MM-dd}.")
             .Require(at <= now + MaxAhead, $"{prefix}at", $"must not be more than {MaxAhead.TotalHours:0} hours in the future.");
     }

@@ -146,7 +146,13 @@ public sealed record KpiPeriod(DateOnly Start, DateOnly End, DateTimeOffset Star
         return previous.End == last.Start ? Change(previous.Value, last.Value) : null;
     }
 
-    /// <summary>Relative change from the value of a period to that of the period right after it; null when the first is 0.</summary>
-    public static double? Change(double previous, double last) =>
-        previous == 0 ? null : (last - previous) / Math.Abs(previous);
+    /// <summary>
+    /// Relative change from the value of a period to that of the period right after it; null when the first is 0, or
+    /// so close to 0 that the change overflows (it would say nothing either).
+    /// </summary>
+    public static double? Change(double previous, double last)
+    {
+        var change = (last - previous) / Math.Abs(previous);
+        return previous == 0 || !double.IsFinite(change) ? null : change;
+    }
 }

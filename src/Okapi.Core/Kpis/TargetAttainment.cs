@@ -30,6 +30,7 @@ public readonly record struct TargetAttainment(double Ratio)
             KpiDirection.WithinBand => t == 0 ? null : Math.Max(0, 1 - Math.Abs(value - t) / Math.Abs(t)),
             _ => null,
         };
-        return ratio is { } r ? new TargetAttainment(r) : null;
+        // Values stored before the storable range existed can overflow the ratio; such an attainment means nothing.
+        return ratio is { } r && double.IsFinite(r) ? new TargetAttainment(r) : null;
     }
 }

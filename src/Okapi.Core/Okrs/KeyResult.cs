@@ -149,7 +149,7 @@ public sealed class KeyResult : Entity
     public double Progress() => ProgressAt(CurrentValue);
 
     /// <summary>Progress in [0, 1] that <paramref name="value"/> would mean for this key result.</summary>
-    public double ProgressAt(double value) => Type switch
+    public double ProgressAt(double value) => double.IsNaN(value) ? 0 : Type switch
     {
         KeyResultType.IncreaseTo or KeyResultType.DecreaseTo => Math.Clamp(Linear(value, Start, Target), 0, 1),
         KeyResultType.StayAbove => Satisfies(value) ? 1 : 0,
@@ -177,10 +177,12 @@ public sealed class KeyResult : Entity
         _ => ProgressAt(value) >= 1,
     };
 
-    // Halved first: for valid far-apart finite levels (−1e308 → 1e308) the plain differences overflow to
-    // infinity and the ratio to 0 or NaN. Halving is exact above the subnormals, so other results are unchanged.
+    // Validation keeps levels storable and apart, but rows stored before those rules may hold levels next to each
+    // other or near the limits of a double: such a range means no progress and a ratio is bounded, so that reads
+    // never meet NaN or infinity. Halved first, so that far-apart levels (−1e308 → 1e308) do not overflow;
+    // halving is exact above the subnormals, so other results are unchanged.
     private static double Linear(double value, double start, double target) =>
-        target == start ? 0 : (value / 2 - start / 2) / (target / 2 - start / 2);
+        StorableNumber.AreApart(start, target) ? StorableNumber.Bound((value / 2 - start / 2) / (target / 2 - start / 2)) : 0;
 
     private double CommitTargetStretchProgress(double value)
     {
@@ -237,10 +239,12 @@ public sealed class KeyResult : Entity
         switch (Type)
         {
             case KeyResultType.IncreaseTo:
-                errors.Require(Target > Start, "target", "must be greater than start for an 'increase to' key result.");
+                errors.Require(Target > Start, "target", "must be greater than start for an 'increase to' key result.")
+                    .Apart(Start, Target, "target", "start");
                 break;
             case KeyResultType.DecreaseTo:
-                errors.Require(Target < Start, "target", "must be less than start for a 'decrease to' key result.");
+                errors.Require(Target < Start, "target", "must be less than start for a 'decrease to' key result.")
+                    .Apart(Start, Target, "target", "start");
                 break;
             case KeyResultType.CommitTargetStretch:
                 if (Commit is not { } commit || Stretch is not { } stretch)
@@ -252,7 +256,8 @@ public sealed class KeyResult : Entity
                 var increasing = Start < commit && commit < Target && Target < stretch;
                 var decreasing = Start > commit && commit > Target && Target > stretch;
                 errors.Require(increasing || decreasing, "target",
-                    "start, commit, target and stretch must be strictly increasing or strictly decreasing.");
+                    "start, commit, target and stretch must be strictly increasing or strictly decreasing.")
+                    .Apart(Start, commit, "commit", "start").Apart(commit, Target, "target", "commit").Apart(Target, stretch, "stretch", "target");
                 break;
         }
 

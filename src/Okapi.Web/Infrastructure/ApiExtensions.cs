@@ -20,6 +20,10 @@ public static class ApiExtensions
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
             context.ProblemDetails.Extensions.Remove("exception");
+            if (context.ProblemDetails is HttpValidationProblemDetails validation)
+            {
+                NameFieldsAsJsonDoes(validation.Errors);
+            }
         });
         // After the framework's writer, which it asks first: it answers the requests that accept JSON.
         services.AddSingleton<IProblemDetailsWriter, ProblemDetailsWriter>();
@@ -48,6 +52,24 @@ public static class ApiExtensions
             });
         });
         return services;
+    }
+
+    /// <summary>
+    /// The built-in validation names a field by its C# property ("CheckInHour", "Grades[0].Grade"); clients know it by its
+    /// JSON name, as every other problem names it.
+    /// </summary>
+    private static void NameFieldsAsJsonDoes(IDictionary<string, string[]> errors)
+    {
+        foreach (var key in errors.Keys.ToList())
+        {
+            var name = string.Join('.', key.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+            if (name != key)
+            {
+                var messages = errors[key];
+                errors.Remove(key);
+                errors[name] = errors.TryGetValue(name, out var existing) ? [.. existing, .. messages] : messages;
+            }
+        }
     }
 
     public static void Configure(JsonSerializerOptions o)

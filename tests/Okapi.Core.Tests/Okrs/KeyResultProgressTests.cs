@@ -167,11 +167,11 @@ public class KeyResultProgressTests
     }
 
     [Fact]
-    public void IncreaseAcrossTheWholeDoubleRangeIsHalfDoneAtZero()
+    public void IncreaseAcrossTheWholeDoubleRangeIsRefusedButWhenStoredIsHalfDoneAtZero()
     {
         var keyResult = Increase(-1.5e308, 1.5e308, current: 0);
 
-        Assert.True(keyResult.Validate().IsValid);
+        Assert.False(keyResult.Validate().IsValid);
         Assert.Equal(0.5, keyResult.Progress());
         Assert.Equal(0.5, keyResult.Attainment());
     }

@@ -8,7 +8,7 @@ namespace Okapi.Web.Features.Alerts;
 public sealed record AlertRuleRequest(
     Guid KpiId,
     [property: Required, StringLength(AlertRule.MaxNameLength)] string Name,
-    AlertRuleKind Kind,
+    [property: Required] AlertRuleKind? Kind,
     AlertSeverity? Severity,
     KpiHealth? ThresholdLevel,
     double? ChangePercent,

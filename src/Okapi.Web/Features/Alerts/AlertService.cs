@@ -132,8 +132,8 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         }
 
         var rule = new AlertRule { Name = "" };
-        Apply(rule, request);
-        var errors = await ValidateAsync(rule, ct);
+        var missing = Apply(rule, request);
+        var errors = (await ValidateAsync(rule, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -162,8 +162,8 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
             return Failure.Invalid("kpiId", "An alert rule cannot move to another KPI; create a new rule instead.");
         }
 
-        Apply(rule, request);
-        var errors = await ValidateAsync(rule, ct);
+        var missing = Apply(rule, request);
+        var errors = (await ValidateAsync(rule, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -225,12 +225,14 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         new(r.Id, r.KpiId, r.Name, r.Kind, r.Severity, r.ThresholdLevel, r.ChangePercent, r.ChangeDirection, r.ChangeBaseline, r.WindowPeriods,
             r.NoDataCadences, r.PendingSeconds, r.RepeatMinutes, r.Enabled, r.ChannelIds, r.Version, r.CreatedAt, r.UpdatedAt, caller.CanEdit(kpi));
 
-    private static void Apply(AlertRule rule, AlertRuleRequest r)
+    /// <summary>Copies the request onto the rule; returns the errors of required fields it lacks.</summary>
+    private static ValidationErrors Apply(AlertRule rule, AlertRuleRequest r)
     {
+        var missing = new ValidationErrors();
         var defaults = new AlertRule { Name = "" };
         rule.KpiId = r.KpiId;
         rule.Name = r.Name?.Trim() ?? "";
-        rule.Kind = r.Kind;
+        rule.Kind = missing.Required(r.Kind, "kind");
         rule.Severity = r.Severity ?? defaults.Severity;
         rule.ThresholdLevel = r.ThresholdLevel ?? defaults.ThresholdLevel;
         rule.ChangePercent = r.ChangePercent;
@@ -242,6 +244,7 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         rule.RepeatMinutes = r.RepeatMinutes;
         rule.Enabled = r.Enabled ?? true;
         rule.ChannelIds = r.ChannelIds?.ToList() ?? [];
+        return missing;
     }
 
     private async Task<ValidationErrors> ValidateAsync(AlertRule rule, CancellationToken ct)

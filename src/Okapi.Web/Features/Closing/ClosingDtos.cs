@@ -20,7 +20,7 @@ public sealed record ClosePreviewKeyResultDto(
     double Weight, double Progress, double ProposedGrade, bool Unfinished);
 
 /// <summary>A grade other than the proposed one needs a reason; it is kept on the key result and in the audit log.</summary>
-public sealed record GradeRequest(Guid KeyResultId, double Grade, [property: StringLength(KeyResult.MaxGradeReasonLength)] string? Reason);
+public sealed record GradeRequest(Guid KeyResultId, [property: Required] double? Grade, [property: StringLength(KeyResult.MaxGradeReasonLength)] string? Reason);
 
 public sealed record RetrospectiveRequest(Guid ObjectiveId, [property: StringLength(Objective.MaxDescriptionLength)] string? Note);
 

@@ -304,19 +304,25 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
                 continue;
             }
 
-            if (!CloseGrades.IsValid(g.Grade))
+            if (g.Grade is not { } grade)
+            {
+                errors.Add($"{field}.grade", "is required.");
+                continue;
+            }
+
+            if (!CloseGrades.IsValid(grade))
             {
                 errors.Add($"{field}.grade", "must be between 0.0 and 1.0 in steps of 0.1.");
                 continue;
             }
 
-            errors.Text(reason, $"{field}.reason", KeyResult.MaxGradeReasonLength, required: CloseGrades.IsOverride(expected, g.Grade));
-            if (reason is null && CloseGrades.IsOverride(expected, g.Grade))
+            errors.Text(reason, $"{field}.reason", KeyResult.MaxGradeReasonLength, required: CloseGrades.IsOverride(expected, grade));
+            if (reason is null && CloseGrades.IsOverride(expected, grade))
             {
                 continue;
             }
 
-            given[g.KeyResultId] = (g.Grade, reason);
+            given[g.KeyResultId] = (grade, reason);
         }
 
         return given;

@@ -166,8 +166,9 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         var now = clock.GetUtcNow().UtcDateTime;
         var source = caller.Actor.UsesToken ? CheckInSource.Api : CheckInSource.Person;
         var at = request.At?.UtcDateTime ?? now;
-        var checkIn = kr.NewCheckIn(request.Value, at, source, request.Confidence, request.Note, caller.PersonId);
-        if (checkIn.Validate(now) is { IsValid: false } errors)
+        var missing = new ValidationErrors();
+        var checkIn = kr.NewCheckIn(missing.Required(request.Value, "value"), at, source, request.Confidence, request.Note, caller.PersonId);
+        if (checkIn.Validate(now).Include(missing) is { IsValid: false } errors)
         {
             return Failure.Invalid(errors);
         }
@@ -285,12 +286,13 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         k.ObjectiveId = r.ObjectiveId;
         k.Title = r.Title?.Trim() ?? "";
         k.OwnerPersonId = r.OwnerPersonId;
-        k.Type = r.Type;
+        // Missing type or target: refused by ValidateAsync before anything is stored.
+        k.Type = r.Type ?? k.Type;
         k.Unit = string.IsNullOrWhiteSpace(r.Unit) ? null : r.Unit.Trim();
         // A key result linked to a KPI without a start takes it from the KPI in validation; keep the old one till then.
         k.Start = r.Start ?? k.Start;
         k.KpiId = r.KpiId;
-        k.Target = r.Target;
+        k.Target = r.Target ?? k.Target;
         k.Commit = r.Commit;
         k.Stretch = r.Stretch;
         k.Weight = r.Weight ?? 1;
@@ -304,7 +306,9 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     /// </summary>
     private async Task<(ValidationErrors Errors, Kpi? Kpi)> ValidateAsync(KeyResult k, KeyResultRequest request, Objective objective, CancellationToken ct)
     {
-        var errors = new ValidationErrors();
+        var errors = new ValidationErrors()
+            .Require(request.Type is not null, "type", "is required.")
+            .Require(request.Target is not null, "target", "is required.");
         Kpi? kpi = null;
         if (k.KpiId is { } kpiId)
         {

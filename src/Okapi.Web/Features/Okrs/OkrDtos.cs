@@ -60,10 +60,10 @@ public sealed record KeyResultRequest(
     Guid ObjectiveId,
     [property: Required, StringLength(KeyResult.MaxTitleLength)] string Title,
     Guid? OwnerPersonId,
-    KeyResultType Type,
+    [property: Required] KeyResultType? Type,
     [property: StringLength(KeyResult.MaxUnitLength)] string? Unit,
     double? Start,
-    double Target,
+    [property: Required] double? Target,
     double? Commit,
     double? Stretch,
     double? Weight,
@@ -71,7 +71,7 @@ public sealed record KeyResultRequest(
     List<ChecklistItem>? Checklist,
     Guid? KpiId = null);
 
-public sealed record CheckInRequest(double Value, Confidence? Confidence, [property: StringLength(CheckIn.MaxNoteLength)] string? Note, DateTimeOffset? At);
+public sealed record CheckInRequest([property: Required] double? Value, Confidence? Confidence, [property: StringLength(CheckIn.MaxNoteLength)] string? Note, DateTimeOffset? At);
 
 public sealed record CheckInDto(Guid Id, Guid KeyResultId, double Value, Confidence? Confidence, string? Note, Guid? AuthorId, DateTime At, CheckInSource Source)
 {

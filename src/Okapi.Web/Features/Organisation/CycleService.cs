@@ -91,13 +91,14 @@ public sealed class CycleService(OkapiDbContext db, Caller caller)
         // A cycle closes through its company close, which grades its objectives and keeps the snapshot.
         var closesByHand = request.State == CycleState.Closed && cycle.State != CycleState.Closed;
         cycle.Name = request.Name?.Trim() ?? "";
-        cycle.Start = request.Start;
-        cycle.End = request.End;
-        cycle.Kind = request.Kind;
+        var missing = new ValidationErrors();
+        cycle.Start = missing.Required(request.Start, "start");
+        cycle.End = missing.Required(request.End, "end");
+        cycle.Kind = missing.Required(request.Kind, "kind");
         cycle.State = request.State ?? cycle.State;
         cycle.ParentCycleId = request.ParentCycleId;
         var parent = request.ParentCycleId is { } parentId ? await db.Cycles.AsNoTracking().FirstOrDefaultAsync(c => c.Id == parentId, ct) : null;
-        var errors = cycle.Validate(parent)
+        var errors = cycle.Validate(parent).Include(missing)
             .Require(!closesByHand, "state", "A cycle is closed by closing it (POST /api/v1/cycles/{id}/closings), which records its grades.")
             .Require(request.ParentCycleId is null || (parent is not null && parent.Id != cycle.Id), "parentCycleId", "The parent cycle does not exist.");
         return errors;

@@ -13,10 +13,10 @@ public sealed record OrganisationDto(Guid Id, string Name, string Slug, string T
 public sealed record OrganisationRequest(
     [property: Required, StringLength(Core.Organisations.Organisation.MaxNameLength)] string Name,
     [property: Required, StringLength(100)] string TimeZone,
-    [property: Range(1, 12)] int FiscalYearStartMonth,
-    DayOfWeek CheckInWeekday,
-    [property: Range(0, 23)] int CheckInHour,
-    DayOfWeek WeekStart,
+    [property: Required, Range(1, 12)] int? FiscalYearStartMonth,
+    [property: Required] DayOfWeek? CheckInWeekday,
+    [property: Required, Range(0, 23)] int? CheckInHour,
+    [property: Required] DayOfWeek? WeekStart,
     [property: StringLength(Core.Organisations.Organisation.MaxVisionLength)] string? Vision);
 
 public sealed record TeamMemberDto(Guid PersonId, bool IsLead);
@@ -39,7 +39,7 @@ public sealed record PersonDto(Guid Id, string Name, string Email, Role Role, IR
 public sealed record PersonRequest(
     [property: Required, StringLength(Person.MaxNameLength)] string Name,
     [property: Required, EmailAddress, StringLength(Person.MaxEmailLength)] string Email,
-    Role Role,
+    [property: Required] Role? Role,
     bool? RemindersEnabled,
     [property: StringLength(200, MinimumLength = 8)] string? Password,
     bool? DigestEnabled = null);
@@ -54,8 +54,8 @@ public sealed record CycleDto(Guid Id, string Name, DateOnly Start, DateOnly End
 
 public sealed record CycleRequest(
     [property: Required, StringLength(Cycle.MaxNameLength)] string Name,
-    DateOnly Start,
-    DateOnly End,
-    CycleKind Kind,
+    [property: Required] DateOnly? Start,
+    [property: Required] DateOnly? End,
+    [property: Required] CycleKind? Kind,
     CycleState? State,
     Guid? ParentCycleId);

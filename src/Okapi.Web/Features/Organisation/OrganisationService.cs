@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Kpis;
@@ -23,12 +24,13 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
         var zone = organisation.TimeZone;
         organisation.Name = request.Name?.Trim() ?? "";
         organisation.TimeZone = request.TimeZone ?? "";
-        organisation.FiscalYearStartMonth = request.FiscalYearStartMonth;
-        organisation.CheckInWeekday = request.CheckInWeekday;
-        organisation.CheckInHour = request.CheckInHour;
-        organisation.WeekStart = request.WeekStart;
+        var missing = new ValidationErrors();
+        organisation.FiscalYearStartMonth = missing.Required(request.FiscalYearStartMonth, "fiscalYearStartMonth");
+        organisation.CheckInWeekday = missing.Required(request.CheckInWeekday, "checkInWeekday");
+        organisation.CheckInHour = missing.Required(request.CheckInHour, "checkInHour");
+        organisation.WeekStart = missing.Required(request.WeekStart, "weekStart");
         organisation.Vision = request.Vision;
-        if (organisation.Validate() is { IsValid: false } errors)
+        if (organisation.Validate().Include(missing) is { IsValid: false } errors)
         {
             return Failure.Invalid(errors);
         }

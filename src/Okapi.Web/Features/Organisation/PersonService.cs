@@ -36,8 +36,9 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
             return Failure.Forbidden("Only admins manage people.");
         }
 
-        var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = request.Role, RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
-        var errors = person.Validate();
+        var missing = new ValidationErrors();
+        var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = missing.Required(request.Role, "role"), RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
+        var errors = person.Validate().Include(missing);
         var existing = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (errors.IsValid && await IsTakenHereAsync(person.Email, existing, exceptId: null, ct))
         {
@@ -104,10 +105,11 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         var wasAdmin = person.Role == Role.Admin;
         person.Name = request.Name?.Trim() ?? "";
         person.Email = request.Email?.Trim() ?? "";
-        person.Role = request.Role;
+        var missing = new ValidationErrors();
+        person.Role = missing.Required(request.Role, "role");
         person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
         person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
-        var errors = person.Validate();
+        var errors = person.Validate().Include(missing);
         var account = await users.FindByIdAsync(id.ToString());
         var other = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (errors.IsValid && await IsTakenHereAsync(person.Email, other?.Id == id ? null : other, exceptId: id, ct))

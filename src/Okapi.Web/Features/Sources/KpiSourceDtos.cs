@@ -11,7 +11,7 @@ namespace Okapi.Web.Features.Sources;
 /// </summary>
 public sealed record KpiSourceRequest(
     Guid KpiId,
-    KpiSourceKind Kind,
+    [property: Required] KpiSourceKind? Kind,
     [property: Required, StringLength(100)] string Schedule,
     [property: StringLength(2000)] string? Url,
     [property: StringLength(500)] string? JsonPath,

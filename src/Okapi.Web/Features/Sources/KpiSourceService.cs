@@ -51,8 +51,8 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         }
 
         var source = new KpiSource { Schedule = "" };
-        Apply(source, request);
-        var errors = await ValidateAsync(source, ct);
+        var missing = Apply(source, request);
+        var errors = (await ValidateAsync(source, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -82,8 +82,8 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
             return Failure.Invalid("kpiId", "A source cannot move to another KPI.");
         }
 
-        Apply(source, request);
-        var errors = await ValidateAsync(source, ct);
+        var missing = Apply(source, request);
+        var errors = (await ValidateAsync(source, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
@@ -155,16 +155,19 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
     private async Task<DateTime?> NextRunAsync(KpiSource source, CancellationToken ct) =>
         source.Enabled ? SourceRunner.NextRun(source.Schedule, clock.GetUtcNow(), (await db.CalendarAsync(ct)).Zone) : null;
 
-    private static void Apply(KpiSource s, KpiSourceRequest r)
+    /// <summary>Copies the request onto the source; returns the errors of required fields it lacks.</summary>
+    private static ValidationErrors Apply(KpiSource s, KpiSourceRequest r)
     {
+        var missing = new ValidationErrors();
         s.KpiId = r.KpiId;
-        s.Kind = r.Kind;
+        s.Kind = missing.Required(r.Kind, "kind");
         s.Schedule = r.Schedule?.Trim() ?? "";
         s.Url = Clean(r.Url);
         s.JsonPath = Clean(r.JsonPath);
         s.ConnectionName = Clean(r.ConnectionName);
         s.Query = Clean(r.Query);
         s.Enabled = r.Enabled ?? true;
+        return missing;
     }
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
