@@ -69,6 +69,12 @@ public sealed class Delivery : IOrganisationOwned
     }
 
     /// <summary>
+    /// Whether an HTTP answer with <paramref name="status"/> says that sending again cannot succeed: a client error,
+    /// except a timeout (408) and too many requests (429), which a later attempt may get past.
+    /// </summary>
+    public static bool IsPermanentFailure(int status) => status is >= 400 and < 500 and not 408 and not 429;
+
+    /// <summary>
     /// Records one attempt to send: delivered when <paramref name="error"/> is null; otherwise the error is kept and the
     /// delivery retried after <see cref="Backoff"/>, or given up when <paramref name="giveUp"/> or after <see cref="MaxAttempts"/>.
     /// The claim on it ends either way.

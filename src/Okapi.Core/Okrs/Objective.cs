@@ -1,3 +1,4 @@
+using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 
 namespace Okapi.Core.Okrs;
@@ -63,6 +64,18 @@ public sealed class Objective : Entity
         State = ObjectiveState.Closed;
         return FinalGrade.Value;
     }
+
+    /// <summary>
+    /// Why the objective may no longer change, or null when it may. A close freezes what it graded: the objective, its
+    /// key results and their check-ins, its initiatives and its alignment, so that the live data stay what the
+    /// snapshot and the report show. The company's close closes <paramref name="cycle"/> and every objective in it;
+    /// a team's close closes the team's objectives while the cycle runs on for the others.
+    /// </summary>
+    public string? WhyReadOnly(Cycle cycle) =>
+        cycle.Id != CycleId ? throw new ArgumentException("The objective's own cycle decides whether it is closed.", nameof(cycle))
+        : cycle.State == CycleState.Closed ? cycle.WhyClosedForObjectives(closedForTeam: false)
+        : State == ObjectiveState.Closed ? $"The objective was closed with the cycle {cycle.Name}; it is read-only."
+        : null;
 
     /// <summary>The rules an objective must satisfy, for the API, the pages and the importer; its cycle and owners need the database.</summary>
     public ValidationErrors Validate()

@@ -78,6 +78,16 @@ public sealed class Cycle : Entity
         : "The cycle is already closed for this team.";
 
     /// <summary>
+    /// Why no objective may be added to the cycle (created in it or moved into it) for an owner team whose close
+    /// <paramref name="closedForTeam"/> says happened (which needs the database), or null when one may: the company's
+    /// close closes the cycle for everyone, a team's close for that team's objectives.
+    /// </summary>
+    public string? WhyClosedForObjectives(bool closedForTeam) =>
+        State == CycleState.Closed ? $"The cycle {Name} is closed; its objectives are read-only."
+        : closedForTeam ? $"The cycle {Name} is closed for this team; its objectives are read-only."
+        : null;
+
+    /// <summary>
     /// Closes the cycle for <paramref name="teamId"/>, or with no team for the company, which closes the cycle itself.
     /// The close's grades and snapshot follow on the returned <see cref="CycleClosing"/>.
     /// </summary>

@@ -51,4 +51,16 @@ public class DeliveryAttemptTests
 
         Assert.Equal((DeliveryState.Failed, 1, Now), (delivery.State, delivery.Attempts, delivery.NextAttemptAt));
     }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(401, true)]
+    [InlineData(404, true)]
+    [InlineData(410, true)]
+    [InlineData(408, false)]
+    [InlineData(429, false)]
+    [InlineData(500, false)]
+    [InlineData(503, false)]
+    public void OnlyClientErrorsOtherThanTimeoutAndTooManyRequestsAreFinal(int status, bool permanent) =>
+        Assert.Equal(permanent, Delivery.IsPermanentFailure(status));
 }

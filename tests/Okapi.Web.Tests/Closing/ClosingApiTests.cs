@@ -73,12 +73,14 @@ public sealed class ClosingApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(ObjectiveState.Closed, closed.State);
         Assert.Equal("We started referrals too late.", closed.Retrospective);
 
-        // Later: a check-in to the target, the untouched key result's target edited, the first one deleted.
+        // Later: a check-in to the target, the untouched key result's target edited, the first one deleted; each refused.
         app.Clock.Advance(TimeSpan.FromDays(3));
-        await app.Admin.PostAsync<KeyResultDto>($"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(50, Confidence.OnTrack, null, null));
+        using var lateCheckIn = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{half.Id}/check-ins", new CheckInRequest(50, Confidence.OnTrack, null, null));
+        await Api.AssertProblemAsync(lateCheckIn, HttpStatusCode.Conflict);
         var current = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}");
-        await app.Admin.PutAsync<KeyResultDto>($"/api/v1/key-results/{untouched.Id}",
+        using var lateEdit = await app.Admin.SendJsonAsync(HttpMethod.Put, $"/api/v1/key-results/{untouched.Id}",
             new KeyResultRequest(objective.Id, "Grow referrals from 0 to 1", null, KeyResultType.IncreaseTo, "%", 0, 1, null, null, null, null, null), $"\"{current.Version}\"");
+        await Api.AssertProblemAsync(lateEdit, HttpStatusCode.Conflict);
 
         var again = await app.Admin.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}");
         Assert.Equal(JsonSerializer.Serialize(closing with { CarriedOver = null, Cloned = null }, Api.Json), JsonSerializer.Serialize(again, Api.Json));
@@ -86,7 +88,7 @@ public sealed class ClosingApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal((0.4, 0.25), (shown.Grade, shown.Progress));
         Assert.Equal([(0.5, 0.5, 40.0), (0.3, 0.0, 0.0)], shown.KeyResults.Select(k => (k.Grade, k.Progress, k.Current)));
 
-        await app.Admin.DeleteOkAsync($"/api/v1/key-results/{half.Id}");
+        await Api.AssertProblemAsync(await app.Admin.SendJsonAsync(HttpMethod.Delete, $"/api/v1/key-results/{half.Id}", null), HttpStatusCode.Conflict);
         Assert.Equal((0.4, 0.25), ((await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")) is var d ? (d.Grade, d.Progress) : default));
         Assert.Equal(2, Assert.Single((await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Single().Objectives).KeyResults.Count);
     }

@@ -156,6 +156,25 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task AWebhookThatRefusesTheRequestFailsAtOnceWhileTooManyRequestsIsRetried(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(app, listener.HostAndPort);
+        foreach (var (status, state) in new[] { (StatusCodes.Status404NotFound, DeliveryState.Failed), (StatusCodes.Status429TooManyRequests, DeliveryState.Pending) })
+        {
+            listener.Status = status;
+            var channel = await CreateChannelAsync(app, $"Webhook answering {status}", "webhook", listener.UrlFor($"/answers/{status}").ToString());
+            var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+            var seen = await Eventually.FindAsync(async () =>
+                await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { Attempts: 1 } d ? d : null, $"the attempt answered {status}");
+            Assert.Equal(state, seen.State);
+            Assert.Contains(status.ToString(), seen.LastError);
+        }
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task DeliveryIsGivenUpAfterTenAttempts(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);
@@ -517,7 +536,9 @@ public sealed class EmailWithoutSmtpTests(OkapiApps apps) : IClassFixture<OkapiA
         var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
         var failed = await Eventually.FindAsync(async () =>
             await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { Attempts: 1 } d ? d : null, "the attempt");
-        Assert.Equal(DeliveryState.Pending, failed.State);
+        // Sending again cannot succeed until someone configures email: the delivery fails for good, at once.
+        Assert.Equal(DeliveryState.Failed, failed.State);
         Assert.StartsWith("email is not configured: set Okapi:Smtp:Host", failed.LastError);
+        Assert.Equal([id], (await app.Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=failed")).Items.Select(d => d.Id));
     }
 }

@@ -273,8 +273,13 @@ public sealed class ReportApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var before = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         app.Clock.Advance(TimeSpan.FromDays(1));
-        await CheckInAsync(app, x.A.Id, 100, note: "All 100 signed");
-        await CheckInAsync(app, x.B.Id, 10);
+        // Late check-ins are refused: the closed team's key results are read-only.
+        foreach (var (id, value) in new[] { (x.A.Id, 100.0), (x.B.Id, 10.0) })
+        {
+            using var late = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/key-results/{id}/check-ins", new CheckInRequest(value, null, "All 100 signed", null));
+            await Api.AssertProblemAsync(late, HttpStatusCode.Conflict);
+        }
+
         var after = await ReportAsync(app, x.Cycle.Id, x.Team.Id);
 
         Assert.True(after.Closed);

@@ -5,6 +5,7 @@ using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
+using Okapi.Web.Features.Closing;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
@@ -157,6 +158,26 @@ public sealed class KpiLinkTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
 
         Assert.Equal(30, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Current);
+        Assert.Single((await app.Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task KpiValuesArrivingAfterATeamsCloseLeaveItsKeyResultsAsClosed(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (objectiveId, kpi) = await ArrangeAsync(app, "signups", PeriodAggregation.Last);
+        await app.AddValuesAsync(kpi.Id, (WeekStart.AddHours(1), 30));
+        var kr = await app.Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id, start: 0));
+        var objective = await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objectiveId}");
+        await app.Admin.PostAsync<ClosingDto>($"/api/v1/cycles/{objective.CycleId}/closings", new CloseRequest(objective.OwnerTeamId, null, null, null, null));
+        var closed = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+
+        using var posted = await app.Admin.SendJsonAsync(HttpMethod.Post, $"/api/v1/kpis/{kpi.Id}/values", new KpiValueInput(app.Clock.GetUtcNow(), 80));
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+
+        var after = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+        Assert.Equal((30.0, closed.Version), (after.Current, after.Version));
         Assert.Single((await app.Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items);
     }
 

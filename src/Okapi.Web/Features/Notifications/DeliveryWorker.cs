@@ -130,7 +130,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
         }
         catch (DeliveryFailedException e)
         {
-            error = e.Message;
+            (error, giveUp) = (e.Message, e.Permanent);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

@@ -9,7 +9,11 @@ using Okapi.Core.Alerts;
 namespace Okapi.Web.Features.Notifications;
 
 /// <summary>Thrown by a sender when a channel refused or could not take a notification; the message becomes the delivery's last error.</summary>
-public sealed class DeliveryFailedException(string message, Exception? inner = null) : Exception(message, inner);
+/// <param name="permanent">Whether sending again cannot succeed (not configured, refused for good): the delivery then fails at once.</param>
+public sealed class DeliveryFailedException(string message, Exception? inner = null, bool permanent = false) : Exception(message, inner)
+{
+    public bool Permanent { get; } = permanent;
+}
 
 public enum SmtpSecurity
 {
@@ -46,12 +50,12 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         var options = smtp.Value;
         if (string.IsNullOrWhiteSpace(options.Host) || string.IsNullOrWhiteSpace(options.From))
         {
-            throw new DeliveryFailedException("email is not configured: set Okapi:Smtp:Host and Okapi:Smtp:From (see the README's configuration table).");
+            throw new DeliveryFailedException("email is not configured: set Okapi:Smtp:Host and Okapi:Smtp:From (see the README's configuration table).", permanent: true);
         }
 
         if (!MailboxAddress.TryParse(options.From, out var from))
         {
-            throw new DeliveryFailedException($"Okapi:Smtp:From \"{options.From}\" is not an email address.");
+            throw new DeliveryFailedException($"Okapi:Smtp:From \"{options.From}\" is not an email address.", permanent: true);
         }
 
         var message = new MimeMessage();
@@ -117,7 +121,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
     {
         if (!Uri.TryCreate(channel.Target, UriKind.Absolute, out var url))
         {
-            throw new DeliveryFailedException("the channel's target is not a URL.");
+            throw new DeliveryFailedException("the channel's target is not a URL.", permanent: true);
         }
 
         if (await guard.RefuseAsync(url, ct) is { } refusal)
@@ -156,7 +160,8 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
             if (!response.IsSuccessStatusCode)
             {
                 var text = await response.Content.ReadAsStringAsync(ct);
-                throw new DeliveryFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length > 0 ? ": " + (text.Length > 300 ? text[..300] : text) : "")}");
+                throw new DeliveryFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}{(text.Length > 0 ? ": " + (text.Length > 300 ? text[..300] : text) : "")}",
+                    permanent: Delivery.IsPermanentFailure((int)response.StatusCode));
             }
         }
     }

@@ -38,6 +38,11 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
             return refused;
         }
 
+        if (await db.RefuseReadOnlyAsync(objective.Value!, ct) is { } closed)
+        {
+            return closed;
+        }
+
         var initiative = new Initiative { Title = request.Title };
         Apply(initiative, request);
         var errors = await ValidateAsync(initiative, ct);
@@ -62,6 +67,11 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
         if (Failure.Refuse(caller.Actor.MayEdit(objective, initiative), "Only the initiative's owner, those who may edit its objective and admins edit it.", db, initiative, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         if (request.ObjectiveId != initiative.ObjectiveId)
@@ -91,6 +101,11 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
         if (Failure.Refuse(caller.CanEdit(objective), "Only those who may edit the objective delete its initiatives.", db, initiative, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         db.Initiatives.Remove(initiative);

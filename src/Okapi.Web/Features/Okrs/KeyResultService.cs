@@ -52,6 +52,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return refused;
         }
 
+        if (await db.RefuseReadOnlyAsync(objective.Value!, ct) is { } closed)
+        {
+            return closed;
+        }
+
         var kr = new KeyResult { Title = request.Title };
         Apply(kr, request);
         var (errors, kpi) = await ValidateAsync(kr, request, objective.Value!, ct);
@@ -81,6 +86,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         if (Failure.Refuse(caller.CanEdit(objective, kr), "Only the key result's owner, those who may edit its objective and admins edit it.", db, kr, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         if (request.ObjectiveId != kr.ObjectiveId)
@@ -116,6 +126,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         if (Failure.Refuse(caller.CanEdit(objective), "Only those who may edit the objective delete its key results.", db, kr, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         db.ObjectiveLinks.RemoveRange(await db.ObjectiveLinks.Where(l => l.ParentKeyResultId == id).ToListAsync(ct));
@@ -163,6 +178,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins check in on it.");
         }
 
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
+        }
+
         var now = clock.GetUtcNow().UtcDateTime;
         var source = caller.Actor.UsesToken ? CheckInSource.Api : CheckInSource.Person;
         var at = request.At?.UtcDateTime ?? now;
@@ -196,6 +216,11 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         if (!caller.CanEdit(objective, kr))
         {
             return Failure.Forbidden("Only the key result's owner, those who may edit its objective and admins remove its check-ins.");
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -277,8 +302,12 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     {
         var objectiveIds = keyResults.Select(k => k.ObjectiveId).Distinct().ToList();
         var objectives = await db.Objectives.AsNoTracking().Where(o => objectiveIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, ct);
-        var scores = await scoring.ScoreKeyResultsAsync(keyResults, objectives, ct);
-        return keyResults.Select(k => KeyResultDto.From(k, scores[k.Id], caller.CanEdit(objectives[k.ObjectiveId], k))).ToList();
+        var (scores, cycles) = await scoring.ScoreKeyResultsAsync(keyResults, objectives, ct);
+        return keyResults.Select(k =>
+        {
+            var objective = objectives[k.ObjectiveId];
+            return KeyResultDto.From(k, scores[k.Id], caller.MayChange(objective, k, cycles[objective.CycleId]));
+        }).ToList();
     }
 
     private static void Apply(KeyResult k, KeyResultRequest r)

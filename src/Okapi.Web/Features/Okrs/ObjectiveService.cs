@@ -53,6 +53,11 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Forbidden("Members create objectives for themselves or for their own teams.");
         }
 
+        if (await db.RefuseClosedCycleAsync(objective.CycleId, objective.OwnerTeamId, ct) is { } closed)
+        {
+            return closed;
+        }
+
         db.Objectives.Add(objective);
         await db.SaveChangesAsync(ct);
         return (await ToDtosAsync([objective], ct))[0];
@@ -71,7 +76,12 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return refused;
         }
 
-        var stateBefore = objective.State;
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
+        }
+
+        var (stateBefore, cycleBefore, teamBefore) = (objective.State, objective.CycleId, objective.OwnerTeamId);
         Apply(objective, request);
         var errors = await ValidateAsync(objective, ct);
         if (!errors.IsValid)
@@ -89,6 +99,12 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Conflict(reviewPending);
         }
 
+        if ((objective.CycleId, objective.OwnerTeamId) != (cycleBefore, teamBefore) &&
+            await db.RefuseClosedCycleAsync(objective.CycleId, objective.OwnerTeamId, ct) is { } movedIntoClosed)
+        {
+            return movedIntoClosed;
+        }
+
         await db.SaveChangesAsync(ct);
         return (await ToDtosAsync([objective], ct))[0];
     }
@@ -104,6 +120,11 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         if (Failure.Refuse(caller.CanEdit(objective), "Only the owner, the owner team's members and admins delete this objective.", db, objective, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
         }
 
         // Links that point at this objective's key results would otherwise block the cascade on some providers.
@@ -144,6 +165,12 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         if (parent is null)
         {
             return Failure.Invalid("parent", "The parent objective or key result does not exist.");
+        }
+
+        // A link moves the parent's rollup as much as the child's alignment: neither may be closed.
+        if ((await db.RefuseReadOnlyAsync(child, ct) ?? await db.RefuseReadOnlyAsync(parent, ct)) is { } closed)
+        {
+            return closed;
         }
 
         var existing = await db.ObjectiveLinks.AsNoTracking().ToListAsync(ct);
@@ -191,6 +218,14 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Forbidden("Only those who may edit the objective change its alignment.");
         }
 
+        // Unlinking moves the parent's rollup as much as the child's alignment: neither may be closed.
+        var parentId = link.ParentObjectiveId ?? await db.KeyResults.Where(k => k.Id == link.ParentKeyResultId).Select(k => (Guid?)k.ObjectiveId).FirstOrDefaultAsync(ct);
+        var parent = await db.Objectives.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
+        if ((await db.RefuseReadOnlyAsync(child, ct) ?? (parent is null ? null : await db.RefuseReadOnlyAsync(parent, ct))) is { } closed)
+        {
+            return closed;
+        }
+
         db.ObjectiveLinks.Remove(link);
         await db.SaveChangesAsync(ct);
         return new Done();
@@ -229,14 +264,14 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             var progress = closed?.Progress ?? score.Progress;
             var grade = closed?.Grade ?? o.FinalGrade ?? Grades.Grade(score.Progress);
             var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
-                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.CanEdit(o, k)))
+                .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.MayChange(o, k, scored.Cycles[o.CycleId])))
                 .Select(k => snapshot.GetValueOrDefault((o.Id, k.Id)) is { } s
                     ? k with { Progress = s.Progress, Grade = s.Grade, GradeColour = Grades.Colour(s.Grade), Current = s.Current ?? k.Current }
                     : k)
                 .ToList();
             return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
                 o.Visibility, o.Tags, o.ContinuedFromId, o.Version, progress, score.Forecast, status, grade,
-                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.CanEdit(o),
+                Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.MayChange(o, scored.Cycles[o.CycleId]),
                 reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null, o.Retrospective);
         }).ToList();
     }

@@ -21,7 +21,8 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         IReadOnlyDictionary<Guid, KeyResultScore> KeyResults,
         ILookup<Guid, KeyResult> KeyResultsByObjective,
         IReadOnlyDictionary<Guid, CycleWindow> Windows,
-        DateTimeOffset Now);
+        DateTimeOffset Now,
+        IReadOnlyDictionary<Guid, Cycle> Cycles);
 
     public async Task<Scored> ScoreAsync(IReadOnlyCollection<Objective> objectives, CancellationToken ct)
     {
@@ -62,8 +63,8 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         }
 
         var cycleIds = all.Values.Select(o => o.CycleId).Distinct().ToList();
-        var windows = (await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToListAsync(ct))
-            .ToDictionary(c => c.Id, c => c.Window(zone));
+        var cycles = await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var windows = cycles.ToDictionary(c => c.Key, c => c.Value.Window(zone));
         var krIds = keyResults.Select(k => k.Id).ToList();
         // Scores need each check-in's instant, value and confidence; notes would only weigh on large reports.
         var checkIns = (krIds.Count == 0 ? [] : await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId))
@@ -82,23 +83,23 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
         var own = all.Keys.ToDictionary(id => id, id => OwnScore(byObjective[id], krScores));
         var graph = new AlignmentGraph(own, edges);
         var scores = all.Keys.ToDictionary(id => id, graph.ScoreOf);
-        return new Scored(scores, krScores, byObjective, windows, now);
+        return new Scored(scores, krScores, byObjective, windows, now, cycles);
     }
 
-    /// <summary>Scores key results that are listed on their own (outside their objective), given their objectives.</summary>
-    public async Task<IReadOnlyDictionary<Guid, KeyResultScore>> ScoreKeyResultsAsync(
+    /// <summary>Scores key results that are listed on their own (outside their objective), given their objectives; with the objectives' cycles.</summary>
+    public async Task<(IReadOnlyDictionary<Guid, KeyResultScore> Scores, IReadOnlyDictionary<Guid, Cycle> Cycles)> ScoreKeyResultsAsync(
         IReadOnlyCollection<KeyResult> keyResults, IReadOnlyDictionary<Guid, Objective> objectives, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var zone = await TimeZoneAsync(ct);
         var cycleOf = objectives.Values.ToDictionary(o => o.Id, o => o.CycleId);
         var cycleIds = cycleOf.Values.Distinct().ToList();
-        var windows = (await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToListAsync(ct))
-            .ToDictionary(c => c.Id, c => c.Window(zone));
+        var cycles = await db.Cycles.AsNoTracking().Where(c => cycleIds.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
+        var windows = cycles.ToDictionary(c => c.Key, c => c.Value.Window(zone));
         var krIds = keyResults.Select(k => k.Id).ToList();
         var checkIns = (await db.CheckIns.AsNoTracking().Where(c => krIds.Contains(c.KeyResultId)).ToListAsync(ct))
             .ToLookup(c => c.KeyResultId);
-        return keyResults.ToDictionary(k => k.Id, k => KeyResultScore.Compute(k, checkIns[k.Id].ToList(), windows[cycleOf[k.ObjectiveId]], now));
+        return (keyResults.ToDictionary(k => k.Id, k => KeyResultScore.Compute(k, checkIns[k.Id].ToList(), windows[cycleOf[k.ObjectiveId]], now)), cycles);
     }
 
     public async Task<TimeZoneInfo> TimeZoneAsync(CancellationToken ct)
