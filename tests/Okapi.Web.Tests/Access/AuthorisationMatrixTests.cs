@@ -27,8 +27,10 @@ public enum Who
 /// Who may call an operation. <see cref="Ingest"/>: a <c>kpi:ingest</c> token may too. <see cref="OwnData"/>: it changes
 /// only the caller's own rows, so viewers may write it. <see cref="Hides"/>: someone else's row is not found (404) rather
 /// than refused (403). <see cref="Query"/> and <see cref="Body"/> name resources as <c>{segment}</c> (see <see cref="MatrixWorld.Ids"/>).
+/// <see cref="MediaType"/> is one the operation accepts: a body of another is refused (415) before anyone is asked who calls.
 /// </summary>
-public sealed record Rule(Who Who, bool Ingest = false, bool OwnData = false, bool Hides = false, string? Query = null, string? Body = null);
+public sealed record Rule(Who Who, bool Ingest = false, bool OwnData = false, bool Hides = false, string? Query = null, string? Body = null,
+    string MediaType = "application/json");
 
 /// <summary>
 /// Every operation of the OpenAPI document under /api/v1, called by every kind of caller: each refusal is a problem
@@ -123,7 +125,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["GET /kpis/{id}/periods"] = new(Anyone),
         ["POST /kpis/{id}/values"] = new(Members, Ingest: true, Body: """{"at":"2027-02-15T10:00:00Z","value":99}"""),
         ["POST /kpi-values"] = new(Members, Ingest: true, Body: """[{"kpiId":"{kpis}","at":"2027-02-15T10:00:00Z","value":99}]"""),
-        ["POST /kpi-values/upload"] = new(Members, Ingest: true),
+        ["POST /kpi-values/upload"] = new(Members, Ingest: true, Body: "kpi,at,value\n", MediaType: "text/csv"),
 
         // A pull source may hold credentials in its URL: only the KPI's editors see it.
         ["GET /kpi-sources"] = new(Anyone),
@@ -321,7 +323,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
             using var request = new HttpRequestMessage(new HttpMethod(method), url);
             if (method is "POST" or "PUT")
             {
-                request.Content = new StringContent(Fill(world, rule.Body ?? "{}"), Encoding.UTF8, "application/json");
+                request.Content = new StringContent(Fill(world, rule.Body ?? "{}"), Encoding.UTF8, rule.MediaType);
             }
 
             using var response = await client.SendAsync(request);
