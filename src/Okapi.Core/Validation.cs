@@ -28,6 +28,12 @@ public sealed class ValidationErrors
             return required ? Add(field, "is required.") : this;
         }
 
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            // No database stores it in text (PostgreSQL refuses it), and no person types it.
+            return Add(field, "must not contain the NUL character (U+0000).");
+        }
+
         return value.Length > maxLength ? Add(field, $"must be at most {maxLength} characters.") : this;
     }
 

@@ -44,6 +44,8 @@ public sealed class BadInputTests(OkapiApps apps) : IClassFixture<OkapiApps>
         { "/api/v1/people", "{\"name\": \"Bad role\", \"email\": \"bad@role.test\", \"role\": \"owner\"}" },
         { "/api/v1/key-results", "{\"objectiveId\": \"{objective}\", \"title\": \"Null checklist item\", \"type\": \"milestone\", \"start\": 0, \"target\": 1, \"checklist\": [null]}" },
         { "/api/v1/teams", "{\"name\": \"Null member\", \"members\": [null]}" },
+        { "/api/v1/teams", "{\"name\": \"NUL\\u0000team\"}" },
+        { "/api/v1/objectives", "{\"title\": \"NUL\\u0000title\", \"cycleId\": \"{cycle}\", \"ownerTeamId\": \"{team}\"}" },
         { "/api/v1/people", "{\"name\": \"Long email\", \"email\": \"" + new string('a', 250) + "@example.test\", \"role\": \"member\"}" },
     };
 

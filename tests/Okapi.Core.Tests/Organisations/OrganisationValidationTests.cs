@@ -21,6 +21,15 @@ public class OrganisationValidationTests
     }
 
     [Fact]
+    public void TextWithANulCharacterIsRefused()
+    {
+        var organisation = Valid();
+        organisation.Name = "Ac\0me";
+
+        Assert.Equal(["name"], Errors(organisation.Validate()).Keys);
+    }
+
+    [Fact]
     public void UnknownWeekdaysAndTimeZonesAreRefused()
     {
         var organisation = Valid();
