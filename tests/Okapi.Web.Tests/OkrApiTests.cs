@@ -155,6 +155,32 @@ public sealed class OkrApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task ObjectivesAndKeyResultsFetchedByIdCarryTheirInitiativesAsTheListShowsThem(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Initiatives by id");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var kr = await app.Admin.CreateKeyResultAsync(objective.Id);
+        var other = await app.Admin.CreateKeyResultAsync(objective.Id, "Cut the churn rate from 8 % to 5 %", 8, 5, KeyResultType.DecreaseTo);
+        await app.Admin.PostAsync<InitiativeDto>("/api/v1/initiatives",
+            new InitiativeRequest(objective.Id, kr.Id, "Call every detractor back", app.AdminId, InitiativeState.Doing, new DateOnly(2027, 3, 1)));
+        await app.Admin.PostAsync<InitiativeDto>("/api/v1/initiatives",
+            new InitiativeRequest(objective.Id, other.Id, "Exit interviews", null, InitiativeState.Todo, null));
+        await app.Admin.PostAsync<InitiativeDto>("/api/v1/initiatives",
+            new InitiativeRequest(objective.Id, null, "Publish the roadmap", null, InitiativeState.Done, null));
+
+        var ofObjective = (await app.Admin.GetAsync<Page<InitiativeDto>>($"/api/v1/initiatives?objective={objective.Id}")).Items;
+        var ofKeyResult = (await app.Admin.GetAsync<Page<InitiativeDto>>($"/api/v1/initiatives?keyResult={kr.Id}")).Items;
+        Assert.Equal(3, ofObjective.Count);
+        Assert.Equal(ofObjective, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")).Initiatives);
+        Assert.Equal(ofKeyResult, (await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}")).Initiatives);
+        Assert.Equal(["Call every detractor back"], ofKeyResult.Select(i => i.Title));
+        Assert.Null((await app.Admin.GetAsync<Page<ObjectiveDto>>($"/api/v1/objectives?cycle={cycle.Id}")).Items.Single().Initiatives);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task InitiativesAreCreatedReadListedUpdatedAndDeleted(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

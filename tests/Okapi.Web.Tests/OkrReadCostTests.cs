@@ -92,6 +92,30 @@ public sealed class OkrReadCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
     /// and a request the first use of a cached item (a few statements more, whatever the organisation's size), which
     /// says nothing about growth.
     /// </summary>
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnObjectiveOrKeyResultFetchedByIdCostsTheSameStatementsWhateverItsNumberOfInitiatives(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync($"Initiative cost {Guid.NewGuid():N}");
+        var team = await app.Admin.CreateTeamAsync($"Initiative cost {Guid.NewGuid():N}");
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id);
+        var kr = await app.Admin.CreateKeyResultAsync(objective.Id);
+        await app.Admin.PostAsync<InitiativeDto>("/api/v1/initiatives", new InitiativeRequest(objective.Id, kr.Id, "The first initiative", null, InitiativeState.Todo, null));
+        var objectiveUrl = $"/api/v1/objectives/{objective.Id}";
+        var keyResultUrl = $"/api/v1/key-results/{kr.Id}";
+        var (fewObjective, fewKeyResult) = (await FewestStatementsAsync(app, app.Admin, objectiveUrl), await FewestStatementsAsync(app, app.Admin, keyResultUrl));
+
+        for (var i = 0; i < 6; i++)
+        {
+            await app.Admin.PostAsync<InitiativeDto>("/api/v1/initiatives", new InitiativeRequest(objective.Id, kr.Id, $"Initiative {i}", null, InitiativeState.Todo, null));
+        }
+
+        Assert.Equal(7, (await app.Admin.GetAsync<ObjectiveDto>(objectiveUrl)).Initiatives!.Count);
+        Assert.Equal(fewObjective.Count, (await FewestStatementsAsync(app, app.Admin, objectiveUrl)).Count);
+        Assert.Equal(fewKeyResult.Count, (await FewestStatementsAsync(app, app.Admin, keyResultUrl)).Count);
+    }
+
     private static async Task<IReadOnlyList<string>> FewestStatementsAsync(OkapiApp app, HttpClient browser, string url)
     {
         var runs = new List<IReadOnlyList<string>>();

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
@@ -9,6 +10,7 @@ using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
@@ -540,5 +542,43 @@ public sealed class EmailWithoutSmtpTests(OkapiApps apps) : IClassFixture<OkapiA
         Assert.Equal(DeliveryState.Failed, failed.State);
         Assert.StartsWith("email is not configured: set Okapi:Smtp:Host", failed.LastError);
         Assert.Equal([id], (await app.Admin.GetAsync<Page<DeliveryDto>>($"/api/v1/deliveries?channel={channel.Id}&state=failed")).Items.Select(d => d.Id));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task TheAdminPageShowsAdminsTheDeliveriesThatFailedAndHidesThemFromOthers(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var recipient = $"ops.{Guid.NewGuid():N}@example.com";
+        var channel = await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name = $"Unsent {recipient}", kind = "email", target = recipient });
+        var id = (await app.Admin.PostAsync<ChannelTestDto>($"/api/v1/channels/{channel.Id}/test", new { }, HttpStatusCode.Accepted)).Delivery!.Id;
+        await Eventually.FindAsync(async () =>
+            await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{id}") is { State: DeliveryState.Failed } d ? d : null, "the failure");
+
+        var adminPage = await SignedInPageAsync(app, Role.Admin, "/admin");
+        Assert.Contains("data-testid=\"failed-deliveries\"", adminPage);
+        Assert.Contains("could not be delivered in the last 7 days", adminPage);
+        // A channel's delivery names its channel; a delivery to one person names their address.
+        Assert.Contains(channel.Id.ToString(), adminPage);
+        Assert.Contains("email is not configured", adminPage);
+
+        var memberPage = await SignedInPageAsync(app, Role.Member, "/admin");
+        Assert.DoesNotContain("failed-deliveries", memberPage);
+        Assert.DoesNotContain(channel.Id.ToString(), memberPage);
+    }
+
+    private const string Password = "a-long-password-1";
+
+    private static async Task<string> SignedInPageAsync(OkapiApp app, Role role, string url)
+    {
+        var email = $"{role}.{Guid.NewGuid():N}@okapi.test".ToLowerInvariant();
+        await app.Admin.PostAsync<PersonDto>("/api/v1/people", new PersonRequest($"Page {role}", email, role, null, Password));
+        using var browser = app.CreateClient(new() { HandleCookies = true });
+        using (var signIn = await browser.PostAsJsonAsync("/account/sign-in", new SignInRequest(email, Password)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, signIn.StatusCode);
+        }
+
+        return await browser.GetStringAsync(url);
     }
 }

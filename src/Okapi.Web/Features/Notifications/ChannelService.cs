@@ -120,6 +120,7 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
         if (filter.Channel is { } channel) query = query.Where(d => d.ChannelId == channel);
         if (filter.State?.Value is { } state) query = query.Where(d => d.State == state);
         if (filter.Alert is { } alert) query = query.Where(d => d.AlertId == alert);
+        if (filter.Since is { } since) query = query.Where(d => d.CreatedAt >= since.UtcDateTime);
         var (items, total) = await page.ApplyAsync(query.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id), ct);
         return new Page<DeliveryDto>(items.Select(DeliveryDto.From).ToList(), page.Number, page.Size, total);
     }

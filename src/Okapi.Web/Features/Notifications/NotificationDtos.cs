@@ -30,7 +30,8 @@ public sealed record DeliveryDto(
         new(d.Id, d.ChannelId, d.Recipient, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt);
 }
 
-public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? State, Guid? Alert);
+/// <summary>Which deliveries to list; <c>since</c> keeps those created at or after that moment.</summary>
+public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? State, Guid? Alert, DateTimeOffset? Since = null);
 
 /// <summary>What a channel test queued: a delivery to watch, or for an in-app channel the caller's notification.</summary>
 public sealed record ChannelTestDto(DeliveryDto? Delivery, NotificationDto? Notification);

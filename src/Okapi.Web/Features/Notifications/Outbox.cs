@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Core.Organisations;
@@ -13,8 +14,18 @@ namespace Okapi.Web.Features.Notifications;
 /// deliveries are saved by the same SaveChanges (and transaction) as the transition, so each transition is
 /// notified exactly once. After the commit, <see cref="Wake"/> sends them without waiting for the next poll.
 /// </summary>
-public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal, InboxWriter inbox)
+public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal signal, InboxWriter inbox, IOptions<SmtpOptions> smtp)
 {
+    private int _emailsQueued;
+
+    /// <summary>
+    /// A job's summary, saying so when it queued emails that cannot be sent because email is not configured (they fail
+    /// at once in the deliveries): a job must not look done when nobody got what it sent.
+    /// </summary>
+    public string Summarise(string result) =>
+        _emailsQueued == 0 || smtp.Value.IsConfigured ? result
+        : $"{result}; {(_emailsQueued == 1 ? "1 email" : $"{_emailsQueued} emails")} failed: email is not configured";
+
     public const int MaxNotificationBodyLength = 4000;
 
     public async Task QueueAsync(AlertRule rule, Alert alert, Kpi kpi, NotificationEvent notification, CancellationToken ct)
@@ -78,6 +89,7 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         if (email)
         {
             db.Deliveries.Add(new Delivery { Recipient = person.Email, Event = notification, Payload = payload.ToJson(), CreatedAt = now, NextAttemptAt = now });
+            _emailsQueued++;
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -25,6 +26,10 @@ public enum SmtpSecurity
 /// <summary><c>Okapi:Smtp</c>: the mail server email channels send through.</summary>
 public sealed class SmtpOptions
 {
+    /// <summary>Whether email can be sent at all: a server and a sender address are set.</summary>
+    [MemberNotNullWhen(true, nameof(Host), nameof(From))]
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host) && !string.IsNullOrWhiteSpace(From);
+
     public string? Host { get; set; }
     public int Port { get; set; } = 587;
     public string? From { get; set; }
@@ -48,7 +53,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
     public async Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct)
     {
         var options = smtp.Value;
-        if (string.IsNullOrWhiteSpace(options.Host) || string.IsNullOrWhiteSpace(options.From))
+        if (!options.IsConfigured)
         {
             throw new DeliveryFailedException("email is not configured: set Okapi:Smtp:Host and Okapi:Smtp:From (see the README's configuration table).", permanent: true);
         }

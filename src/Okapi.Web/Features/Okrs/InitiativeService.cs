@@ -24,6 +24,13 @@ public sealed class InitiativeService(OkapiDbContext db, Caller caller)
         return new Page<InitiativeDto>(items.Select(InitiativeDto.From).ToList(), page.Number, page.Size, total);
     }
 
+    /// <summary>
+    /// An objective's or a key result's initiatives as the list shows them, for their fetch by id: the first page of
+    /// the largest size bounds the read.
+    /// </summary>
+    public async Task<IReadOnlyList<InitiativeDto>> OfAsync(Guid objectiveId, Guid? keyResultId, CancellationToken ct) =>
+        (await ListAsync(new InitiativeFilter(objectiveId, keyResultId, null, null), new PageRequest(1, PageRequest.MaxPageSize), ct)).Items;
+
     public async Task<Outcome<InitiativeDto>> GetAsync(Guid id, CancellationToken ct)
     {
         var (initiative, _) = await FindAsync(id, ct);

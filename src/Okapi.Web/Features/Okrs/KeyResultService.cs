@@ -17,7 +17,7 @@ public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid?
 public sealed record CheckedIn(KeyResultDto KeyResult, CheckInDto CheckIn);
 
 /// <summary>Key results and their check-ins, for the API and the pages alike.</summary>
-public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> followerLogger)
+public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> followerLogger, InitiativeService initiatives)
 {
     public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -41,7 +41,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        return await ToDtoAsync(kr, ct);
+        return await ToDtoAsync(kr, ct) with { Initiatives = await initiatives.OfAsync(kr.ObjectiveId, kr.Id, ct) };
     }
 
     public async Task<Outcome<KeyResultDto>> CreateAsync(KeyResultRequest request, CancellationToken ct)

@@ -12,7 +12,7 @@ namespace Okapi.Web.Features.Okrs;
 public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, EnumQuery<ObjectiveState>? State, string? Tag);
 
 /// <summary>Objectives and their alignment, for the API and the pages alike.</summary>
-public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScoring scoring)
+public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScoring scoring, InitiativeService initiatives)
 {
     public async Task<Page<ObjectiveDto>> ListAsync(ObjectiveFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -34,7 +34,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.NotFound;
         }
 
-        return (await ToDtosAsync([objective], ct))[0];
+        return (await ToDtosAsync([objective], ct))[0] with { Initiatives = await initiatives.OfAsync(objective.Id, null, ct) };
     }
 
     public async Task<Outcome<ObjectiveDto>> CreateAsync(ObjectiveRequest request, CancellationToken ct)

@@ -19,7 +19,7 @@ public sealed record KeyResultDto(
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
     DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanCheckIn, Guid? KpiId = null) : IHasVersion
+    bool CanCheckIn, Guid? KpiId = null, IReadOnlyList<InitiativeDto>? Initiatives = null) : IHasVersion
 {
     /// <param name="canCheckIn">Whether the caller may check in on and edit this key result.</param>
     public static KeyResultDto From(KeyResult k, KeyResultScore s, bool canCheckIn) => new(
@@ -35,14 +35,17 @@ public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? Pa
     public static AlignmentLinkDto From(ObjectiveLink l) => new(l.Id, l.ParentObjectiveId, l.ParentKeyResultId, l.Weight, l.RollsUp);
 }
 
-/// <summary>An objective with its computed fields; <c>review</c> is its newest review (pending, or answered: who acknowledged it when, with which note).</summary>
+/// <summary>
+/// An objective with its computed fields; <c>review</c> is its newest review (pending, or answered: who acknowledged it when, with which note).
+/// <c>initiatives</c> come with an objective or key result fetched by id, and are absent from lists.
+/// </summary>
 public sealed record ObjectiveDto(
     Guid Id, Guid CycleId, string Title, string? Description, Guid? OwnerTeamId, Guid? OwnerPersonId,
     ObjectiveState State, Visibility Visibility, IReadOnlyList<string> Tags, Guid? ContinuedFromId, int Version,
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
     DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanEdit, ReviewDto? Review = null, string? Retrospective = null) : IHasVersion;
+    bool CanEdit, ReviewDto? Review = null, string? Retrospective = null, IReadOnlyList<InitiativeDto>? Initiatives = null) : IHasVersion;
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,

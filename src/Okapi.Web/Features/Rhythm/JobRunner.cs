@@ -176,7 +176,8 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
-            var result = await work.RunAsync(organisation, new Occurrence(job.Key, new DateTimeOffset(job.DueAt, TimeSpan.Zero)), ct);
+            var result = scope.ServiceProvider.GetRequiredService<Outbox>()
+                .Summarise(await work.RunAsync(organisation, new Occurrence(job.Key, new DateTimeOffset(job.DueAt, TimeSpan.Zero)), ct));
             var completedAt = clock.GetUtcNow().UtcDateTime;
             result = result.Length > 500 ? result[..500] : result;
 
