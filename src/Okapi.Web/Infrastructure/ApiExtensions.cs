@@ -98,6 +98,9 @@ public static class ApiExtensions
         "form-action 'self'; " +
         "frame-ancestors 'none'";
 
+    /// <summary>The policy of every response but the API reference page's, made once rather than per request.</summary>
+    private static readonly string Policy = ContentSecurityPolicy(null);
+
     /// <summary>
     /// Security headers on every response: the content security policy (replacing Blazor's own, which sets only
     /// frame-ancestors), HSTS over https outside development, and no-store on what is private — answers to a signed-in
@@ -118,7 +121,7 @@ public static class ApiExtensions
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
             context.Response.OnStarting(() =>
             {
-                headers.ContentSecurityPolicy = ContentSecurityPolicy(context.Items[ScalarOptions.NonceHttpContextItemKey] as string);
+                headers.ContentSecurityPolicy = context.Items[ScalarOptions.NonceHttpContextItemKey] is string nonce ? ContentSecurityPolicy(nonce) : Policy;
                 var html = context.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
                 if ((html || context.User.Identity?.IsAuthenticated == true) && !headers.CacheControl.ToString().Contains("no-store", StringComparison.Ordinal))
                 {
