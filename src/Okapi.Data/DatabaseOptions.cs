@@ -32,7 +32,7 @@ public sealed class DatabaseOptions
         }
 
         var folder = Path.GetFullPath(DataFolder);
-        SqliteFiles.CreateFolder(folder);
+        PrivateFolder.Create(folder);
         return $"Data Source={Path.Combine(folder, "okapi.db")}";
     }
 }

@@ -11,20 +11,7 @@ namespace Okapi.Data;
 /// </summary>
 public static class SqliteFiles
 {
-    public const UnixFileMode FolderMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
-    public static void CreateFolder(string folder)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-        }
-        else if (!Directory.Exists(folder))
-        {
-            Directory.CreateDirectory(folder, FolderMode);
-        }
-    }
 
     public static void Prepare(string connectionString)
     {
@@ -39,7 +26,7 @@ public static class SqliteFiles
         var path = Path.GetFullPath(source);
         if (Path.GetDirectoryName(path) is { } folder)
         {
-            CreateFolder(folder);
+            PrivateFolder.Create(folder);
         }
 
         try

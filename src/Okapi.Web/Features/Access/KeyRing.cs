@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.DataProtection;
+using Okapi.Data;
 
 namespace Okapi.Web.Features.Access;
 
@@ -22,14 +23,7 @@ public static class KeyRing
         if (settings["KeysFolder"] is { Length: > 0 } folder)
         {
             var path = Path.GetFullPath(folder);
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(path);
-            }
-            else if (!Directory.Exists(path))
-            {
-                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            PrivateFolder.Create(path);
 
             protection.PersistKeysToFileSystem(new DirectoryInfo(path));
         }
