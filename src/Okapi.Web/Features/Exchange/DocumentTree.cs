@@ -167,6 +167,12 @@ public static class DocumentTree
     /// </summary>
     public static void RequireUtf8(ReadOnlySpan<byte> document)
     {
+        // The vectorised check answers for every valid document; only a bad one is walked, to say where.
+        if (System.Text.Unicode.Utf8.IsValid(document))
+        {
+            return;
+        }
+
         var (offset, line, lineStart) = (0, 1, 0);
         while (offset < document.Length)
         {
