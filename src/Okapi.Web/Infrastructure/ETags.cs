@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Net.Http.Headers;
 using Okapi.Core;
 
 namespace Okapi.Web.Infrastructure;
@@ -37,69 +39,27 @@ public static class ETags
     /// </summary>
     public static IfMatch IfMatchVersion(HttpContext context)
     {
-        var header = context.Request.Headers.IfMatch.ToString().Trim();
-        if (header.Length == 0 || header == "*")
+        var header = context.Request.Headers.IfMatch;
+        if (header.Count == 0 || string.IsNullOrWhiteSpace(header.ToString()))
         {
             return IfMatch.Any;
         }
 
-        return TryParseTags(header, out var versions)
-            ? IfMatch.Of(versions)
-            : throw new BadHttpRequestException(
-                $"If-Match must be * or a comma-separated list of quoted entity tags such as \"3\"; got {header}.", StatusCodes.Status400BadRequest);
-    }
-
-    /// <summary>The versions named by a list of entity tags; a well-formed tag that is not a version names none.</summary>
-    private static bool TryParseTags(string header, out List<int> versions)
-    {
-        versions = [];
-        var tags = 0;
-        var i = 0;
-        while (i < header.Length)
+        if (!EntityTagHeaderValue.TryParseStrictList(header, out var tags) || tags.Count == 0 || (tags.Count > 1 && tags.Contains(EntityTagHeaderValue.Any)))
         {
-            if (header[i] is ' ' or '\t' or ',')
-            {
-                i++;
-                continue;
-            }
-
-            // Our tags are strong; a weak one (W/"3") is read as the same version, as it always was here.
-            if (string.CompareOrdinal(header, i, "W/", 0, 2) == 0)
-            {
-                i += 2;
-            }
-
-            if (i >= header.Length || header[i] != '"')
-            {
-                return false;
-            }
-
-            var end = header.IndexOf('"', i + 1);
-            if (end < 0)
-            {
-                return false;
-            }
-
-            var tag = header.AsSpan(i + 1, end - i - 1);
-            if (int.TryParse(tag, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
-            {
-                versions.Add(version);
-            }
-
-            tags++;
-            i = end + 1;
-            while (i < header.Length && header[i] is ' ' or '\t')
-            {
-                i++;
-            }
-
-            if (i < header.Length && header[i] != ',')
-            {
-                return false;
-            }
+            throw new BadHttpRequestException(
+                $"If-Match must be * or a comma-separated list of quoted entity tags such as \"3\"; got {header}.", StatusCodes.Status400BadRequest);
         }
 
-        return tags > 0;
+        if (tags[0].Equals(EntityTagHeaderValue.Any))
+        {
+            return IfMatch.Any;
+        }
+
+        // Our tags are strong; a weak one (W/"3") is read as the same version, as it always was here. A well-formed tag
+        // that is not a version names none.
+        return IfMatch.Of(tags.Select(t => int.TryParse(t.Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : (int?)null)
+            .OfType<int>());
     }
 
     /// <summary>
