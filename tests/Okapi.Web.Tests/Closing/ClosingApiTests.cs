@@ -91,6 +91,12 @@ public sealed class ClosingApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         await Api.AssertProblemAsync(await app.Admin.SendJsonAsync(HttpMethod.Delete, $"/api/v1/key-results/{half.Id}", null), HttpStatusCode.Conflict);
         Assert.Equal((0.4, 0.25), ((await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")) is var d ? (d.Grade, d.Progress) : default));
         Assert.Equal(2, Assert.Single((await app.Admin.GetAsync<List<ClosingDto>>($"/api/v1/cycles/{cycle.Id}/closings")).Single().Objectives).KeyResults.Count);
+
+        // The live rows drift anyway (as by a write from before the rule): the closing is a snapshot, not a view of them.
+        await app.QueryAsync(db => db.KeyResults.Where(k => k.Id == untouched.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.Current, 1.0).SetProperty(k => k.Target, 2.0)));
+        var afterDrift = await app.Admin.GetAsync<ClosingDto>($"/api/v1/closings/{closing.Id}");
+        Assert.Equal(JsonSerializer.Serialize(again, Api.Json), JsonSerializer.Serialize(afterDrift, Api.Json));
+        Assert.Equal(0.4, (await app.Admin.GetAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}")).Grade);
     }
 
     [Theory]
