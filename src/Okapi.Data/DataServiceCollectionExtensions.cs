@@ -22,11 +22,12 @@ public static class DataServiceCollectionExtensions
         switch (options.Provider)
         {
             case DatabaseProvider.Postgres:
-                AddPooledContext<PostgresOkapiDbContext>(services, o => ConfigurePostgres(o, connectionString));
+                AddPooledContext<PostgresOkapiDbContext>(services, o => ConfigurePostgres(o, connectionString), AutoTransactionBehavior.WhenNeeded);
                 break;
             default:
                 SqliteFiles.Prepare(connectionString);
-                AddPooledContext<SqliteOkapiDbContext>(services, o => ConfigureSqlite(o, connectionString));
+                // Every save in a transaction, so that SqliteWriteGate lines up single-statement saves too.
+                AddPooledContext<SqliteOkapiDbContext>(services, o => ConfigureSqlite(o, connectionString), AutoTransactionBehavior.Always);
                 services.AddHostedService<SqliteStatistics>();
                 break;
         }
@@ -39,7 +40,8 @@ public static class DataServiceCollectionExtensions
     // that sees no organisation and records no actor. One registration only: the scope disposes whatever a factory
     // registration returns, and a second alias of the same context returned it to the pool twice, the second time
     // while another request already held it.
-    private static void AddPooledContext<TContext>(IServiceCollection services, Func<DbContextOptionsBuilder, DbContextOptionsBuilder> configure)
+    private static void AddPooledContext<TContext>(IServiceCollection services, Func<DbContextOptionsBuilder, DbContextOptionsBuilder> configure,
+        AutoTransactionBehavior saves)
         where TContext : OkapiDbContext
     {
         services.AddPooledDbContextFactory<TContext>((sp, o) => configure(o).AddInterceptors(sp.GetServices<IInterceptor>()));
@@ -47,6 +49,7 @@ public static class DataServiceCollectionExtensions
         {
             var context = sp.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext();
             context.ForgetCaller();
+            context.Database.AutoTransactionBehavior = saves;
             return context;
         });
     }
@@ -56,7 +59,7 @@ public static class DataServiceCollectionExtensions
     internal static DbContextOptionsBuilder ConfigureSqlite(DbContextOptionsBuilder o, string connectionString) =>
         o.UseSqlite(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName)
                 .UseParameterizedCollectionMode(ParameterTranslationMode.Parameter))
-            .AddInterceptors(new SqlitePragmas());
+            .AddInterceptors(new SqlitePragmas(), new SqliteWriteGate());
 
     internal static DbContextOptionsBuilder ConfigurePostgres(DbContextOptionsBuilder o, string connectionString) =>
         o.UseNpgsql(connectionString, s => s.MigrationsAssembly(typeof(OkapiDbContext).Assembly.FullName)
