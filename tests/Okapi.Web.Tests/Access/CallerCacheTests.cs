@@ -202,8 +202,8 @@ public sealed class CallerCacheCostTests(LongCallerCacheApps apps, NoCallerCache
         var app = await apps.StartAsync(provider);
         var (_, client) = await CallerCacheArrangements.PersonWithTokenAsync(app, "Sam Statements", Role.Member);
 
-        var first = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/teams"));
-        var second = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/teams"), callerRemembered: true);
+        var first = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/cycles"));
+        var second = await app.StatementsOfAsync(client, c => c.GetAsync("/api/v1/cycles"), callerRemembered: true);
 
         Assert.Contains(first, CallerCacheArrangements.ReadsACaller);
         Assert.DoesNotContain(second, CallerCacheArrangements.ReadsACaller);

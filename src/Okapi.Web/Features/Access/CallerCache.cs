@@ -45,6 +45,12 @@ public sealed class CallerCache : IDisposable
     public Task<CachedPerson?> PersonAsync(Guid organisationId, Guid personId, Func<Task<CachedPerson?>> load) =>
         GetOrLoadAsync((organisationId, personId), load);
 
+    /// <summary>
+    /// Something read from tokens, people, teams, memberships or organisations alone, such as a page of the teams
+    /// list: remembered and forgotten exactly as the callers are. The key must hold the organisation.
+    /// </summary>
+    public Task<T?> DirectoryAsync<T>(object key, Func<Task<T?>> load) where T : class => GetOrLoadAsync(key, load);
+
     /// <summary>Remembers when a token was last used, so that the next request need not ask the database.</summary>
     public void Used(string hash, CachedToken token, DateTime at)
     {

@@ -11,9 +11,16 @@ namespace Okapi.Web.Features.Organisation;
 public sealed record TeamFilter(Guid? Parent, Guid? Member);
 
 /// <summary>Teams, their hierarchy and their members, for the API and the pages alike.</summary>
-public sealed class TeamService(OkapiDbContext db, Caller caller)
+public sealed class TeamService(OkapiDbContext db, Caller caller, CallerCache directory)
 {
-    public async Task<Page<TeamDto>> ListAsync(TeamFilter filter, PageRequest page, CancellationToken ct)
+    // Every member of the organisation sees every team, so a page is the same for all of them; the teams list is read
+    // far more often than teams change, and the cache forgets its pages on any change to teams or memberships.
+    private sealed record ListKey(Guid OrganisationId, TeamFilter Filter, int Number, int Size);
+
+    public async Task<Page<TeamDto>> ListAsync(TeamFilter filter, PageRequest page, CancellationToken ct) =>
+        (await directory.DirectoryAsync(new ListKey(db.OrganisationId, filter, page.Number, page.Size), () => ReadPageAsync(filter, page, ct)))!;
+
+    private async Task<Page<TeamDto>?> ReadPageAsync(TeamFilter filter, PageRequest page, CancellationToken ct)
     {
         var query = db.Teams.AsNoTracking().Include(t => t.Members).AsQueryable();
         if (filter.Parent is { } p) query = query.Where(t => t.ParentTeamId == p);
