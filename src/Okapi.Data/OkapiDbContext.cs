@@ -200,6 +200,18 @@ public sealed class UtcDateTimeConverter() : Microsoft.EntityFrameworkCore.Stora
 
 public sealed class SqliteOkapiDbContext(DbContextOptions<SqliteOkapiDbContext> options) : OkapiDbContext(options)
 {
+    public override void Dispose()
+    {
+        SqliteWriteGate.LetGo(this);
+        base.Dispose();
+    }
+
+    public override ValueTask DisposeAsync()
+    {
+        SqliteWriteGate.LetGo(this);
+        return base.DisposeAsync();
+    }
+
     /// <summary>SQLite has no sequences: one row holds the last number given, moved on by one atomic statement.</summary>
     public override async Task<IReadOnlyList<long>> TakeKpiNumbersAsync(int count, CancellationToken ct)
     {

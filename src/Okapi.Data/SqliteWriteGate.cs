@@ -15,8 +15,9 @@ namespace Okapi.Data;
 /// <para>
 /// A transaction holds the gate from its start to its end (every save runs in one, see
 /// <see cref="DataServiceCollectionExtensions"/>); a bulk update or delete outside a transaction holds it for its
-/// statement. The gate goes back when the transaction ends, and at the latest when its connection closes or is
-/// disposed. A writer that waits longer than <see cref="MaxWait"/> goes on without it and falls back on SQLite's own
+/// statement. The gate goes back when the transaction ends, when its connection closes or is disposed, and at the
+/// latest when its context is disposed: a transaction abandoned without a commit or a rollback on a connection opened by
+/// hand ends with no event of its own, and a pooled context keeps its connection. A writer that waits longer than <see cref="MaxWait"/> goes on without it and falls back on SQLite's own
 /// waiting, so the gate can delay a write but never stop it.
 /// </para>
 /// </summary>
@@ -30,15 +31,18 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInte
     // The connections that hold their database's gate, and that gate.
     private static readonly ConditionalWeakTable<DbConnection, SemaphoreSlim> Holders = [];
 
+    // The connection each context entered through, so that a disposed context can let go without asking for it.
+    private static readonly ConditionalWeakTable<DbContext, DbConnection> Contexts = [];
+
     public override async ValueTask<InterceptionResult<DbTransaction>> TransactionStartingAsync(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result, CancellationToken cancellationToken = default)
     {
-        await EnterAsync(connection, cancellationToken);
+        await EnterAsync(connection, eventData.Context, cancellationToken);
         return result;
     }
 
     public override InterceptionResult<DbTransaction> TransactionStarting(DbConnection connection, TransactionStartingEventData eventData, InterceptionResult<DbTransaction> result)
     {
-        Enter(connection);
+        Enter(connection, eventData.Context);
         return result;
     }
 
@@ -61,7 +65,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInte
     {
         if (command.Transaction is null)
         {
-            await EnterAsync(command.Connection!, cancellationToken);
+            await EnterAsync(command.Connection!, eventData.Context, cancellationToken);
         }
 
         return result;
@@ -71,7 +75,7 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInte
     {
         if (command.Transaction is null)
         {
-            Enter(command.Connection!);
+            Enter(command.Connection!, eventData.Context);
         }
 
         return result;
@@ -130,19 +134,38 @@ internal sealed class SqliteWriteGate : DbTransactionInterceptor, IDbCommandInte
         return ValueTask.FromResult(result);
     }
 
-    private static async Task EnterAsync(DbConnection connection, CancellationToken ct)
+    /// <summary>Gives the gate back if the context's connection still holds it: the context is done with it.</summary>
+    public static void LetGo(DbContext context)
     {
-        if (!Holders.TryGetValue(connection, out _) && GateOf(connection) is var gate && await gate.WaitAsync(MaxWait, ct))
+        if (Contexts.TryGetValue(context, out var connection))
         {
-            Holders.AddOrUpdate(connection, gate);
+            Contexts.Remove(context);
+            Leave(connection);
         }
     }
 
-    private static void Enter(DbConnection connection)
+    private static async Task EnterAsync(DbConnection connection, DbContext? context, CancellationToken ct)
+    {
+        if (!Holders.TryGetValue(connection, out _) && GateOf(connection) is var gate && await gate.WaitAsync(MaxWait, ct))
+        {
+            Hold(connection, context, gate);
+        }
+    }
+
+    private static void Enter(DbConnection connection, DbContext? context)
     {
         if (!Holders.TryGetValue(connection, out _) && GateOf(connection) is var gate && gate.Wait(MaxWait))
         {
-            Holders.AddOrUpdate(connection, gate);
+            Hold(connection, context, gate);
+        }
+    }
+
+    private static void Hold(DbConnection connection, DbContext? context, SemaphoreSlim gate)
+    {
+        Holders.AddOrUpdate(connection, gate);
+        if (context is not null)
+        {
+            Contexts.AddOrUpdate(context, connection);
         }
     }
 

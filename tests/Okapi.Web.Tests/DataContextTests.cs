@@ -1,10 +1,12 @@
 using System.Data.Common;
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Web.Tests.Infrastructure;
 
@@ -96,6 +98,87 @@ public sealed class DataContextTests
             using var connection = new SqliteConnection(pooled);
             SqliteConnection.ClearPool(connection);
         }
+    }
+
+    [Fact]
+    public async Task AWriterThatAbandonsItsTransactionOnAnOpenConnectionLetsTheNextWriterInOnceItsScopeEnds()
+    {
+        await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
+        await using var services = Services(DatabaseProvider.Sqlite, database.ConnectionString);
+        using (var scope = services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OkapiDbContext>().Database.MigrateAsync();
+        }
+
+        DbConnection abandoned;
+        using (var scope = services.CreateScope())
+        {
+            var abandoning = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            abandoned = abandoning.Database.GetDbConnection();
+            await abandoning.Database.OpenConnectionAsync();
+            await using (await abandoning.Database.BeginTransactionAsync())
+            {
+                abandoning.Organisations.Add(new Organisation { Name = "Never committed", Slug = "never-committed" });
+                await abandoning.SaveChangesAsync();
+            }
+        }
+
+        // The pool hands the abandoning context out again: a bystander takes it, so that the next writer has another
+        // connection and must find the gate free rather than held by its own connection.
+        using var bystander = services.CreateScope();
+        Assert.Same(abandoned, bystander.ServiceProvider.GetRequiredService<OkapiDbContext>().Database.GetDbConnection());
+
+        // The gate waits up to five seconds for a writer that never lets go; the next writer must not need that.
+        var started = Stopwatch.GetTimestamp();
+        using (var scope = services.CreateScope())
+        {
+            var next = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            Assert.NotSame(abandoned, next.Database.GetDbConnection());
+            next.Organisations.Add(new Organisation { Name = "Committed", Slug = "committed" });
+            await next.SaveChangesAsync();
+            Assert.Equal(["Committed"], await next.Organisations.Select(o => o.Name).ToListAsync());
+        }
+
+        Assert.True(Stopwatch.GetElapsedTime(started) < TimeSpan.FromSeconds(4), $"the next writer waited {Stopwatch.GetElapsedTime(started)}");
+    }
+
+    [Fact]
+    public async Task ManyWritersAtOnceAllCommitInTurn()
+    {
+        await using var database = TestDatabase.Create(DatabaseProvider.Sqlite);
+        await using var services = Services(DatabaseProvider.Sqlite, database.ConnectionString);
+        using (var scope = services.CreateScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<OkapiDbContext>().Database.MigrateAsync();
+        }
+
+        // Single saves, explicit transactions and bulk updates, all at once: the gate must neither deadlock nor drop one.
+        await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
+        {
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+            db.Organisations.Add(new Organisation { Name = $"Writer {i}", Slug = $"writer-{i}" });
+            if (i % 3 == 0)
+            {
+                await using var transaction = await db.Database.BeginTransactionAsync();
+                await db.SaveChangesAsync();
+                await transaction.CommitAsync();
+            }
+            else
+            {
+                await db.SaveChangesAsync();
+            }
+
+            if (i % 3 == 1)
+            {
+                await db.Organisations.Where(o => o.Name == $"Writer {i}").ExecuteUpdateAsync(s => s.SetProperty(o => o.Name, $"Writer {i} renamed"));
+            }
+        })));
+
+        using var check = services.CreateScope();
+        var names = await check.ServiceProvider.GetRequiredService<OkapiDbContext>().Organisations.Select(o => o.Name).ToListAsync();
+        Assert.Equal(60, names.Count);
+        Assert.Equal(20, names.Count(n => n.EndsWith(" renamed", StringComparison.Ordinal)));
     }
 
     private static ServiceProvider Services(DatabaseProvider provider, string connectionString, Action<IServiceCollection>? more = null)
