@@ -59,6 +59,8 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         var kr = new KeyResult { Title = request.Title };
         Apply(kr, request);
+        // Whoever adds a key result answers for it unless the request names its owner.
+        kr.OwnerPersonId ??= caller.PersonId;
         var (errors, kpi) = await ValidateAsync(kr, request, objective.Value!, ct);
         if (!errors.IsValid)
         {

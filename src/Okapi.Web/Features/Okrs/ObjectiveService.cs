@@ -41,6 +41,13 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
     {
         var objective = new Objective { Title = request.Title };
         Apply(objective, request);
+        // A request that names no owner makes its creator the owner. One that names a team gets no owner person: as
+        // its owner, a member could create and edit objectives of teams they are not in.
+        if (objective.OwnerTeamId is null)
+        {
+            objective.OwnerPersonId ??= caller.PersonId;
+        }
+
         var errors = await ValidateAsync(objective, ct);
         errors.Require(objective.State != ObjectiveState.InReview, "state", "create a draft and send it for review (POST /api/v1/objectives/{id}/review).");
         if (!errors.IsValid)
