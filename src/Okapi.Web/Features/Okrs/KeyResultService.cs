@@ -141,6 +141,22 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
+    /// <summary>What deleting the key result takes with it, for the confirmation that asks first.</summary>
+    public async Task<Outcome<WhatGoesWith>> WhatGoesWithAsync(Guid id, CancellationToken ct)
+    {
+        var (kr, _) = await FindAsync(id, ct);
+        if (kr is null)
+        {
+            return Failure.NotFound;
+        }
+
+        return WhatGoesWith.Of(
+            (await db.CheckIns.CountAsync(c => c.KeyResultId == id, ct), "check-in", "check-ins"),
+            (await db.Initiatives.CountAsync(i => i.KeyResultId == id, ct), "initiative", "initiatives"),
+            (await db.Comments.CountAsync(c => c.KeyResultId == id, ct), "comment", "comments"),
+            (await db.ObjectiveLinks.CountAsync(l => l.ParentKeyResultId == id, ct), "alignment of an objective to it", "alignments of objectives to it"));
+    }
+
     public async Task<Outcome<Page<CheckInDto>>> ListCheckInsAsync(Guid id, PageRequest page, CancellationToken ct)
     {
         var (kr, _) = await FindAsync(id, ct);

@@ -144,6 +144,23 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
+    /// <summary>What deleting the objective takes with it, for the confirmation that asks first.</summary>
+    public async Task<Outcome<WhatGoesWith>> WhatGoesWithAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.VisibleObjectiveAsync(caller, id, ct) is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var keyResults = db.KeyResults.Where(k => k.ObjectiveId == id);
+        return WhatGoesWith.Of(
+            (await keyResults.CountAsync(ct), "key result", "key results"),
+            (await db.CheckIns.CountAsync(c => keyResults.Any(k => k.Id == c.KeyResultId), ct), "check-in", "check-ins"),
+            (await db.Initiatives.CountAsync(i => i.ObjectiveId == id, ct), "initiative", "initiatives"),
+            (await db.Comments.CountAsync(c => c.ObjectiveId == id, ct), "comment", "comments"),
+            (await db.ObjectiveLinks.CountAsync(l => l.ParentObjectiveId == id || keyResults.Any(k => k.Id == l.ParentKeyResultId), ct), "alignment of an objective to it", "alignments of objectives to it"));
+    }
+
     public async Task<Outcome<AlignmentLinkDto>> AddParentAsync(Guid id, AlignmentLinkRequest request, CancellationToken ct)
     {
         var child = await db.VisibleObjectiveAsync(caller, id, ct);
