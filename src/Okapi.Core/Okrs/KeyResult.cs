@@ -23,6 +23,9 @@ public sealed class KeyResult : Entity
     public const int MaxGradeReasonLength = 1000;
     public const int MaxUnitLength = 40;
 
+    /// <summary>What a milestone without a checklist is checked in at once done (progress 1), and while not done; also its target and start.</summary>
+    public const double MilestoneDone = 1, MilestoneNotDone = 0;
+
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }
     public Guid? OwnerPersonId { get; set; }
@@ -156,7 +159,7 @@ public sealed class KeyResult : Entity
         KeyResultType.StayBelow => Satisfies(value) ? 1 : 0,
         KeyResultType.Milestone => Checklist.Count > 0
             ? (double)Checklist.Count(i => i is { Done: true }) / Checklist.Count
-            : value >= 1 ? 1 : 0,
+            : value >= MilestoneDone ? 1 : 0,
         KeyResultType.CommitTargetStretch => CommitTargetStretchProgress(value),
         _ => 0,
     };

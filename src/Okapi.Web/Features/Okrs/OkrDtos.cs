@@ -28,6 +28,10 @@ public sealed record KeyResultDto(
         s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
         s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
         k.CreatedAt, k.UpdatedAt, canCheckIn, k.KpiId);
+
+    /// <summary>The request that saves the key result as it is, for a change of one part (its checklist) made with <c>with</c>.</summary>
+    public KeyResultRequest ToRequest() =>
+        new(ObjectiveId, Title, OwnerPersonId, Type, Unit, Start, Target, Commit, Stretch, Weight, UpdateRhythmDays, [.. Checklist], KpiId);
 }
 
 public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp)
