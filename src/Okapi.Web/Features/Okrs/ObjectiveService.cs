@@ -255,6 +255,24 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
+    /// <summary>
+    /// The objective's alignment links with what each points at: the parent objective's title, and a parent key result's
+    /// title beside its objective's. Parents the caller may not see are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<AlignedParent>> AlignedParentsAsync(ObjectiveDto objective, CancellationToken ct)
+    {
+        var krIds = objective.Parents.Where(p => p.ParentKeyResultId is not null).Select(p => p.ParentKeyResultId!.Value).ToList();
+        var keyResults = await db.KeyResults.AsNoTracking().Where(k => krIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => new { k.Title, k.ObjectiveId }, ct);
+        var ids = objective.Parents.Select(p => p.ParentObjectiveId ?? keyResults.GetValueOrDefault(p.ParentKeyResultId!.Value)?.ObjectiveId).OfType<Guid>().Distinct().ToList();
+        var titles = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Title, ct);
+        return objective.Parents.Select(link =>
+        {
+            var kr = link.ParentKeyResultId is { } krId ? keyResults.GetValueOrDefault(krId) : null;
+            var parentId = link.ParentObjectiveId ?? kr?.ObjectiveId;
+            return parentId is { } id && titles.TryGetValue(id, out var title) ? new AlignedParent(link, id, title, kr?.Title) : null;
+        }).OfType<AlignedParent>().ToList();
+    }
+
     /// <summary>The objectives this one contributes to (directly or through one of their key results) that the caller may see.</summary>
     public async Task<IReadOnlyList<(Guid Id, string Title)>> ParentTitlesAsync(ObjectiveDto objective, CancellationToken ct)
     {

@@ -39,6 +39,9 @@ public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? Pa
     public static AlignmentLinkDto From(ObjectiveLink l) => new(l.Id, l.ParentObjectiveId, l.ParentKeyResultId, l.Weight, l.RollsUp);
 }
 
+/// <summary>One alignment link of an objective and what it points at: an objective, or a key result (<c>KeyResultTitle</c>) of it.</summary>
+public sealed record AlignedParent(AlignmentLinkDto Link, Guid ParentObjectiveId, string ObjectiveTitle, string? KeyResultTitle);
+
 /// <summary>
 /// An objective with its computed fields; <c>review</c> is its newest review (pending, or answered: who acknowledged it when, with which note).
 /// <c>initiatives</c> come with an objective or key result fetched by id, and are absent from lists.
