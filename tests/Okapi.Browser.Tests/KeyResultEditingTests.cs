@@ -44,6 +44,33 @@ public sealed class KeyResultEditingTests(BrowserApp app) : IClassFixture<Browse
     }
 
     [Fact]
+    public async Task AnObjectiveCreatedWithoutAnOwnerIsTheCreatorsAndSitsUnderTheirOkrs()
+    {
+        var api = await app.AdminApiAsync();
+        var me = (await api.GetFromJsonAsync<JsonElement>("/api/v1/people/me")).GetProperty("id").GetString();
+        await using var session = await app.NewSessionAsync(1366);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/okrs");
+        var okrs = new OkrsPage(session.Page);
+        var dialog = await okrs.OpenNewObjectiveAsync();
+
+        await dialog.TypeTitleAsync("Learn what our best customers value");
+        var team = session.Page.GetByRole(AriaRole.Dialog).GetByLabel("Owner team");
+        await team.FillAsync("");
+        await team.BlurAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Dialog).GetByText("Left without an owner, the objective is yours.")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("objective-default-owner-dialog-1366");
+        await dialog.SaveAsync();
+
+        var card = okrs.Objective("Learn what our best customers value");
+        await Expect(card).ToContainTextAsync("Administrator");
+        await card.GetByRole(AriaRole.Link, new() { Name = "Learn what our best customers value" }).ClickAsync();
+        var owner = session.Page.GetByRole(AriaRole.Link, new() { Name = "Administrator" }).First;
+        await Expect(owner).ToHaveAttributeAsync("href", $"/okrs/person/{me}");
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
     public async Task AKeyResultIsEditedThenDeletedAfterAConfirmationThatCountsItsCheckIns()
     {
         var api = await app.AdminApiAsync();
