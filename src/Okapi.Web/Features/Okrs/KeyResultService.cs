@@ -29,7 +29,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         var query = db.KeyResults.AsNoTracking().Where(k => objectives.Any(o => o.Id == k.ObjectiveId));
         if (filter.Objective is { } objective) query = query.Where(k => k.ObjectiveId == objective);
         if (filter.Owner is { } owner) query = query.Where(k => k.OwnerPersonId == owner);
-        var (items, total) = await page.ApplyAsync(query.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id), ct);
+        var (items, total) = await page.ApplyAsync(query.OrderBy(k => k.ObjectiveId).ThenBy(k => k.Position).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id), ct);
         return new Page<KeyResultDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
     }
 
@@ -67,6 +67,8 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             return Failure.Invalid(errors);
         }
 
+        // A new key result goes last; a concurrent addition may tie with it, which creation order then settles.
+        kr.Position = (await db.KeyResults.Where(k => k.ObjectiveId == kr.ObjectiveId).MaxAsync(k => (int?)k.Position, ct) ?? -1) + 1;
         db.KeyResults.Add(kr);
         await db.SaveChangesAsync(ct);
         if (kpi is not null)
@@ -74,6 +76,38 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, followerLogger, ct);
         }
 
+        return await ToDtoAsync(kr, ct);
+    }
+
+    /// <summary>Moves the key result to <paramref name="position"/> (0 first) among its objective's key results.</summary>
+    public async Task<Outcome<KeyResultDto>> MoveAsync(Guid id, KeyResultMove request, IfMatch expectedVersion, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        if (kr is null || objective is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(objective), "Only those who may edit the objective reorder its key results.", db, kr, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
+        }
+
+        var missing = new ValidationErrors();
+        var position = missing.Required(request.Position, "position");
+        if (missing.Require(position >= 0, "position", "must be 0 or more.") is { IsValid: false } errors)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var siblings = await db.KeyResults.Where(k => k.ObjectiveId == kr.ObjectiveId).ToListAsync(ct);
+        KeyResult.MoveTo(siblings, kr, position);
+        await db.SaveChangesAsync(ct);
         return await ToDtoAsync(kr, ct);
     }
 

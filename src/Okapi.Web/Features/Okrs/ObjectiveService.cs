@@ -305,7 +305,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             var closed = snapshot.GetValueOrDefault((o.Id, null));
             var progress = closed?.Progress ?? score.Progress;
             var grade = closed?.Grade ?? o.FinalGrade ?? Grades.Grade(score.Progress);
-            var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
+            var krs = KeyResult.InOrder(scored.KeyResultsByObjective[o.Id])
                 .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.MayChange(o, k, scored.Cycles[o.CycleId])))
                 .Select(k => snapshot.GetValueOrDefault((o.Id, k.Id)) is { } s
                     ? k with { Progress = s.Progress, Grade = s.Grade, GradeColour = Grades.Colour(s.Grade), Current = s.Current ?? k.Current }

@@ -15,7 +15,7 @@ public sealed record ForecastDto(double Value, double Low, double High, Forecast
 public sealed record KeyResultDto(
     Guid Id, Guid ObjectiveId, string Title, Guid? OwnerPersonId, KeyResultType Type, string? Unit,
     double Start, double Target, double? Commit, double? Stretch, double Current, double Weight, int UpdateRhythmDays,
-    IReadOnlyList<ChecklistItem> Checklist, int Version,
+    IReadOnlyList<ChecklistItem> Checklist, int Version, int Position,
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
     DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt,
@@ -24,7 +24,7 @@ public sealed record KeyResultDto(
     /// <param name="canCheckIn">Whether the caller may check in on and edit this key result.</param>
     public static KeyResultDto From(KeyResult k, KeyResultScore s, bool canCheckIn) => new(
         k.Id, k.ObjectiveId, k.Title, k.OwnerPersonId, k.Type, k.Unit, k.Start, k.Target, k.Commit, k.Stretch,
-        k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version,
+        k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version, k.Position,
         s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
         s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
         k.CreatedAt, k.UpdatedAt, canCheckIn, k.KpiId);
@@ -65,6 +65,9 @@ public sealed record ObjectiveRequest(
     List<string>? Tags);
 
 public sealed record AlignmentLinkRequest(Guid? ParentObjectiveId, Guid? ParentKeyResultId, [property: Range(0.0001, 1000)] double? Weight, bool? RollsUp);
+
+/// <summary>Where to move a key result among its objective's key results: 0 is first; past the end is last.</summary>
+public sealed record KeyResultMove([property: Required, Range(0, int.MaxValue)] int? Position);
 
 public sealed record KeyResultRequest(
     Guid ObjectiveId,
