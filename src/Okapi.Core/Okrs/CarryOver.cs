@@ -80,6 +80,7 @@ public static class CarryOver
         Stretch = k.Stretch,
         Weight = k.Weight,
         UpdateRhythmDays = k.UpdateRhythmDays,
+        Position = k.Position,
         KpiId = k.KpiId,
     };
 }

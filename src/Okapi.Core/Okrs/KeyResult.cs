@@ -23,6 +23,9 @@ public sealed class KeyResult : Entity
     public const int MaxGradeReasonLength = 1000;
     public const int MaxUnitLength = 40;
 
+    /// <summary>What a milestone without a checklist is checked in at once done (progress 1), and while not done; also its target and start.</summary>
+    public const double MilestoneDone = 1, MilestoneNotDone = 0;
+
     public required string Title { get; set; }
     public Guid ObjectiveId { get; set; }
     public Guid? OwnerPersonId { get; set; }
@@ -58,7 +61,37 @@ public sealed class KeyResult : Entity
     /// <summary>Stable key in exported documents, unique within its objective; null until exported or imported.</summary>
     public string? Key { get; set; }
 
+    /// <summary>Where the key result stands among its objective's key results, 0 first; ties fall back to creation order.</summary>
+    public int Position { get; set; }
+
     public double CurrentValue => Current ?? Start;
+
+    /// <summary>The order an objective's key results are shown in: by position, then as they were created.</summary>
+    public static IOrderedEnumerable<KeyResult> InOrder(IEnumerable<KeyResult> keyResults) =>
+        keyResults.OrderBy(k => k.Position).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id);
+
+    /// <summary>
+    /// Moves <paramref name="moving"/> to <paramref name="position"/> among <paramref name="siblings"/> (its objective's key
+    /// results, itself included) and numbers them all again from 0, so that gaps left by deletions and ties left by
+    /// additions disappear. A position past the end moves it to the end. Returns the key results whose position changed.
+    /// </summary>
+    public static IReadOnlyList<KeyResult> MoveTo(IEnumerable<KeyResult> siblings, KeyResult moving, int position)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        var order = InOrder(siblings.Where(k => k.Id != moving.Id)).ToList();
+        order.Insert(Math.Min(position, order.Count), moving);
+        var changed = new List<KeyResult>();
+        for (var i = 0; i < order.Count; i++)
+        {
+            if (order[i].Position != i)
+            {
+                order[i].Position = i;
+                changed.Add(order[i]);
+            }
+        }
+
+        return changed;
+    }
 
     /// <summary>
     /// Records a check-in: makes it for this key result and, when no check-in it already has is newer
@@ -156,7 +189,7 @@ public sealed class KeyResult : Entity
         KeyResultType.StayBelow => Satisfies(value) ? 1 : 0,
         KeyResultType.Milestone => Checklist.Count > 0
             ? (double)Checklist.Count(i => i is { Done: true }) / Checklist.Count
-            : value >= 1 ? 1 : 0,
+            : value >= MilestoneDone ? 1 : 0,
         KeyResultType.CommitTargetStretch => CommitTargetStretchProgress(value),
         _ => 0,
     };

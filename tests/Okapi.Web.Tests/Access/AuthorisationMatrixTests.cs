@@ -85,6 +85,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["POST /key-results"] = new(Members, Body: """{"objectiveId":"{objectives}","title":"Refused","type":"increaseTo","start":0,"target":1}"""),
         ["PUT /key-results/{id}"] = new(Members, Body: """{"objectiveId":"{objectives}","title":"Refused","type":"increaseTo","start":0,"target":1}"""),
         ["DELETE /key-results/{id}"] = new(Members),
+        ["POST /key-results/{id}/move"] = new(Members, Body: """{"position":0}"""),
         ["GET /key-results/{id}/check-ins"] = new(Anyone),
         ["POST /key-results/{id}/check-ins"] = new(Members, Body: """{"value":40}"""),
         ["DELETE /key-results/{id}/check-ins/{checkInId}"] = new(Members),

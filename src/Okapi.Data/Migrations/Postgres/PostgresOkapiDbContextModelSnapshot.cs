@@ -1116,6 +1116,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<Guid?>("OwnerPersonId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
                     b.Property<double>("Start")
                         .HasColumnType("double precision");
 

@@ -1101,6 +1101,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<Guid?>("OwnerPersonId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("Start")
                         .HasColumnType("REAL");
 

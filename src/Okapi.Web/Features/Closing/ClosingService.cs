@@ -190,7 +190,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
     private async Task<List<Objective>> CopyAsync(Guid targetCycleId, IReadOnlyList<Objective> originals, IReadOnlySet<Guid>? keyResultIds, bool link, CancellationToken ct)
     {
         var ids = originals.Select(o => o.Id).ToList();
-        var keyResults = (await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).ToListAsync(ct))
+        var keyResults = (await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).OrderBy(k => k.Position).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id).ToListAsync(ct))
             .ToLookup(k => k.ObjectiveId);
         var newObjective = new Dictionary<Guid, Guid>();
         var newKeyResult = new Dictionary<Guid, Guid>();
@@ -264,7 +264,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
             : scored.KeyResultsByObjective;
         return list.Select(o =>
         {
-            var krs = keyResults[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
+            var krs = KeyResult.InOrder(keyResults[o.Id])
                 .Select(k => new ScopedKeyResult(k, scored.KeyResults[k.Id].Progress, Grades.Grade(scored.KeyResults[k.Id].Progress))).ToList();
             var progress = scored.Objectives[o.Id].Progress;
             return new ScopedObjective(o, progress, CloseGrades.ObjectiveGrade(krs.Select(k => (k.ProposedGrade, k.Entity.Weight)), progress), krs);

@@ -5,6 +5,7 @@ using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
@@ -179,6 +180,21 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         db.Kpis.Remove(kpi);
         await db.SaveChangesAsync(ct);
         return new Done();
+    }
+
+    /// <summary>What deleting the KPI takes with it, for the confirmation that asks first; its values are counted from the day rollups.</summary>
+    public async Task<Outcome<WhatGoesWith>> WhatGoesWithAsync(Guid id, CancellationToken ct)
+    {
+        if (await FindAsync(id, ct) is null)
+        {
+            return Failure.NotFound;
+        }
+
+        return WhatGoesWith.Of(
+            (await db.KpiDays.Where(d => d.KpiId == id).SumAsync(d => (long?)d.Count, ct) is { } values ? (int)Math.Min(values, int.MaxValue) : 0, "value", "values"),
+            (await db.AlertRules.CountAsync(r => r.KpiId == id, ct), "alert rule", "alert rules"),
+            (await db.Alerts.CountAsync(a => a.KpiId == id, ct), "alert", "alerts"),
+            (await db.KpiSources.CountAsync(s => s.KpiId == id, ct), "pull source", "pull sources"));
     }
 
     /// <summary>The KPI's periods in [from, to) (default: the last year), newest first.</summary>

@@ -29,7 +29,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         var query = db.KeyResults.AsNoTracking().Where(k => objectives.Any(o => o.Id == k.ObjectiveId));
         if (filter.Objective is { } objective) query = query.Where(k => k.ObjectiveId == objective);
         if (filter.Owner is { } owner) query = query.Where(k => k.OwnerPersonId == owner);
-        var (items, total) = await page.ApplyAsync(query.OrderBy(k => k.CreatedAt).ThenBy(k => k.Id), ct);
+        var (items, total) = await page.ApplyAsync(query.OrderBy(k => k.ObjectiveId).ThenBy(k => k.Position).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id), ct);
         return new Page<KeyResultDto>(await ToDtosAsync(items, ct), page.Number, page.Size, total);
     }
 
@@ -59,12 +59,16 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         var kr = new KeyResult { Title = request.Title };
         Apply(kr, request);
+        // Whoever adds a key result answers for it unless the request names its owner.
+        kr.OwnerPersonId ??= caller.PersonId;
         var (errors, kpi) = await ValidateAsync(kr, request, objective.Value!, ct);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
         }
 
+        // A new key result goes last; a concurrent addition may tie with it, which creation order then settles.
+        kr.Position = (await db.KeyResults.Where(k => k.ObjectiveId == kr.ObjectiveId).MaxAsync(k => (int?)k.Position, ct) ?? -1) + 1;
         db.KeyResults.Add(kr);
         await db.SaveChangesAsync(ct);
         if (kpi is not null)
@@ -72,6 +76,38 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
             await KeyResultKpiFollower.FollowAsync(db, kr, kpi, clock, inbox, followerLogger, ct);
         }
 
+        return await ToDtoAsync(kr, ct);
+    }
+
+    /// <summary>Moves the key result to <paramref name="position"/> (0 first) among its objective's key results.</summary>
+    public async Task<Outcome<KeyResultDto>> MoveAsync(Guid id, KeyResultMove request, IfMatch expectedVersion, CancellationToken ct)
+    {
+        var (kr, objective) = await FindAsync(id, ct, track: true);
+        if (kr is null || objective is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (Failure.Refuse(caller.CanEdit(objective), "Only those who may edit the objective reorder its key results.", db, kr, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if (await db.RefuseReadOnlyAsync(objective, ct) is { } closed)
+        {
+            return closed;
+        }
+
+        var missing = new ValidationErrors();
+        var position = missing.Required(request.Position, "position");
+        if (missing.Require(position >= 0, "position", "must be 0 or more.") is { IsValid: false } errors)
+        {
+            return Failure.Invalid(errors);
+        }
+
+        var siblings = await db.KeyResults.Where(k => k.ObjectiveId == kr.ObjectiveId).ToListAsync(ct);
+        KeyResult.MoveTo(siblings, kr, position);
+        await db.SaveChangesAsync(ct);
         return await ToDtoAsync(kr, ct);
     }
 
@@ -137,6 +173,22 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         db.KeyResults.Remove(kr);
         await db.SaveChangesAsync(ct);
         return new Done();
+    }
+
+    /// <summary>What deleting the key result takes with it, for the confirmation that asks first.</summary>
+    public async Task<Outcome<WhatGoesWith>> WhatGoesWithAsync(Guid id, CancellationToken ct)
+    {
+        var (kr, _) = await FindAsync(id, ct);
+        if (kr is null)
+        {
+            return Failure.NotFound;
+        }
+
+        return WhatGoesWith.Of(
+            (await db.CheckIns.CountAsync(c => c.KeyResultId == id, ct), "check-in", "check-ins"),
+            (await db.Initiatives.CountAsync(i => i.KeyResultId == id, ct), "initiative", "initiatives"),
+            (await db.Comments.CountAsync(c => c.KeyResultId == id, ct), "comment", "comments"),
+            (await db.ObjectiveLinks.CountAsync(l => l.ParentKeyResultId == id, ct), "alignment of an objective to it", "alignments of objectives to it"));
     }
 
     public async Task<Outcome<Page<CheckInDto>>> ListCheckInsAsync(Guid id, PageRequest page, CancellationToken ct)

@@ -13,6 +13,7 @@ public static class KeyResultsApi
         group.MapPost("/", Create);
         group.MapPut("/{id:guid}", Update);
         group.MapDelete("/{id:guid}", Delete);
+        group.MapPost("/{id:guid}/move", Move).WithSummary("Move a key result to a position (0 first) among its objective's key results.");
         group.MapGet("/{id:guid}/check-ins", ListCheckIns).WithTags("Check-ins");
         group.MapPost("/{id:guid}/check-ins", CheckIn).WithTags("Check-ins").WithSummary("Check in a new value, with confidence and a note.");
         group.MapDelete("/{id:guid}/check-ins/{checkInId:guid}", DeleteCheckIn).WithTags("Check-ins");
@@ -30,6 +31,9 @@ public static class KeyResultsApi
 
     public static async Task<Results<Ok<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KeyResultRequest request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<Ok<KeyResultDto>, NotFound, ValidationProblem, ProblemHttpResult>> Move(Guid id, KeyResultMove request, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
+        (await keyResults.MoveAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KeyResultService keyResults, HttpContext http, CancellationToken ct) =>
         (await keyResults.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();

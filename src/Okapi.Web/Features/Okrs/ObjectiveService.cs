@@ -41,6 +41,13 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
     {
         var objective = new Objective { Title = request.Title };
         Apply(objective, request);
+        // A request that names no owner makes its creator the owner. One that names a team gets no owner person: as
+        // its owner, a member could create and edit objectives of teams they are not in.
+        if (objective.OwnerTeamId is null)
+        {
+            objective.OwnerPersonId ??= caller.PersonId;
+        }
+
         var errors = await ValidateAsync(objective, ct);
         errors.Require(objective.State != ObjectiveState.InReview, "state", "create a draft and send it for review (POST /api/v1/objectives/{id}/review).");
         if (!errors.IsValid)
@@ -137,6 +144,23 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
+    /// <summary>What deleting the objective takes with it, for the confirmation that asks first.</summary>
+    public async Task<Outcome<WhatGoesWith>> WhatGoesWithAsync(Guid id, CancellationToken ct)
+    {
+        if (await db.VisibleObjectiveAsync(caller, id, ct) is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var keyResults = db.KeyResults.Where(k => k.ObjectiveId == id);
+        return WhatGoesWith.Of(
+            (await keyResults.CountAsync(ct), "key result", "key results"),
+            (await db.CheckIns.CountAsync(c => keyResults.Any(k => k.Id == c.KeyResultId), ct), "check-in", "check-ins"),
+            (await db.Initiatives.CountAsync(i => i.ObjectiveId == id, ct), "initiative", "initiatives"),
+            (await db.Comments.CountAsync(c => c.ObjectiveId == id, ct), "comment", "comments"),
+            (await db.ObjectiveLinks.CountAsync(l => l.ParentObjectiveId == id || keyResults.Any(k => k.Id == l.ParentKeyResultId), ct), "alignment of an objective to it", "alignments of objectives to it"));
+    }
+
     public async Task<Outcome<AlignmentLinkDto>> AddParentAsync(Guid id, AlignmentLinkRequest request, CancellationToken ct)
     {
         var child = await db.VisibleObjectiveAsync(caller, id, ct);
@@ -231,6 +255,24 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         return new Done();
     }
 
+    /// <summary>
+    /// The objective's alignment links with what each points at: the parent objective's title, and a parent key result's
+    /// title beside its objective's. Parents the caller may not see are left out.
+    /// </summary>
+    public async Task<IReadOnlyList<AlignedParent>> AlignedParentsAsync(ObjectiveDto objective, CancellationToken ct)
+    {
+        var krIds = objective.Parents.Where(p => p.ParentKeyResultId is not null).Select(p => p.ParentKeyResultId!.Value).ToList();
+        var keyResults = await db.KeyResults.AsNoTracking().Where(k => krIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => new { k.Title, k.ObjectiveId }, ct);
+        var ids = objective.Parents.Select(p => p.ParentObjectiveId ?? keyResults.GetValueOrDefault(p.ParentKeyResultId!.Value)?.ObjectiveId).OfType<Guid>().Distinct().ToList();
+        var titles = await caller.Visible(db.Objectives.AsNoTracking()).Where(o => ids.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Title, ct);
+        return objective.Parents.Select(link =>
+        {
+            var kr = link.ParentKeyResultId is { } krId ? keyResults.GetValueOrDefault(krId) : null;
+            var parentId = link.ParentObjectiveId ?? kr?.ObjectiveId;
+            return parentId is { } id && titles.TryGetValue(id, out var title) ? new AlignedParent(link, id, title, kr?.Title) : null;
+        }).OfType<AlignedParent>().ToList();
+    }
+
     /// <summary>The objectives this one contributes to (directly or through one of their key results) that the caller may see.</summary>
     public async Task<IReadOnlyList<(Guid Id, string Title)>> ParentTitlesAsync(ObjectiveDto objective, CancellationToken ct)
     {
@@ -263,7 +305,7 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             var closed = snapshot.GetValueOrDefault((o.Id, null));
             var progress = closed?.Progress ?? score.Progress;
             var grade = closed?.Grade ?? o.FinalGrade ?? Grades.Grade(score.Progress);
-            var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id)
+            var krs = KeyResult.InOrder(scored.KeyResultsByObjective[o.Id])
                 .Select(k => KeyResultDto.From(k, scored.KeyResults[k.Id], caller.MayChange(o, k, scored.Cycles[o.CycleId])))
                 .Select(k => snapshot.GetValueOrDefault((o.Id, k.Id)) is { } s
                     ? k with { Progress = s.Progress, Grade = s.Grade, GradeColour = Grades.Colour(s.Grade), Current = s.Current ?? k.Current }

@@ -15,7 +15,7 @@ public sealed record ForecastDto(double Value, double Low, double High, Forecast
 public sealed record KeyResultDto(
     Guid Id, Guid ObjectiveId, string Title, Guid? OwnerPersonId, KeyResultType Type, string? Unit,
     double Start, double Target, double? Commit, double? Stretch, double Current, double Weight, int UpdateRhythmDays,
-    IReadOnlyList<ChecklistItem> Checklist, int Version,
+    IReadOnlyList<ChecklistItem> Checklist, int Version, int Position,
     double Progress, double Attainment, double ExpectedPace, ForecastDto Forecast, OkrStatus? Status, bool Stale,
     double Grade, GradeColour GradeColour, Confidence? LastConfidence, bool ConfidenceDisagrees, double? ShareSatisfied,
     DateTimeOffset? LastCheckInAt, DateTime CreatedAt, DateTime UpdatedAt,
@@ -24,16 +24,23 @@ public sealed record KeyResultDto(
     /// <param name="canCheckIn">Whether the caller may check in on and edit this key result.</param>
     public static KeyResultDto From(KeyResult k, KeyResultScore s, bool canCheckIn) => new(
         k.Id, k.ObjectiveId, k.Title, k.OwnerPersonId, k.Type, k.Unit, k.Start, k.Target, k.Commit, k.Stretch,
-        k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version,
+        k.CurrentValue, k.Weight, k.UpdateRhythmDays, k.Checklist, k.Version, k.Position,
         s.Progress, s.Attainment, s.ExpectedPace, ForecastDto.From(s.Forecast), s.Status, s.Stale,
         s.Grade, s.GradeColour, s.LastConfidence, s.ConfidenceDisagrees, s.ShareSatisfied, s.LastCheckInAt,
         k.CreatedAt, k.UpdatedAt, canCheckIn, k.KpiId);
+
+    /// <summary>The request that saves the key result as it is, for a change of one part (its checklist) made with <c>with</c>.</summary>
+    public KeyResultRequest ToRequest() =>
+        new(ObjectiveId, Title, OwnerPersonId, Type, Unit, Start, Target, Commit, Stretch, Weight, UpdateRhythmDays, [.. Checklist], KpiId);
 }
 
 public sealed record AlignmentLinkDto(Guid Id, Guid? ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp)
 {
     public static AlignmentLinkDto From(ObjectiveLink l) => new(l.Id, l.ParentObjectiveId, l.ParentKeyResultId, l.Weight, l.RollsUp);
 }
+
+/// <summary>One alignment link of an objective and what it points at: an objective, or a key result (<c>KeyResultTitle</c>) of it.</summary>
+public sealed record AlignedParent(AlignmentLinkDto Link, Guid ParentObjectiveId, string ObjectiveTitle, string? KeyResultTitle);
 
 /// <summary>
 /// An objective with its computed fields; <c>review</c> is its newest review (pending, or answered: who acknowledged it when, with which note).
@@ -58,6 +65,9 @@ public sealed record ObjectiveRequest(
     List<string>? Tags);
 
 public sealed record AlignmentLinkRequest(Guid? ParentObjectiveId, Guid? ParentKeyResultId, [property: Range(0.0001, 1000)] double? Weight, bool? RollsUp);
+
+/// <summary>Where to move a key result among its objective's key results: 0 is first; past the end is last.</summary>
+public sealed record KeyResultMove([property: Required, Range(0, int.MaxValue)] int? Position);
 
 public sealed record KeyResultRequest(
     Guid ObjectiveId,

@@ -228,7 +228,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         Dictionary<Guid, (string? Text, DateTime? At)> notes, Names names)
     {
         var score = scored.Objectives[o.Id];
-        var krs = scored.KeyResultsByObjective[o.Id].OrderBy(k => k.CreatedAt).ThenBy(k => k.Id).Select(k =>
+        var krs = KeyResult.InOrder(scored.KeyResultsByObjective[o.Id]).Select(k =>
         {
             var s = scored.KeyResults[k.Id];
             return new ReportKeyResultDto(k.Id, k.Title, k.OwnerPersonId, names.Person(k.OwnerPersonId), k.Type, k.Unit,
