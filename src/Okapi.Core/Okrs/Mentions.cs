@@ -24,6 +24,17 @@ public static partial class Mentions
     [GeneratedRegex(@"@(?<email>[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})", RegexOptions.CultureInvariant)]
     private static partial Regex ByEmail();
 
+    // A mention being typed at the end of a comment: an @ that starts a word and up to two words of a name after it.
+    [GeneratedRegex(@"(?:^|\s)@(?<query>[^\s@\[\]()`]{0,40}(?: [^\s@\[\]()`]{1,40})?)$", RegexOptions.CultureInvariant)]
+    private static partial Regex BeingTyped();
+
+    /// <summary>
+    /// What follows an @ being typed at the end of <paramref name="text"/> ("" right after the @), for a people picker; null
+    /// when the text does not end in one (an email address, a finished name followed by a space, or no @ at all).
+    /// </summary>
+    public static string? Typing(string? text) =>
+        text is not null && BeingTyped().Match(text) is { Success: true } m ? m.Groups["query"].Value : null;
+
     /// <summary>Every mention in the text, in order of appearance (a person mentioned twice appears twice).</summary>
     public static IReadOnlyList<Mention> Parse(string? text)
     {
@@ -125,6 +136,38 @@ public static partial class Mentions
         }
 
         return $"@[{(label.Length > MaxLabelLength ? label[..MaxLabelLength] : label)}](person:{personId})";
+    }
+
+    /// <summary>
+    /// The text to store from the text a comment box shows: there a picked person reads as <c>@Ann Lee</c>, and each such
+    /// name of a person in <paramref name="picked"/> becomes <see cref="Of"/>'s id mention, so that nobody reads or edits
+    /// ids. A name changed after it was picked no longer matches and stays plain text, as does one inside code or one that
+    /// runs on into a longer word; longer names go first, so that a picked "Ann Lee" is not taken for a picked "Ann".
+    /// </summary>
+    public static string FromPicked(string text, IEnumerable<(Guid Id, string Name)> picked)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(picked);
+        foreach (var (id, name) in picked.Where(p => p.Name.Length > 0).DistinctBy(p => p.Name).OrderByDescending(p => p.Name.Length))
+        {
+            var label = "@" + name;
+            var code = CodeRanges(text);
+            var result = new StringBuilder(text.Length);
+            var at = 0;
+            for (var i = text.IndexOf(label, StringComparison.Ordinal); i >= 0; i = text.IndexOf(label, i + label.Length, StringComparison.Ordinal))
+            {
+                var end = i + label.Length;
+                if (StartsWord(text, i) && !Inside(code, i) && (end == text.Length || !(char.IsLetterOrDigit(text[end]) || text[end] is '@' or '_' or '-')))
+                {
+                    result.Append(text, at, i - at).Append(Of(id, name));
+                    at = end;
+                }
+            }
+
+            text = result.Append(text, at, text.Length - at).ToString();
+        }
+
+        return text;
     }
 
     private static string Escape(string name) => Regex.Replace(name, @"([\\`*_\[\]()#+\-.!<>|~])", @"\$1");

@@ -73,4 +73,29 @@ public class MentionTests
     [Fact]
     public void PlainTextShowsIdMentionsByTheirLabel() =>
         Assert.Equal("Over to @Ann Lee and @bob@example.com", Mentions.ToPlainText($"Over to @[Ann Lee](person:{Ann}) and @bob@example.com"));
+
+    [Fact]
+    public void APickedNameInTheCommentBoxIsStoredAsAnIdMentionAndTheLongerNameWins()
+    {
+        var stored = Mentions.FromPicked("@Ann Lee, could you and @Ann check this?", [(Ann, "Ann"), (Bob, "Ann Lee")]);
+        Assert.Equal($"@[Ann Lee](person:{Bob}), could you and @[Ann](person:{Ann}) check this?", stored);
+        Assert.Equal([Bob, Ann], Mentions.Parse(stored).Select(m => m.PersonId));
+    }
+
+    [Theory]
+    [InlineData("@Annabel is someone else")]
+    [InlineData("mail bob@Ann later")]
+    [InlineData("in code `@Ann` is an example")]
+    [InlineData("@An was edited after the pick")]
+    public void ANameThatIsNotThePickedOneStaysPlainText(string text) => Assert.Equal(text, Mentions.FromPicked(text, [(Ann, "Ann")]));
+
+    [Theory]
+    [InlineData("@", "")]
+    [InlineData("Thanks @An", "An")]
+    [InlineData("Thanks\n@Ann Le", "Ann Le")]
+    [InlineData("Thanks @Ann Lee ", null)]
+    [InlineData("write to @ann@example", null)]
+    [InlineData("mail bob@an", null)]
+    [InlineData("no mention", null)]
+    public void WhatFollowsAnAtBeingTypedAtTheEndIsWhatThePickerLooksFor(string text, string? query) => Assert.Equal(query, Mentions.Typing(text));
 }

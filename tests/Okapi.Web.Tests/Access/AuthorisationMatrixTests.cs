@@ -53,6 +53,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["GET /people"] = new(Anyone),
         ["GET /people/me"] = new(Anyone),
         ["PUT /people/me/notifications"] = new(Anyone, OwnData: true),
+        ["PUT /people/me/password"] = new(Anyone, OwnData: true, Body: """{"currentPassword":"not-the-password","newPassword":"another-long-password"}"""),
         ["GET /people/{id}"] = new(Anyone),
         ["POST /people"] = new(Admins, Body: """{"name":"Refused","email":"refused@okapi.test","role":"admin"}"""),
         ["PUT /people/{id}"] = new(Admins, Body: """{"name":"Refused","email":"refused@okapi.test","role":"admin"}"""),

@@ -68,6 +68,7 @@ public static class AccessExtensions
         services.AddSingleton<IInterceptor, CallerCacheInvalidation>();
 
         services.AddScoped<PasswordSignIn>();
+        services.AddScoped<PasswordService>();
         services.AddSingleton<SignInThrottle>();
 
         // Slow down password guessing: a few sign-in attempts a minute per client address (Okapi:SignInAttemptsPerMinute).
@@ -109,6 +110,13 @@ public static class AccessExtensions
     {
         // Only the API reads the caller from the request; pages load it per call (OkapiSession), and static files
         // and the Blazor hub should not cost two queries each.
+        if (context.User.Identity?.IsAuthenticated == true && PasswordService.MustChange(context.User) && IsPage(context.Request))
+        {
+            // A generated first password was printed where others may read it: nothing else opens until it is replaced.
+            context.Response.Redirect("/settings/password");
+            return;
+        }
+
         if (context.User.Identity?.IsAuthenticated == true && context.Request.Path.StartsWithSegments("/api"))
         {
             var caller = context.RequestServices.GetRequiredService<Caller>();
@@ -121,7 +129,15 @@ public static class AccessExtensions
 
         await next(context);
     });
+
+    /// <summary>A page a browser navigates to: not the API, the account endpoints, sign-in, the password page, the Blazor hub or a static file.</summary>
+    private static bool IsPage(HttpRequest request) =>
+        HttpMethods.IsGet(request.Method) && !Path.HasExtension(request.Path.Value)
+        && !request.Path.StartsWithSegments("/api") && !request.Path.StartsWithSegments("/account") && !request.Path.StartsWithSegments("/sign-in")
+        && !request.Path.StartsWithSegments("/settings/password")
+        && !request.Path.StartsWithSegments("/_blazor") && !request.Path.StartsWithSegments("/_framework") && !request.Path.StartsWithSegments("/_content");
 }
+
 
 /// <summary>Adds the organisation to the cookie principal, so that requests know their tenant without a lookup.</summary>
 public sealed class AccountClaimsFactory(UserManager<Account> users, RoleManager<IdentityRole<Guid>> roles, Microsoft.Extensions.Options.IOptions<IdentityOptions> options)

@@ -10,7 +10,7 @@ public static class AuditApi
     {
         api.MapGet("/audit", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Audit").WithSummary("The audit log, newest first (admins).");
         api.MapGet("/objectives/{id:guid}/history", ObjectiveHistory).WithTags("Objectives")
-            .WithSummary("Changes to an objective, its key results, initiatives and alignment, newest first.");
+            .WithSummary("Changes to an objective, its key results, initiatives and alignment, and the check-ins people made, newest first; each names what it is about.");
         return api;
     }
 
@@ -18,7 +18,7 @@ public static class AuditApi
         AuditService audit, [AsParameters] AuditFilter filter, [AsParameters] PageRequest page, HttpContext http, CancellationToken ct) =>
         (await audit.ListAsync(filter, page, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<List<AuditEventDto>>, NotFound>> ObjectiveHistory(
+    public static async Task<Results<Ok<List<HistoryEventDto>>, NotFound>> ObjectiveHistory(
         Guid id, AuditService audit, HttpContext http, CancellationToken ct, int limit = 50) =>
         (await audit.ObjectiveHistoryAsync(id, limit, ct)).ToOk(http);
 }

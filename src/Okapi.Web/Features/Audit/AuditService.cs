@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Auditing;
+using Okapi.Core.Okrs;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Okrs;
@@ -9,6 +10,13 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Audit;
 
 public sealed record AuditEventDto(Guid Id, DateTime At, Guid? ActorId, string? ActorName, string EntityType, Guid EntityId, AuditAction Action, JsonElement Changes, string? Reason);
+
+/// <summary>
+/// An event of an objective's history: <c>about</c> is the title of the key result, initiative or objective it concerns;
+/// a check-in's event carries the check-in.
+/// </summary>
+public sealed record HistoryEventDto(Guid Id, DateTime At, Guid? ActorId, string? ActorName, string EntityType, Guid EntityId, AuditAction Action,
+    JsonElement Changes, string? Reason, string About, CheckInDto? CheckIn = null);
 
 public sealed record AuditFilter(string? Entity, Guid? EntityId, Guid? Actor, EnumQuery<AuditAction>? Action, DateTimeOffset? From, DateTimeOffset? To);
 
@@ -34,26 +42,47 @@ public sealed class AuditService(OkapiDbContext db, Caller caller)
     }
 
     /// <summary>
-    /// The history of one objective: its own changes and those of its key results, initiatives and alignment,
-    /// for anyone who may see the objective (not only admins).
+    /// The history of one objective: its own changes and those of its key results, initiatives, alignment and the
+    /// check-ins people made, for anyone who may see the objective (not only admins). Each event names what it is about;
+    /// a check-in comes with its value, confidence and note. Check-ins a KPI makes are left to the charts: one for every
+    /// KPI value would bury what people did.
     /// </summary>
-    public async Task<Outcome<List<AuditEventDto>>> ObjectiveHistoryAsync(Guid objectiveId, int limit, CancellationToken ct)
+    public async Task<Outcome<List<HistoryEventDto>>> ObjectiveHistoryAsync(Guid objectiveId, int limit, CancellationToken ct)
     {
-        if (await db.VisibleObjectiveAsync(caller, objectiveId, ct) is null)
+        if (await db.VisibleObjectiveAsync(caller, objectiveId, ct) is not { } objective)
         {
             return Failure.NotFound;
         }
 
-        var related = await db.KeyResults.Where(k => k.ObjectiveId == objectiveId).Select(k => k.Id)
-            .Concat(db.Initiatives.Where(i => i.ObjectiveId == objectiveId).Select(i => i.Id))
-            .Concat(db.ObjectiveLinks.Where(l => l.ChildObjectiveId == objectiveId).Select(l => l.Id))
-            .ToListAsync(ct);
+        var take = Math.Clamp(limit, 1, PageRequest.MaxPageSize);
+        var titles = await db.KeyResults.Where(k => k.ObjectiveId == objectiveId).Select(k => new { k.Id, k.Title })
+            .Concat(db.Initiatives.Where(i => i.ObjectiveId == objectiveId).Select(i => new { i.Id, i.Title }))
+            .ToDictionaryAsync(t => t.Id, t => t.Title, ct);
+        var related = await db.ObjectiveLinks.Where(l => l.ChildObjectiveId == objectiveId).Select(l => l.Id).ToListAsync(ct);
+        related.AddRange(titles.Keys);
         related.Add(objectiveId);
         var events = await db.AuditEvents.AsNoTracking().Where(a => related.Contains(a.EntityId))
-            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(Math.Clamp(limit, 1, PageRequest.MaxPageSize)).ToListAsync(ct);
-        return events.Select(ToDto).ToList();
+            .OrderByDescending(a => a.At).ThenByDescending(a => a.Id).Take(take).ToListAsync(ct);
+
+        var keyResultIds = db.KeyResults.Where(k => k.ObjectiveId == objectiveId).Select(k => k.Id);
+        var checkIns = await (
+                from a in db.AuditEvents.AsNoTracking()
+                join c in db.CheckIns.AsNoTracking() on a.EntityId equals c.Id
+                where a.EntityType == nameof(CheckIn) && keyResultIds.Contains(c.KeyResultId) && c.Source != CheckInSource.Kpi
+                orderby a.At descending, a.Id descending
+                select new { Event = a, CheckIn = c })
+            .Take(take).ToListAsync(ct);
+
+        return events.Select(a => ToHistory(a, titles.GetValueOrDefault(a.EntityId, objective.Title), null))
+            .Concat(checkIns.Select(e => ToHistory(e.Event, titles.GetValueOrDefault(e.CheckIn.KeyResultId, objective.Title), CheckInDto.From(e.CheckIn))))
+            .OrderByDescending(e => e.At).ThenByDescending(e => e.Id).Take(take).ToList();
     }
 
+    private static HistoryEventDto ToHistory(AuditEvent a, string about, CheckInDto? checkIn) =>
+        new(a.Id, a.At, a.ActorId, a.ActorName, a.EntityType, a.EntityId, a.Action, Changes(a), a.Reason, about, checkIn);
+
     private static AuditEventDto ToDto(AuditEvent a) => new(a.Id, a.At, a.ActorId, a.ActorName, a.EntityType, a.EntityId, a.Action,
-        JsonDocument.Parse(a.Changes).RootElement.Clone(), a.Reason);
+        Changes(a), a.Reason);
+
+    private static JsonElement Changes(AuditEvent a) => JsonDocument.Parse(a.Changes).RootElement.Clone();
 }

@@ -14,6 +14,8 @@ public static class PeopleApi
         group.MapGet("/me", Me).WithSummary("The calling person.");
         group.MapPut("/me/notifications", UpdateNotifications)
             .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").RequireAuthorization(ApiPolicies.OwnData);
+        group.MapPut("/me/password", ChangePassword).RequireAuthorization(ApiPolicies.OwnData)
+            .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).");
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).");
@@ -30,6 +32,10 @@ public static class PeopleApi
     public static async Task<Results<Ok<PersonDto>, NotFound>> UpdateNotifications(
         NotificationSettingsRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.UpdateNotificationsAsync(request, ct)).ToOk(http);
+
+    public static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangePassword(
+        ChangePasswordRequest request, PasswordService passwords, Caller caller) =>
+        (await passwords.ChangeAsync(caller.PersonId, request)).ToNoContent();
 
     public static async Task<Results<Ok<PersonDto>, NotFound>> Get(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.GetAsync(id, ct)).ToOk(http);

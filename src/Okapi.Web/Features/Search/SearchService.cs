@@ -12,11 +12,12 @@ public enum SearchKind
     KeyResult,
     Team,
     Person,
+    Kpi,
 }
 
 public sealed record SearchHit(SearchKind Kind, Guid Id, string Title, string? Context, string Url);
 
-/// <summary>Finds objectives, key results, teams and people by name; private objectives stay hidden as everywhere.</summary>
+/// <summary>Finds objectives, key results, KPIs, teams and people by name; private objectives and KPIs stay hidden as everywhere.</summary>
 public sealed class SearchService(OkapiDbContext db, Caller caller)
 {
     public const int MaxPerKind = 8;
@@ -38,9 +39,13 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
             .Join(visible, k => k.ObjectiveId, o => o.Id, (k, o) => new { k.Id, k.Title, ObjectiveId = o.Id, Objective = o.Title, o.CreatedAt })
             .OrderByDescending(k => k.CreatedAt).Take(MaxPerKind)
             .Select(k => new SearchHit(SearchKind.KeyResult, k.Id, k.Title, k.Objective, "/objectives/" + k.ObjectiveId)).ToListAsync(ct);
+        var kpis = await caller.Visible(db.Kpis.AsNoTracking())
+            .Where(k => k.Name.ToLower().Contains(q) || k.Key.ToLower().Contains(q))
+            .OrderBy(k => k.Name).Take(MaxPerKind)
+            .Select(k => new SearchHit(SearchKind.Kpi, k.Id, k.Name, k.Key, "/kpis/" + k.Id)).ToListAsync(ct);
         var teams = await TeamsAsync(q, MaxPerKind, ct);
         var people = await PeopleAsync(q, MaxPerKind, ct);
-        return [.. objectives, .. keyResults, .. teams, .. people];
+        return [.. objectives, .. keyResults, .. kpis, .. teams, .. people];
     }
 
     /// <summary>
@@ -70,7 +75,7 @@ public static class SearchApi
 {
     public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/search", Search).WithTags("Search").WithSummary("Find objectives, key results, teams and people by name.");
+        api.MapGet("/search", Search).WithTags("Search").WithSummary("Find objectives, key results, KPIs, teams and people by name.");
         return api;
     }
 

@@ -93,6 +93,11 @@ public sealed class Bootstrap(OkapiDbContext db, UserManager<Account> users, Tim
             throw new InvalidOperationException("Cannot create the admin account: " + string.Join(" ", result.Errors.Select(e => e.Description)));
         }
 
+        if (string.IsNullOrWhiteSpace(adminPassword))
+        {
+            await services.GetRequiredService<PasswordService>().RequireChangeAsync(account);
+        }
+
         await transaction.CommitAsync(ct);
         return (organisation, admin, string.IsNullOrWhiteSpace(adminPassword) ? password : null);
     }

@@ -1,0 +1,37 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Okapi.Browser.Tests.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace Okapi.Browser.Tests;
+
+public sealed class SearchKpiTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task CtrlKFindsAKpiAndEnterOpensItsPage(int width)
+    {
+        var api = await app.AdminApiAsync();
+        var team = (await api.GetFromJsonAsync<JsonElement>("/api/v1/teams?pageSize=200")).GetProperty("items").EnumerateArray().First().GetProperty("id").GetString();
+        var name = $"Weekly refunds {width}";
+        var created = await api.PostAsJsonAsync("/api/v1/kpis",
+            new { name, ownerTeamId = team, unit = "€", direction = "lowerIsBetter", cadence = "weekly", aggregation = "sum" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        await using var session = await app.NewSessionAsync(width);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        var results = await shell.SearchAsync($"refunds {width}");
+        var hit = results.GetByRole(AriaRole.Option).Filter(new() { HasText = name });
+        await Expect(hit).ToContainTextAsync("KPI");
+        await shell.ScreenshotAsync($"search-kpi-{width}");
+
+        await session.Page.Keyboard.PressAsync("Enter");
+
+        await session.Page.WaitForURLAsync(url => url.EndsWith($"/kpis/{id}", StringComparison.OrdinalIgnoreCase));
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        Assert.Empty(session.ConsoleErrors);
+    }
+}
