@@ -77,6 +77,10 @@ public static class OkrLinter
     public static IReadOnlyList<LintFinding> LintKeyResultDraft(string title, Guid keyResultId = default) =>
         [.. ActivityFindings(title, keyResultId)];
 
+    /// <summary>The stretch check of a key result being typed, against what the KPI it follows says (null: no KPI).</summary>
+    public static IReadOnlyList<LintFinding> LintKeyResultTrend(KeyResult keyResult, KeyResultBaseline? baseline) =>
+        [.. TrendFindings(keyResult, baseline)];
+
     private static IEnumerable<LintFinding> TitleFindings(string title, Guid objectiveId)
     {
         var subject = new LintSubject(LintSubjectKind.Objective, objectiveId, "title");
@@ -177,23 +181,35 @@ public static class OkrLinter
             }
         }
 
-        if (baseline is not null)
+        foreach (var finding in TrendFindings(keyResult, baseline))
         {
-            var increasing = keyResult.Target > keyResult.Start;
-            bool Reaches(double value) => increasing ? value >= keyResult.Target : value <= keyResult.Target;
-            const string fix = "Set a target beyond what the KPI's trend reaches anyway, one that needs new work.";
-            if (baseline.LatestValue is { } latest && Reaches(latest))
-            {
-                yield return LintRules.KeyResultReachedByTrend.Flag(targetSubject,
-                    Invariant($"The linked KPI is already at {latest}, past the target {keyResult.Target}: likely sandbagging."),
-                    fix);
-            }
-            else if (baseline.ProjectedAtCycleEnd is { } projected && Reaches(projected))
-            {
-                yield return LintRules.KeyResultReachedByTrend.Flag(targetSubject,
-                    Invariant($"The linked KPI's trend reaches {projected} by cycle end, past the target {keyResult.Target}: likely sandbagging."),
-                    fix);
-            }
+            yield return finding;
+        }
+    }
+
+    private static IEnumerable<LintFinding> TrendFindings(KeyResult keyResult, KeyResultBaseline? baseline)
+    {
+        var movesFromStart = keyResult.Type is KeyResultType.IncreaseTo or KeyResultType.DecreaseTo or KeyResultType.CommitTargetStretch;
+        if (baseline is null || !movesFromStart || keyResult.Start == keyResult.Target)
+        {
+            yield break;
+        }
+
+        var targetSubject = new LintSubject(LintSubjectKind.KeyResult, keyResult.Id, "target");
+        var increasing = keyResult.Target > keyResult.Start;
+        bool Reaches(double value) => increasing ? value >= keyResult.Target : value <= keyResult.Target;
+        const string fix = "Set a target beyond what the KPI's trend reaches anyway, one that needs new work.";
+        if (baseline.LatestValue is { } latest && Reaches(latest))
+        {
+            yield return LintRules.KeyResultReachedByTrend.Flag(targetSubject,
+                Invariant($"The linked KPI is already at {latest:0.##}, past the target {keyResult.Target}: likely sandbagging."),
+                fix);
+        }
+        else if (baseline.ProjectedAtCycleEnd is { } projected && Reaches(projected))
+        {
+            yield return LintRules.KeyResultReachedByTrend.Flag(targetSubject,
+                Invariant($"The linked KPI's trend reaches {projected:0.##} by cycle end, past the target {keyResult.Target}: likely sandbagging."),
+                fix);
         }
     }
 

@@ -435,4 +435,15 @@ public sealed class OkrLinterTests
         Assert.NotEmpty(findings);
         Assert.All(findings, f => Assert.Contains(OkrLinter.Rules, r => r.Id == f.RuleId && r.Severity == f.Severity));
     }
+
+    [Fact]
+    public void AKeyResultBeingTypedGetsTheStretchCheckAgainstItsKpiAndNothingWithoutOne()
+    {
+        var keyResult = NewKeyResult("Grow the number of sales from 800 to 960", 800, 960, "sales");
+
+        Assert.Equal("key-result-reached-by-trend",
+            Assert.Single(OkrLinter.LintKeyResultTrend(keyResult, new KeyResultBaseline(LatestValue: 990, ProjectedAtCycleEnd: null))).RuleId);
+        Assert.Empty(OkrLinter.LintKeyResultTrend(keyResult, null));
+        Assert.Empty(OkrLinter.LintKeyResultTrend(keyResult, new KeyResultBaseline(LatestValue: 850, ProjectedAtCycleEnd: 900)));
+    }
 }

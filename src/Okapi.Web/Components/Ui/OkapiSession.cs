@@ -84,7 +84,7 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
         await db.Cycles.AsNoTracking().OrderByDescending(c => c.Start).ToListAsync(),
         new Dictionary<Guid, string>()));
 
-    /// <summary>The names of the given teams and people (ids of either kind), in one statement.</summary>
+    /// <summary>The names of the given teams, people and KPIs the caller may see (ids of any kind), in one statement.</summary>
     public async Task<IReadOnlyDictionary<Guid, string>> NamesAsync(IEnumerable<Guid?> ids)
     {
         var wanted = ids.OfType<Guid>().Distinct().ToList();
@@ -93,9 +93,15 @@ public sealed class OkapiSession(IServiceScopeFactory scopes, AuthenticationStat
             return new Dictionary<Guid, string>();
         }
 
-        return await QueryAsync(async db => await db.Teams.AsNoTracking().Where(t => wanted.Contains(t.Id)).Select(t => new { t.Id, t.Name })
-            .Concat(db.People.AsNoTracking().Where(p => wanted.Contains(p.Id)).Select(p => new { p.Id, p.Name }))
-            .ToDictionaryAsync(e => e.Id, e => e.Name));
+        return await RunAsync<IServiceProvider, Dictionary<Guid, string>>(async services =>
+        {
+            var db = services.GetRequiredService<OkapiDbContext>();
+            var caller = services.GetRequiredService<Caller>();
+            return await db.Teams.AsNoTracking().Where(t => wanted.Contains(t.Id)).Select(t => new { t.Id, t.Name })
+                .Concat(db.People.AsNoTracking().Where(p => wanted.Contains(p.Id)).Select(p => new { p.Id, p.Name }))
+                .Concat(caller.Visible(db.Kpis.AsNoTracking()).Where(k => wanted.Contains(k.Id)).Select(k => new { k.Id, k.Name }))
+                .ToDictionaryAsync(e => e.Id, e => e.Name);
+        });
     }
 
     /// <summary>Teams or people whose name contains <paramref name="text"/>, at most <paramref name="limit"/>: what a picker offers.</summary>
@@ -117,7 +123,7 @@ public enum DirectoryKind
 public sealed record DirectoryEntry(Guid Id, string Name);
 
 /// <summary>
-/// The organisation's time zone and cycles, and the names of the teams and people a page shows (never all of them: an
+/// The organisation's time zone and cycles, and the names of the teams, people and KPIs a page shows (never all of them: an
 /// organisation may have thousands).
 /// </summary>
 public sealed record OrgDirectory(string TimeZone, IReadOnlyList<Cycle> Cycles, IReadOnlyDictionary<Guid, string> Names)
@@ -125,6 +131,8 @@ public sealed record OrgDirectory(string TimeZone, IReadOnlyList<Cycle> Cycles, 
     public string TeamName(Guid? id) => Name(id);
 
     public string PersonName(Guid? id) => Name(id);
+
+    public string KpiName(Guid? id) => Name(id);
 
     public Cycle? CurrentCycle => Cycles.FirstOrDefault(c => c.State == CycleState.Active) ?? Cycles.FirstOrDefault();
 

@@ -12,7 +12,9 @@ namespace Okapi.Web.Features.Home;
 
 public sealed record TeamProgress(Guid TeamId, string Name, double Progress, int Objectives);
 
-public sealed record Activity(DateTime At, Guid? PersonId, string? PersonName, Guid ObjectiveId, string ObjectiveTitle, string KeyResultTitle, double Value, string? Unit, Confidence? Confidence);
+/// <param name="KpiId">The KPI a check-in with source KPI came from: it, not a person, is the author.</param>
+public sealed record Activity(DateTime At, Guid? PersonId, string? PersonName, Guid ObjectiveId, string ObjectiveTitle, string KeyResultTitle, double Value, string? Unit, Confidence? Confidence,
+    Guid? KpiId = null);
 
 /// <summary>What one person should look at first: their key results due for a check-in, their objectives, their teams.</summary>
 public sealed record Focus(
@@ -50,13 +52,13 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
             .Join(db.KeyResults, c => c.KeyResultId, k => k.Id, (c, k) => new { c, k })
             .Where(x => teamObjectiveIds.Contains(x.k.ObjectiveId))
             .OrderByDescending(x => x.c.At).Take(ActivityCount)
-            .Select(x => new { x.c.At, x.c.AuthorId, x.k.ObjectiveId, KeyResult = x.k.Title, x.c.Value, x.k.Unit, x.c.Confidence })
+            .Select(x => new { x.c.At, x.c.AuthorId, x.k.ObjectiveId, KeyResult = x.k.Title, x.c.Value, x.k.Unit, x.c.Confidence, x.c.Source, x.k.KpiId })
             .ToListAsync(ct);
         var authorIds = activity.Where(a => a.AuthorId != null).Select(a => a.AuthorId!.Value).Distinct().ToList();
         var authors = await db.People.AsNoTracking().Where(p => authorIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var titles = myObjectives.ToDictionary(o => o.Id, o => o.Title);
         var recent = activity.Select(a => new Activity(a.At, a.AuthorId, a.AuthorId is { } author ? authors.GetValueOrDefault(author) : null,
-            a.ObjectiveId, titles[a.ObjectiveId], a.KeyResult, a.Value, a.Unit, a.Confidence)).ToList();
+            a.ObjectiveId, titles[a.ObjectiveId], a.KeyResult, a.Value, a.Unit, a.Confidence, a.Source == CheckInSource.Kpi ? a.KpiId : null)).ToList();
 
         return new Focus(krDtos.Where(k => k.Stale).ToList(), krDtos, objectiveDtos.Where(o => o.OwnerPersonId == me).ToList(), teamProgress, recent);
     }

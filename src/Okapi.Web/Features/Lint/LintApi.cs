@@ -9,7 +9,7 @@ public static class LintApi
     public static RouteGroupBuilder MapLintApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/lint").WithTags("Lint");
-        group.MapGet("/", Lint).WithSummary("OKR quality findings for a cycle (default: the active ones), a team or one objective.");
+        group.MapGet("/", Lint).WithSummary("OKR quality findings for a cycle (default: the active ones), a team, one objective or one KPI.");
         group.MapGet("/rules", Rules).WithSummary("Every rule the linter checks.");
         return api;
     }
