@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.Playwright;
+using Okapi.Browser.Tests.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace Okapi.Browser.Tests;
+
+public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task AnUnknownAddressShowsTheAppsNotFoundPageWhileTheApiKeepsProblemDetails()
+    {
+        await using var session = await app.NewSessionAsync(1366);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+
+        var response = await session.Page.GotoAsync("/no-such-page");
+        Assert.Equal(404, response!.Status);
+        await shell.WaitUntilInteractiveAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(shell.NavLink("OKRs")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("not-found-1366");
+        await session.Page.GetByRole(AriaRole.Link, new() { Name = "Go home" }).ClickAsync();
+        await session.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/no-such-thing");
+        api.Headers.Accept.ParseAdd("text/html");
+        var apiResponse = await http.SendAsync(api);
+        Assert.Equal(HttpStatusCode.NotFound, apiResponse.StatusCode);
+        Assert.Equal("application/problem+json", apiResponse.Content.Headers.ContentType?.MediaType);
+        var client = await http.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, client.StatusCode);
+        Assert.Equal("application/problem+json", client.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ThePhoneLayoutOfTheNotFoundPageKeepsTheNavigation()
+    {
+        await using var session = await app.NewSessionAsync(390);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await session.Page.GotoAsync("/objectives/not-a-guid");
+        await shell.WaitUntilInteractiveAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(shell.NavToggle).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("not-found-390");
+    }
+}
