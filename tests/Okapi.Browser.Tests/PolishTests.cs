@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
 using static Microsoft.Playwright.Assertions;
@@ -43,5 +44,38 @@ public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
         await Expect(shell.NavToggle).ToBeVisibleAsync();
         await shell.ScreenshotAsync("not-found-390");
+    }
+
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task KpiChangesReadInPercentWithTheirDifferenceAndNeverAsMinusZero(int width)
+    {
+        await using var session = await app.NewSessionAsync(width);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/kpis");
+        var kpis = new KpisPage(session.Page);
+        var changes = session.Page.GetByTestId("kpi-change");
+        await Expect(changes.First).ToBeVisibleAsync();
+
+        // The demo's conversion rate is a KPI in %: its change reads in percent and percentage points.
+        await Expect(kpis.Tile("Conversion rate").GetByTestId("kpi-change")).ToHaveTextAsync(new Regex(@"^[▲▼] [+-]\d+(\.\d)? % \([+-][\d.]+ pp\)$"));
+        await Expect(kpis.Tile("Sales per week").GetByTestId("kpi-change")).ToHaveTextAsync(new Regex(@"^[▲▼] [+-][\d,]+(\.\d)? % \([+-][\d,.]+ sales\)$"));
+        foreach (var text in await changes.AllInnerTextsAsync())
+        {
+            Assert.Matches(@"^(▬ no (change|previous period)|[▲▼] [+-][\d,.]+ %( \([+-][\d,.]+ .+\))?)$", text);
+        }
+
+        await shell.ScreenshotAsync($"kpis-change-{width}");
+        await kpis.Tile("Conversion rate").ClickAsync();
+        var periods = session.Page.GetByTestId("kpi-period");
+        await Expect(periods.First).ToBeVisibleAsync();
+        foreach (var text in await periods.AllInnerTextsAsync())
+        {
+            Assert.DoesNotMatch(@"-0(?![.\d])", text);
+        }
+
+        await shell.ScreenshotAsync($"kpi-periods-{width}");
+        Assert.Empty(session.ConsoleErrors);
     }
 }
