@@ -78,4 +78,38 @@ public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
         await shell.ScreenshotAsync($"kpi-periods-{width}");
         Assert.Empty(session.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task StylesheetsComeCompressedAndASecondLoadUsesTheCacheOrRevalidates()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = new Uri(app.BaseUrl) };
+        var signIn = await http.GetStringAsync("/sign-in");
+        var stylesheets = Regex.Matches(signIn, "<link href=\"([^\"]+\\.css)\" rel=\"stylesheet\"").Select(m => m.Groups[1].Value).ToList();
+        var own = Assert.Single(stylesheets, s => s.StartsWith("app.", StringComparison.Ordinal));
+        var mud = Assert.Single(stylesheets, s => s.Contains("MudBlazor", StringComparison.Ordinal));
+        Assert.Matches(@"^app\.\w+\.css$", own);
+
+        // Okapi's own stylesheet has a fingerprinted address: compressed, and cached for a year without asking again.
+        var ownResponse = await GetCompressedAsync(http, own);
+        Assert.Contains(ownResponse.Content.Headers.ContentEncoding.Single(), new[] { "br", "gzip" });
+        Assert.True(ownResponse.Headers.CacheControl?.MaxAge >= TimeSpan.FromDays(365), ownResponse.Headers.CacheControl?.ToString());
+
+        // MudBlazor's stylesheet (628 KB) travels compressed, and a second load revalidates it instead of fetching it again.
+        var mudResponse = await GetCompressedAsync(http, mud);
+        Assert.Contains(mudResponse.Content.Headers.ContentEncoding.Single(), new[] { "br", "gzip" });
+        Assert.True((await mudResponse.Content.ReadAsByteArrayAsync()).Length < 150_000);
+        var again = new HttpRequestMessage(HttpMethod.Get, mud);
+        again.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        again.Headers.IfNoneMatch.Add(mudResponse.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> GetCompressedAsync(HttpClient http, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
 }
