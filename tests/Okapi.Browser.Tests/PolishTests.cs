@@ -104,6 +104,24 @@ public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
     }
 
+    [Fact]
+    public async Task TheTwoOnTrackChipsSayOnHoverWhetherTheyComeFromTheNumbersOrTheOwner()
+    {
+        await using var session = await app.NewSessionAsync(1366);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/okrs");
+        var row = new OkrsPage(session.Page).KeyResult("Raise customer satisfaction from 30 % to 50 %");
+
+        await row.GetByTestId("status").HoverAsync();
+        await Expect(session.Page.GetByText("Status from the numbers: progress against the pace expected by today")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("status-tooltip-1366");
+
+        await row.GetByTestId("confidence").HoverAsync();
+        await Expect(session.Page.GetByText("The owner's confidence, given at the last check-in")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("confidence-tooltip-1366");
+        Assert.Empty(session.ConsoleErrors);
+    }
+
     private static async Task<HttpResponseMessage> GetCompressedAsync(HttpClient http, string path)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, path);
