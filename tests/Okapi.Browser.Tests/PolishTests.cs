@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
@@ -120,6 +122,37 @@ public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(session.Page.GetByText("The owner's confidence, given at the last check-in")).ToBeVisibleAsync();
         await shell.ScreenshotAsync("confidence-tooltip-1366");
         Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task OnAPhoneTheReportAndCloseCycleTablesKeepStatusAndGradeInView()
+    {
+        var api = await app.AdminApiAsync();
+        var cycles = await api.GetFromJsonAsync<JsonElement>("/api/v1/cycles?state=active");
+        var cycle = cycles.GetProperty("items")[0].GetProperty("id").GetString();
+        await using var session = await app.NewSessionAsync(390);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+
+        await shell.GoAsync("/reports");
+        var keyResult = session.Page.GetByTestId("report-key-result").First;
+        await Expect(keyResult).ToBeVisibleAsync();
+        await AssertWithinTheScreenAsync(keyResult.GetByTestId("status"));
+        await AssertWithinTheScreenAsync(keyResult.GetByTestId("grade"));
+        await shell.ScreenshotAsync("report-table-390");
+
+        await shell.GoAsync($"/cycles/{cycle}/close");
+        var row = new CloseCyclePage(session.Page).KeyResult("Raise customer satisfaction from 30 % to 50 %");
+        await AssertWithinTheScreenAsync(row.GetByTestId("grade-select"));
+        await AssertWithinTheScreenAsync(row.GetByTestId("grade-reason"));
+        await shell.ScreenshotAsync("close-table-390");
+    }
+
+    private static async Task AssertWithinTheScreenAsync(ILocator element)
+    {
+        await element.ScrollIntoViewIfNeededAsync();
+        var box = await element.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{box.X} + {box.Width} runs off a 390 px screen");
     }
 
     private static async Task<HttpResponseMessage> GetCompressedAsync(HttpClient http, string path)
