@@ -66,6 +66,7 @@ await app.Services.BootstrapAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseOkapiNotFoundPage();
 app.UseOkapiSecurityHeaders();
 app.UseAuthentication();
 app.UseOkapiCaller();

@@ -38,6 +38,9 @@ public sealed record KpiDto(
 {
     /// <summary>The newest single value (at <see cref="LatestAt"/>), unlike <see cref="Current"/> not aggregated.</summary>
     public double? LatestValue { get; init; }
+
+    /// <summary>The previous period's value that <see cref="Change"/> compares with; null when there is no change.</summary>
+    public double? PreviousValue { get; init; }
 }
 
 /// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
@@ -56,7 +59,11 @@ public sealed record KpiPointDto(DateTimeOffset At, double Value)
 }
 
 /// <summary>One period of a KPI: its local dates [Start, End), aggregated value, number of values and change against the period before.</summary>
-public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset StartUtc, double Value, int Count, double? Change, KpiHealth Health);
+public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset StartUtc, double Value, int Count, double? Change, KpiHealth Health)
+{
+    /// <summary>The value of the period right before, that <see cref="Change"/> compares with; null when there is no change.</summary>
+    public double? PreviousValue { get; init; }
+}
 
 /// <summary>
 /// A range of a KPI's values for a chart: at most the asked number of points, downsampled when there are more

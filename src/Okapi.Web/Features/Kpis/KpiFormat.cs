@@ -11,10 +11,19 @@ public static class KpiFormat
     public static string Number(double? value) => value switch
     {
         null => "–",
-        { } v when Math.Abs(v) >= 1_000_000 => (v / 1_000_000).ToString("0.##", CultureInfo.InvariantCulture) + " M",
-        { } v when Math.Abs(v) >= 10_000 => v.ToString("#,0", CultureInfo.InvariantCulture),
-        { } v => v.ToString("0.##", CultureInfo.InvariantCulture),
+        { } v when Math.Abs(v) >= 1_000_000 => Plain(v / 1_000_000, "0.##") + " M",
+        { } v when Math.Abs(v) >= 10_000 => Plain(v, "#,0"),
+        { } v => Plain(v, "0.##"),
     };
+
+    // .NET writes a negative number that rounds to zero as "-0"; a reader sees a drop that is not there.
+    private static string Plain(double value, string format)
+    {
+        var text = value.ToString(format, CultureInfo.InvariantCulture);
+        return text == "-0" ? "0" : text;
+    }
+
+    private static string Signed(double value, string format) => (value > 0 ? "+" : "") + Plain(value, format);
 
     public static string WithUnit(double? value, string? unit) =>
         value is null || string.IsNullOrWhiteSpace(unit) ? Number(value) : unit is "%" ? $"{Number(value)} %" : $"{Number(value)} {unit}";
@@ -43,8 +52,19 @@ public static class KpiFormat
         _ => Color.Info,
     };
 
+    /// <summary>
+    /// A relative change (a fraction, as <see cref="KpiPeriod.Change(double, double)"/> gives it) in percent, rounded as
+    /// it is shown: one decimal below 10 %, whole percents above. A change that rounds to 0 is no change, so that its
+    /// arrow, colour and text agree.
+    /// </summary>
+    public static double ShownPercent(double change)
+    {
+        var percent = change * 100;
+        return Math.Round(percent, Math.Abs(percent) < 10 ? 1 : 0, MidpointRounding.AwayFromZero) + 0.0;
+    }
+
     /// <summary>Whether a change is good news: up for higher-is-better, down for lower-is-better; a band KPI has no good direction.</summary>
-    public static bool? IsGood(double change, KpiDirection direction) => change == 0 ? null : direction switch
+    public static bool? IsGood(double change, KpiDirection direction) => ShownPercent(change) == 0 ? null : direction switch
     {
         KpiDirection.HigherIsBetter => change > 0,
         KpiDirection.LowerIsBetter => change < 0,
@@ -58,9 +78,35 @@ public static class KpiFormat
         null => "okapi-change",
     };
 
-    public static string Arrow(double? change) => change switch { > 0 => "▲", < 0 => "▼", _ => "▬" };
+    public static string Arrow(double? change) => change is { } c ? ShownPercent(c) switch { > 0 => "▲", < 0 => "▼", _ => "▬" } : "▬";
 
-    public static string Change(double? change) => change is not { } c ? "no previous period" : (c > 0 ? "+" : "") + Number(c);
+    /// <summary>
+    /// A change against the previous period: relative in percent, and the difference in the KPI's unit beside it when
+    /// the previous value is known (in percentage points for a KPI measured in %, where "+3 %" alone would be ambiguous).
+    /// </summary>
+    public static string Change(double? change, double? value, double? previous, string? unit)
+    {
+        if (change is not { } c)
+        {
+            return "no previous period";
+        }
+
+        var percent = ShownPercent(c);
+        if (percent == 0)
+        {
+            return "no change";
+        }
+
+        var relative = Signed(percent, Math.Abs(percent) < 10 ? "0.#" : "#,0") + " %";
+        if (value is not { } v || previous is not { } p || Number(v - p) == "0")
+        {
+            return relative;
+        }
+
+        var difference = v - p;
+        var absolute = (difference > 0 ? "+" : "") + (unit is "%" ? $"{Number(difference)} pp" : WithUnit(difference, unit));
+        return $"{relative} ({absolute})";
+    }
 
     public static string Direction(KpiDirection direction) => direction switch
     {
@@ -69,7 +115,7 @@ public static class KpiFormat
         _ => "Within a band",
     };
 
-    public static string Percent(double? share) => share is { } s ? Math.Round(s * 100).ToString(CultureInfo.InvariantCulture) + " %" : "–";
+    public static string Percent(double? share) => share is { } s ? Plain(Math.Round(s * 100), "0") + " %" : "–";
 
     public static string Local(DateTime utc, TimeZoneInfo zone) =>
         TimeZoneInfo.ConvertTimeFromUtc(utc, zone).ToString("d MMM yyyy HH:mm", CultureInfo.InvariantCulture);

@@ -233,7 +233,10 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             }
 
             var change = i > 0 ? KpiPeriod.Change([periods[i - 1], period]) : null;
-            result.Add(new KpiPeriodDto(period.Start, period.End, period.StartUtc, period.Value, period.Count, change, kpi.Thresholds.Classify(period.Value, kpi.Direction)));
+            result.Add(new KpiPeriodDto(period.Start, period.End, period.StartUtc, period.Value, period.Count, change, kpi.Thresholds.Classify(period.Value, kpi.Direction))
+            {
+                PreviousValue = change is null ? null : periods[i - 1].Value,
+            });
         }
 
         result.Reverse();
@@ -402,6 +405,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             k.CreatedAt, k.UpdatedAt, caller.CanEdit(k))
         {
             LatestValue = k.LatestValue,
+            PreviousValue = k.CurrentChange is null ? null : k.PreviousPeriodValue,
         };
     }
 

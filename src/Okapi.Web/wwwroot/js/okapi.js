@@ -1,5 +1,20 @@
 // Small browser helpers for Okapi's pages.
 window.okapi = {
+    // The skip link moves focus into the page's main content. Handled here because the router would treat "#main"
+    // as a link to the home page (the document's base is "/").
+    init() {
+        document.addEventListener('click', (e) => {
+            const link = e.target.closest && e.target.closest('[data-skip-link]');
+            const main = document.getElementById('main');
+            if (link && main) {
+                e.preventDefault();
+                e.stopPropagation();
+                main.focus();
+                main.scrollIntoView();
+            }
+        }, true);
+    },
+
     // Ctrl+K (or Cmd+K) opens the search palette from anywhere.
     onSearchShortcut(dotnet) {
         if (window.okapi._search) {
@@ -14,3 +29,4 @@ window.okapi = {
         document.addEventListener('keydown', window.okapi._search);
     },
 };
+window.okapi.init();

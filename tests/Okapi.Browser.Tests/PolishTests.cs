@@ -1,0 +1,166 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Okapi.Browser.Tests.Pages;
+using static Microsoft.Playwright.Assertions;
+
+namespace Okapi.Browser.Tests;
+
+public sealed class PolishTests(BrowserApp app) : IClassFixture<BrowserApp>
+{
+    [Fact]
+    public async Task AnUnknownAddressShowsTheAppsNotFoundPageWhileTheApiKeepsProblemDetails()
+    {
+        await using var session = await app.NewSessionAsync(1366);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+
+        var response = await session.Page.GotoAsync("/no-such-page");
+        Assert.Equal(404, response!.Status);
+        await shell.WaitUntilInteractiveAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(shell.NavLink("OKRs")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("not-found-1366");
+        await session.Page.GetByRole(AriaRole.Link, new() { Name = "Go home" }).ClickAsync();
+        await session.Page.WaitForURLAsync(url => new Uri(url).AbsolutePath == "/");
+
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        var api = new HttpRequestMessage(HttpMethod.Get, "/api/v1/no-such-thing");
+        api.Headers.Accept.ParseAdd("text/html");
+        var apiResponse = await http.SendAsync(api);
+        Assert.Equal(HttpStatusCode.NotFound, apiResponse.StatusCode);
+        Assert.Equal("application/problem+json", apiResponse.Content.Headers.ContentType?.MediaType);
+        var client = await http.GetAsync("/no-such-page");
+        Assert.Equal(HttpStatusCode.NotFound, client.StatusCode);
+        Assert.Equal("application/problem+json", client.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task ThePhoneLayoutOfTheNotFoundPageKeepsTheNavigation()
+    {
+        await using var session = await app.NewSessionAsync(390);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await session.Page.GotoAsync("/objectives/not-a-guid");
+        await shell.WaitUntilInteractiveAsync();
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Not found" })).ToBeVisibleAsync();
+        await Expect(shell.NavToggle).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("not-found-390");
+    }
+
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task KpiChangesReadInPercentWithTheirDifferenceAndNeverAsMinusZero(int width)
+    {
+        await using var session = await app.NewSessionAsync(width);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/kpis");
+        var kpis = new KpisPage(session.Page);
+        var changes = session.Page.GetByTestId("kpi-change");
+        await Expect(changes.First).ToBeVisibleAsync();
+
+        // The demo's conversion rate is a KPI in %: its change reads in percent and percentage points.
+        await Expect(kpis.Tile("Conversion rate").GetByTestId("kpi-change")).ToHaveTextAsync(new Regex(@"^[▲▼] [+-]\d+(\.\d)? % \([+-][\d.]+ pp\)$"));
+        await Expect(kpis.Tile("Sales per week").GetByTestId("kpi-change")).ToHaveTextAsync(new Regex(@"^[▲▼] [+-][\d,]+(\.\d)? % \([+-][\d,.]+ sales\)$"));
+        foreach (var text in await changes.AllInnerTextsAsync())
+        {
+            Assert.Matches(@"^(▬ no (change|previous period)|[▲▼] [+-][\d,.]+ %( \([+-][\d,.]+ .+\))?)$", text);
+        }
+
+        await shell.ScreenshotAsync($"kpis-change-{width}");
+        await kpis.Tile("Conversion rate").ClickAsync();
+        var periods = session.Page.GetByTestId("kpi-period");
+        await Expect(periods.First).ToBeVisibleAsync();
+        foreach (var text in await periods.AllInnerTextsAsync())
+        {
+            Assert.DoesNotMatch(@"-0(?![.\d])", text);
+        }
+
+        await shell.ScreenshotAsync($"kpi-periods-{width}");
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task StylesheetsComeCompressedAndASecondLoadUsesTheCacheOrRevalidates()
+    {
+        using var http = new HttpClient(new HttpClientHandler { AutomaticDecompression = DecompressionMethods.None }) { BaseAddress = new Uri(app.BaseUrl) };
+        var signIn = await http.GetStringAsync("/sign-in");
+        var stylesheets = Regex.Matches(signIn, "<link href=\"([^\"]+\\.css)\" rel=\"stylesheet\"").Select(m => m.Groups[1].Value).ToList();
+        var own = Assert.Single(stylesheets, s => s.StartsWith("app.", StringComparison.Ordinal));
+        var mud = Assert.Single(stylesheets, s => s.Contains("MudBlazor", StringComparison.Ordinal));
+        Assert.Matches(@"^app\.\w+\.css$", own);
+
+        // Okapi's own stylesheet has a fingerprinted address: compressed, and cached for a year without asking again.
+        var ownResponse = await GetCompressedAsync(http, own);
+        Assert.Contains(ownResponse.Content.Headers.ContentEncoding.Single(), new[] { "br", "gzip" });
+        Assert.True(ownResponse.Headers.CacheControl?.MaxAge >= TimeSpan.FromDays(365), ownResponse.Headers.CacheControl?.ToString());
+
+        // MudBlazor's stylesheet (628 KB) travels compressed, and a second load revalidates it instead of fetching it again.
+        var mudResponse = await GetCompressedAsync(http, mud);
+        Assert.Contains(mudResponse.Content.Headers.ContentEncoding.Single(), new[] { "br", "gzip" });
+        Assert.True((await mudResponse.Content.ReadAsByteArrayAsync()).Length < 150_000);
+        var again = new HttpRequestMessage(HttpMethod.Get, mud);
+        again.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        again.Headers.IfNoneMatch.Add(mudResponse.Headers.ETag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await http.SendAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheTwoOnTrackChipsSayOnHoverWhetherTheyComeFromTheNumbersOrTheOwner()
+    {
+        await using var session = await app.NewSessionAsync(1366);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/okrs");
+        var row = new OkrsPage(session.Page).KeyResult("Raise customer satisfaction from 30 % to 50 %");
+
+        await row.GetByTestId("status").HoverAsync();
+        await Expect(session.Page.GetByText("Status from the numbers: progress against the pace expected by today")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("status-tooltip-1366");
+
+        await row.GetByTestId("confidence").HoverAsync();
+        await Expect(session.Page.GetByText("The owner's confidence, given at the last check-in")).ToBeVisibleAsync();
+        await shell.ScreenshotAsync("confidence-tooltip-1366");
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task OnAPhoneTheReportAndCloseCycleTablesKeepStatusAndGradeInView()
+    {
+        var api = await app.AdminApiAsync();
+        var cycles = await api.GetFromJsonAsync<JsonElement>("/api/v1/cycles?state=active");
+        var cycle = cycles.GetProperty("items")[0].GetProperty("id").GetString();
+        await using var session = await app.NewSessionAsync(390);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+
+        await shell.GoAsync("/reports");
+        var keyResult = session.Page.GetByTestId("report-key-result").First;
+        await Expect(keyResult).ToBeVisibleAsync();
+        await AssertWithinTheScreenAsync(keyResult.GetByTestId("status"));
+        await AssertWithinTheScreenAsync(keyResult.GetByTestId("grade"));
+        await shell.ScreenshotAsync("report-table-390");
+
+        await shell.GoAsync($"/cycles/{cycle}/close");
+        var row = new CloseCyclePage(session.Page).KeyResult("Raise customer satisfaction from 30 % to 50 %");
+        await AssertWithinTheScreenAsync(row.GetByTestId("grade-select"));
+        await AssertWithinTheScreenAsync(row.GetByTestId("grade-reason"));
+        await shell.ScreenshotAsync("close-table-390");
+    }
+
+    private static async Task AssertWithinTheScreenAsync(ILocator element)
+    {
+        await element.ScrollIntoViewIfNeededAsync();
+        var box = await element.BoundingBoxAsync();
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 390, $"{box.X} + {box.Width} runs off a 390 px screen");
+    }
+
+    private static async Task<HttpResponseMessage> GetCompressedAsync(HttpClient http, string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.AcceptEncoding.ParseAdd("br, gzip");
+        var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return response;
+    }
+}
