@@ -40,9 +40,13 @@ public sealed class AlertRuleTests(BrowserApp app) : IClassFixture<BrowserApp>
         await dialog.GetByLabel("Pending period in seconds").FillAsync("300");
         await dialog.GetByLabel("Repeat every minutes").FillAsync("60");
         await dialog.GetByLabel("Channels").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = $"{channelName} (Email)" }).ClickAsync();
-        await page.Keyboard.PressAsync("Escape");
+        var option = page.GetByRole(AriaRole.Option, new() { Name = $"{channelName} (Email)" });
+        await option.ClickAsync();
         await Expect(dialog.GetByLabel("Channels")).ToHaveValueAsync(channelName);
+
+        // A multi-select's list stays open after a pick; Escape closes it once the pick is taken, before Save is pressed.
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(option).ToBeHiddenAsync();
         await shell.ScreenshotAsync($"alert-rule-dialog-{width}");
         await dialog.GetByTestId("alert-rule-save").ClickAsync();
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
