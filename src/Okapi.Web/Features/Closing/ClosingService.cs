@@ -190,7 +190,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
     private async Task<List<Objective>> CopyAsync(Guid targetCycleId, IReadOnlyList<Objective> originals, IReadOnlySet<Guid>? keyResultIds, bool link, CancellationToken ct)
     {
         var ids = originals.Select(o => o.Id).ToList();
-        var keyResults = (await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).OrderBy(k => k.Position).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id).ToListAsync(ct))
+        var keyResults = (await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId)).ToListAsync(ct))
             .ToLookup(k => k.ObjectiveId);
         var newObjective = new Dictionary<Guid, Guid>();
         var newKeyResult = new Dictionary<Guid, Guid>();
@@ -201,7 +201,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
             db.Objectives.Add(copy);
             copies.Add(copy);
             newObjective[original.Id] = copy.Id;
-            foreach (var kr in keyResults[original.Id].Where(k => keyResultIds is null || keyResultIds.Contains(k.Id)))
+            foreach (var kr in KeyResult.InOrder(keyResults[original.Id]).Where(k => keyResultIds is null || keyResultIds.Contains(k.Id)))
             {
                 var krCopy = link ? CarryOver.Continue(kr, copy.Id) : CarryOver.Clone(kr, copy.Id);
                 db.KeyResults.Add(krCopy);
