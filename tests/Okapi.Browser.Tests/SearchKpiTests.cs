@@ -34,4 +34,28 @@ public sealed class SearchKpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
         Assert.Empty(session.ConsoleErrors);
     }
+
+    [Fact]
+    public async Task EnterPressedRightAfterTypingOpensTheBestHitForTheWholeText()
+    {
+        var api = await app.AdminApiAsync();
+        var team = (await api.GetFromJsonAsync<JsonElement>("/api/v1/teams?pageSize=200")).GetProperty("items").EnumerateArray().First().GetProperty("id").GetString();
+        const string name = "Chargeback queue length";
+        var created = await api.PostAsJsonAsync("/api/v1/kpis",
+            new { name, ownerTeamId = team, unit = "cases", direction = "lowerIsBetter", cadence = "daily", aggregation = "last" });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString();
+
+        await using var session = await app.NewSessionAsync(1366);
+        await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await session.Page.Keyboard.PressAsync("Control+k");
+        var input = session.Page.GetByRole(AriaRole.Textbox, new() { Name = "Search" });
+        await Expect(input).ToBeFocusedAsync();
+        await input.PressSequentiallyAsync("chargeback queue");
+        await input.PressAsync("Enter");
+
+        await session.Page.WaitForURLAsync(url => url.EndsWith($"/kpis/{id}", StringComparison.OrdinalIgnoreCase));
+        await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
+        Assert.Empty(session.ConsoleErrors);
+    }
 }
