@@ -14,9 +14,10 @@ namespace Okapi.Web.Tests.Alerts;
 
 /// <summary>
 /// What alert evaluation costs: it runs after every value POST and on the worker's timer for every rule, so its
-/// statements must not grow with the rules it evaluates, and a pass that changes nothing writes nothing.
+/// statements must not grow with the rules it evaluates, and a pass that changes nothing writes nothing. The
+/// organisation's calendar is remembered for a minute here, so that counts do not depend on when it expires.
 /// </summary>
-public sealed class AlertEvaluationCostTests(OkapiApps apps) : IClassFixture<OkapiApps>
+public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassFixture<LongCallerCacheApps>
 {
     private static readonly string[] Writes = ["INSERT", "UPDATE", "DELETE"];
 
@@ -45,6 +46,29 @@ public sealed class AlertEvaluationCostTests(OkapiApps apps) : IClassFixture<Oka
         var withHundred = await PostValueAsync(app, posted.Id, 7);
         Assert.NotEmpty(withOne);
         Assert.Equal(withOne.Count, withHundred.Count);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task EvaluatingAKpisRulesAfterAValueReadsTheRulesTheirKpisOpenAlertsAndDaysInFourStatements(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync($"Four {Guid.NewGuid():N}");
+        var kpi = await app.CreateKpiAsync(team.Id);
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, name: "Change"));
+        await app.StoreValueAsync(kpi.Id, 5);
+        // The organisation's calendar is read once, then remembered until the organisation changes.
+        await CountedAsync(app, e => e.EvaluateAsync([kpi.Id], CancellationToken.None));
+
+        var (transitions, statements) = await CountedAsync(app, e => e.EvaluateAsync([kpi.Id], CancellationToken.None));
+
+        Assert.Equal(0, transitions);
+        Assert.Collection(statements,
+            s => Assert.Contains("\"AlertRules\"", s),
+            s => Assert.Contains("\"Kpis\"", s),
+            s => Assert.Contains("\"Alerts\"", s),
+            s => Assert.Contains("\"KpiDays\"", s));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Infrastructure;
@@ -14,7 +15,7 @@ namespace Okapi.Web.Features.Alerts;
 /// transition with its notifications in one SaveChanges. Runs after ingestion (as an <see cref="IKpiValueObserver"/>)
 /// and on the worker's timer, so a pass that changes nothing reads a few statements and writes none.
 /// </summary>
-public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates live, KpiWatchers watchers, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
+public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox outbox, LiveUpdates live, KpiWatchers watchers, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
 {
     /// <summary>A racing pass that lost is re-decided from what the winner stored; a few rounds settle any race.</summary>
     private const int MaxAttempts = 3;
@@ -30,35 +31,53 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
     public async Task<int> EvaluateAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
         var ids = kpiIds.Distinct().ToList();
-        return ids.Count == 0 ? 0 : await EvaluateRulesAsync(RulesToEvaluate().Where(r => ids.Contains(r.KpiId)), ct);
+        if (ids.Count == 0)
+        {
+            return 0;
+        }
+
+        // The rules of the few KPIs just written are read whole in one statement, not their ids first.
+        var rules = await RulesToEvaluate().Where(r => ids.Contains(r.KpiId)).OrderBy(r => r.Id).ToListAsync(ct);
+        return await EvaluateRulesAsync(rules.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => Task.FromResult(chunk.ToList()))), ct);
     }
 
     /// <summary>Evaluates every rule of the organisation: catches no data and pending periods that end without a new value.</summary>
-    public Task<int> EvaluateAllAsync(CancellationToken ct) => EvaluateRulesAsync(RulesToEvaluate(), ct);
+    public async Task<int> EvaluateAllAsync(CancellationToken ct)
+    {
+        var ids = await RulesToEvaluate().OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
+        return await EvaluateRulesAsync(ids.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => RulesAsync(chunk, ct))), ct);
+    }
 
     /// <summary>Enabled rules, and disabled ones still holding an open alert (evaluating them resolves it).</summary>
     private IQueryable<AlertRule> RulesToEvaluate() =>
         db.AlertRules.AsNoTracking().Where(r => r.Enabled || db.Alerts.Any(a => a.RuleId == r.Id && a.State != AlertState.Resolved));
 
+    private Task<List<AlertRule>> RulesAsync(IReadOnlyCollection<Guid> ruleIds, CancellationToken ct)
+    {
+        var ids = ruleIds.ToList();
+        return db.AlertRules.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(ct);
+    }
+
     /// <summary>
     /// Reads the rules chunk by chunk with all they need, decides each in memory and writes only the decisions that
     /// change something: a pass costs a few statements per chunk plus the writes of its transitions.
     /// </summary>
-    private async Task<int> EvaluateRulesAsync(IQueryable<AlertRule> rules, CancellationToken ct)
+    private async Task<int> EvaluateRulesAsync(IEnumerable<Func<Task<List<AlertRule>>>> chunks, CancellationToken ct)
     {
-        var ruleIds = await rules.OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
-        if (ruleIds.Count == 0)
-        {
-            return 0;
-        }
-
-        var calendar = await db.CalendarAsync(ct);
+        PeriodCalendar? calendar = null;
         var transitions = 0;
         var changedKpis = new HashSet<Guid>();
-        foreach (var chunk in ruleIds.Chunk(RulesPerChunk))
+        foreach (var chunk in chunks)
         {
+            var rules = await chunk();
+            if (rules.Count == 0)
+            {
+                continue;
+            }
+
+            calendar ??= await db.CalendarAsync(cache, ct);
             var now = clock.GetUtcNow();
-            foreach (var state in await ReadAsync(chunk, calendar, ct))
+            foreach (var state in await ReadAsync(rules, calendar, ct))
             {
                 if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct))
                 {
@@ -81,13 +100,11 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
     private sealed record RuleState(AlertRule Rule, Kpi Kpi, IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt, Alert? Open);
 
     /// <summary>
-    /// The state of these rules in a fixed number of statements however many they are: the rules, their KPIs, their
-    /// open alerts, and the recent periods of all those KPIs. Rules gone, or whose KPI is gone, are left out.
+    /// The state of these rules in a fixed number of statements however many they are: their KPIs, their open alerts,
+    /// and the recent periods of all those KPIs. Rules whose KPI is gone are left out.
     /// </summary>
-    private async Task<List<RuleState>> ReadAsync(IReadOnlyCollection<Guid> ruleIds, PeriodCalendar calendar, CancellationToken ct)
+    private async Task<List<RuleState>> ReadAsync(List<AlertRule> rules, PeriodCalendar calendar, CancellationToken ct)
     {
-        var ids = ruleIds.ToList();
-        var rules = await db.AlertRules.AsNoTracking().Where(r => ids.Contains(r.Id)).OrderBy(r => r.Id).ToListAsync(ct);
         var kpiIds = rules.Select(r => r.KpiId).Distinct().ToList();
         var kpis = kpiIds.Count == 0 ? [] : await db.Kpis.AsNoTracking().Where(k => kpiIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
         rules.RemoveAll(r => !kpis.ContainsKey(r.KpiId));
@@ -97,6 +114,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
         }
 
         // The one-open-alert-per-rule index makes the first the only one.
+        var ids = rules.Select(r => r.Id).ToList();
         var open = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RuleId) && a.State != AlertState.Resolved).ToListAsync(ct))
             .GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.First());
         var recent = await db.RecentPeriodsAsync(rules.Select(r => (kpis[r.KpiId], r.PeriodsNeeded())).Distinct().ToList(), calendar, ct);
@@ -132,7 +150,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, Outbox outbox, LiveUpdates
             try
             {
                 var now = clock.GetUtcNow();
-                if (await ReadAsync([ruleId], calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
+                if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
                 {
                     return false;
                 }

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 
 namespace Okapi.Web.Features.Kpis;
 
@@ -16,16 +17,24 @@ public static class KpiReads
         PeriodCalendar.For(await db.Organisations.AsNoTracking().FirstAsync(o => o.Id == db.OrganisationId, ct));
 
     /// <summary>
+    /// The calendar of the context's organisation, remembered with the callers: paths that run after every value
+    /// (ingestion, alert evaluation) need not read the organisation each time. A saved organisation is forgotten
+    /// before the next read, as callers are.
+    /// </summary>
+    public static async Task<PeriodCalendar> CalendarAsync(this OkapiDbContext db, CallerCache cache, CancellationToken ct) =>
+        (await cache.DirectoryAsync((typeof(PeriodCalendar), db.OrganisationId), async () => await db.CalendarAsync(ct)))!;
+
+    /// <summary>
     /// The KPI's newest value's instant and, of its last <paramref name="count"/> periods (the newest holding that
-    /// value), those that hold a value, oldest first: one seek for the newest value, one range of day rows.
+    /// value), those that hold a value, oldest first: one range of day rows.
     /// </summary>
     public static async Task<(IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)> RecentPeriodsAsync(this OkapiDbContext db, Kpi kpi, int count, PeriodCalendar calendar, CancellationToken ct) =>
         (await db.RecentPeriodsAsync([(kpi, count)], calendar, ct))[(kpi.Id, count)];
 
     /// <summary>
     /// For each (KPI, count) asked for, what <see cref="RecentPeriodsAsync(OkapiDbContext, Kpi, int, PeriodCalendar, CancellationToken)"/>
-    /// gives for it, in two statements however many are asked for: one seek per KPI for its newest value, then one
-    /// read of the day rows of all of them. KPIs of another organisation read as without values.
+    /// gives for it, in one read of the day rows of all of them however many are asked for. The newest value's instant
+    /// is the one ingestion keeps on the KPI (<see cref="Kpi.LatestAt"/>), so the KPIs must be read after the values.
     /// </summary>
     public static async Task<IReadOnlyDictionary<(Guid KpiId, int Count), (IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)>> RecentPeriodsAsync(
         this OkapiDbContext db, IReadOnlyCollection<(Kpi Kpi, int Count)> wanted, PeriodCalendar calendar, CancellationToken ct)
@@ -36,10 +45,8 @@ public static class KpiReads
             return result;
         }
 
-        var ids = wanted.Select(w => w.Kpi.Id).Distinct().ToList();
-        var newest = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id))
-            .Select(k => new { k.Id, At = db.KpiValues.Where(v => v.KpiNumber == k.Number).OrderByDescending(v => v.At).Select(v => (DateTime?)v.At).FirstOrDefault() })
-            .ToDictionaryAsync(k => k.Id, k => k.At is { } at ? new DateTimeOffset(at) : (DateTimeOffset?)null, ct);
+        var newest = wanted.Select(w => w.Kpi).DistinctBy(k => k.Id)
+            .ToDictionary(k => k.Id, k => k.LatestAt is { } at ? new DateTimeOffset(at) : (DateTimeOffset?)null);
 
         // Each request's first date; a KPI's day rows are read from the earliest of its requests.
         DateOnly? Oldest((Kpi Kpi, int Count) w) =>

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Okapi.Core.Kpis;
 using Okapi.Data;
+using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Kpis;
@@ -133,6 +134,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
         var ct = CancellationToken.None;
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
+        var cache = scope.ServiceProvider.GetRequiredService<CallerCache>();
 
         // One row per (KPI, instant), the later in the input winning, and of two writes the later: PostgreSQL refuses
         // an upsert that touches a row twice.
@@ -183,7 +185,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
             foreach (var (organisationId, ids) in organisations)
             {
                 db.OrganisationId = organisationId;
-                var calendar = await db.CalendarAsync(ct);
+                var calendar = await db.CalendarAsync(cache, ct);
                 var appended = new List<KpiDay>();
                 var touched = new List<(Guid, long, DateOnly)>();
                 foreach (var id in ids)
