@@ -34,5 +34,19 @@ public sealed record AlertDto(
 
 public sealed record AcknowledgeRequest([property: StringLength(2000)] string? Note);
 
-/// <summary><c>open=true</c>: pending and firing alerts only.</summary>
-public sealed record AlertFilter(Guid? Kpi, EnumQuery<AlertState>? State, bool? Open);
+/// <summary>
+/// <c>open=true</c>: pending and firing alerts only; <c>rule=</c>: one rule's; <c>since=</c>: those still open or
+/// resolved since that instant.
+/// </summary>
+public sealed record AlertFilter(Guid? Kpi, EnumQuery<AlertState>? State, bool? Open, Guid? Rule = null, DateTimeOffset? Since = null);
+
+/// <summary>
+/// One rule's alerts in a period, so that a flapping rule reads as one row: its state now (that of its open alert, or
+/// resolved), how many of its alerts fired since the period's start, when it last changed, and its open alert if any.
+/// </summary>
+public sealed record AlertGroupDto(
+    Guid RuleId, string RuleName, Guid KpiId, string KpiName, AlertSeverity Severity, AlertState State, int FiredCount, int AlertCount,
+    DateTime LastChangeAt, AlertDto? Open);
+
+/// <summary><c>since=</c>: the period's start, a week ago by default.</summary>
+public sealed record AlertGroupFilter(Guid? Kpi, DateTimeOffset? Since);

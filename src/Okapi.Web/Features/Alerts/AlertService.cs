@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
 using Okapi.Core.Alerts;
@@ -19,8 +20,54 @@ public sealed class AlertService(OkapiDbContext db, Caller caller, Outbox outbox
         if (filter.Kpi is { } kpi) query = query.Where(r => r.Alert.KpiId == kpi);
         if (filter.State?.Value is { } state) query = query.Where(r => r.Alert.State == state);
         if (filter.Open is { } open) query = open ? query.Where(r => r.Alert.State != AlertState.Resolved) : query.Where(r => r.Alert.State == AlertState.Resolved);
+        if (filter.Rule is { } rule) query = query.Where(r => r.Alert.RuleId == rule);
+        if (filter.Since is { } since) query = query.Where(InPeriod(since.UtcDateTime));
         var (items, total) = await page.ApplyAsync(query.OrderByDescending(r => r.Alert.StartedAt).ThenByDescending(r => r.Alert.Id), ct);
         return new Page<AlertDto>(items.Select(ToDto).ToList(), page.Number, page.Size, total);
+    }
+
+    /// <summary>How far back the grouped alerts look unless asked otherwise.</summary>
+    public static readonly TimeSpan DefaultPeriod = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// One group per rule with alerts in the period (still open, or resolved since its start): open groups first, firing
+    /// before pending, then the latest change first.
+    /// </summary>
+    public async Task<Page<AlertGroupDto>> ListGroupsAsync(AlertGroupFilter filter, PageRequest page, CancellationToken ct)
+    {
+        var since = filter.Since?.UtcDateTime ?? clock.GetUtcNow().UtcDateTime - DefaultPeriod;
+        var rows = Visible().Where(InPeriod(since));
+        if (filter.Kpi is { } kpi) rows = rows.Where(r => r.Alert.KpiId == kpi);
+        var groups =
+            from r in rows
+            group r.Alert by r.Alert.RuleId into g
+            select new GroupRow
+            {
+                RuleId = g.Key,
+                Firing = g.Count(a => a.State == AlertState.Firing),
+                Open = g.Count(a => a.State != AlertState.Resolved),
+                Fired = g.Count(a => a.FiredAt >= since),
+                Alerts = g.Count(),
+                LastChangeAt = g.Max(a => a.ResolvedAt ?? a.FiredAt ?? a.StartedAt),
+            };
+        var ordered = groups.OrderByDescending(g => g.Firing).ThenByDescending(g => g.Open).ThenByDescending(g => g.LastChangeAt).ThenBy(g => g.RuleId);
+        var (items, total) = await page.ApplyAsync(ordered, ct);
+
+        var ids = items.Select(g => g.RuleId).ToList();
+        var rules = await (from rule in db.AlertRules.AsNoTracking()
+                           join k in db.Kpis on rule.KpiId equals k.Id
+                           where ids.Contains(rule.Id)
+                           select new { rule.Id, rule.Name, rule.Severity, KpiId = k.Id, KpiName = k.Name }).ToDictionaryAsync(r => r.Id, ct);
+        var open = (await Visible().Where(r => ids.Contains(r.Alert.RuleId) && r.Alert.State != AlertState.Resolved).ToListAsync(ct))
+            .ToDictionary(r => r.Alert.RuleId, ToDto);
+        var dtos = items.Select(g =>
+        {
+            var rule = rules[g.RuleId];
+            var current = open.GetValueOrDefault(g.RuleId);
+            return new AlertGroupDto(g.RuleId, rule.Name, rule.KpiId, rule.KpiName, rule.Severity, current?.State ?? AlertState.Resolved,
+                g.Fired, g.Alerts, g.LastChangeAt, current);
+        }).ToList();
+        return new Page<AlertGroupDto>(dtos, page.Number, page.Size, total);
     }
 
     /// <summary>The alert history of one KPI, newest first, for its page.</summary>
@@ -81,7 +128,21 @@ public sealed class AlertService(OkapiDbContext db, Caller caller, Outbox outbox
         }
     }
 
+    /// <summary>Alerts that belong to a period starting at <paramref name="since"/>: still open, or resolved since.</summary>
+    private static Expression<Func<Row, bool>> InPeriod(DateTime since) =>
+        r => r.Alert.State != AlertState.Resolved || r.Alert.ResolvedAt >= since;
+
     // Member initialisation rather than a constructor, so that EF can filter and order on the projection.
+    private sealed class GroupRow
+    {
+        public required Guid RuleId { get; init; }
+        public required int Firing { get; init; }
+        public required int Open { get; init; }
+        public required int Fired { get; init; }
+        public required int Alerts { get; init; }
+        public required DateTime LastChangeAt { get; init; }
+    }
+
     private sealed class Row
     {
         public required Alert Alert { get; init; }

@@ -37,7 +37,8 @@ public static class AlertsApi
     public static RouteGroupBuilder MapAlertIncidentsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/alerts").WithTags("Alerts");
-        group.MapGet("/", List).WithSummary("List alerts of the KPIs you may see, newest first; filter by ?kpi=, ?state= and ?open=true.");
+        group.MapGet("/", List).WithSummary("List alerts of the KPIs you may see, newest first; filter by ?kpi=, ?rule=, ?state=, ?open=true and ?since=.");
+        group.MapGet("/groups", Groups).WithSummary("Alerts grouped by rule since ?since= (a week by default): each rule's state, how often it fired and its last change.");
         group.MapGet("/{id:guid}", Get);
         group.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("Acknowledge a pending or firing alert with a note.");
         return api;
@@ -45,6 +46,9 @@ public static class AlertsApi
 
     public static async Task<Ok<Page<AlertDto>>> List(AlertService alerts, [AsParameters] AlertFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
         TypedResults.Ok(await alerts.ListAsync(filter, page, ct));
+
+    public static async Task<Ok<Page<AlertGroupDto>>> Groups(AlertService alerts, [AsParameters] AlertGroupFilter filter, [AsParameters] PageRequest page, CancellationToken ct) =>
+        TypedResults.Ok(await alerts.ListGroupsAsync(filter, page, ct));
 
     public static async Task<Results<Ok<AlertDto>, NotFound>> Get(Guid id, AlertService alerts, HttpContext http, CancellationToken ct) =>
         (await alerts.GetAsync(id, ct)).ToOk(http);

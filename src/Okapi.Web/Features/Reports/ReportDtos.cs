@@ -49,6 +49,12 @@ public sealed record ReportObjectiveDto(
     bool Frozen, string? Retrospective, string? LatestNote, DateTime? LatestNoteAt,
     IReadOnlyList<ReportKeyResultDto> KeyResults);
 
+/// <summary>An objective aligned under a report's objective (or one of its key results) that rolls up into it.</summary>
+/// <param name="ThroughKeyResult">The title of the parent's key result it is aligned to, when it is aligned to one.</param>
+public sealed record ReportChildDto(
+    Guid Id, Guid ParentId, string Title, string OwnerName, double Progress, OkrStatus? Status, double Grade, GradeColour GradeColour,
+    string? ThroughKeyResult);
+
 /// <param name="GradeReason">Why the grade differs from the grade of the progress, when it was overridden at the close.</param>
 public sealed record ReportKeyResultDto(
     Guid Id, string Title, Guid? OwnerPersonId, string OwnerName, KeyResultType Type, string? Unit,

@@ -31,6 +31,44 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
     public Task<Outcome<CycleReportDto>> RowsAsync(Guid cycleId, Guid? teamId, CancellationToken ct) =>
         BuildAsync(cycleId, teamId, page: null, rowsOnly: true, ct);
 
+    /// <summary>
+    /// The objectives that roll up into these (aligned to them or to one of their key results, with the rolls-up flag),
+    /// with their status and grade, for presentation mode: a parent's slide shows what it is made of. Drafts and
+    /// objectives in review are left out, as in the report, and so is what the caller may not see.
+    /// </summary>
+    public async Task<IReadOnlyList<ReportChildDto>> ChildrenAsync(IReadOnlyCollection<Guid> parentIds, CancellationToken ct)
+    {
+        var ids = parentIds.ToList();
+        var parentKeyResults = await db.KeyResults.AsNoTracking().Where(k => ids.Contains(k.ObjectiveId))
+            .Select(k => new { k.Id, k.ObjectiveId, k.Title }).ToDictionaryAsync(k => k.Id, ct);
+        var keyResultIds = parentKeyResults.Keys.ToList();
+        // Two lookups by index, by parent objective and by parent key result, rather than one over every link.
+        var links = await db.ObjectiveLinks.AsNoTracking()
+            .Where(l => l.RollsUp && l.ParentObjectiveId != null && ids.Contains(l.ParentObjectiveId.Value)).ToListAsync(ct);
+        links.AddRange(await db.ObjectiveLinks.AsNoTracking()
+            .Where(l => l.RollsUp && l.ParentKeyResultId != null && keyResultIds.Contains(l.ParentKeyResultId.Value)).ToListAsync(ct));
+        var childIds = links.Select(l => l.ChildObjectiveId).Distinct().ToList();
+        var children = await caller.Visible(db.Objectives.AsNoTracking())
+            .Where(o => childIds.Contains(o.Id) && o.State != ObjectiveState.Draft && o.State != ObjectiveState.InReview).ToListAsync(ct);
+        if (children.Count == 0)
+        {
+            return [];
+        }
+
+        var scored = await scoring.ScoreAsync(children, ct);
+        var names = await NamesAsync(children, [], [], ct);
+        var byId = children.ToDictionary(o => o.Id);
+        return links.Where(l => byId.ContainsKey(l.ChildObjectiveId)).Select(l =>
+        {
+            var o = byId[l.ChildObjectiveId];
+            var score = scored.Objectives[o.Id];
+            var through = l.ParentKeyResultId is { } kr ? parentKeyResults[kr] : null;
+            var grade = LiveGrade(o, score.Progress);
+            return new ReportChildDto(o.Id, l.ParentObjectiveId ?? through!.ObjectiveId, o.Title, names.Owner(o.OwnerTeamId, o.OwnerPersonId), score.Progress,
+                Grades.StatusAt(scored.Windows[o.CycleId], scored.Now, score.Forecast), grade, Grades.Colour(grade), through?.Title);
+        }).OrderBy(c => c.Title, StringComparer.Ordinal).ToList();
+    }
+
     /// <summary>What the summary needs of an objective: owner, order, progress and grades, from slim rows.</summary>
     private sealed record Entry(Guid Id, Objective Objective, Snapshot? Frozen, Guid? OwnerTeamId, string Title, double Progress, double Grade, IEnumerable<double> KeyResultGrades);
 
