@@ -134,11 +134,14 @@ public static class AlertRuleEvaluation
 
     /// <summary>
     /// Decides what happens to the rule's open alert at <paramref name="now"/>, given the KPI's periods (oldest
-    /// first) and the instant of its newest value. A disabled rule's condition never holds, so its open alert resolves.
+    /// first) and the instant of its newest value. The condition of a disabled rule, or of a rule of an archived KPI,
+    /// never holds: such a rule fires nothing and its open alert resolves.
     /// </summary>
     public static AlertDecision Evaluate(this AlertRule rule, Kpi kpi, IReadOnlyList<KpiPeriod> periods, DateTimeOffset? latestAt, Alert? open, DateTimeOffset now)
     {
-        var condition = rule.Enabled ? rule.Check(kpi, periods, latestAt, now) : new AlertCondition(false, "The rule is disabled.", null);
+        var condition = !rule.Enabled ? new AlertCondition(false, "The rule is disabled.", null)
+            : kpi.IsArchived ? new AlertCondition(false, "The KPI is archived.", null)
+            : rule.Check(kpi, periods, latestAt, now);
         if (open is not { IsOpen: true })
         {
             return new AlertDecision(!condition.Holds ? AlertTransition.None : rule.PendingSeconds <= 0 ? AlertTransition.OpenFiring : AlertTransition.OpenPending, condition);

@@ -43,6 +43,45 @@ public sealed partial class Kpi : Entity
     public List<string> Tags { get; set; } = [];
     public Visibility Visibility { get; set; } = Visibility.Public;
 
+    /// <summary>
+    /// When the KPI was archived (UTC), or null while it is in use. An archived KPI keeps its values, rules and
+    /// sources, is read-only, is left out of lists, takes no values, and its rules and pulls rest until it is restored.
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+
+    public bool IsArchived => ArchivedAt is not null;
+
+    /// <summary>Why the KPI, its values, alert rules and pull sources may not change, or null when they may.</summary>
+    public string? WhyReadOnly => IsArchived ? "The KPI is archived; restore it first to change it." : null;
+
+    /// <summary>Why the KPI may not be archived now, or null when it may.</summary>
+    public string? WhyNotArchive => IsArchived ? "The KPI is already archived." : null;
+
+    /// <summary>Why the KPI may not be restored now, or null when it may.</summary>
+    public string? WhyNotRestore => IsArchived ? null : "The KPI is not archived.";
+
+    /// <summary>Archives the KPI at <paramref name="now"/> (UTC), if <see cref="WhyNotArchive"/> allows it.</summary>
+    public void Archive(DateTime now)
+    {
+        if (WhyNotArchive is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        ArchivedAt = now;
+    }
+
+    /// <summary>Restores the archived KPI as it was, if <see cref="WhyNotRestore"/> allows it.</summary>
+    public void Restore()
+    {
+        if (WhyNotRestore is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        ArchivedAt = null;
+    }
+
     /// <summary>The newest value's instant and value, kept by ingestion so that lists need not scan the series.</summary>
     public DateTime? LatestAt { get; set; }
     public double? LatestValue { get; set; }
@@ -152,4 +191,13 @@ public sealed partial class Kpi : Entity
 
     [GeneratedRegex(@"^[a-z0-9]+(?:-[a-z0-9]+)*\z")]
     private static partial Regex KeyPattern();
+}
+
+/// <summary>Which KPIs a list shows: those in use, or when asked for only the archived ones, never both mixed.</summary>
+public static class KpiQueries
+{
+    public static IQueryable<Kpi> InUse(this IQueryable<Kpi> kpis) => kpis.Where(k => k.ArchivedAt == null);
+
+    public static IQueryable<Kpi> Archived(this IQueryable<Kpi> kpis, bool archived) =>
+        archived ? kpis.Where(k => k.ArchivedAt != null) : kpis.InUse();
 }

@@ -43,6 +43,14 @@ public sealed class Objective : Entity
     /// <summary>Stable key in exported documents ("OKRs as code"), unique in the organisation; null until exported or imported.</summary>
     public string? Key { get; set; }
 
+    /// <summary>
+    /// When the objective was archived (UTC), or null while it is in use. An archived objective keeps everything it
+    /// had, is read-only, is left out of lists and of its parents' rollup, and comes back as it was when restored.
+    /// </summary>
+    public DateTime? ArchivedAt { get; set; }
+
+    public bool IsArchived => ArchivedAt is not null;
+
     public const int MaxKeyLength = 100;
     public const int MaxTitleLength = 200;
     public const int MaxDescriptionLength = 20_000;
@@ -71,7 +79,42 @@ public sealed class Objective : Entity
     /// snapshot and the report show. The company's close closes <paramref name="cycle"/> and every objective in it;
     /// a team's close closes the team's objectives while the cycle runs on for the others.
     /// </summary>
+    /// <remarks>An archived objective is read-only too, until it is restored.</remarks>
     public string? WhyReadOnly(Cycle cycle) =>
+        WhyClosed(cycle) ?? (IsArchived ? "The objective is archived; restore it first to change it." : null);
+
+    /// <summary>Why the objective may not be archived now (closed with its cycle, or archived already), or null when it may.</summary>
+    public string? WhyNotArchive(Cycle cycle) =>
+        WhyClosed(cycle) ?? (IsArchived ? "The objective is already archived." : null);
+
+    /// <summary>Why the objective may not be restored now (closed with its cycle, or not archived), or null when it may.</summary>
+    public string? WhyNotRestore(Cycle cycle) =>
+        WhyClosed(cycle) ?? (IsArchived ? null : "The objective is not archived.");
+
+    /// <summary>Archives the objective at <paramref name="now"/> (UTC), if <see cref="WhyNotArchive"/> allows it.</summary>
+    public void Archive(Cycle cycle, DateTime now)
+    {
+        if (WhyNotArchive(cycle) is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        ArchivedAt = now;
+    }
+
+    /// <summary>Restores the archived objective as it was, if <see cref="WhyNotRestore"/> allows it.</summary>
+    public void Restore(Cycle cycle)
+    {
+        if (WhyNotRestore(cycle) is { } why)
+        {
+            throw new InvalidOperationException(why);
+        }
+
+        ArchivedAt = null;
+    }
+
+    /// <summary>Why the objective's cycle close froze it, or null when it did not: a closed cycle is read-only, archived or not.</summary>
+    private string? WhyClosed(Cycle cycle) =>
         cycle.Id != CycleId ? throw new ArgumentException("The objective's own cycle decides whether it is closed.", nameof(cycle))
         : cycle.State == CycleState.Closed ? cycle.WhyClosedForObjectives(closedForTeam: false)
         : State == ObjectiveState.Closed ? $"The objective was closed with the cycle {cycle.Name}; it is read-only."
@@ -120,4 +163,13 @@ public sealed class ObjectiveLink : IOrganisationOwned
     public ValidationErrors Validate() => new ValidationErrors()
         .Finite(Weight, "weight")
         .Require(!double.IsFinite(Weight) || (Weight > 0 && Weight <= 1000), "weight", "must be greater than 0 and at most 1000.");
+}
+
+/// <summary>Which objectives a list shows: those in use, or when asked for only the archived ones, never both mixed.</summary>
+public static class ObjectiveQueries
+{
+    public static IQueryable<Objective> InUse(this IQueryable<Objective> objectives) => objectives.Where(o => o.ArchivedAt == null);
+
+    public static IQueryable<Objective> Archived(this IQueryable<Objective> objectives, bool archived) =>
+        archived ? objectives.Where(o => o.ArchivedAt != null) : objectives.InUse();
 }

@@ -18,10 +18,14 @@ public sealed class AlignmentGraph
 
     /// <param name="ownScores">Each objective's score from its own key results, or null if it has none.</param>
     /// <param name="edges">Edges between objectives (links to a key result count as links to its objective).</param>
-    public AlignmentGraph(IReadOnlyDictionary<Guid, Score?> ownScores, IEnumerable<AlignmentEdge> edges)
+    /// <param name="archived">
+    /// Archived objectives: they keep their own score but count in no parent's rollup, as if unlinked, until restored.
+    /// </param>
+    public AlignmentGraph(IReadOnlyDictionary<Guid, Score?> ownScores, IEnumerable<AlignmentEdge> edges, IEnumerable<Guid>? archived = null)
     {
         _own = new Dictionary<Guid, Score?>(ownScores);
-        _childrenOf = edges.Where(e => e.RollsUp).ToLookup(e => e.Parent);
+        var resting = archived?.ToHashSet() ?? [];
+        _childrenOf = edges.Where(e => e.RollsUp && !resting.Contains(e.Child)).ToLookup(e => e.Parent);
     }
 
     public Score ScoreOf(Guid objective) => ScoreOf(objective, []);

@@ -568,6 +568,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<int>("Aggregation")
                         .HasColumnType("integer");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<int>("Cadence")
                         .HasColumnType("integer");
 
@@ -1176,6 +1179,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone");
 
                     b.Property<Guid?>("ContinuedFromId")
                         .HasColumnType("uuid");

@@ -554,6 +554,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<int>("Aggregation")
                         .HasColumnType("INTEGER");
 
+                    b.Property<DateTime?>("ArchivedAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Cadence")
                         .HasColumnType("INTEGER");
 
@@ -1160,6 +1163,9 @@ namespace Okapi.Data.Migrations.Sqlite
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("ArchivedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ContinuedFromId")

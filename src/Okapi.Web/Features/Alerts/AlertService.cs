@@ -192,6 +192,11 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
             return Failure.Forbidden("Only those who may edit the KPI add alert rules to it.");
         }
 
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
+        }
+
         var rule = new AlertRule { Name = "" };
         var missing = Apply(rule, request);
         var errors = (await ValidateAsync(rule, ct)).Include(missing);
@@ -216,6 +221,11 @@ public sealed class AlertRuleService(OkapiDbContext db, Caller caller, AlertEval
         if (Failure.Refuse(caller.CanEdit(kpi), "Only those who may edit the KPI edit its alert rules.", db, rule, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
         }
 
         if (request.KpiId != rule.KpiId)

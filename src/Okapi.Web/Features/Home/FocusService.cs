@@ -33,7 +33,7 @@ public sealed class FocusService(OkapiDbContext db, Caller caller, ObjectiveServ
         var cycles = cycleId is { } id ? [id] : await db.Cycles.Where(c => c.State == CycleState.Active).Select(c => c.Id).ToListAsync(ct);
         var me = caller.PersonId;
         var teams = caller.TeamIds.ToList();
-        var visible = caller.Visible(db.Objectives.AsNoTracking()).Where(o => cycles.Contains(o.CycleId));
+        var visible = caller.Visible(db.Objectives.AsNoTracking()).InUse().Where(o => cycles.Contains(o.CycleId));
 
         var myObjectives = await visible.Where(caller.Actor.OwnsObjective)
             .OrderBy(o => o.CreatedAt).ToListAsync(ct);

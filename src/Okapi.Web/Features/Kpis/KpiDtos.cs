@@ -36,6 +36,12 @@ public sealed record KpiDto(
     double? Attainment, bool OnTarget, int OpenAlerts,
     DateTime CreatedAt, DateTime UpdatedAt, bool CanEdit) : IHasVersion
 {
+    /// <summary>When the KPI was archived; null while it is in use.</summary>
+    public DateTime? ArchivedAt { get; init; }
+
+    /// <summary>Whether the caller may restore the archived KPI now.</summary>
+    public bool CanRestore { get; init; }
+
     /// <summary>The newest single value (at <see cref="LatestAt"/>), unlike <see cref="Current"/> not aggregated.</summary>
     public double? LatestValue { get; init; }
 
@@ -46,7 +52,8 @@ public sealed record KpiDto(
 /// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
 public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);
 
-public sealed record KpiFilter(Guid? Team, string? Tag, EnumQuery<KpiHealth>? Health, string? Search);
+/// <param name="Archived">True lists only archived KPIs; otherwise they are left out.</param>
+public sealed record KpiFilter(Guid? Team, string? Tag, EnumQuery<KpiHealth>? Health, string? Search, bool? Archived = null);
 
 /// <summary>
 /// A point of a chart: a value, or for a daily point (<see cref="KpiSeriesDto.Method"/> <c>daily</c>) the mean of a

@@ -71,7 +71,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
     /// <summary>The KPIs the caller or one of their teams owns that have an open alert, by name (Home's "my KPIs in alert").</summary>
     public async Task<IReadOnlyList<KpiDto>> MyAlertedAsync(CancellationToken ct)
     {
-        var kpis = await caller.Visible(db.Kpis.AsNoTracking()).Where(caller.Actor.OwnsKpi)
+        var kpis = await caller.Visible(db.Kpis.AsNoTracking()).InUse().Where(caller.Actor.OwnsKpi)
             .Where(k => db.Alerts.Any(a => a.KpiId == k.Id && a.State != AlertState.Resolved))
             .OrderBy(k => k.Name).ThenBy(k => k.Id).ToListAsync(ct);
         return await ToDtosAsync(kpis, ct);
@@ -80,7 +80,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
     /// <summary>The organisation's public KPIs, whoever asks: what may leave for a monitoring system.</summary>
     public async Task<IReadOnlyList<KpiDto>> PublicAsync(CancellationToken ct)
     {
-        var kpis = await db.Kpis.AsNoTracking().Where(k => k.Visibility == Okapi.Core.Okrs.Visibility.Public)
+        var kpis = await db.Kpis.AsNoTracking().InUse().Where(k => k.Visibility == Okapi.Core.Okrs.Visibility.Public)
             .OrderBy(k => k.Key).ToListAsync(ct);
         return await ToDtosAsync(kpis, ct);
     }
@@ -140,6 +140,11 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return refused;
         }
 
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
+        }
+
         var (key, cadence, aggregation) = (kpi.Key, kpi.Cadence, kpi.Aggregation);
         Apply(kpi, request);
         // The key is what integrations push to: it stays unless a new one is asked for.
@@ -177,9 +182,53 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return refused;
         }
 
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
+        }
+
         db.Kpis.Remove(kpi);
         await db.SaveChangesAsync(ct);
         return new Done();
+    }
+
+    /// <summary>Archives the KPI: hidden from lists and dashboards, read-only, its rules and pulls at rest, kept whole for a restore.</summary>
+    public Task<Outcome<KpiDto>> ArchiveAsync(Guid id, IfMatch expectedVersion, CancellationToken ct) =>
+        ArchiveOrRestoreAsync(id, archive: true, expectedVersion, ct);
+
+    /// <summary>Restores an archived KPI as it was.</summary>
+    public Task<Outcome<KpiDto>> RestoreAsync(Guid id, IfMatch expectedVersion, CancellationToken ct) =>
+        ArchiveOrRestoreAsync(id, archive: false, expectedVersion, ct);
+
+    private async Task<Outcome<KpiDto>> ArchiveOrRestoreAsync(Guid id, bool archive, IfMatch expectedVersion, CancellationToken ct)
+    {
+        var kpi = await FindAsync(id, ct, track: true);
+        if (kpi is null)
+        {
+            return Failure.NotFound;
+        }
+
+        var action = archive ? "archive" : "restore";
+        if (Failure.Refuse(caller.CanEdit(kpi), $"Only the owner, the owner team's members and admins {action} this KPI.", db, kpi, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        if ((archive ? kpi.WhyNotArchive : kpi.WhyNotRestore) is { } why)
+        {
+            return Failure.Conflict(why);
+        }
+
+        if (archive)
+        {
+            kpi.Archive(clock.GetUtcNow().UtcDateTime);
+        }
+        else
+        {
+            kpi.Restore();
+        }
+
+        return await SaveAsync(kpi, ct);
     }
 
     /// <summary>What deleting the KPI takes with it, for the confirmation that asks first; its values are counted from the day rollups.</summary>
@@ -308,6 +357,11 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             return Failure.Forbidden("Only the KPI's editors and ingest tokens write its values.");
         }
 
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
+        }
+
         var now = clock.GetUtcNow();
         var errors = new ValidationErrors().Require(values.Count > 0, "values", "at least one value is required.");
         for (var i = 0; i < values.Count; i++)
@@ -402,8 +456,10 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
             k.Health(latest, now), current, current is null ? null : k.CurrentPeriodStart,
             k.LatestAt is { } at ? new DateTimeOffset(at) : null, k.CurrentChange,
             attainment?.Ratio, attainment?.IsOnTarget ?? false, openAlerts,
-            k.CreatedAt, k.UpdatedAt, caller.CanEdit(k))
+            k.CreatedAt, k.UpdatedAt, caller.CanEdit(k) && k.WhyReadOnly is null)
         {
+            ArchivedAt = k.ArchivedAt,
+            CanRestore = caller.CanEdit(k) && k.WhyNotRestore is null,
             LatestValue = k.LatestValue,
             PreviousValue = k.CurrentChange is null ? null : k.PreviousPeriodValue,
         };
@@ -413,7 +469,7 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
 
     private IQueryable<Kpi> Filtered(KpiFilter filter)
     {
-        var query = caller.Visible(db.Kpis.AsNoTracking());
+        var query = caller.Visible(db.Kpis.AsNoTracking()).Archived(filter.Archived == true);
         if (filter.Team is { } team) query = query.Where(k => k.OwnerTeamId == team);
         if (!string.IsNullOrWhiteSpace(filter.Tag)) query = query.Where(k => k.Tags.Contains(filter.Tag));
         if (!string.IsNullOrWhiteSpace(filter.Search))

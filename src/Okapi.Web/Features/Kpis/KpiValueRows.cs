@@ -197,6 +197,10 @@ public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIn
             {
                 errors.Add(row.Row, Field(row), $"You may not write values to the KPI '{kpi.Key}'.");
             }
+            else if (kpi.WhyReadOnly is { } archived)
+            {
+                errors.Add(row.Row, Field(row), $"{kpi.Key}: {archived}");
+            }
             else
             {
                 values.Add(new NewKpiValue(kpi.Id, row.At.UtcDateTime, row.Value, source));

@@ -21,6 +21,8 @@ public static class KpisApi
         group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
         group.MapPut("/{id:guid}", Update);
         group.MapDelete("/{id:guid}", Delete);
+        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the KPI: hidden from lists and dashboards (find it with ?archived=true), read-only; its alert rules fire nothing and its pull sources rest.");
+        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived KPI as it was.");
         group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).");
         group.MapGet("/{id:guid}/periods", Periods).WithSummary("Period values in [from, to) (default: the last year), newest first, by the KPI's cadence and aggregation.");
         group.MapPost("/{id:guid}/values", AddValues).RequireAuthorization(ApiPolicies.KpiIngest)
@@ -62,6 +64,12 @@ public static class KpisApi
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Archive(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.ArchiveAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Restore(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
+        (await kpis.RestoreAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
     public static async Task<Results<Ok<KpiSeriesDto>, NotFound, ValidationProblem>> Series(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.SeriesAsync(id, from, to, maxPoints, ct)).ToOk(http);

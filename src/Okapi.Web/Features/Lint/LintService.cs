@@ -46,7 +46,7 @@ public sealed class LintService(OkapiDbContext db, Caller caller)
 
         // Counting rules (objectives per owner) need every objective of an owner in the cycle, so lint the whole cycle and
         // narrow the findings after; a team's findings concern only its own objectives, so a team's lint reads only those.
-        var objectives = await caller.Visible(db.Objectives.AsNoTracking())
+        var objectives = await caller.Visible(db.Objectives.AsNoTracking()).InUse()
             .Where(o => cycleIds.Contains(o.CycleId) && (filter.Team == null || o.OwnerTeamId == filter.Team))
             .ToListAsync(ct);
         var ids = objectives.Select(o => o.Id).ToList();

@@ -74,8 +74,8 @@ public sealed class AlignmentService(OkapiDbContext db, Caller caller, Objective
             unalignedTotal);
     }
 
-    /// <summary>The cycle's objectives that the caller sees.</summary>
-    private IQueryable<Objective> InCycle(Guid cycleId) => caller.Visible(db.Objectives.AsNoTracking()).Where(o => o.CycleId == cycleId);
+    /// <summary>The cycle's objectives that the caller sees, archived ones left out.</summary>
+    private IQueryable<Objective> InCycle(Guid cycleId) => caller.Visible(db.Objectives.AsNoTracking()).InUse().Where(o => o.CycleId == cycleId);
 
     /// <summary>Every link with the objective it points at, the objective of its key result when it points at one.</summary>
     private IQueryable<ResolvedLink> Links() =>

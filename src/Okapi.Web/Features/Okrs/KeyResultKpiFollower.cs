@@ -28,7 +28,7 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
 
         var followers = await db.KeyResults
             .Where(k => k.KpiId != null && ids.Contains(k.KpiId.Value))
-            .Where(k => db.Objectives.Any(o => o.Id == k.ObjectiveId && o.State != ObjectiveState.Closed
+            .Where(k => db.Objectives.InUse().Any(o => o.Id == k.ObjectiveId && o.State != ObjectiveState.Closed
                 && db.Cycles.Any(c => c.Id == o.CycleId && c.State == CycleState.Active)))
             .ToListAsync(ct);
         if (followers.Count == 0)

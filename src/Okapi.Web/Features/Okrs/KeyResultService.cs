@@ -22,6 +22,8 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
     public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
     {
         var objectives = caller.Visible(db.Objectives);
+        // One objective's key results follow that objective, archived or not; any other list leaves archived ones out.
+        if (filter.Objective is null) objectives = objectives.InUse();
         if (filter.Cycle is { } cycle) objectives = objectives.Where(o => o.CycleId == cycle);
         if (filter.Team is { } team) objectives = objectives.Where(o => o.OwnerTeamId == team);
         if (filter.State?.Value is { } state) objectives = objectives.Where(o => o.State == state);

@@ -9,14 +9,15 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
 
-public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, EnumQuery<ObjectiveState>? State, string? Tag);
+/// <param name="Archived">True lists only archived objectives; otherwise they are left out.</param>
+public sealed record ObjectiveFilter(Guid? Cycle, Guid? Team, Guid? Owner, EnumQuery<ObjectiveState>? State, string? Tag, bool? Archived = null);
 
 /// <summary>Objectives and their alignment, for the API and the pages alike.</summary>
-public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScoring scoring, InitiativeService initiatives)
+public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScoring scoring, InitiativeService initiatives, TimeProvider clock)
 {
     public async Task<Page<ObjectiveDto>> ListAsync(ObjectiveFilter filter, PageRequest page, CancellationToken ct)
     {
-        var query = caller.Visible(db.Objectives.AsNoTracking());
+        var query = caller.Visible(db.Objectives.AsNoTracking()).Archived(filter.Archived == true);
         if (filter.Cycle is { } cycle) query = query.Where(o => o.CycleId == cycle);
         if (filter.Team is { } team) query = query.Where(o => o.OwnerTeamId == team);
         if (filter.Owner is { } owner) query = query.Where(o => o.OwnerPersonId == owner);
@@ -142,6 +143,47 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
         db.Objectives.Remove(objective);
         await db.SaveChangesAsync(ct);
         return new Done();
+    }
+
+    /// <summary>Archives the objective: hidden from lists and rollups, read-only, kept whole for a restore.</summary>
+    public Task<Outcome<ObjectiveDto>> ArchiveAsync(Guid id, IfMatch expectedVersion, CancellationToken ct) =>
+        ArchiveOrRestoreAsync(id, archive: true, expectedVersion, ct);
+
+    /// <summary>Restores an archived objective as it was.</summary>
+    public Task<Outcome<ObjectiveDto>> RestoreAsync(Guid id, IfMatch expectedVersion, CancellationToken ct) =>
+        ArchiveOrRestoreAsync(id, archive: false, expectedVersion, ct);
+
+    private async Task<Outcome<ObjectiveDto>> ArchiveOrRestoreAsync(Guid id, bool archive, IfMatch expectedVersion, CancellationToken ct)
+    {
+        var objective = await db.Objectives.FirstOrDefaultAsync(o => o.Id == id, ct);
+        if (objective is null || !caller.CanSee(objective))
+        {
+            return Failure.NotFound;
+        }
+
+        var action = archive ? "archive" : "restore";
+        if (Failure.Refuse(caller.CanEdit(objective), $"Only the owner, the owner team's members and admins {action} this objective.", db, objective, expectedVersion) is { } refused)
+        {
+            return refused;
+        }
+
+        var cycle = await db.Cycles.AsNoTracking().FirstAsync(c => c.Id == objective.CycleId, ct);
+        if ((archive ? objective.WhyNotArchive(cycle) : objective.WhyNotRestore(cycle)) is { } why)
+        {
+            return Failure.Conflict(why);
+        }
+
+        if (archive)
+        {
+            objective.Archive(cycle, clock.GetUtcNow().UtcDateTime);
+        }
+        else
+        {
+            objective.Restore(cycle);
+        }
+
+        await db.SaveChangesAsync(ct);
+        return (await ToDtosAsync([objective], ct))[0];
     }
 
     /// <summary>What deleting the objective takes with it, for the confirmation that asks first.</summary>
@@ -314,7 +356,8 @@ public sealed class ObjectiveService(OkapiDbContext db, Caller caller, OkrScorin
             return new ObjectiveDto(o.Id, o.CycleId, o.Title, o.Description, o.OwnerTeamId, o.OwnerPersonId, o.State,
                 o.Visibility, o.Tags, o.ContinuedFromId, o.Version, progress, score.Forecast, status, grade,
                 Grades.Colour(grade), parents[o.Id].Select(AlignmentLinkDto.From).ToList(), krs, o.CreatedAt, o.UpdatedAt, caller.MayChange(o, scored.Cycles[o.CycleId]),
-                reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null, o.Retrospective);
+                reviews.TryGetValue(o.Id, out var review) ? ReviewDto.From(review, o.Title, caller) : null, o.Retrospective)
+            { ArchivedAt = o.ArchivedAt, CanRestore = caller.CanEdit(o) && o.WhyNotRestore(scored.Cycles[o.CycleId]) is null };
         }).ToList();
     }
 

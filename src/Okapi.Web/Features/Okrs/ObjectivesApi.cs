@@ -13,6 +13,8 @@ public static class ObjectivesApi
         group.MapPost("/", Create);
         group.MapPut("/{id:guid}", Update);
         group.MapDelete("/{id:guid}", Delete);
+        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the objective: hidden from lists (find it with ?archived=true), read-only, left out of its parents' rollup.");
+        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived objective as it was.");
         group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.");
         group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent);
         api.MapGet("/alignment", Alignment).WithTags("Objectives")
@@ -41,6 +43,12 @@ public static class ObjectivesApi
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Archive(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
+        (await objectives.ArchiveAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Restore(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
+        (await objectives.RestoreAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
 
     public static async Task<Results<Created<AlignmentLinkDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddParent(Guid id, AlignmentLinkRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.AddParentAsync(id, request, ct)).ToCreated(http, _ => $"/api/v1/objectives/{id}");

@@ -52,7 +52,14 @@ public sealed record ObjectiveDto(
     double Progress, double Forecast, OkrStatus? Status, double Grade, GradeColour GradeColour,
     IReadOnlyList<AlignmentLinkDto> Parents, IReadOnlyList<KeyResultDto> KeyResults,
     DateTime CreatedAt, DateTime UpdatedAt,
-    bool CanEdit, ReviewDto? Review = null, string? Retrospective = null, IReadOnlyList<InitiativeDto>? Initiatives = null) : IHasVersion;
+    bool CanEdit, ReviewDto? Review = null, string? Retrospective = null, IReadOnlyList<InitiativeDto>? Initiatives = null) : IHasVersion
+{
+    /// <summary>When the objective was archived; null while it is in use.</summary>
+    public DateTime? ArchivedAt { get; init; }
+
+    /// <summary>Whether the caller may restore the archived objective now.</summary>
+    public bool CanRestore { get; init; }
+}
 
 public sealed record ObjectiveRequest(
     [property: Required, StringLength(Objective.MaxTitleLength)] string Title,

@@ -81,7 +81,7 @@ public sealed class OkrScoring(OkapiDbContext db, Caller caller, TimeProvider cl
 
         var byObjective = keyResults.ToLookup(k => k.ObjectiveId);
         var own = all.Keys.ToDictionary(id => id, id => OwnScore(byObjective[id], krScores));
-        var graph = new AlignmentGraph(own, edges);
+        var graph = new AlignmentGraph(own, edges, all.Values.Where(o => o.IsArchived).Select(o => o.Id));
         var scores = all.Keys.ToDictionary(id => id, graph.ScoreOf);
         return new Scored(scores, krScores, byObjective, windows, now, cycles);
     }

@@ -102,7 +102,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         }
         else
         {
-            inReport = caller.Visible(db.Objectives.AsNoTracking())
+            inReport = caller.Visible(db.Objectives.AsNoTracking()).InUse()
                 .Where(o => o.CycleId == cycleId && o.State != ObjectiveState.Draft && o.State != ObjectiveState.InReview)
                 .Where(o => teamId == null || o.OwnerTeamId == teamId);
         }

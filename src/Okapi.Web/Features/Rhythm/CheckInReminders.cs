@@ -65,7 +65,7 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
         var cycles = (await db.Cycles.AsNoTracking().Where(c => c.State == CycleState.Active).ToListAsync(ct))
             .Select(c => (c.Id, Window: c.Window(zone))).Where(c => c.Window.Contains(now)).ToDictionary(c => c.Id, c => c.Window);
         var cycleIds = cycles.Keys.ToList();
-        var objectives = await db.Objectives.AsNoTracking().Where(o => o.State == ObjectiveState.Active && cycleIds.Contains(o.CycleId)).ToDictionaryAsync(o => o.Id, ct);
+        var objectives = await db.Objectives.AsNoTracking().InUse().Where(o => o.State == ObjectiveState.Active && cycleIds.Contains(o.CycleId)).ToDictionaryAsync(o => o.Id, ct);
         var objectiveIds = objectives.Keys.ToList();
         var keyResults = await db.KeyResults.AsNoTracking()
             .Where(k => k.OwnerPersonId != null && k.FinalGrade == null && objectiveIds.Contains(k.ObjectiveId)).ToListAsync(ct);

@@ -62,7 +62,7 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
         var me = person.Id;
         var teams = viewer.TeamIds.ToList();
         var weekAgo = (now - TimeSpan.FromDays(7)).UtcDateTime;
-        var visible = viewer.Visible(db.Objectives.AsNoTracking()).Where(o => o.State == ObjectiveState.Active && cycleIds.Contains(o.CycleId));
+        var visible = viewer.Visible(db.Objectives.AsNoTracking()).InUse().Where(o => o.State == ObjectiveState.Active && cycleIds.Contains(o.CycleId));
 
         var myKeyResults = await db.KeyResults.AsNoTracking().Where(k => k.OwnerPersonId == me && visible.Any(o => o.Id == k.ObjectiveId))
             .OrderBy(k => k.Title).ToListAsync(ct);

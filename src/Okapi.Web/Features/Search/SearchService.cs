@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Infrastructure;
@@ -30,7 +32,7 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
             return [];
         }
 
-        var visible = caller.Visible(db.Objectives.AsNoTracking());
+        var visible = caller.Visible(db.Objectives.AsNoTracking()).InUse();
         var objectives = await visible.Where(o => o.Title.ToLower().Contains(q))
             .OrderByDescending(o => o.CreatedAt).Take(MaxPerKind)
             .Select(o => new SearchHit(SearchKind.Objective, o.Id, o.Title, null, "/objectives/" + o.Id)).ToListAsync(ct);
@@ -39,7 +41,7 @@ public sealed class SearchService(OkapiDbContext db, Caller caller)
             .Join(visible, k => k.ObjectiveId, o => o.Id, (k, o) => new { k.Id, k.Title, ObjectiveId = o.Id, Objective = o.Title, o.CreatedAt })
             .OrderByDescending(k => k.CreatedAt).Take(MaxPerKind)
             .Select(k => new SearchHit(SearchKind.KeyResult, k.Id, k.Title, k.Objective, "/objectives/" + k.ObjectiveId)).ToListAsync(ct);
-        var kpis = await caller.Visible(db.Kpis.AsNoTracking())
+        var kpis = await caller.Visible(db.Kpis.AsNoTracking()).InUse()
             .Where(k => k.Name.ToLower().Contains(q) || k.Key.ToLower().Contains(q))
             .OrderBy(k => k.Name).Take(MaxPerKind)
             .Select(k => new SearchHit(SearchKind.Kpi, k.Id, k.Name, k.Key, "/kpis/" + k.Id)).ToListAsync(ct);

@@ -50,6 +50,11 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
             return Failure.Forbidden(EditorsOnly);
         }
 
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
+        }
+
         var source = new KpiSource { Schedule = "" };
         var missing = Apply(source, request);
         var errors = (await ValidateAsync(source, ct)).Include(missing);
@@ -75,6 +80,11 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         if (Failure.Refuse(caller.CanEdit(kpi), EditorsOnly, db, source, expectedVersion) is { } refused)
         {
             return refused;
+        }
+
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
         }
 
         if (request.KpiId != source.KpiId)
@@ -124,6 +134,11 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         if (!caller.CanEdit(kpi))
         {
             return Failure.Forbidden(EditorsOnly);
+        }
+
+        if (kpi.WhyReadOnly is { } archived)
+        {
+            return Failure.Conflict(archived);
         }
 
         var now = clock.GetUtcNow();

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Kpis;
 using Okapi.Data;
 
 namespace Okapi.Web.Features.Sources;
@@ -65,7 +66,9 @@ public sealed class SourceWorker(IServiceScopeFactory scopes, TimeProvider clock
         {
             var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
             db.OrganisationId = organisation;
+            // An archived KPI's sources rest; they are due again as soon as it is restored.
             due = await db.KpiSources.Where(s => s.Enabled && s.NextRunAt <= at && (s.LockedUntil == null || s.LockedUntil < at))
+                .Where(s => db.Kpis.InUse().Any(k => k.Id == s.KpiId))
                 .OrderBy(s => s.NextRunAt).Select(s => s.Id).ToListAsync(ct);
         }
 
