@@ -48,7 +48,7 @@ public sealed class ReportService(OkapiDbContext db, Caller caller, OkrScoring s
         links.AddRange(await db.ObjectiveLinks.AsNoTracking()
             .Where(l => l.RollsUp && l.ParentKeyResultId != null && keyResultIds.Contains(l.ParentKeyResultId.Value)).ToListAsync(ct));
         var childIds = links.Select(l => l.ChildObjectiveId).Distinct().ToList();
-        var children = await caller.Visible(db.Objectives.AsNoTracking())
+        var children = await caller.Visible(db.Objectives.AsNoTracking()).InUse()
             .Where(o => childIds.Contains(o.Id) && o.State != ObjectiveState.Draft && o.State != ObjectiveState.InReview).ToListAsync(ct);
         if (children.Count == 0)
         {
