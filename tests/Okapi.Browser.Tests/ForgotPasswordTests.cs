@@ -44,6 +44,7 @@ public sealed partial class ForgotPasswordTests(MailBrowserApp app) : IClassFixt
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);
         await shell.ScreenshotAsync($"forgot-password-{width}");
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(page, "/forgot-password", $"axe-forgot-password-{width}"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Send the link" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("a link to choose a new password is on its way");
         await shell.ScreenshotAsync($"forgot-password-sent-{width}");
@@ -55,6 +56,7 @@ public sealed partial class ForgotPasswordTests(MailBrowserApp app) : IClassFixt
         await FillAsync(page, "short");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("at least 10 characters");
         await shell.ScreenshotAsync($"reset-password-{width}");
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(page, "/reset-password", $"axe-reset-password-{width}"));
         await FillAsync(page, "a-remembered-password");
 
         await page.WaitForURLAsync(url => url.Contains("/sign-in?password=reset"));

@@ -33,6 +33,7 @@ public sealed class ReconnectTests(BrowserApp app) : IClassFixture<BrowserApp>
         Assert.True(await page.EvaluateAsync<bool>("document.querySelector('main').closest('[inert]') !== null"), "the page behind the banner still takes clicks");
         await Expect(page.Locator("body > [inert]:has(main)")).ToHaveCSSAsync("opacity", "0.45");
         await shell.ScreenshotAsync($"reconnect-lost-{width}");
+        Assert.Empty(await AccessibilityTests.SeriousViolationsAsync(page, "/kpis (connection lost)", $"axe-reconnect-lost-{width}"));
 
         await page.UnrouteAsync(Negotiation);
 
