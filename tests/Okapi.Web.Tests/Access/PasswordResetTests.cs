@@ -61,6 +61,30 @@ public sealed partial class PasswordResetTests(PasswordResetApps apps) : IClassF
 
     [Theory]
     [OnEveryDatabase]
+    public async Task ANewPasswordEndsTheAccountsOtherSessionsAsAChangeDoes(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var email = await PersonAsync(app);
+        using var elsewhere = app.CreateClient(new() { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.NoContent, (await elsewhere.PostAsJsonAsync("/account/sign-in", new SignInRequest(email, FirstPassword))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await elsewhere.GetAsync("/api/v1/people/me")).StatusCode);
+        using var someoneElse = app.CreateClient(new() { HandleCookies = true });
+        Assert.Equal(HttpStatusCode.NoContent, (await someoneElse.PostAsJsonAsync("/account/sign-in", new SignInRequest(await PersonAsync(app), FirstPassword))).StatusCode);
+        using var client = app.CreateClient();
+        await client.PostAsJsonAsync("/account/forgot-password", new ForgotPasswordRequest(email));
+        var token = TokenOf(LinkIn(await MailToAsync(app, email)));
+
+        using var reset = await client.PostAsJsonAsync("/account/reset-password", new ResetPasswordRequest(token, "second-password-2"));
+        Assert.Equal(HttpStatusCode.NoContent, reset.StatusCode);
+        // Sessions check the account's security stamp every half hour, as Identity does by default.
+        app.Clock.Advance(TimeSpan.FromMinutes(31));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await elsewhere.GetAsync("/api/v1/people/me")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await someoneElse.GetAsync("/api/v1/people/me")).StatusCode);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task AnExpiredLinkIsRefusedAndThePasswordStays(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);
