@@ -161,7 +161,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         ];
     }
 
-    private static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string path, string screenshot)
+    internal static async Task<IEnumerable<string>> SeriousViolationsAsync(IPage page, string path, string screenshot)
     {
         await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserApp.ScreenshotFolder, screenshot + ".png"), FullPage = true });
         var result = await page.RunAxe();

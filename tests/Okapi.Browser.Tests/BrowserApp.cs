@@ -17,7 +17,7 @@ namespace Okapi.Browser.Tests;
 /// Okapi with the demo organisation on a real Kestrel port and a temporary SQLite file, and Debian's Chromium
 /// driven by Playwright. One per test class; each test opens its own browser contexts.
 /// </summary>
-public sealed class BrowserApp : IAsyncLifetime
+public class BrowserApp : IAsyncLifetime
 {
     public const string AdminEmail = "admin@okapi.test";
     public const string Password = "browser-tests-password";
@@ -57,6 +57,8 @@ public sealed class BrowserApp : IAsyncLifetime
             throw new InvalidOperationException($"{Chromium} is missing: run ./test.sh, which installs Debian's chromium package.");
         }
 
+        await StartingAsync();
+
         _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseEnvironment("Testing");
@@ -67,6 +69,7 @@ public sealed class BrowserApp : IAsyncLifetime
             b.UseSetting("Okapi:Demo", "true");
             // Every test signs in through the form, more often than the default limit of a real client allows.
             b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
+            Configure(b);
         });
         _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         _factory.StartServer();
@@ -79,6 +82,14 @@ public sealed class BrowserApp : IAsyncLifetime
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
+    }
+
+    /// <summary>Runs before the app starts: a variant starts what the app talks to (an SMTP listener, …).</summary>
+    protected virtual Task StartingAsync() => Task.CompletedTask;
+
+    /// <summary>A variant's settings, on top of the ones every test app has.</summary>
+    protected virtual void Configure(IWebHostBuilder builder)
+    {
     }
 
     /// <summary>A new browser context (its own cookies) at the given width, collecting console errors.</summary>
@@ -125,7 +136,7 @@ public sealed class BrowserApp : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Browser is not null)
         {

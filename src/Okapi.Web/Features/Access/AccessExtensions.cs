@@ -14,6 +14,9 @@ public static class AccessExtensions
     /// <summary>The rate limit policy of every endpoint that checks a password (posting the sign-in form or the API's sign-in).</summary>
     public const string SignInLimit = "sign-in";
 
+    /// <summary>The rate limit policy of asking for a forgotten-password email (the form and the API).</summary>
+    public const string PasswordResetLimit = "password-reset";
+
     /// <summary>Identity with cookies for people, bearer tokens for scripts; one policy scheme picks per request.</summary>
     public static IServiceCollection AddOkapiAccess(this IServiceCollection services)
     {
@@ -70,6 +73,9 @@ public static class AccessExtensions
         services.AddScoped<PasswordSignIn>();
         services.AddScoped<PasswordService>();
         services.AddSingleton<SignInThrottle>();
+        services.AddSingleton<PasswordResetTokens>();
+        services.AddSingleton<PasswordResetMail>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMail>());
 
         // Slow down password guessing: a few sign-in attempts a minute per client address (Okapi:SignInAttemptsPerMinute).
         // The limit is a policy that the sign-in endpoints name, so it holds however the path is spelt.
@@ -82,6 +88,14 @@ public static class AccessExtensions
                 HttpMethods.IsPost(context.Request.Method)
                     ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
                         _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1) })
+                    : RateLimitPartition.GetNoLimiter(""));
+
+            // Each request may send an email: a few an hour per client address (Okapi:PasswordResetRequestsPerHour).
+            var resetsPerHour = Math.Max(1, configuration.GetValue("Okapi:PasswordResetRequestsPerHour", 10));
+            o.AddPolicy(PasswordResetLimit, context =>
+                HttpMethods.IsPost(context.Request.Method)
+                    ? RateLimitPartition.GetFixedWindowLimiter(context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                        _ => new FixedWindowRateLimiterOptions { PermitLimit = resetsPerHour, Window = TimeSpan.FromHours(1) })
                     : RateLimitPartition.GetNoLimiter(""));
         });
         return services;

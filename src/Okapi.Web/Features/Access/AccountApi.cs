@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Okapi.Data.Identity;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
@@ -17,8 +18,29 @@ public static class AccountApi
             .RequireRateLimiting(AccessExtensions.SignInLimit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
+        group.MapPost("/forgot-password", ForgotPassword)
+            .WithSummary("Ask for an email with a link to choose a new password (when the server sends email). The answer is the same whether or not the address has an account.")
+            .RequireRateLimiting(AccessExtensions.PasswordResetLimit)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        group.MapPost("/reset-password", ResetPassword)
+            .WithSummary("Choose a new password with the token of a forgotten-password email; the token works once, for 30 minutes. Other sessions of the account end.");
         return app;
     }
+
+    public static Results<Accepted, ProblemHttpResult> ForgotPassword(ForgotPasswordRequest request, PasswordResetMail mail)
+    {
+        if (!mail.IsAvailable)
+        {
+            return TypedResults.Problem(title: "This server sends no email: ask an admin to set a new password for you.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        mail.Request(request.Email);
+        return TypedResults.Accepted((string?)null);
+    }
+
+    public static async Task<Results<NoContent, ValidationProblem>> ResetPassword(ResetPasswordRequest request, PasswordService passwords) =>
+        (await passwords.ResetAsync(request)).ToNoContent();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInRequest request, PasswordSignIn signIn, HttpContext http)
     {

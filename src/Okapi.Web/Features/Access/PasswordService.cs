@@ -12,7 +12,7 @@ public sealed record ChangePasswordRequest([property: Required, StringLength(200
 /// A person's own password, for the API and the password page alike: changing it needs the current one and follows
 /// Identity's password rules. A generated first password carries <see cref="MustChangeClaim"/> until it is changed.
 /// </summary>
-public sealed class PasswordService(UserManager<Account> users)
+public sealed class PasswordService(UserManager<Account> users, PasswordResetTokens resetTokens)
 {
     /// <summary>On an account whose password was generated and printed once: it must be replaced at the first sign-in.</summary>
     public const string MustChangeClaim = "okapi:must-change-password";
@@ -45,15 +45,62 @@ public sealed class PasswordService(UserManager<Account> users)
         {
             return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.PasswordMismatch))
                 ? Failure.Invalid("currentPassword", "The current password is wrong.")
-                : Failure.Invalid("newPassword", string.Join(" ", result.Errors.Select(e => e.Description)));
+                : NewPasswordRefused(result);
         }
 
+        await ForgetGeneratedAsync(account);
+        return new Done();
+    }
+
+    /// <summary>
+    /// Sets a new password with a link from a forgotten-password email (<see cref="PasswordResetTokens"/>). The link
+    /// works once: the new password changes the hash it was made from. Like a change, it renews the security stamp, so
+    /// the person's other sessions end.
+    /// </summary>
+    public async Task<Outcome<Done>> ResetAsync(ResetPasswordRequest request)
+    {
+        var account = await ResetAccountAsync(request.Token);
+        if (account is null)
+        {
+            return Failure.Invalid("token", PasswordResetTokens.Refused);
+        }
+
+        // Identity's own reset sets the hash and the security stamp in one update, after its password rules.
+        var result = await users.ResetPasswordAsync(account, await users.GeneratePasswordResetTokenAsync(account), request.NewPassword);
+        if (!result.Succeeded)
+        {
+            // Two resets with the same link at once: the one that lost is a link already used.
+            return result.Errors.Any(e => e.Code == nameof(IdentityErrorDescriber.ConcurrencyFailure))
+                ? Failure.Invalid("token", PasswordResetTokens.Refused)
+                : NewPasswordRefused(result);
+        }
+
+        await ForgetGeneratedAsync(account);
+        return new Done();
+    }
+
+    /// <summary>Whether a forgotten-password link can still set a password, so that a used one is not offered a form.</summary>
+    public async Task<bool> IsResetLinkLiveAsync(string? token) => token is not null && await ResetAccountAsync(token) is not null;
+
+    /// <summary>The account a reset token is for, while it has the password hash the token was made from.</summary>
+    private async Task<Account?> ResetAccountAsync(string token)
+    {
+        var claim = resetTokens.Read(token);
+        var account = claim is null ? null : await users.FindByIdAsync(claim.Value.PersonId.ToString());
+        return account is not null && PasswordResetTokens.IsFor(account, claim!.Value.PasswordStamp) ? account : null;
+    }
+
+    /// <summary>Identity's password rules (at least 10 characters, see AddOkapiAccess), said the same way wherever a password is chosen.</summary>
+    private static Failure NewPasswordRefused(IdentityResult result) =>
+        Failure.Invalid("newPassword", string.Join(" ", result.Errors.Select(e => e.Description)));
+
+    /// <summary>A password its owner chose: the mark of a generated one goes.</summary>
+    private async Task ForgetGeneratedAsync(Account account)
+    {
         var generated = (await users.GetClaimsAsync(account)).Where(c => c.Type == MustChangeClaim).ToList();
         if (generated.Count > 0)
         {
             await users.RemoveClaimsAsync(account, generated);
         }
-
-        return new Done();
     }
 }

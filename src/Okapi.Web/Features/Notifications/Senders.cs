@@ -50,7 +50,11 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
     public Task SendAsync(Channel channel, NotificationPayload payload, CancellationToken ct) =>
         SendAsync(ChannelRules.EmailAddresses(channel.Target), payload, ct);
 
-    public async Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct)
+    public Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct) =>
+        SendAsync(recipients, payload.Title, payload.Text, payload.LinkFrom(urls.Value.PublicUrl), "Open in Okapi", ct);
+
+    /// <summary>One email with a title, lines of text and a link, as every notice from Okapi looks.</summary>
+    public async Task SendAsync(IEnumerable<string> recipients, string title, string text, string link, string linkLabel, CancellationToken ct)
     {
         var options = smtp.Value;
         if (!options.IsConfigured)
@@ -70,12 +74,11 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
             message.To.Add(MailboxAddress.Parse(address));
         }
 
-        var link = payload.LinkFrom(urls.Value.PublicUrl);
-        message.Subject = payload.Title;
+        message.Subject = title;
         message.Body = new BodyBuilder
         {
-            TextBody = $"{payload.Text}\n\n{link}\n",
-            HtmlBody = Html(payload, link),
+            TextBody = $"{text}\n\n{link}\n",
+            HtmlBody = Html(title, text, link, linkLabel),
         }.ToMessageBody();
 
         using var client = new MailKit.Net.Smtp.SmtpClient { Timeout = (int)OutboundGuard.Timeout.TotalMilliseconds };
@@ -101,17 +104,17 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         }
     }
 
-    private static string Html(NotificationPayload payload, string link)
+    private static string Html(string title, string text, string link, string linkLabel)
     {
         var body = new StringBuilder();
         body.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
-        body.Append("<h2>").Append(WebUtility.HtmlEncode(payload.Title)).Append("</h2>");
-        foreach (var line in payload.Text.Split('\n'))
+        body.Append("<h2>").Append(WebUtility.HtmlEncode(title)).Append("</h2>");
+        foreach (var line in text.Split('\n'))
         {
             body.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
         }
 
-        body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">Open in Okapi</a></p></body></html>");
+        body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(linkLabel)).Append("</a></p></body></html>");
         return body.ToString();
     }
 }
