@@ -47,6 +47,7 @@ public sealed class DeliveriesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(row).ToContainTextAsync("404");
         await Expect(row).ToContainTextAsync(channelName);
         await shell.ScreenshotAsync($"deliveries-failed-{width}");
+        await AxeCheck.AssertNothingSeriousAsync(page, "Admin → Deliveries");
 
         await row.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
         await Expect(page.GetByText("Queued again: it is being sent now.")).ToBeVisibleAsync();
