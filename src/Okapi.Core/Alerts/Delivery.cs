@@ -101,6 +101,33 @@ public sealed class Delivery : IOrganisationOwned
             NextAttemptAt = now + Backoff(Attempts, jitter);
         }
     }
+
+    /// <summary>
+    /// Whether an admin may send it again by hand: only once the outbox has given it up. A pending delivery is still
+    /// the worker's (it may be claimed and sending at this moment), and a delivered one has reached its receiver.
+    /// </summary>
+    public bool CanRetry => State == DeliveryState.Failed;
+
+    /// <summary>
+    /// Puts a given-up delivery back in the outbox, due at once. The attempts start again from zero, so the retry gets
+    /// the whole backoff schedule a new notification gets: an admin retries after fixing the cause, and a receiver
+    /// that has just come back may still refuse the first call; keeping the count would give a delivery that failed
+    /// ten times a single try. The last error stays until the next attempt replaces it, so the log still says why it
+    /// had failed. Returns false, changing nothing, when <see cref="CanRetry"/> is false.
+    /// </summary>
+    public bool Retry(DateTime now)
+    {
+        if (!CanRetry)
+        {
+            return false;
+        }
+
+        State = DeliveryState.Pending;
+        Attempts = 0;
+        NextAttemptAt = now;
+        LockedUntil = null;
+        return true;
+    }
 }
 
 /// <summary>An in-app notification for one person.</summary>

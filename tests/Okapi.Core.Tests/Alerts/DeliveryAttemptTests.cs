@@ -63,4 +63,43 @@ public class DeliveryAttemptTests
     [InlineData(503, false)]
     public void OnlyClientErrorsOtherThanTimeoutAndTooManyRequestsAreFinal(int status, bool permanent) =>
         Assert.Equal(permanent, Delivery.IsPermanentFailure(status));
+
+    [Fact]
+    public void RetryingAGivenUpDeliveryMakesItDueNowWithAFreshScheduleAndKeepsWhyItFailed()
+    {
+        var delivery = Claimed();
+        for (var i = 0; i < Delivery.MaxAttempts; i++)
+        {
+            delivery.RecordAttempt(Now, "down", giveUp: false, jitter: 0);
+        }
+
+        var later = Now.AddHours(3);
+        Assert.True(delivery.CanRetry);
+        Assert.True(delivery.Retry(later));
+
+        Assert.Equal((DeliveryState.Pending, 0, later, (DateTime?)null, "down"),
+            (delivery.State, delivery.Attempts, delivery.NextAttemptAt, delivery.LockedUntil, delivery.LastError));
+        Assert.False(delivery.CanRetry);
+
+        // The retry is a new series: one failure waits for the first backoff step again instead of giving up.
+        delivery.RecordAttempt(later, "still down", giveUp: false, jitter: 0);
+        Assert.Equal((DeliveryState.Pending, 1, later.AddSeconds(5)), (delivery.State, delivery.Attempts, delivery.NextAttemptAt));
+    }
+
+    [Fact]
+    public void PendingAndDeliveredDeliveriesAreNotRetriedAndStayAsTheyAre()
+    {
+        var pending = Claimed();
+        pending.RecordAttempt(Now, "down", giveUp: false, jitter: 0);
+        var delivered = Claimed();
+        delivered.RecordAttempt(Now, null, giveUp: false, jitter: 0);
+
+        foreach (var delivery in new[] { pending, delivered })
+        {
+            var before = (delivery.State, delivery.Attempts, delivery.NextAttemptAt, delivery.LastError, delivery.DeliveredAt);
+            Assert.False(delivery.CanRetry);
+            Assert.False(delivery.Retry(Now.AddHours(1)));
+            Assert.Equal(before, (delivery.State, delivery.Attempts, delivery.NextAttemptAt, delivery.LastError, delivery.DeliveredAt));
+        }
+    }
 }

@@ -158,6 +158,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["POST /channels/{id}/test"] = new(Admins),
         ["GET /deliveries"] = new(Admins),
         ["GET /deliveries/{id}"] = new(Admins),
+        ["POST /deliveries/{id}/retry"] = new(Admins),
         ["GET /allowed-hosts"] = new(Admins),
         ["POST /allowed-hosts"] = new(Admins, Body: """{"host":"refused.intranet"}"""),
         ["DELETE /allowed-hosts/{id}"] = new(Admins),

@@ -135,6 +135,39 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
         return await db.Deliveries.AsNoTracking().FirstOrDefaultAsync(d => d.Id == id, ct) is { } delivery ? DeliveryDto.From(delivery) : Failure.NotFound;
     }
 
+    /// <summary>Puts a delivery the outbox gave up back in it, due now, and wakes the worker; <see cref="Delivery.Retry"/> says what is reset.</summary>
+    public async Task<Outcome<DeliveryDto>> RetryDeliveryAsync(Guid id, CancellationToken ct)
+    {
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden("Only admins retry deliveries.");
+        }
+
+        var delivery = await db.Deliveries.FirstOrDefaultAsync(d => d.Id == id, ct);
+        if (delivery is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (!delivery.CanRetry)
+        {
+            return Failure.Conflict(delivery.State == DeliveryState.Delivered
+                ? "The delivery was delivered; there is nothing to retry."
+                : "The delivery is still in the outbox, which retries it by itself; only a failed delivery can be retried.");
+        }
+
+        // A disabled channel would fail it again at once: say so rather than queue it.
+        if (delivery.ChannelId is { } channelId && !await db.Channels.AnyAsync(c => c.Id == channelId && c.Enabled, ct))
+        {
+            return Failure.Conflict("The channel is disabled; enable it to retry its deliveries.");
+        }
+
+        delivery.Retry(clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        outbox.Wake();
+        return DeliveryDto.From(delivery);
+    }
+
     public async Task<Outcome<List<AllowedHostDto>>> ListAllowedHostsAsync(CancellationToken ct)
     {
         if (!caller.IsAdmin)

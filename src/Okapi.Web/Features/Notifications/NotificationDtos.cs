@@ -21,13 +21,13 @@ public sealed record ChannelDto(Guid Id, string Name, ChannelKind Kind, string? 
         new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Version, c.CreatedAt, c.UpdatedAt);
 }
 
-/// <summary>One notification to one channel and how sending it went.</summary>
+/// <summary>One notification to one channel and how sending it went; <c>canRetry</c> when an admin may send it again.</summary>
 public sealed record DeliveryDto(
     Guid Id, Guid? ChannelId, string? Recipient, Guid? AlertId, NotificationEvent Event, DeliveryState State, int Attempts, string? LastError,
-    DateTime CreatedAt, DateTime NextAttemptAt, DateTime? DeliveredAt)
+    DateTime CreatedAt, DateTime NextAttemptAt, DateTime? DeliveredAt, bool CanRetry)
 {
     public static DeliveryDto From(Delivery d) =>
-        new(d.Id, d.ChannelId, d.Recipient, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt);
+        new(d.Id, d.ChannelId, d.Recipient, d.AlertId, d.Event, d.State, d.Attempts, d.LastError, d.CreatedAt, d.NextAttemptAt, d.DeliveredAt, d.CanRetry);
 }
 
 /// <summary>Which deliveries to list; <c>since</c> keeps those created at or after that moment.</summary>

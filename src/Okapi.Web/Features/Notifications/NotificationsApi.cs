@@ -19,6 +19,7 @@ public static class NotificationsApi
         var deliveries = api.MapGroup("/deliveries").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
         deliveries.MapGet("/{id:guid}", GetDelivery);
+        deliveries.MapPost("/{id:guid}/retry", RetryDelivery).WithSummary("Send a failed delivery again, due now (admins); 409 when it is not failed.");
 
         var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
@@ -56,6 +57,9 @@ public static class NotificationsApi
 
     public static async Task<Results<Ok<DeliveryDto>, NotFound, ProblemHttpResult>> GetDelivery(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.GetDeliveryAsync(id, ct)).ToOk(http);
+
+    public static async Task<Results<Ok<DeliveryDto>, NotFound, ProblemHttpResult>> RetryDelivery(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.RetryDeliveryAsync(id, ct)).ToOk(http);
 
     public static async Task<Results<Ok<List<AllowedHostDto>>, ProblemHttpResult>> ListAllowedHosts(ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.ListAllowedHostsAsync(ct)).ToOk(http);

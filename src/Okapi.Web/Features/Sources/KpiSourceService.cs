@@ -19,9 +19,11 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
 
     public async Task<Page<KpiSourceDto>> ListAsync(KpiSourceFilter filter, PageRequest page, CancellationToken ct)
     {
-        var editable = (await caller.Visible(db.Kpis.AsNoTracking()).ToListAsync(ct)).Where(caller.CanEdit).Select(k => k.Id).ToList();
+        // One KPI's sources (its page asks on every view) read that KPI alone, not every KPI the caller may see.
+        var kpis = caller.Visible(db.Kpis.AsNoTracking());
+        if (filter.Kpi is { } kpi) kpis = kpis.Where(k => k.Id == kpi);
+        var editable = (await kpis.ToListAsync(ct)).Where(caller.CanEdit).Select(k => k.Id).ToList();
         var query = db.KpiSources.AsNoTracking().Where(s => editable.Contains(s.KpiId));
-        if (filter.Kpi is { } kpi) query = query.Where(s => s.KpiId == kpi);
         var (items, total) = await page.ApplyAsync(query.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id), ct);
         return new Page<KpiSourceDto>(items.Select(KpiSourceDto.From).ToList(), page.Number, page.Size, total);
     }
