@@ -77,7 +77,7 @@ public sealed class AccessibilityTests(BrowserApp app) : IClassFixture<BrowserAp
         problems.AddRange(await SeriousViolationsAsync(session.Page, "/alignment (graph)", $"axe-alignment-graph-{width}"));
 
         await shell.GoAsync("/admin");
-        foreach (var tab in new[] { "People", "Cycles", "API tokens", "Import / export", "Audit log" })
+        foreach (var tab in new[] { "People", "Cycles", "Channels", "Deliveries", "Pull sources", "API tokens", "Import / export", "Audit log" })
         {
             await session.Page.GetByRole(AriaRole.Tab, new() { Name = tab }).ClickAsync();
             await Assertions.Expect(session.Page.GetByRole(AriaRole.Tab, new() { Name = tab })).ToHaveAttributeAsync("aria-selected", "true");

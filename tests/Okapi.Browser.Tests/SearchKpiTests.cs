@@ -28,7 +28,8 @@ public sealed class SearchKpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(hit).ToContainTextAsync("KPI");
         await shell.ScreenshotAsync($"search-kpi-{width}");
 
-        await session.Page.Keyboard.PressAsync("Enter");
+        // Pressed in the search box itself: the full-page screenshot before it resizes the window and may move the focus.
+        await session.Page.GetByRole(AriaRole.Textbox, new() { Name = "Search" }).PressAsync("Enter");
 
         await session.Page.WaitForURLAsync(url => url.EndsWith($"/kpis/{id}", StringComparison.OrdinalIgnoreCase));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();

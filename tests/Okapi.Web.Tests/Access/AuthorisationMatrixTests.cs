@@ -147,6 +147,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["PUT /alert-rules/{id}"] = new(Members, Body: """{"kpiId":"{kpis}","name":"Refused","kind":"threshold"}"""),
         ["DELETE /alert-rules/{id}"] = new(Members),
         ["GET /alerts"] = new(Anyone),
+        ["GET /alerts/groups"] = new(Anyone),
         ["GET /alerts/{id}"] = new(Anyone),
         ["POST /alerts/{id}/acknowledge"] = new(Members),
 
