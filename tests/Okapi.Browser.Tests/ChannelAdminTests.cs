@@ -49,7 +49,7 @@ public sealed class ChannelAdminTests(BrowserApp app) : IClassFixture<BrowserApp
         await Expect(row).ToContainTextAsync("Slack");
         Assert.Equal("slack", Assert.Single(await ChannelsAsync()).GetProperty("kind").GetString());
 
-        await row.GetByRole(AriaRole.Button, new() { Name = $"Send a test through {name}" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = $"Send test: {name}" }).ClickAsync();
         await Expect(page.GetByText($"A test notification is on its way through “{name}”.")).ToBeVisibleAsync();
         var channelId = (await ChannelsAsync())[0].GetProperty("id").GetString();
         var deliveries = await api.GetFromJsonAsync<JsonElement>($"/api/v1/deliveries?channel={channelId}");
