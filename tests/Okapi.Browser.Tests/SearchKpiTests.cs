@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
 using static Microsoft.Playwright.Assertions;
@@ -28,10 +29,10 @@ public sealed class SearchKpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(hit).ToContainTextAsync("KPI");
         await shell.ScreenshotAsync($"search-kpi-{width}");
 
-        // Pressed in the search box itself: the full-page screenshot before it resizes the window and may move the focus.
         await session.Page.GetByRole(AriaRole.Textbox, new() { Name = "Search" }).PressAsync("Enter");
 
-        await session.Page.WaitForURLAsync(url => url.EndsWith($"/kpis/{id}", StringComparison.OrdinalIgnoreCase));
+        // The URL alone: the router changes it in place, so there is no page load to wait for.
+        await Expect(session.Page).ToHaveURLAsync(new Regex($"/kpis/{id}$", RegexOptions.IgnoreCase));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
         Assert.Empty(session.ConsoleErrors);
     }
@@ -55,7 +56,8 @@ public sealed class SearchKpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await input.PressSequentiallyAsync("chargeback queue");
         await input.PressAsync("Enter");
 
-        await session.Page.WaitForURLAsync(url => url.EndsWith($"/kpis/{id}", StringComparison.OrdinalIgnoreCase));
+        // The URL alone: the router changes it in place, so there is no page load to wait for.
+        await Expect(session.Page).ToHaveURLAsync(new Regex($"/kpis/{id}$", RegexOptions.IgnoreCase));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = name })).ToBeVisibleAsync();
         Assert.Empty(session.ConsoleErrors);
     }
