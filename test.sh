@@ -12,11 +12,21 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+# A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own.
+[[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
 if ((${#missing[@]})); then
   step "Installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Where the machine runs services, the package starts its own Prometheus on port 9090; the tests need none of it.
+  if [[ " ${missing[*]} " == *" prometheus "* ]]; then
+    if [[ -d /run/systemd/system ]]; then
+      systemctl disable --now prometheus >/dev/null 2>&1 || true
+    elif [[ -x /etc/init.d/prometheus ]]; then
+      /etc/init.d/prometheus stop >/dev/null 2>&1 || true
+    fi
+  fi
 fi
 
 # --- Throwaway PostgreSQL -------------------------------------------------------------------------

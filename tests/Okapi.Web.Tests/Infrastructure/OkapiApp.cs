@@ -1,5 +1,8 @@
+using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -29,6 +32,12 @@ public sealed record AppOptions
     /// <summary>Whether <c>Okapi:Smtp</c> points at a real SMTP listener (<see cref="OkapiApp.Smtp"/>) started with the app.</summary>
     public bool WithSmtp { get; init; }
 
+    /// <summary>
+    /// Whether the app listens on a real loopback port (<see cref="OkapiApp.BaseUrl"/>), for clients in another process
+    /// such as a Prometheus server; otherwise it is reached in memory.
+    /// </summary>
+    public bool OnRealPort { get; init; }
+
     /// <summary>More host configuration: extra services, settings.</summary>
     public Action<IWebHostBuilder>? Configure { get; init; }
 }
@@ -48,6 +57,7 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly AppOptions _options;
     private readonly TestDatabase? _ownDatabase;
     private SmtpSink? _smtp;
+    private Uri? _baseUrl;
 
     public OkapiApp(DatabaseProvider provider, AppOptions? options = null)
         : this(provider, options ?? new AppOptions(), TestDatabase.Create(provider), connectionString: null)
@@ -68,6 +78,9 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     public HttpClient Admin { get; private set; } = null!;
     public Guid OrganisationId { get; private set; }
     public Guid AdminId { get; private set; }
+
+    /// <summary>Where the app listens, for apps started <see cref="AppOptions.OnRealPort"/>.</summary>
+    public Uri BaseUrl => _baseUrl ?? throw new InvalidOperationException("This app has no real port: start it with AppOptions.OnRealPort.");
 
     /// <summary>The SMTP listener that receives Okapi's email; only for apps started <see cref="AppOptions.WithSmtp"/>.</summary>
     public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException("This app has no SMTP listener: start it with AppOptions.WithSmtp.");
@@ -111,7 +124,18 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
             await _smtp.StartAsync();
         }
 
-        _ = Server; // starts the host: migrations and the first organisation
+        // Starting the host runs the migrations and creates the first organisation.
+        if (_options.OnRealPort)
+        {
+            UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+            StartServer();
+            _baseUrl = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+        else
+        {
+            _ = Server;
+        }
+
         using var scope = Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         var admin = db.People.IgnoreQueryFilters().Single(p => p.Email == AdminEmail);

@@ -50,6 +50,12 @@ public sealed class SmtpApps : OkapiApps
     protected override AppOptions Options => new() { WithSmtp = true };
 }
 
+/// <summary>Okapi on a real loopback port, for clients in another process.</summary>
+public sealed class RealPortApps : OkapiApps
+{
+    protected override AppOptions Options => new() { OnRealPort = true };
+}
+
 /// <summary>
 /// One value per database provider, made on first use and kept: a failed start fails every test that asks for that
 /// provider rather than being retried by each.

@@ -245,12 +245,15 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
     public async Task PrometheusScrapesPublicKpisOnlyWithAToken(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);
-        var team = await app.Admin.CreateTeamAsync("Metrics team");
-        var shown = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Say \"hi\" \\ back", team.Id, warningLower: 10) with { Unit = "req/s" });
+        var team = await app.Admin.CreateTeamAsync("Metrics \"team\"\nsecond line");
+        var shown = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Say \"hi\" \\ back", team.Id, warningLower: 10, target: 12) with { Unit = "req/s" });
         var hidden = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Private metric", team.Id, visibility: Visibility.Private));
+        var archived = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Archived metric", team.Id));
         var at = app.Clock.GetUtcNow().AddMinutes(-3);
         await app.Admin.AddValuesAsync(shown.Id, new { at, value = 4.25 });
         await app.Admin.AddValuesAsync(hidden.Id, new { at, value = 1 });
+        await app.Admin.AddValuesAsync(archived.Id, new { at, value = 2 });
+        await app.Admin.PostAsync<KpiDto>($"/api/v1/kpis/{archived.Id}/archive", new { }, HttpStatusCode.OK);
 
         await Api.AssertProblemAsync(await app.WithToken(null).GetAsync("/metrics/kpis"), HttpStatusCode.Unauthorized);
         foreach (var scope in new[] { TokenScope.Read, TokenScope.KpiIngest })
@@ -262,12 +265,50 @@ public sealed partial class KpiValuesTests(OkapiApps apps) : IClassFixture<Okapi
             Assert.Contains(response.Content.Headers.ContentType!.Parameters, p => p.Name == "version" && p.Value == "0.0.4");
             var samples = Parse(await response.Content.ReadAsStringAsync());
 
+            // No sample carries a timestamp: Prometheus stamps each scrape, and the value's own time is a series of its own.
+            Assert.All(samples, s => Assert.Null(s.Timestamp));
             var value = Assert.Single(samples, s => s.Name == "okapi_kpi_value" && s.Labels["kpi"] == shown.Key);
-            Assert.Equal(("Say \"hi\" \\ back", "req/s", 4.25, at.ToUnixTimeMilliseconds()), (value.Labels["name"], value.Labels["unit"], value.Value, value.Timestamp));
-            var health = Assert.Single(samples, s => s.Name == "okapi_kpi_health" && s.Labels["kpi"] == shown.Key);
-            Assert.Equal(1, health.Value);
-            Assert.DoesNotContain(samples, s => s.Labels["kpi"] == hidden.Key);
+            Assert.Equal(("Say \"hi\" \\ back", "req/s", "Metrics \"team\"\nsecond line", 4.25),
+                (value.Labels["name"], value.Labels["unit"], value.Labels["team"], value.Value));
+            double Of(string name) => Assert.Single(samples, s => s.Name == name && s.Labels["kpi"] == shown.Key).Value;
+            Assert.Equal(at.ToUnixTimeMilliseconds() / 1000.0, Of("okapi_kpi_value_timestamp_seconds"));
+            Assert.Equal((12.0, 10.0, 1.0), (Of("okapi_kpi_target"), Of("okapi_kpi_warning_lower"), Of("okapi_kpi_health")));
+            // Thresholds that are not set have no series; every series carries the same labels.
+            Assert.DoesNotContain(samples, s => s.Name is "okapi_kpi_warning_upper" or "okapi_kpi_critical_lower" or "okapi_kpi_critical_upper");
+            Assert.All(samples.Where(s => s.Labels["kpi"] == shown.Key), s => Assert.Equal(value.Labels, s.Labels));
+            Assert.DoesNotContain(samples, s => s.Labels["kpi"] == hidden.Key || s.Labels["kpi"] == archived.Key);
         }
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AScrapeReadsTheKpisOnceWhateverTheirNumber(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync($"Scrape cost {Guid.NewGuid():N}");
+        using var scraper = await app.ClientForAsync(app.AdminId, TokenScope.Read);
+        async Task AddKpiAsync(int n)
+        {
+            var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request($"Scraped {n} {Guid.NewGuid():N}", team.Id, warningLower: 1, target: 5));
+            await app.Admin.AddValuesAsync(kpi.Id, new { at = app.Clock.GetUtcNow().AddMinutes(-n), value = n });
+        }
+
+        await AddKpiAsync(1);
+        // The token's first use records when it was used; later scrapes within the minute do not.
+        (await scraper.GetAsync("/metrics/kpis")).EnsureSuccessStatusCode().Dispose();
+
+        var one = await app.StatementsOfAsync(scraper, c => c.GetAsync("/metrics/kpis"));
+        for (var n = 2; n <= 5; n++)
+        {
+            await AddKpiAsync(n);
+        }
+
+        var five = await app.StatementsOfAsync(scraper, c => c.GetAsync("/metrics/kpis"));
+        Assert.Equal(one.Count, five.Count);
+        // The KPI rows and their owner teams' names in one statement; never a value, a rollup or an alert.
+        Assert.Single(five, s => s.Contains("\"Kpis\"", StringComparison.Ordinal));
+        Assert.Contains(five, s => s.Contains("\"Kpis\"", StringComparison.Ordinal) && s.Contains("\"Teams\"", StringComparison.Ordinal));
+        Assert.DoesNotContain(five, s => s.Contains("\"KpiValues\"", StringComparison.Ordinal) || s.Contains("\"KpiDays\"", StringComparison.Ordinal) || s.Contains("\"Alerts\"", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -49,6 +49,14 @@ public sealed record KpiDto(
     public double? PreviousValue { get; init; }
 }
 
+/// <summary>
+/// What a scrape of <c>/metrics/kpis</c> gives of one KPI: its labels (key, name, unit and owner team's name, null for a
+/// KPI a person owns), its latest single value and when it was measured, its target and thresholds, and its health.
+/// </summary>
+public sealed record KpiMetricsDto(
+    string Key, string Name, string? Unit, string? Team, double? LatestValue, DateTimeOffset? LatestAt,
+    double? Target, double? WarningLower, double? WarningUpper, double? CriticalLower, double? CriticalUpper, KpiHealth Health);
+
 /// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
 public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);
 

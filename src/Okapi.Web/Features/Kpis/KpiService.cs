@@ -77,12 +77,20 @@ public sealed class KpiService(OkapiDbContext db, Caller caller, KpiIngestion in
         return await ToDtosAsync(kpis, ct);
     }
 
-    /// <summary>The organisation's public KPIs, whoever asks: what may leave for a monitoring system.</summary>
-    public async Task<IReadOnlyList<KpiDto>> PublicAsync(CancellationToken ct)
+    /// <summary>
+    /// The organisation's public KPIs in use, whoever asks: what may leave for a monitoring system. One read of one row
+    /// per KPI with its owner team's name; the latest value and current figures are kept on the KPI row.
+    /// </summary>
+    public async Task<IReadOnlyList<KpiMetricsDto>> PublicMetricsAsync(CancellationToken ct)
     {
-        var kpis = await db.Kpis.AsNoTracking().InUse().Where(k => k.Visibility == Okapi.Core.Okrs.Visibility.Public)
-            .OrderBy(k => k.Key).ToListAsync(ct);
-        return await ToDtosAsync(kpis, ct);
+        var rows = await db.Kpis.AsNoTracking().InUse().Where(k => k.Visibility == Okapi.Core.Okrs.Visibility.Public)
+            .OrderBy(k => k.Key)
+            .Select(k => new { Kpi = k, Team = db.Teams.Where(t => t.Id == k.OwnerTeamId).Select(t => t.Name).FirstOrDefault() })
+            .ToListAsync(ct);
+        var now = clock.GetUtcNow();
+        return rows.Select(r => new KpiMetricsDto(r.Kpi.Key, r.Kpi.Name, r.Kpi.Unit, r.Team, r.Kpi.LatestValue,
+            r.Kpi.LatestAt is { } at ? new DateTimeOffset(at) : null, r.Kpi.Target, r.Kpi.WarningLower, r.Kpi.WarningUpper,
+            r.Kpi.CriticalLower, r.Kpi.CriticalUpper, r.Kpi.Health(LatestReading(r.Kpi), now))).ToList();
     }
 
     public async Task<Outcome<KpiDto>> GetAsync(Guid id, CancellationToken ct)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -10,8 +9,6 @@ namespace Okapi.Web.Features.Kpis;
 
 public static class KpisFeature
 {
-    public const string MetricsContentType = "text/plain; version=0.0.4; charset=utf-8";
-
     /// <summary>KPIs, their values and ingestion.</summary>
     public static IServiceCollection AddOkapiKpis(this IServiceCollection services)
     {
@@ -31,9 +28,9 @@ public static class KpisFeature
     public static RouteGroupBuilder MapKpisApi(this RouteGroupBuilder api) => api.MapKpisRoutes();
 
     /// <summary>
-    /// The latest value of every public KPI in the Prometheus text format, for scraping. Only bearer tokens (read or
-    /// kpi:ingest) scrape, and only public KPIs are exposed, even to admins: a scrape target is readable by whoever runs
-    /// the monitoring.
+    /// The latest value, target, thresholds and health of every public KPI in use, in the Prometheus text format, for
+    /// scraping (one read of the KPI rows per scrape). Only bearer tokens (read or kpi:ingest) scrape, and only public
+    /// KPIs are exposed, even to admins: a scrape target is readable by whoever runs the monitoring.
     /// </summary>
     public static WebApplication MapKpiMetrics(this WebApplication app)
     {
@@ -42,27 +39,30 @@ public static class KpisFeature
     }
 
     private static async Task<ContentHttpResult> Metrics(KpiService kpis, CancellationToken ct) =>
-        TypedResults.Text(Exposition(await kpis.PublicAsync(ct)), MetricsContentType, Encoding.UTF8);
+        TypedResults.Text(Exposition(await kpis.PublicMetricsAsync(ct)), PrometheusText.ContentType, Encoding.UTF8);
 
-    /// <summary>The Prometheus text exposition format, version 0.0.4.</summary>
-    public static string Exposition(IReadOnlyList<KpiDto> kpis)
+    /// <summary>
+    /// Every series carries the same labels, so that PromQL compares them without <c>on(…)</c>
+    /// (<c>okapi_kpi_value &lt; okapi_kpi_warning_lower</c>). A target or threshold that is not set has no series, and a
+    /// KPI without values has its health alone.
+    /// </summary>
+    public static string Exposition(IReadOnlyList<KpiMetricsDto> kpis)
     {
-        var text = new StringBuilder();
-        text.Append("# HELP okapi_kpi_value The latest value of a KPI.\n# TYPE okapi_kpi_value gauge\n");
-        foreach (var kpi in kpis.Where(k => k.LatestAt is not null && k.LatestValue is not null))
-        {
-            text.Append("okapi_kpi_value").Append(Labels(kpi)).Append(' ')
-                .Append(Number(kpi.LatestValue!.Value)).Append(' ')
-                .Append(kpi.LatestAt!.Value.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
+        var labelled = kpis.Select(k => (Kpi: k, Labels: Labels(k))).ToList();
+        IEnumerable<PrometheusSample> Of(Func<KpiMetricsDto, double?> value) =>
+            labelled.Where(l => value(l.Kpi) is not null).Select(l => new PrometheusSample(l.Labels, value(l.Kpi)!.Value));
 
-        text.Append("# HELP okapi_kpi_health Health of a KPI: 0 ok, 1 warning, 2 critical, 3 stale, 4 unknown.\n# TYPE okapi_kpi_health gauge\n");
-        foreach (var kpi in kpis)
-        {
-            text.Append("okapi_kpi_health").Append(Labels(kpi)).Append(' ').Append(HealthNumber(kpi.Health).ToString(CultureInfo.InvariantCulture)).Append('\n');
-        }
-
-        return text.ToString();
+        return new PrometheusText()
+            .Gauge("okapi_kpi_value", "The latest single value of a KPI.", Of(k => k.LatestAt is null ? null : k.LatestValue))
+            .Gauge("okapi_kpi_value_timestamp_seconds", "When the latest value of a KPI was measured, in seconds since the Unix epoch.",
+                Of(k => k.LatestValue is null ? null : k.LatestAt?.ToUnixTimeMilliseconds() / 1000.0))
+            .Gauge("okapi_kpi_target", "The target of a KPI.", Of(k => k.Target))
+            .Gauge("okapi_kpi_warning_lower", "The lower warning threshold of a KPI.", Of(k => k.WarningLower))
+            .Gauge("okapi_kpi_warning_upper", "The upper warning threshold of a KPI.", Of(k => k.WarningUpper))
+            .Gauge("okapi_kpi_critical_lower", "The lower critical threshold of a KPI.", Of(k => k.CriticalLower))
+            .Gauge("okapi_kpi_critical_upper", "The upper critical threshold of a KPI.", Of(k => k.CriticalUpper))
+            .Gauge("okapi_kpi_health", "Health of a KPI: 0 ok, 1 warning, 2 critical, 3 stale, 4 unknown.", Of(k => HealthNumber(k.Health)))
+            .ToString();
     }
 
     public static int HealthNumber(KpiHealth health) => health switch
@@ -74,11 +74,6 @@ public static class KpisFeature
         _ => 4,
     };
 
-    private static string Labels(KpiDto kpi) =>
-        $"{{kpi=\"{Escape(kpi.Key)}\",name=\"{Escape(kpi.Name)}\",unit=\"{Escape(kpi.Unit ?? "")}\"}}";
-
-    /// <summary>Label values escape backslash, double quote and line feed, as the format demands.</summary>
-    public static string Escape(string value) => value.Replace("\\", @"\\").Replace("\"", "\\\"").Replace("\n", @"\n");
-
-    private static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    private static KeyValuePair<string, string>[] Labels(KpiMetricsDto kpi) =>
+        [new("kpi", kpi.Key), new("name", kpi.Name), new("unit", kpi.Unit ?? ""), new("team", kpi.Team ?? "")];
 }
