@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -460,10 +461,10 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
             await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the test delivery");
     }
 
-    private async Task<ChannelDto> CreateChannelAsync(OkapiApp app, string name, string kind, string? target) =>
+    internal static async Task<ChannelDto> CreateChannelAsync(OkapiApp app, string name, string kind, string? target) =>
         await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name, kind, target, enabled = true });
 
-    private Task<AllowedHostDto> AllowAsync(OkapiApp app, string host) => app.Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
+    internal static Task<AllowedHostDto> AllowAsync(OkapiApp app, string host) => app.Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
 
     private async Task<HttpClient> MemberAsync(OkapiApp app)
     {
@@ -494,7 +495,7 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
     /// A KPI (through the API), a rule notifying the channels and its firing (or resolved) alert, queued through the
     /// outbox in the same save as the alert, as alert evaluation does; then the worker is woken.
     /// </summary>
-    private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
+    internal static async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
     {
         var created = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
             key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
@@ -580,5 +581,47 @@ public sealed class EmailWithoutSmtpTests(OkapiApps apps) : IClassFixture<OkapiA
         }
 
         return await browser.GetStringAsync(url);
+    }
+}
+
+/// <summary>Okapi with an SMTP listener but no <c>Okapi:PublicUrl</c>: it does not know where people reach it.</summary>
+public sealed class NoPublicUrlApps : OkapiApps
+{
+    protected override AppOptions Options => new() { WithSmtp = true, Configure = b => b.UseSetting("Okapi:PublicUrl", "") };
+}
+
+/// <summary>A path alone is no link a mail or chat client can open: without a public URL, notifications carry none.</summary>
+public sealed class NotificationsWithoutPublicUrlTests(NoPublicUrlApps apps) : IClassFixture<NoPublicUrlApps>
+{
+    [Theory]
+    [OnEveryDatabase]
+    public async Task SlackTeamsAndEmailSendNoLinkWithoutAPublicUrl(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await NotificationTests.AllowAsync(app, listener.HostAndPort);
+        var email = await NotificationTests.CreateChannelAsync(app, "Linkless mail", "email", "linkless@example.com");
+        var slack = await NotificationTests.CreateChannelAsync(app, "Linkless Slack", "slack", listener.UrlFor("/slack").ToString());
+        var teams = await NotificationTests.CreateChannelAsync(app, "Linkless Teams", "teams", listener.UrlFor("/teams").ToString());
+        var (kpiId, _) = await NotificationTests.FireAlertAsync(app, [email.Id, slack.Id, teams.Id]);
+
+        var slackBody = (await listener.WaitForAsync("/slack")).Body;
+        var section = JsonDocument.Parse(slackBody).RootElement.GetProperty("blocks")[1].GetProperty("text").GetProperty("text").GetString();
+        Assert.DoesNotContain("<", section);
+        Assert.DoesNotContain("Open in Okapi", section);
+        Assert.DoesNotContain($"/kpis/{kpiId}", slackBody);
+
+        var teamsBody = (await listener.WaitForAsync("/teams")).Body;
+        var card = JsonDocument.Parse(teamsBody).RootElement;
+        Assert.False(card.TryGetProperty("potentialAction", out _), card.ToString());
+        Assert.Contains("Conversion rate: 1.2 %", card.GetProperty("text").GetString());
+        Assert.DoesNotContain($"/kpis/{kpiId}", teamsBody);
+
+        var mail = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "linkless@example.com"));
+        Assert.Contains("Conversion rate: 1.2 %", mail.TextBody);
+        Assert.DoesNotContain($"/kpis/{kpiId}", mail.TextBody);
+        Assert.DoesNotContain($"/kpis/{kpiId}", mail.HtmlBody);
+        Assert.DoesNotContain("<a ", mail.HtmlBody);
+        Assert.DoesNotContain("Open in Okapi", mail.HtmlBody);
     }
 }

@@ -62,8 +62,17 @@ public sealed record NotificationPayload(
     /// <summary>The event as the API and the <c>X-Okapi-Event</c> header spell it, e.g. <c>alertFiring</c>.</summary>
     public static string EventName(NotificationEvent notification) => JsonNamingPolicy.CamelCase.ConvertName(notification.ToString());
 
-    /// <summary>The link as an absolute URL when <c>Okapi:PublicUrl</c> is set, else the path alone.</summary>
-    public string LinkFrom(string? publicUrl) => string.IsNullOrWhiteSpace(publicUrl) ? Link : publicUrl.TrimEnd('/') + Link;
+    /// <summary>The link as an absolute URL under <c>Okapi:PublicUrl</c>, or null (send no link) without one.</summary>
+    public string? LinkFrom(string? publicUrl) => AbsoluteLink(publicUrl, Link);
+
+    /// <summary>
+    /// <paramref name="path"/> under the public URL when <c>Okapi:PublicUrl</c> is an http(s) URL, else null: a path
+    /// alone is no link a mail or chat client can open (on Linux it even passes for a <c>file://</c> URI), so none is sent.
+    /// </summary>
+    public static string? AbsoluteLink(string? publicUrl, string path) =>
+        Uri.TryCreate(publicUrl?.Trim(), UriKind.Absolute, out var root) && (root.Scheme == Uri.UriSchemeHttps || root.Scheme == Uri.UriSchemeHttp)
+            ? publicUrl!.Trim().TrimEnd('/') + path
+            : null;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 

@@ -53,8 +53,8 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
     public Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct) =>
         SendAsync(recipients, payload.Title, payload.Text, payload.LinkFrom(urls.Value.PublicUrl), "Open in Okapi", ct);
 
-    /// <summary>One email with a title, lines of text and a link, as every notice from Okapi looks.</summary>
-    public async Task SendAsync(IEnumerable<string> recipients, string title, string text, string link, string linkLabel, CancellationToken ct)
+    /// <summary>One email with a title, lines of text and a link (none when <paramref name="link"/> is null), as every notice from Okapi looks.</summary>
+    public async Task SendAsync(IEnumerable<string> recipients, string title, string text, string? link, string linkLabel, CancellationToken ct)
     {
         var options = smtp.Value;
         if (!options.IsConfigured)
@@ -77,7 +77,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         message.Subject = title;
         message.Body = new BodyBuilder
         {
-            TextBody = $"{text}\n\n{link}\n",
+            TextBody = link is null ? $"{text}\n" : $"{text}\n\n{link}\n",
             HtmlBody = Html(title, text, link, linkLabel),
         }.ToMessageBody();
 
@@ -104,7 +104,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         }
     }
 
-    private static string Html(string title, string text, string link, string linkLabel)
+    private static string Html(string title, string text, string? link, string linkLabel)
     {
         var body = new StringBuilder();
         body.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
@@ -114,7 +114,12 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
             body.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
         }
 
-        body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(linkLabel)).Append("</a></p></body></html>");
+        if (link is not null)
+        {
+            body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(linkLabel)).Append("</a></p>");
+        }
+
+        body.Append("</body></html>");
         return body.ToString();
     }
 }
@@ -175,9 +180,9 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
     }
 
     /// <summary>A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest.</summary>
-    public static string Slack(NotificationPayload payload, string link)
+    public static string Slack(NotificationPayload payload, string? link)
     {
-        var section = Uri.TryCreate(link, UriKind.Absolute, out _) ? $"{payload.Text}\n<{link}|Open in Okapi>" : $"{payload.Text}\n{link}";
+        var section = link is null ? payload.Text : $"{payload.Text}\n<{link}|Open in Okapi>";
         var message = new JsonObject
         {
             ["text"] = $"{payload.Title}: {payload.Text.Split('\n')[0]}",
@@ -191,7 +196,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
     }
 
     /// <summary>A Microsoft Teams MessageCard, coloured by what happened.</summary>
-    public static string Teams(NotificationPayload payload, string link)
+    public static string Teams(NotificationPayload payload, string? link)
     {
         var colour = payload.Event switch
         {
@@ -209,7 +214,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
             ["title"] = payload.Title,
             ["text"] = payload.Text.Replace("\n", "<br>", StringComparison.Ordinal),
         };
-        if (Uri.TryCreate(link, UriKind.Absolute, out _))
+        if (link is not null)
         {
             card["potentialAction"] = new JsonArray
             {
