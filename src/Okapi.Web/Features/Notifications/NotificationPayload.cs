@@ -26,11 +26,27 @@ public sealed record NotificationPayload(
 
     public static NotificationPayload ForAlert(NotificationEvent notification, AlertRule rule, Alert alert, Kpi kpi, DateTime now)
     {
-        var value = alert.LastValue ?? alert.ValueAtStart;
-        var text = string.IsNullOrWhiteSpace(alert.Summary) ? $"{kpi.Name} needs attention." : alert.Summary;
-        if (value is { } v)
+        string text;
+        double? value;
+        if (notification == NotificationEvent.AlertResolved)
         {
-            text += $"\n{kpi.Name}: {v.ToString("G6", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(kpi.Unit) ? "" : " " + kpi.Unit)}";
+            // The alert's summary still says why it fired; what people want now is where the KPI stands. A no-data
+            // alert, or one resolved because its rule was disabled, has no value of its own, so the KPI's is used.
+            value = kpi.CurrentPeriodValue ?? alert.LastValue;
+            text = $"Resolved: {kpi.Name} {(value is { } current ? $"is now {Format(current, kpi)}" : "has no value yet")}.";
+            if (!string.IsNullOrWhiteSpace(alert.Summary))
+            {
+                text += $"\nWhen it fired: {alert.Summary}";
+            }
+        }
+        else
+        {
+            value = alert.LastValue ?? alert.ValueAtStart;
+            text = string.IsNullOrWhiteSpace(alert.Summary) ? $"{kpi.Name} needs attention." : alert.Summary;
+            if (value is { } v)
+            {
+                text += $"\n{kpi.Name}: {Format(v, kpi)}";
+            }
         }
 
         return new NotificationPayload(
@@ -78,6 +94,9 @@ public sealed record NotificationPayload(
 
     public static NotificationPayload FromJson(string json) =>
         JsonSerializer.Deserialize<NotificationPayload>(json, Json) ?? throw new JsonException("The delivery's payload is empty.");
+
+    private static string Format(double value, Kpi kpi) =>
+        $"{value.ToString("G6", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(kpi.Unit) ? "" : " " + kpi.Unit)}";
 
     private static JsonSerializerOptions CreateJson()
     {

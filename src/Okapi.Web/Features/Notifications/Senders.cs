@@ -126,7 +126,8 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
 
 /// <summary>
 /// Posts notifications to webhook channels: the payload itself for a generic webhook, a Slack incoming-webhook
-/// message, or a Microsoft Teams MessageCard. A 2xx answer is success; anything else fails and is retried.
+/// message, or an Adaptive Card message for a Microsoft Teams Workflows webhook. A 2xx answer is success; anything
+/// else fails and is retried.
 /// </summary>
 public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions> urls)
 {
@@ -179,53 +180,114 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         }
     }
 
-    /// <summary>A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest.</summary>
+    /// <summary>
+    /// A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest. All of
+    /// it is the payload's text, escaped; the link (none without a public URL) is the only markup.
+    /// </summary>
     public static string Slack(NotificationPayload payload, string? link)
     {
-        var section = link is null ? payload.Text : $"{payload.Text}\n<{link}|Open in Okapi>";
+        // The text gives way to the link when the section is too long for Slack.
+        var linkLine = link is null ? "" : $"\n<{link}|Open in Okapi>";
+        var section = LimitSlack(ForSlack(payload.Text), 3000 - linkLine.Length) + linkLine;
         var message = new JsonObject
         {
-            ["text"] = $"{payload.Title}: {payload.Text.Split('\n')[0]}",
+            ["text"] = $"{ForSlack(payload.Title)}: {ForSlack(payload.Text.Split('\n')[0])}",
             ["blocks"] = new JsonArray
             {
-                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Limit(payload.Title, 150) } },
-                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Limit(section, 3000) } },
+                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = LimitSlack(ForSlack(payload.Title), 150) } },
+                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = section } },
             },
         };
         return message.ToJsonString();
     }
 
-    /// <summary>A Microsoft Teams MessageCard, coloured by what happened.</summary>
+    /// <summary>
+    /// Text for Slack, escaped as Slack asks (<c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c>): a name such as <c>&lt;!here&gt;</c>
+    /// would otherwise ping the whole channel, and <c>&lt;https://…|label&gt;</c> would show a link under a false label.
+    /// </summary>
+    public static string ForSlack(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A Teams Workflows message ("When a Teams webhook request is received"): one Adaptive Card, its title coloured by
+    /// what happened, a text block per line, and a button to the link when there is one. Workflows take only Adaptive
+    /// Cards; the MessageCard format was for the retired Office 365 connectors.
+    /// </summary>
     public static string Teams(NotificationPayload payload, string? link)
     {
         var colour = payload.Event switch
         {
-            NotificationEvent.AlertResolved => "2EB67D",
-            NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "0078D7",
-            _ when payload.Alert?.Severity == AlertSeverity.Critical => "D13438",
-            _ => "FFB900",
+            NotificationEvent.AlertResolved => "Good",
+            NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "Accent",
+            _ when payload.Alert?.Severity == AlertSeverity.Critical => "Attention",
+            _ => "Warning",
         };
+        var body = new JsonArray
+        {
+            new JsonObject { ["type"] = "TextBlock", ["text"] = ForTeams(payload.Title), ["size"] = "Large", ["weight"] = "Bolder", ["color"] = colour, ["wrap"] = true },
+        };
+
+        // A block per line: in a TextBlock's Markdown a single line break does not break the line.
+        foreach (var line in payload.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = ForTeams(line), ["wrap"] = true });
+        }
+
         var card = new JsonObject
         {
-            ["@type"] = "MessageCard",
-            ["@context"] = "https://schema.org/extensions",
-            ["summary"] = payload.Title,
-            ["themeColor"] = colour,
-            ["title"] = payload.Title,
-            ["text"] = payload.Text.Replace("\n", "<br>", StringComparison.Ordinal),
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["type"] = "AdaptiveCard",
+            ["version"] = "1.4",
+            ["body"] = body,
         };
         if (link is not null)
         {
-            card["potentialAction"] = new JsonArray
-            {
-                new JsonObject { ["@type"] = "OpenUri", ["name"] = "Open in Okapi", ["targets"] = new JsonArray { new JsonObject { ["os"] = "default", ["uri"] = link } } },
-            };
+            card["actions"] = new JsonArray { new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open in Okapi", ["url"] = link } };
         }
 
-        return card.ToJsonString();
+        var message = new JsonObject
+        {
+            ["type"] = "message",
+            ["attachments"] = new JsonArray
+            {
+                new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["contentUrl"] = null, ["content"] = card },
+            },
+        };
+        return message.ToJsonString();
     }
 
-    private static string Limit(string text, int length) => text.Length > length ? text[..(length - 1)] + "…" : text;
+    /// <summary>
+    /// Text for an Adaptive Card TextBlock, whose Markdown subset (bold, italic, lists, <c>[label](url)</c> links) would
+    /// otherwise format a name or turn it into a link: its markup characters are escaped with a backslash.
+    /// </summary>
+    public static string ForTeams(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '*' or '_' or '[' or ']' or '<' or '>' or '`' or '~')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>Shortens escaped Slack text to its limit without cutting an entity such as <c>&amp;amp;</c> in two.</summary>
+    private static string LimitSlack(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        var cut = text[..(length - 1)];
+        var amp = cut.LastIndexOf('&');
+        return (amp >= 0 && cut.IndexOf(';', amp) < 0 ? cut[..amp] : cut) + "…";
+    }
 
     private static string Innermost(Exception e)
     {
