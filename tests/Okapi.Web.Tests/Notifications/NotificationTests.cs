@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,7 @@ using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Alerts;
 using Okapi.Web.Tests.Infrastructure;
 using Okapi.Web.Tests.Kpis;
 
@@ -23,6 +25,8 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
 {
     private const string RuleName = "Conversion rate below critical threshold";
     private const string Summary = "Conversion rate 1.2 % is below the critical threshold 1.5 %";
+    private const string MarkupName = "<!here> & <b>";
+    private const string MarkupRule = "Ping [everyone](https://evil.example) <https://evil.example|here>";
 
     [Theory]
     [OnEveryDatabase]
@@ -102,14 +106,93 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
         Assert.Equal("section", blocks[1].GetProperty("type").GetString());
         Assert.Contains($"<{SmtpSink.PublicUrl}/kpis/{kpiId}|Open in Okapi>", blocks[1].GetProperty("text").GetProperty("text").GetString());
 
-        var card = JsonDocument.Parse((await listener.WaitForAsync("/teams")).Body).RootElement;
-        Assert.Equal("MessageCard", card.GetProperty("@type").GetString());
-        Assert.Equal("https://schema.org/extensions", card.GetProperty("@context").GetString());
-        Assert.Equal($"[FIRING] {RuleName}", card.GetProperty("title").GetString());
-        Assert.Equal($"[FIRING] {RuleName}", card.GetProperty("summary").GetString());
-        Assert.Equal("D13438", card.GetProperty("themeColor").GetString());
-        Assert.Contains(Summary, card.GetProperty("text").GetString());
-        Assert.Equal($"{SmtpSink.PublicUrl}/kpis/{kpiId}", card.GetProperty("potentialAction")[0].GetProperty("targets")[0].GetProperty("uri").GetString());
+        // A Teams Workflows webhook takes a message whose attachment is an Adaptive Card; MessageCards are refused.
+        var card = AdaptiveCard((await listener.WaitForAsync("/teams")).Body);
+        Assert.Equal("AdaptiveCard", card.GetProperty("type").GetString());
+        Assert.True(Version.Parse(card.GetProperty("version").GetString()!) >= new Version(1, 4));
+        var body = card.GetProperty("body").EnumerateArray().ToList();
+        Assert.All(body, b => Assert.Equal("TextBlock", b.GetProperty("type").GetString()));
+        Assert.Equal(@"\[FIRING\] Conversion rate below critical threshold", body[0].GetProperty("text").GetString());
+        Assert.Equal("Attention", body[0].GetProperty("color").GetString());
+        Assert.Equal([Summary, "Conversion rate: 1.2 %"], body.Skip(1).Select(b => b.GetProperty("text").GetString()));
+        var open = Assert.Single(card.GetProperty("actions").EnumerateArray());
+        Assert.Equal("Action.OpenUrl", open.GetProperty("type").GetString());
+        Assert.Equal($"{SmtpSink.PublicUrl}/kpis/{kpiId}", open.GetProperty("url").GetString());
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AKpiNamedLikeMarkupArrivesEscapedInSlackAndTeamsSoItCannotPingOrLink(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(app, listener.HostAndPort);
+        var slack = await CreateChannelAsync(app, "Slack markup", "slack", listener.UrlFor("/slack-markup").ToString());
+        var teams = await CreateChannelAsync(app, "Teams markup", "teams", listener.UrlFor("/teams-markup").ToString());
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request(MarkupName, personId: app.AdminId, key: $"markup-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
+        await app.Admin.CreateRuleAsync(AlertArrangements.Rule(kpi.Id, name: MarkupRule, channelIds: [slack.Id, teams.Id]));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+
+        var slackMessage = JsonDocument.Parse((await listener.WaitForAsync("/slack-markup")).Body).RootElement;
+        var header = slackMessage.GetProperty("blocks")[0].GetProperty("text").GetProperty("text").GetString()!;
+        var section = slackMessage.GetProperty("blocks")[1].GetProperty("text").GetProperty("text").GetString()!;
+        var notificationText = slackMessage.GetProperty("text").GetString()!;
+        Assert.Equal("[FIRING] Ping [everyone](https://evil.example) &lt;https://evil.example|here&gt;", header);
+        Assert.Equal($"{header}: &lt;!here&gt; &amp; &lt;b&gt; is critical at 0.5 %.", notificationText);
+        Assert.Equal($"&lt;!here&gt; &amp; &lt;b&gt; is critical at 0.5 %.\n&lt;!here&gt; &amp; &lt;b&gt;: 0.5 %\n<{SmtpSink.PublicUrl}/kpis/{kpi.Id}|Open in Okapi>", section);
+        // The link Okapi adds is the only markup left.
+        Assert.Single(section, c => c == '<');
+        Assert.All(new[] { header, section, notificationText }, t => Assert.DoesNotContain("<!here>", t));
+
+        var body = AdaptiveCard((await listener.WaitForAsync("/teams-markup")).Body).GetProperty("body").EnumerateArray().Select(b => b.GetProperty("text").GetString()!).ToList();
+        Assert.Equal(
+        [
+            @"\[FIRING\] Ping \[everyone\](https://evil.example) \<https://evil.example|here\>",
+            @"\<!here\> & \<b\> is critical at 0.5 %.",
+            @"\<!here\> & \<b\>: 0.5 %",
+        ], body);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AResolvedAlertSaysItIsResolvedWithTheKpisCurrentValueInEveryChannel(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await AllowAsync(app, listener.HostAndPort);
+        var email = await CreateChannelAsync(app, "Resolved mail", "email", "resolved@example.com");
+        var slack = await CreateChannelAsync(app, "Slack resolved", "slack", listener.UrlFor("/slack-resolved").ToString());
+        var teams = await CreateChannelAsync(app, "Teams resolved", "teams", listener.UrlFor("/teams-resolved").ToString());
+        var webhook = await CreateChannelAsync(app, "Webhook resolved", "webhook", listener.UrlFor("/webhook-resolved").ToString());
+        var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Signups", personId: app.AdminId, key: $"signups-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
+        await app.Admin.CreateRuleAsync(AlertArrangements.Rule(kpi.Id, name: "Signups too low", channelIds: [email.Id, slack.Id, teams.Id, webhook.Id]));
+        await app.StoreValueAsync(kpi.Id, 0.5);
+
+        // Evaluated by ingestion, as in production: the value recovers and the alert resolves.
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        await app.StoreValueAsync(kpi.Id, 3);
+        const string Resolved = "Resolved: Signups is now 3 %.";
+        const string WhenItFired = "When it fired: Signups is critical at 0.5 %.";
+
+        var slackMessage = JsonDocument.Parse((await ResolvedAsync(listener, "/slack-resolved")).Body).RootElement;
+        Assert.Equal($"[RESOLVED] Signups too low: {Resolved}", slackMessage.GetProperty("text").GetString());
+        Assert.StartsWith($"{Resolved}\n{WhenItFired}\n", slackMessage.GetProperty("blocks")[1].GetProperty("text").GetProperty("text").GetString());
+
+        var card = AdaptiveCard((await ResolvedAsync(listener, "/teams-resolved")).Body);
+        var body = card.GetProperty("body").EnumerateArray().ToList();
+        Assert.Equal(@"\[RESOLVED\] Signups too low", body[0].GetProperty("text").GetString());
+        Assert.Equal("Good", body[0].GetProperty("color").GetString());
+        Assert.Equal([Resolved, WhenItFired], body.Skip(1).Select(b => b.GetProperty("text").GetString()));
+
+        var json = JsonDocument.Parse((await ResolvedAsync(listener, "/webhook-resolved")).Body).RootElement;
+        Assert.Equal("alertResolved", json.GetProperty("event").GetString());
+        Assert.Equal($"{Resolved}\n{WhenItFired}", json.GetProperty("text").GetString());
+        Assert.Equal("resolved", json.GetProperty("alert").GetProperty("state").GetString());
+        Assert.Equal(3, json.GetProperty("alert").GetProperty("value").GetDouble());
+
+        var mail = await app.Smtp.WaitForAsync(m => m.Subject == "[RESOLVED] Signups too low" && m.To.Mailboxes.Any(a => a.Address == "resolved@example.com"));
+        Assert.StartsWith($"{Resolved}\n{WhenItFired}\n", (mail.TextBody ?? "").ReplaceLineEndings("\n"));
+        Assert.Contains($"{SmtpSink.PublicUrl}/kpis/{kpi.Id}", mail.TextBody);
     }
 
     [Theory]
@@ -460,10 +543,23 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
             await app.Admin.GetAsync<DeliveryDto>($"/api/v1/deliveries/{test.Delivery!.Id}") is { State: DeliveryState.Delivered } d ? d : null, "the test delivery");
     }
 
-    private async Task<ChannelDto> CreateChannelAsync(OkapiApp app, string name, string kind, string? target) =>
+    internal static async Task<ChannelDto> CreateChannelAsync(OkapiApp app, string name, string kind, string? target) =>
         await app.Admin.PostAsync<ChannelDto>("/api/v1/channels", new { name, kind, target, enabled = true });
 
-    private Task<AllowedHostDto> AllowAsync(OkapiApp app, string host) => app.Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
+    internal static Task<AllowedHostDto> AllowAsync(OkapiApp app, string host) => app.Admin.PostAsync<AllowedHostDto>("/api/v1/allowed-hosts", new { host });
+
+    private static Task<ReceivedRequest> ResolvedAsync(WebhookListener listener, string path) =>
+        Eventually.FindAsync(() => listener.Requests.FirstOrDefault(r => r.Path == path && r.Event == "alertResolved"), $"the resolved alert at {path}");
+
+    /// <summary>The Adaptive Card of a Teams message, checking that the message is shaped as Teams Workflows take it.</summary>
+    internal static JsonElement AdaptiveCard(string body)
+    {
+        var message = JsonDocument.Parse(body).RootElement;
+        Assert.Equal("message", message.GetProperty("type").GetString());
+        var attachment = Assert.Single(message.GetProperty("attachments").EnumerateArray());
+        Assert.Equal("application/vnd.microsoft.card.adaptive", attachment.GetProperty("contentType").GetString());
+        return attachment.GetProperty("content");
+    }
 
     private async Task<HttpClient> MemberAsync(OkapiApp app)
     {
@@ -494,7 +590,7 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
     /// A KPI (through the API), a rule notifying the channels and its firing (or resolved) alert, queued through the
     /// outbox in the same save as the alert, as alert evaluation does; then the worker is woken.
     /// </summary>
-    private async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
+    internal static async Task<(Guid KpiId, Guid AlertId)> FireAlertAsync(OkapiApp app, Guid[] channelIds, Guid? ownerPersonId = null, Guid? ownerTeamId = null, bool resolved = false)
     {
         var created = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Conversion rate", ownerTeamId, ownerPersonId ?? (ownerTeamId is null ? app.AdminId : null),
             key: $"conversion-{Guid.NewGuid():N}"[..30], criticalLower: 1.5, unit: "%"));
@@ -580,5 +676,47 @@ public sealed class EmailWithoutSmtpTests(OkapiApps apps) : IClassFixture<OkapiA
         }
 
         return await browser.GetStringAsync(url);
+    }
+}
+
+/// <summary>Okapi with an SMTP listener but no <c>Okapi:PublicUrl</c>: it does not know where people reach it.</summary>
+public sealed class NoPublicUrlApps : OkapiApps
+{
+    protected override AppOptions Options => new() { WithSmtp = true, Configure = b => b.UseSetting("Okapi:PublicUrl", "") };
+}
+
+/// <summary>A path alone is no link a mail or chat client can open: without a public URL, notifications carry none.</summary>
+public sealed class NotificationsWithoutPublicUrlTests(NoPublicUrlApps apps) : IClassFixture<NoPublicUrlApps>
+{
+    [Theory]
+    [OnEveryDatabase]
+    public async Task SlackTeamsAndEmailSendNoLinkWithoutAPublicUrl(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await NotificationTests.AllowAsync(app, listener.HostAndPort);
+        var email = await NotificationTests.CreateChannelAsync(app, "Linkless mail", "email", "linkless@example.com");
+        var slack = await NotificationTests.CreateChannelAsync(app, "Linkless Slack", "slack", listener.UrlFor("/slack").ToString());
+        var teams = await NotificationTests.CreateChannelAsync(app, "Linkless Teams", "teams", listener.UrlFor("/teams").ToString());
+        var (kpiId, _) = await NotificationTests.FireAlertAsync(app, [email.Id, slack.Id, teams.Id]);
+
+        var slackBody = (await listener.WaitForAsync("/slack")).Body;
+        var section = JsonDocument.Parse(slackBody).RootElement.GetProperty("blocks")[1].GetProperty("text").GetProperty("text").GetString();
+        Assert.DoesNotContain("<", section);
+        Assert.DoesNotContain("Open in Okapi", section);
+        Assert.DoesNotContain($"/kpis/{kpiId}", slackBody);
+
+        var teamsBody = (await listener.WaitForAsync("/teams")).Body;
+        var card = NotificationTests.AdaptiveCard(teamsBody);
+        Assert.False(card.TryGetProperty("actions", out _), card.ToString());
+        Assert.Contains(card.GetProperty("body").EnumerateArray(), b => b.GetProperty("text").GetString() == "Conversion rate: 1.2 %");
+        Assert.DoesNotContain($"/kpis/{kpiId}", teamsBody);
+
+        var mail = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == "linkless@example.com"));
+        Assert.Contains("Conversion rate: 1.2 %", mail.TextBody);
+        Assert.DoesNotContain($"/kpis/{kpiId}", mail.TextBody);
+        Assert.DoesNotContain($"/kpis/{kpiId}", mail.HtmlBody);
+        Assert.DoesNotContain("<a ", mail.HtmlBody);
+        Assert.DoesNotContain("Open in Okapi", mail.HtmlBody);
     }
 }

@@ -26,11 +26,27 @@ public sealed record NotificationPayload(
 
     public static NotificationPayload ForAlert(NotificationEvent notification, AlertRule rule, Alert alert, Kpi kpi, DateTime now)
     {
-        var value = alert.LastValue ?? alert.ValueAtStart;
-        var text = string.IsNullOrWhiteSpace(alert.Summary) ? $"{kpi.Name} needs attention." : alert.Summary;
-        if (value is { } v)
+        string text;
+        double? value;
+        if (notification == NotificationEvent.AlertResolved)
         {
-            text += $"\n{kpi.Name}: {v.ToString("G6", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(kpi.Unit) ? "" : " " + kpi.Unit)}";
+            // The alert's summary still says why it fired; what people want now is where the KPI stands. A no-data
+            // alert, or one resolved because its rule was disabled, has no value of its own, so the KPI's is used.
+            value = kpi.CurrentPeriodValue ?? alert.LastValue;
+            text = $"Resolved: {kpi.Name} {(value is { } current ? $"is now {Format(current, kpi)}" : "has no value yet")}.";
+            if (!string.IsNullOrWhiteSpace(alert.Summary))
+            {
+                text += $"\nWhen it fired: {alert.Summary}";
+            }
+        }
+        else
+        {
+            value = alert.LastValue ?? alert.ValueAtStart;
+            text = string.IsNullOrWhiteSpace(alert.Summary) ? $"{kpi.Name} needs attention." : alert.Summary;
+            if (value is { } v)
+            {
+                text += $"\n{kpi.Name}: {Format(v, kpi)}";
+            }
         }
 
         return new NotificationPayload(
@@ -62,13 +78,25 @@ public sealed record NotificationPayload(
     /// <summary>The event as the API and the <c>X-Okapi-Event</c> header spell it, e.g. <c>alertFiring</c>.</summary>
     public static string EventName(NotificationEvent notification) => JsonNamingPolicy.CamelCase.ConvertName(notification.ToString());
 
-    /// <summary>The link as an absolute URL when <c>Okapi:PublicUrl</c> is set, else the path alone.</summary>
-    public string LinkFrom(string? publicUrl) => string.IsNullOrWhiteSpace(publicUrl) ? Link : publicUrl.TrimEnd('/') + Link;
+    /// <summary>The link as an absolute URL under <c>Okapi:PublicUrl</c>, or null (send no link) without one.</summary>
+    public string? LinkFrom(string? publicUrl) => AbsoluteLink(publicUrl, Link);
+
+    /// <summary>
+    /// <paramref name="path"/> under the public URL when <c>Okapi:PublicUrl</c> is an http(s) URL, else null: a path
+    /// alone is no link a mail or chat client can open (on Linux it even passes for a <c>file://</c> URI), so none is sent.
+    /// </summary>
+    public static string? AbsoluteLink(string? publicUrl, string path) =>
+        Uri.TryCreate(publicUrl?.Trim(), UriKind.Absolute, out var root) && (root.Scheme == Uri.UriSchemeHttps || root.Scheme == Uri.UriSchemeHttp)
+            ? publicUrl!.Trim().TrimEnd('/') + path
+            : null;
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
     public static NotificationPayload FromJson(string json) =>
         JsonSerializer.Deserialize<NotificationPayload>(json, Json) ?? throw new JsonException("The delivery's payload is empty.");
+
+    private static string Format(double value, Kpi kpi) =>
+        $"{value.ToString("G6", CultureInfo.InvariantCulture)}{(string.IsNullOrEmpty(kpi.Unit) ? "" : " " + kpi.Unit)}";
 
     private static JsonSerializerOptions CreateJson()
     {

@@ -53,8 +53,8 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
     public Task SendAsync(IEnumerable<string> recipients, NotificationPayload payload, CancellationToken ct) =>
         SendAsync(recipients, payload.Title, payload.Text, payload.LinkFrom(urls.Value.PublicUrl), "Open in Okapi", ct);
 
-    /// <summary>One email with a title, lines of text and a link, as every notice from Okapi looks.</summary>
-    public async Task SendAsync(IEnumerable<string> recipients, string title, string text, string link, string linkLabel, CancellationToken ct)
+    /// <summary>One email with a title, lines of text and a link (none when <paramref name="link"/> is null), as every notice from Okapi looks.</summary>
+    public async Task SendAsync(IEnumerable<string> recipients, string title, string text, string? link, string linkLabel, CancellationToken ct)
     {
         var options = smtp.Value;
         if (!options.IsConfigured)
@@ -77,7 +77,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         message.Subject = title;
         message.Body = new BodyBuilder
         {
-            TextBody = $"{text}\n\n{link}\n",
+            TextBody = link is null ? $"{text}\n" : $"{text}\n\n{link}\n",
             HtmlBody = Html(title, text, link, linkLabel),
         }.ToMessageBody();
 
@@ -104,7 +104,7 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
         }
     }
 
-    private static string Html(string title, string text, string link, string linkLabel)
+    private static string Html(string title, string text, string? link, string linkLabel)
     {
         var body = new StringBuilder();
         body.Append("<!DOCTYPE html><html><body style=\"font-family:sans-serif\">");
@@ -114,14 +114,20 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
             body.Append("<p>").Append(WebUtility.HtmlEncode(line)).Append("</p>");
         }
 
-        body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(linkLabel)).Append("</a></p></body></html>");
+        if (link is not null)
+        {
+            body.Append("<p><a href=\"").Append(WebUtility.HtmlEncode(link)).Append("\">").Append(WebUtility.HtmlEncode(linkLabel)).Append("</a></p>");
+        }
+
+        body.Append("</body></html>");
         return body.ToString();
     }
 }
 
 /// <summary>
 /// Posts notifications to webhook channels: the payload itself for a generic webhook, a Slack incoming-webhook
-/// message, or a Microsoft Teams MessageCard. A 2xx answer is success; anything else fails and is retried.
+/// message, or an Adaptive Card message for a Microsoft Teams Workflows webhook. A 2xx answer is success; anything
+/// else fails and is retried.
 /// </summary>
 public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions> urls)
 {
@@ -174,53 +180,114 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         }
     }
 
-    /// <summary>A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest.</summary>
-    public static string Slack(NotificationPayload payload, string link)
+    /// <summary>
+    /// A Slack incoming-webhook message: text for notifications and clients without blocks, blocks for the rest. All of
+    /// it is the payload's text, escaped; the link (none without a public URL) is the only markup.
+    /// </summary>
+    public static string Slack(NotificationPayload payload, string? link)
     {
-        var section = Uri.TryCreate(link, UriKind.Absolute, out _) ? $"{payload.Text}\n<{link}|Open in Okapi>" : $"{payload.Text}\n{link}";
+        // The text gives way to the link when the section is too long for Slack.
+        var linkLine = link is null ? "" : $"\n<{link}|Open in Okapi>";
+        var section = LimitSlack(ForSlack(payload.Text), 3000 - linkLine.Length) + linkLine;
         var message = new JsonObject
         {
-            ["text"] = $"{payload.Title}: {payload.Text.Split('\n')[0]}",
+            ["text"] = $"{ForSlack(payload.Title)}: {ForSlack(payload.Text.Split('\n')[0])}",
             ["blocks"] = new JsonArray
             {
-                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = Limit(payload.Title, 150) } },
-                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = Limit(section, 3000) } },
+                new JsonObject { ["type"] = "header", ["text"] = new JsonObject { ["type"] = "plain_text", ["text"] = LimitSlack(ForSlack(payload.Title), 150) } },
+                new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = section } },
             },
         };
         return message.ToJsonString();
     }
 
-    /// <summary>A Microsoft Teams MessageCard, coloured by what happened.</summary>
-    public static string Teams(NotificationPayload payload, string link)
+    /// <summary>
+    /// Text for Slack, escaped as Slack asks (<c>&amp;</c>, <c>&lt;</c>, <c>&gt;</c>): a name such as <c>&lt;!here&gt;</c>
+    /// would otherwise ping the whole channel, and <c>&lt;https://…|label&gt;</c> would show a link under a false label.
+    /// </summary>
+    public static string ForSlack(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+
+    /// <summary>
+    /// A Teams Workflows message ("When a Teams webhook request is received"): one Adaptive Card, its title coloured by
+    /// what happened, a text block per line, and a button to the link when there is one. Workflows take only Adaptive
+    /// Cards; the MessageCard format was for the retired Office 365 connectors.
+    /// </summary>
+    public static string Teams(NotificationPayload payload, string? link)
     {
         var colour = payload.Event switch
         {
-            NotificationEvent.AlertResolved => "2EB67D",
-            NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "0078D7",
-            _ when payload.Alert?.Severity == AlertSeverity.Critical => "D13438",
-            _ => "FFB900",
+            NotificationEvent.AlertResolved => "Good",
+            NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "Accent",
+            _ when payload.Alert?.Severity == AlertSeverity.Critical => "Attention",
+            _ => "Warning",
         };
-        var card = new JsonObject
+        var body = new JsonArray
         {
-            ["@type"] = "MessageCard",
-            ["@context"] = "https://schema.org/extensions",
-            ["summary"] = payload.Title,
-            ["themeColor"] = colour,
-            ["title"] = payload.Title,
-            ["text"] = payload.Text.Replace("\n", "<br>", StringComparison.Ordinal),
+            new JsonObject { ["type"] = "TextBlock", ["text"] = ForTeams(payload.Title), ["size"] = "Large", ["weight"] = "Bolder", ["color"] = colour, ["wrap"] = true },
         };
-        if (Uri.TryCreate(link, UriKind.Absolute, out _))
+
+        // A block per line: in a TextBlock's Markdown a single line break does not break the line.
+        foreach (var line in payload.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            card["potentialAction"] = new JsonArray
-            {
-                new JsonObject { ["@type"] = "OpenUri", ["name"] = "Open in Okapi", ["targets"] = new JsonArray { new JsonObject { ["os"] = "default", ["uri"] = link } } },
-            };
+            body.Add(new JsonObject { ["type"] = "TextBlock", ["text"] = ForTeams(line), ["wrap"] = true });
         }
 
-        return card.ToJsonString();
+        var card = new JsonObject
+        {
+            ["$schema"] = "http://adaptivecards.io/schemas/adaptive-card.json",
+            ["type"] = "AdaptiveCard",
+            ["version"] = "1.4",
+            ["body"] = body,
+        };
+        if (link is not null)
+        {
+            card["actions"] = new JsonArray { new JsonObject { ["type"] = "Action.OpenUrl", ["title"] = "Open in Okapi", ["url"] = link } };
+        }
+
+        var message = new JsonObject
+        {
+            ["type"] = "message",
+            ["attachments"] = new JsonArray
+            {
+                new JsonObject { ["contentType"] = "application/vnd.microsoft.card.adaptive", ["contentUrl"] = null, ["content"] = card },
+            },
+        };
+        return message.ToJsonString();
     }
 
-    private static string Limit(string text, int length) => text.Length > length ? text[..(length - 1)] + "…" : text;
+    /// <summary>
+    /// Text for an Adaptive Card TextBlock, whose Markdown subset (bold, italic, lists, <c>[label](url)</c> links) would
+    /// otherwise format a name or turn it into a link: its markup characters are escaped with a backslash.
+    /// </summary>
+    public static string ForTeams(string text)
+    {
+        var escaped = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            if (c is '\\' or '*' or '_' or '[' or ']' or '<' or '>' or '`' or '~')
+            {
+                escaped.Append('\\');
+            }
+
+            escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    /// <summary>Shortens escaped Slack text to its limit without cutting an entity such as <c>&amp;amp;</c> in two.</summary>
+    private static string LimitSlack(string text, int length)
+    {
+        if (text.Length <= length)
+        {
+            return text;
+        }
+
+        var cut = text[..(length - 1)];
+        var amp = cut.LastIndexOf('&');
+        return (amp >= 0 && cut.IndexOf(';', amp) < 0 ? cut[..amp] : cut) + "…";
+    }
 
     private static string Innermost(Exception e)
     {

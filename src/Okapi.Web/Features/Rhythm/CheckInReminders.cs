@@ -43,7 +43,12 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
             var text = new StringBuilder($"Hello {person.Name}, {Count(mine.Count)} of yours {(mine.Count == 1 ? "is" : "are")} waiting for a check-in:\n");
             foreach (var (keyResult, objective, last) in mine)
             {
-                text.Append($"\n- {keyResult.Title} ({objective.Title}): {Since(last, now)}\n  {Link(objective.Id)}");
+                text.Append($"\n- {keyResult.Title} ({objective.Title}): {Since(last, now)}");
+                if (NotificationPayload.AbsoluteLink(urls.Value.PublicUrl, $"/objectives/{objective.Id}") is { } link)
+                {
+                    text.Append($"\n  {link}");
+                }
+
                 items.Add(new InboxWriter.Entry(person.Id, InboxItemKind.CheckInDue, keyResult.Id, $"Check in on {keyResult.Title}",
                     $"{objective.Title}: {Since(last, now)}", $"/objectives/{objective.Id}"));
             }
@@ -89,7 +94,4 @@ public sealed class CheckInReminders(OkapiDbContext db, Outbox outbox, InboxWrit
     private static string Since(DateTimeOffset? last, DateTimeOffset now) => last is not { } at
         ? "no check-in yet"
         : (int)(now - at).TotalDays is var days && days <= 1 ? "last check-in a day ago" : $"last check-in {days} days ago";
-
-    private string Link(Guid objectiveId) =>
-        string.IsNullOrWhiteSpace(urls.Value.PublicUrl) ? $"/objectives/{objectiveId}" : $"{urls.Value.PublicUrl.TrimEnd('/')}/objectives/{objectiveId}";
 }

@@ -143,8 +143,8 @@ public sealed class WeeklyDigest(OkapiDbContext db, Outbox outbox, TimeProvider 
             return null;
         }
 
-        var home = string.IsNullOrWhiteSpace(urls.Value.PublicUrl) ? "/" : urls.Value.PublicUrl.TrimEnd('/') + "/";
-        return $"Hello {person.Name}, here is your week.\n\n{text}\nOpen Okapi: {home}\n" +
+        var home = NotificationPayload.AbsoluteLink(urls.Value.PublicUrl, "/") is { } link ? $"Open Okapi: {link}\n" : "";
+        return $"Hello {person.Name}, here is your week.\n\n{text}\n{home}" +
             "To stop this digest, ask an admin to turn off \"Weekly digest\" for you, or send PUT /api/v1/people/me/notifications with {\"digestEnabled\": false}.";
     }
 
