@@ -105,9 +105,17 @@ public sealed class PullSourcesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(dialog).ToContainTextAsync($"KPI: {kpiName}");
         await dialog.GetByLabel("URL", new() { Exact = true }).FillAsync(endpoint.UrlFor($"/backup-{width}").ToString());
         await dialog.GetByLabel("JSON path").FillAsync("$.data.total");
+        // With an API key: a password field, stored encrypted; the API says only that a value is stored.
+        var key = $"key-{Guid.NewGuid():N}";
+        await dialog.GetByLabel("Header name").FillAsync("X-API-Key");
+        await Expect(dialog.GetByLabel("Header value")).ToHaveAttributeAsync("type", "password");
+        await dialog.GetByLabel("Header value").FillAsync(key);
         await dialog.GetByTestId("source-save").ClickAsync();
         await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
         await Expect(card.GetByTestId("kpi-source")).ToHaveCountAsync(2);
+        var keyed = (await SourcesAsync()).Single(s => s.GetProperty("url").GetString()!.EndsWith($"/backup-{width}"));
+        Assert.Equal(("X-API-Key", true), (keyed.GetProperty("headerName").GetString(), keyed.GetProperty("hasHeaderValue").GetBoolean()));
+        Assert.DoesNotContain(key, keyed.GetRawText());
         await shell.ScreenshotAsync($"kpi-pull-sources-{width}");
         await AxeCheck.AssertNothingSeriousAsync(page, "the KPI page's pull sources");
 

@@ -8,13 +8,19 @@ public enum KpiSourceKind
     /// <summary>Run a query that returns one number against a database connection named in the configuration.</summary>
     Sql,
 
-    /// <summary>Run a Prometheus instant query and take the first sample's value.</summary>
+    /// <summary>Run a Prometheus instant query that answers a scalar or a vector of exactly one series.</summary>
     Prometheus,
 }
 
 /// <summary>A scheduled pull of a KPI's value from another system, on a cron schedule in the organisation's time zone.</summary>
 public sealed class KpiSource : Entity
 {
+    public const int MaxHeaderNameLength = 100;
+    public const int MaxHeaderValueLength = 4000;
+
+    /// <summary>The kinds that call a URL over HTTP, and so may send a header.</summary>
+    public static bool CallsHttp(KpiSourceKind kind) => kind is KpiSourceKind.HttpJson or KpiSourceKind.Prometheus;
+
     public Guid KpiId { get; set; }
     public KpiSourceKind Kind { get; set; }
 
@@ -32,6 +38,15 @@ public sealed class KpiSource : Entity
 
     /// <summary>SQL: the query; Prometheus: the PromQL expression.</summary>
     public string? Query { get; set; }
+
+    /// <summary>HTTP JSON and Prometheus: a header sent with every request, e.g. <c>Authorization</c> or <c>X-API-Key</c>.</summary>
+    public string? HeaderName { get; set; }
+
+    /// <summary>
+    /// The header's value (a bearer token or API key), encrypted with the server's data-protection keys. It is read only
+    /// to send it, never returned by the API, and audited as changed without its value.
+    /// </summary>
+    public string? ProtectedHeaderValue { get; set; }
     public bool Enabled { get; set; } = true;
     public DateTime? NextRunAt { get; set; }
     public DateTime? LastRunAt { get; set; }

@@ -60,6 +60,9 @@ internal sealed class KpiSourceConfiguration : IEntityTypeConfiguration<KpiSourc
         b.Property(s => s.ConnectionName).HasMaxLength(100);
         b.Property(s => s.Query).HasMaxLength(10_000);
         b.Property(s => s.LastError).HasMaxLength(2000);
+        b.Property(s => s.HeaderName).HasMaxLength(KpiSource.MaxHeaderNameLength);
+        // Data protection's payload is several times the plain text once encoded.
+        b.Property(s => s.ProtectedHeaderValue).HasMaxLength(4 * KpiSource.MaxHeaderValueLength + 500);
         b.HasOne<Kpi>().WithMany().HasForeignKey(s => s.KpiId).OnDelete(DeleteBehavior.Cascade);
         b.HasIndex(s => s.KpiId);
         b.HasIndex(s => s.NextRunAt);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Data;
@@ -118,12 +119,12 @@ public sealed class KpiPullTests(SourcesApps apps) : IClassFixture<SourcesApps>,
 
     [Theory]
     [OnEveryDatabase]
-    public async Task APrometheusSourceTakesTheFirstSamplesValue(DatabaseProvider provider)
+    public async Task APrometheusSourceTakesTheValueOfItsOneSeries(DatabaseProvider provider)
     {
         var app = await StartAsync(provider);
         var kpi = await KpiAsync(app, "Request rate");
         _listener.Answer("/prometheus/api/v1/query", 200,
-            """{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"api"},"value":[1786190400.123,"17.25"]},{"metric":{"job":"web"},"value":[1786190400.123,"3"]}]}}""");
+            """{"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"api"},"value":[1786190400.123,"17.25"]}]}}""");
         var query = "sum(rate(http_requests_total{code=~\"5..\"}[5m]))";
         var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Prometheus, "*/5 * * * *", _listener.Url("/prometheus/"), null, null, query, null));
@@ -147,8 +148,121 @@ public sealed class KpiPullTests(SourcesApps apps) : IClassFixture<SourcesApps>,
             new KpiSourceRequest(kpi.Id, KpiSourceKind.Prometheus, "*/5 * * * *", _listener.Url("/empty"), null, null, "up", null));
         var run = await RunAsync(app, source.Id);
         Assert.False(run.Succeeded);
-        Assert.Contains("matches nothing", run.Error);
+        Assert.Contains("no series", run.Error);
         Assert.Empty(await app.ValuesAsync(kpi.Id));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ARealPrometheusAnswersScalarsAndSingleSeriesAndSeveralSeriesAreAnErrorThatCountsThem(DatabaseProvider provider)
+    {
+        var app = await StartAsync(provider);
+        await using var prometheus = await PrometheusServer.StartAsync(_listener.BaseUri, "/metrics", "unused");
+        await app.AllowHostAsync($"{prometheus.Http.BaseAddress!.Host}:{prometheus.Http.BaseAddress.Port}");
+        var kpi = await KpiAsync(app, $"PromQL {Guid.NewGuid():N}");
+        async Task<KpiSourceRunDto> PullAsync(string query)
+        {
+            var source = await app.Admin.PostAsync<KpiSourceDto>("/api/v1/kpi-sources",
+                new KpiSourceRequest(kpi.Id, KpiSourceKind.Prometheus, "0 0 * * *", prometheus.Http.BaseAddress!.ToString(), null, null, query, false));
+            app.Clock.Advance(TimeSpan.FromMinutes(1));
+            return await RunAsync(app, source.Id);
+        }
+
+        var scalar = await PullAsync("scalar(vector(42.5))");
+        Assert.True(scalar.Succeeded, scalar.Error);
+        Assert.Equal(42.5, scalar.Value);
+
+        var vector = await PullAsync("vector(7) * 3");
+        Assert.True(vector.Succeeded, vector.Error);
+        Assert.Equal(21, vector.Value);
+
+        var three = await PullAsync("""label_replace(vector(1), "zone", "a", "", "") or label_replace(vector(2), "zone", "b", "", "") or label_replace(vector(3), "zone", "c", "", "")""");
+        Assert.False(three.Succeeded);
+        Assert.Contains("returned 3 series", three.Error);
+
+        var range = await PullAsync("vector(1)[1m:15s]");
+        Assert.False(range.Succeeded);
+        Assert.Contains("range vector", range.Error);
+
+        Assert.Equal([42.5, 21], (await app.ValuesAsync(kpi.Id)).Select(v => v.Value));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ASourceSendsItsHeaderWhoseValueIsStoredEncryptedAndNeverReturned(DatabaseProvider provider)
+    {
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, $"Guarded {Guid.NewGuid():N}");
+        var route = $"/guarded/{Guid.NewGuid():N}";
+        _listener.Answer(route, 200, """{"total":5}""");
+        var secret = $"Bearer tok-{Guid.NewGuid():N}";
+        KpiSourceRequest Request(string? name, string? value) =>
+            new(kpi.Id, KpiSourceKind.HttpJson, "0 0 * * *", _listener.Url(route), "$.total", null, null, false, name, value);
+        string? SentHeader() => _listener.Received.Last(r => r.Path == route).Headers.GetValueOrDefault("Authorization");
+
+        using var created = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-sources", Request("Authorization", secret));
+        var createdText = await created.Content.ReadAsStringAsync();
+        Assert.Equal(System.Net.HttpStatusCode.Created, created.StatusCode);
+        Assert.DoesNotContain(secret, createdText);
+        var source = System.Text.Json.JsonSerializer.Deserialize<KpiSourceDto>(createdText, Api.Json)!;
+        Assert.Equal(("Authorization", true), (source.HeaderName, source.HasHeaderValue));
+
+        Assert.True((await RunAsync(app, source.Id)).Succeeded);
+        Assert.Equal(secret, SentHeader());
+
+        // Neither the API, nor the database, nor the audit log shows the value.
+        foreach (var url in new[] { $"/api/v1/kpi-sources/{source.Id}", $"/api/v1/kpi-sources?kpi={kpi.Id}", $"/api/v1/audit?entityId={source.Id}" })
+        {
+            Assert.DoesNotContain(secret[7..], await app.Admin.GetStringAsync(url));
+        }
+
+        var stored = await app.QueryAsync(db => db.KpiSources.Where(s => s.Id == source.Id).Select(s => s.ProtectedHeaderValue).SingleAsync());
+        Assert.DoesNotContain(secret[7..], stored);
+
+        // The name alone keeps the stored value; a new value replaces it; no name sends no header.
+        var kept = await app.Admin.PutAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}", Request("Authorization", null));
+        Assert.True(kept.HasHeaderValue);
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await RunAsync(app, source.Id)).Succeeded);
+        Assert.Equal(secret, SentHeader());
+
+        var renamed = await app.Admin.PutAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}", Request("X-API-Key", "key-2"));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await RunAsync(app, source.Id)).Succeeded);
+        Assert.Equal(("key-2", null), (_listener.Received.Last(r => r.Path == route).Headers.GetValueOrDefault("X-API-Key"), SentHeader()));
+
+        var removed = await app.Admin.PutAsync<KpiSourceDto>($"/api/v1/kpi-sources/{source.Id}", Request(null, null));
+        Assert.Equal((null, false), (removed.HeaderName, removed.HasHeaderValue));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.True((await RunAsync(app, source.Id)).Succeeded);
+        Assert.False(_listener.Received.Last(r => r.Path == route).Headers.ContainsKey("X-API-Key"));
+        Assert.NotEqual(renamed.Version, removed.Version);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ABadHeaderIsRefusedAndNothingIsStored(DatabaseProvider provider)
+    {
+        var app = await StartAsync(provider);
+        var kpi = await KpiAsync(app, $"Bad header {Guid.NewGuid():N}");
+        foreach (var (name, value, field) in new[]
+                 {
+                     ("Authorization", "Bearer a\r\nX-Injected: 1", "headerValue"),
+                     ("Bad Name", "x", "headerName"),
+                     ("Host", "example.com", "headerName"),
+                     ("Authorization", (string?)null, "headerValue"),
+                 })
+        {
+            var response = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-sources",
+                new KpiSourceRequest(kpi.Id, KpiSourceKind.HttpJson, "0 0 * * *", _listener.Url("/x"), "$.total", null, null, false, name, value));
+            var errors = (await Api.AssertProblemAsync(response, System.Net.HttpStatusCode.BadRequest)).GetProperty("errors");
+            Assert.True(errors.TryGetProperty(field, out _), $"{name}: {errors}");
+        }
+
+        var sql = await app.Admin.SendJsonAsync(HttpMethod.Post, "/api/v1/kpi-sources",
+            new KpiSourceRequest(kpi.Id, KpiSourceKind.Sql, "0 0 * * *", null, null, MetricsDatabase.Name, "SELECT 1", false, "Authorization", "x"));
+        Assert.True((await Api.AssertProblemAsync(sql, System.Net.HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("headerName", out _));
+        Assert.Empty((await app.Admin.GetAsync<Page<KpiSourceDto>>($"/api/v1/kpi-sources?kpi={kpi.Id}")).Items);
     }
 
     /// <summary>The hosted worker may win the race for a due source; its run (values, followers, record) completes shortly after.</summary>

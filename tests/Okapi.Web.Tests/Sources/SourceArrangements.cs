@@ -16,7 +16,7 @@ namespace Okapi.Web.Tests.Sources;
 
 /// <summary>
 /// A real HTTP server on a free loopback port, answering what a test registers per path; it records the
-/// query strings it was asked with.
+/// query strings it was asked with, and the headers of each request.
 /// </summary>
 public sealed class LocalListener : IAsyncDisposable
 {
@@ -24,6 +24,9 @@ public sealed class LocalListener : IAsyncDisposable
     private WebApplication _app = null!;
 
     public ConcurrentQueue<string> Requests { get; } = new();
+
+    /// <summary>Each request's path and its headers, in the order they came.</summary>
+    public ConcurrentQueue<(string Path, IReadOnlyDictionary<string, string> Headers)> Received { get; } = new();
     public Uri BaseUri { get; private set; } = null!;
 
     public static async Task<LocalListener> StartAsync()
@@ -36,6 +39,7 @@ public sealed class LocalListener : IAsyncDisposable
     private async Task AnswerAsync(HttpContext context)
     {
         Requests.Enqueue(context.Request.Path + context.Request.QueryString);
+        Received.Enqueue((context.Request.Path, context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase)));
         if (!_answers.TryGetValue(context.Request.Path, out var answer))
         {
             answer = (404, "{}");

@@ -717,6 +717,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<string>("JsonPath")
                         .HasMaxLength(500)
                         .HasColumnType("character varying(500)");
@@ -745,6 +749,10 @@ namespace Okapi.Data.Migrations.Postgres
 
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("ProtectedHeaderValue")
+                        .HasMaxLength(16500)
+                        .HasColumnType("character varying(16500)");
 
                     b.Property<string>("Query")
                         .HasMaxLength(10000)

@@ -702,6 +702,10 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<bool>("Enabled")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("HeaderName")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("JsonPath")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -729,6 +733,10 @@ namespace Okapi.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedHeaderValue")
+                        .HasMaxLength(16500)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Query")

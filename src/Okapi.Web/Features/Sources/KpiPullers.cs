@@ -36,7 +36,7 @@ public sealed class SourceConnections(IConfiguration configuration)
 }
 
 /// <summary>Reads one number from a source's system: HTTP JSON, SQL or a Prometheus instant query.</summary>
-public sealed class KpiPullers(OutboundGuard guard, SourceConnections connections, ILogger<KpiPullers> logger)
+public sealed class KpiPullers(OutboundGuard guard, SourceConnections connections, SourceHeaderProtector headers, ILogger<KpiPullers> logger)
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private const int MaxResponseBytes = 1 << 20;
@@ -50,8 +50,8 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
         {
             return source.Kind switch
             {
-                KpiSourceKind.HttpJson => Pick(await GetJsonAsync(new Uri(source.Url!), timeout.Token), source.JsonPath!),
-                KpiSourceKind.Prometheus => Pick(await GetJsonAsync(PrometheusQuery(source), timeout.Token), "$.data.result[0].value[1]"),
+                KpiSourceKind.HttpJson => Pick(await GetJsonAsync(new Uri(source.Url!), Header(source), timeout.Token), source.JsonPath!),
+                KpiSourceKind.Prometheus => PrometheusValue(await GetJsonAsync(PrometheusQuery(source), Header(source), timeout.Token)),
                 KpiSourceKind.Sql => await QueryAsync(source, timeout.Token),
                 _ => throw new PullFailedException($"Unknown source kind {source.Kind}."),
             };
@@ -79,7 +79,31 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
     private static Uri PrometheusQuery(KpiSource source) =>
         new($"{source.Url!.TrimEnd('/')}/api/v1/query?query={Uri.EscapeDataString(source.Query!)}");
 
-    private async Task<JToken> GetJsonAsync(Uri url, CancellationToken ct)
+    private (string Name, string Value)? Header(KpiSource source) =>
+        source is { HeaderName: { } name, ProtectedHeaderValue: { } value } ? (name, headers.Unprotect(value)) : null;
+
+    /// <summary>
+    /// The number of an instant query's answer: a scalar, or a vector of exactly one series. Several series are an error
+    /// rather than the first of them, whose order Prometheus does not promise.
+    /// </summary>
+    private static double PrometheusValue(JToken answer)
+    {
+        var type = answer.SelectToken("$.data.resultType")?.Value<string>();
+        var result = answer.SelectToken("$.data.result");
+        return type switch
+        {
+            "scalar" => Pick(answer, "$.data.result[1]"),
+            "vector" when result is JArray { Count: 1 } => Pick(answer, "$.data.result[0].value[1]"),
+            "vector" when result is JArray { Count: 0 } => throw new PullFailedException("The query returned no series."),
+            "vector" when result is JArray many => throw new PullFailedException(
+                $"The query returned {many.Count} series; it must return one, e.g. by aggregating them with sum(…) or max(…)."),
+            "matrix" => throw new PullFailedException("The query returned a range vector; a source needs an instant vector or a scalar (drop the [range])."),
+            null => throw new PullFailedException("The answer is not a Prometheus query result."),
+            _ => throw new PullFailedException($"The query returned a {type}, not a number."),
+        };
+    }
+
+    private async Task<JToken> GetJsonAsync(Uri url, (string Name, string Value)? header, CancellationToken ct)
     {
         if (await guard.RefuseAsync(url, ct) is { } refused)
         {
@@ -87,10 +111,16 @@ public sealed class KpiPullers(OutboundGuard guard, SourceConnections connection
         }
 
         using var client = guard.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (header is var (name, value))
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
         string body;
         try
         {
-            using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (!response.IsSuccessStatusCode)
             {
                 // The standard phrase for the status, not the one the remote sent with it.

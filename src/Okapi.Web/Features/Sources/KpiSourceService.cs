@@ -13,7 +13,7 @@ namespace Okapi.Web.Features.Sources;
 /// Pull sources of KPIs. They are configuration that may name internal systems, so only those who may edit the
 /// KPI see and change them.
 /// </summary>
-public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvider clock, OutboundGuard guard, SourceConnections connections, SourceRunner runner)
+public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvider clock, OutboundGuard guard, SourceConnections connections, SourceRunner runner, SourceHeaderProtector headers)
 {
     private const string EditorsOnly = "Only those who may edit the KPI manage its sources.";
 
@@ -59,12 +59,13 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
 
         var source = new KpiSource { Schedule = "" };
         var missing = Apply(source, request);
-        var errors = (await ValidateAsync(source, ct)).Include(missing);
+        var errors = (await ValidateAsync(source, request, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
         }
 
+        KeepHeader(source, request);
         source.NextRunAt = await NextRunAsync(source, ct);
         db.KpiSources.Add(source);
         await db.SaveChangesAsync(ct);
@@ -95,12 +96,13 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
         }
 
         var missing = Apply(source, request);
-        var errors = (await ValidateAsync(source, ct)).Include(missing);
+        var errors = (await ValidateAsync(source, request, ct)).Include(missing);
         if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
         }
 
+        KeepHeader(source, request);
         source.NextRunAt = await NextRunAsync(source, ct);
         await db.SaveChangesAsync(ct);
         return KpiSourceDto.From(source);
@@ -189,9 +191,24 @@ public sealed class KpiSourceService(OkapiDbContext db, Caller caller, TimeProvi
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private async Task<ValidationErrors> ValidateAsync(KpiSource s, CancellationToken ct)
+    /// <summary>Stores the header as asked: a new value encrypted, the stored one kept when only the name comes, none without a name.</summary>
+    private void KeepHeader(KpiSource s, KpiSourceRequest r)
+    {
+        s.HeaderName = Clean(r.HeaderName);
+        if (s.HeaderName is null)
+        {
+            s.ProtectedHeaderValue = null;
+        }
+        else if (!string.IsNullOrEmpty(r.HeaderValue))
+        {
+            s.ProtectedHeaderValue = headers.Protect(r.HeaderValue);
+        }
+    }
+
+    private async Task<ValidationErrors> ValidateAsync(KpiSource s, KpiSourceRequest r, CancellationToken ct)
     {
         var errors = new ValidationErrors()
+            .Validate(s.Kind, Clean(r.HeaderName), string.IsNullOrEmpty(r.HeaderValue) ? null : r.HeaderValue, s.ProtectedHeaderValue is not null)
             .Require(Enum.IsDefined(s.Kind), "kind", "must be httpJson, sql or prometheus.")
             .Require(SourceRunner.ParseSchedule(s.Schedule) is not null, "schedule",
                 "must be a cron expression of five fields (minute hour day month weekday), or six with seconds first, e.g. '*/15 * * * *'.");

@@ -11,6 +11,7 @@ public static class SourcesFeature
     {
         services.TryAddScoped<OutboundGuard>();
         services.AddSingleton<SourceConnections>();
+        services.AddSingleton<SourceHeaderProtector>();
         services.AddScoped<KpiPullers>();
         services.AddScoped<SourceRunner>();
         services.AddScoped<KpiSourceService>();
