@@ -78,7 +78,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"ada@{domain}", "Ada Lovelace", ["growth", "okapi-admins", "unmapped"]);
 
         using var browser = Browser(app);
-        var landed = await browser.GetAsync("/account/sso?returnUrl=%2Fsettings");
+        var landed = await browser.GetAsync("/sign-in/sso?returnUrl=%2Fsettings");
         Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
         Assert.Equal("/settings", landed.RequestMessage!.RequestUri!.AbsolutePath);
 
@@ -101,14 +101,14 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         Guid first;
         using (var browser = Browser(app))
         {
-            await browser.GetAsync("/account/sso");
+            await browser.GetAsync("/sign-in/sso");
             first = (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Id;
         }
 
         apps.Provider.User = new OidcUser(subject, $"grace.hopper@{domain}", "Grace B. Hopper", []);
         using (var browser = Browser(app))
         {
-            await browser.GetAsync("/account/sso");
+            await browser.GetAsync("/sign-in/sso");
             var again = await browser.GetAsync<PersonDto>("/api/v1/people/me");
             Assert.Equal((first, $"grace@{domain}", Role.Member), (again.Id, again.Email, again.Role));
         }
@@ -127,7 +127,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"katherine@{domain}", "K. Johnson", ["okapi-admins"]);
 
         using var browser = Browser(app);
-        await browser.GetAsync("/account/sso");
+        await browser.GetAsync("/sign-in/sso");
         var me = await browser.GetAsync<PersonDto>("/api/v1/people/me");
         Assert.Equal((added.Id, Role.Viewer), (me.Id, me.Role));
     }
@@ -140,7 +140,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"mallory@{Guid.NewGuid():N}.example", "Mallory", []);
 
         using var browser = Browser(app);
-        var landed = await browser.GetAsync("/account/sso");
+        var landed = await browser.GetAsync("/sign-in/sso");
         Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
         Assert.Equal("/sign-in", landed.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains(WebUtility.HtmlEncode(SingleSignOn.Explain(SingleSignOnRefusal.DomainNotOwned)), await landed.Content.ReadAsStringAsync());
@@ -157,7 +157,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = null;
 
         using var browser = Browser(app);
-        var landed = await browser.GetAsync("/account/sso");
+        var landed = await browser.GetAsync("/sign-in/sso");
         Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
         Assert.Equal("/sign-in", landed.RequestMessage!.RequestUri!.AbsolutePath);
         Assert.Contains(WebUtility.HtmlEncode(SingleSignOn.Explain(SingleSignOnRefusal.ProviderFailed)), await landed.Content.ReadAsStringAsync());
@@ -197,7 +197,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
 
         var domain = await OwnDomainAsync(app);
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"alan@{domain}", "Alan Turing", []);
-        await browser.GetAsync("/account/sso");
+        await browser.GetAsync("/sign-in/sso");
         Assert.Equal("Alan Turing", (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Name);
     }
 

@@ -59,8 +59,8 @@ public sealed class OidcOptions
 /// </summary>
 public static class SingleSignOnApi
 {
-    public const string Start = "/account/sso";
-    private const string Done = "/account/sso/done";
+    public const string Start = "/sign-in/sso";
+    private const string Done = "/sign-in/sso/done";
 
     public static IServiceCollection AddOkapiSingleSignOn(this IServiceCollection services, IConfiguration configuration)
     {
@@ -116,7 +116,7 @@ public static class SingleSignOnApi
 
     public static IEndpointRouteBuilder MapSingleSignOn(this IEndpointRouteBuilder app)
     {
-        // Browser redirects, not API operations: they are left out of the OpenAPI document.
+        // Browser redirects beside the sign-in page, not API operations: they are left out of the OpenAPI document.
         var group = app.MapGroup(Start).AllowAnonymous().ExcludeFromDescription();
         group.MapGet("/", Challenge);
         group.MapGet("/done", CompleteAsync);
