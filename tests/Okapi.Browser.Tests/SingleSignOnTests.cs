@@ -9,7 +9,7 @@ using static Microsoft.Playwright.Assertions;
 namespace Okapi.Browser.Tests;
 
 /// <summary>The demo organisation with single sign-on through a real OpenID Connect provider on another loopback port.</summary>
-public sealed class SingleSignOnBrowserApp : BrowserApp
+public class SingleSignOnBrowserApp : BrowserApp
 {
     public OidcProvider Provider { get; private set; } = null!;
 
@@ -22,6 +22,37 @@ public sealed class SingleSignOnBrowserApp : BrowserApp
     {
         await base.DisposeAsync();
         await Provider.DisposeAsync();
+    }
+}
+
+/// <summary>The same, with <c>Okapi:Oidc:DisablePasswords</c>: people sign in only through the provider.</summary>
+public sealed class PasswordlessBrowserApp : SingleSignOnBrowserApp
+{
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        base.Configure(builder);
+        builder.UseSetting("Okapi:Oidc:DisablePasswords", "true");
+    }
+}
+
+public sealed class PasswordlessSignInTests(PasswordlessBrowserApp app) : IClassFixture<PasswordlessBrowserApp>
+{
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task WithPasswordsSwitchedOffTheSignInPageOffersOnlyTheProvider(int width)
+    {
+        await using var session = await app.NewSessionAsync(width);
+        await session.Page.GotoAsync("/sign-in");
+        await Expect(session.Page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {OidcProvider.DisplayName}" })).ToBeVisibleAsync();
+        await Expect(session.Page.GetByLabel("Password")).ToHaveCountAsync(0);
+        await Expect(session.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" })).ToHaveCountAsync(0);
+        await new Shell(session.Page).ScreenshotAsync($"sso-passwordless-{width}");
+
+        using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        using var refused = await client.PostAsJsonAsync("/account/sign-in", new { email = BrowserApp.AdminEmail, password = BrowserApp.Password });
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Empty(session.ConsoleErrors);
     }
 }
 
