@@ -52,6 +52,7 @@ builder.Services.AddOkapiClosing();
 builder.Services.AddOkapiReports();
 builder.Services.AddOkapiExchange();
 builder.Services.AddOkapiAccess();
+builder.Services.AddOkapiSingleSignOn(builder.Configuration);
 builder.Services.AddOkapiKeyRing(builder.Configuration);
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
@@ -79,6 +80,7 @@ app.MapOpenApi();
 app.MapScalarApiReference("/api", o => o.WithTitle("Okapi API").WithOpenApiRoutePattern("/openapi/{documentName}.json").WithNonce().DisableDefaultFonts());
 app.MapOkapiHealth();
 app.MapAccountApi();
+app.MapSingleSignOn();
 
 var api = app.MapGroup("/api/v1")
     .RequireApiPolicies()

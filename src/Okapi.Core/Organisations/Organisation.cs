@@ -14,6 +14,12 @@ public sealed class Organisation : IVersioned
     public int CheckInHour { get; set; } = 9;
     public DayOfWeek WeekStart { get; set; } = DayOfWeek.Monday;
     public string? Vision { get; set; }
+
+    /// <summary>
+    /// The email domains the organisation owns (lower case, e.g. "example.com"): a first single sign-on with an email
+    /// of one of them creates the person here. Each domain belongs to one organisation at most.
+    /// </summary>
+    public List<string> EmailDomains { get; set; } = [];
     public int Version { get; set; } = 1;
     public DateTime CreatedAt { get; set; }
 
@@ -32,6 +38,8 @@ public sealed class Organisation : IVersioned
 
     public const int MaxNameLength = 200;
     public const int MaxVisionLength = 4000;
+    public const int MaxEmailDomains = 20;
+    public const int MaxEmailDomainLength = 253;
 
     /// <summary>The rules the organisation's settings must satisfy, for the API, the pages and the importer.</summary>
     public ValidationErrors Validate() => new ValidationErrors()
@@ -41,5 +49,21 @@ public sealed class Organisation : IVersioned
         .Require(FiscalYearStartMonth is >= 1 and <= 12, "fiscalYearStartMonth", "must be between 1 and 12.")
         .Require(Enum.IsDefined(CheckInWeekday), "checkInWeekday", "must be a day of the week.")
         .Require(CheckInHour is >= 0 and <= 23, "checkInHour", "must be between 0 and 23.")
-        .Require(Enum.IsDefined(WeekStart), "weekStart", "must be a day of the week.");
+        .Require(Enum.IsDefined(WeekStart), "weekStart", "must be a day of the week.")
+        .Require(EmailDomains.Count <= MaxEmailDomains, "emailDomains", $"must be at most {MaxEmailDomains} domains.")
+        .Require(EmailDomains.All(IsEmailDomain), "emailDomains", "must be domain names such as example.com, without @ or spaces.")
+        .Require(EmailDomains.Distinct().Count() == EmailDomains.Count, "emailDomains", "must not repeat a domain.");
+
+    /// <summary>The domain of an email as organisations list it (lower case), or null when it has none.</summary>
+    public static string? DomainOf(string? email) =>
+        email?.Trim() is { } e && e.LastIndexOf('@') is var at and > 0 && at < e.Length - 1 ? NormaliseDomain(e[(at + 1)..]) : null;
+
+    /// <summary>How domains are stored and compared: trimmed, lower case, without a trailing dot.</summary>
+    public static string NormaliseDomain(string domain) => domain.Trim().TrimEnd('.').ToLowerInvariant();
+
+    /// <summary>A host name of at least two labels of letters, digits and hyphens (after <see cref="NormaliseDomain"/>).</summary>
+    public static bool IsEmailDomain(string domain) =>
+        domain.Length is > 0 and <= MaxEmailDomainLength && domain == NormaliseDomain(domain)
+        && domain.Split('.') is { Length: >= 2 } labels
+        && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-' && l.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-'));
 }

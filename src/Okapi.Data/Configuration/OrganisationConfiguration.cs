@@ -13,6 +13,7 @@ internal sealed class OrganisationConfiguration : IEntityTypeConfiguration<Organ
         b.HasIndex(o => o.Slug).IsUnique();
         b.Property(o => o.TimeZone).HasMaxLength(100);
         b.Property(o => o.Vision).HasMaxLength(Organisation.MaxVisionLength);
+        b.PrimitiveCollection(o => o.EmailDomains);
     }
 }
 

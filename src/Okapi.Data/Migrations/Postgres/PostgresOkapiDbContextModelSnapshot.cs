@@ -1433,6 +1433,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.PrimitiveCollection<List<string>>("EmailDomains")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<int>("FiscalYearStartMonth")
                         .HasColumnType("integer");
 

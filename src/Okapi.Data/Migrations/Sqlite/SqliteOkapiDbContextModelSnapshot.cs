@@ -1418,6 +1418,10 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("EmailDomains")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("FiscalYearStartMonth")
                         .HasColumnType("INTEGER");
 

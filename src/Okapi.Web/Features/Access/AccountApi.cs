@@ -16,6 +16,7 @@ public static class AccountApi
         var group = app.MapGroup("/account").WithTags("Account").AllowAnonymous();
         group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.")
             .RequireRateLimiting(AccessExtensions.SignInLimit)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
         group.MapPost("/forgot-password", ForgotPassword)
@@ -48,6 +49,11 @@ public static class AccountApi
         if (answer.Succeeded)
         {
             return TypedResults.NoContent();
+        }
+
+        if (answer.SwitchedOff)
+        {
+            return TypedResults.Problem(title: SignInAnswer.SwitchedOffMessage, statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (answer.MustWait)

@@ -11,7 +11,13 @@ public readonly record struct SignInAnswer(bool Succeeded, TimeSpan Wait)
     /// <summary>The one answer for a wrong password, an unknown email and an account that may not sign in: telling them apart would tell a stranger which emails have accounts.</summary>
     public const string Refused = "Email or password is wrong.";
 
+    /// <summary>What to tell someone who tries a password where people sign in only with single sign-on.</summary>
+    public const string SwitchedOffMessage = "Password sign-in is switched off on this server: sign in with single sign-on.";
+
     public bool MustWait => Wait > TimeSpan.Zero;
+
+    /// <summary>Whether passwords are switched off (<c>Okapi:Oidc:DisablePasswords</c>), so no password was checked.</summary>
+    public bool SwitchedOff { get; init; }
 
     /// <summary>What to tell a client that must wait; the same for every email, known or not.</summary>
     public string WaitMessage => $"Too many failed attempts from here: try again in {Math.Ceiling(Wait.TotalSeconds):0} seconds.";
@@ -22,10 +28,15 @@ public readonly record struct SignInAnswer(bool Succeeded, TimeSpan Wait)
 /// (<see cref="SignInBackOff"/>) instead of locking the account, and an unknown email costs the same password hash
 /// as a known one, so that neither the answer nor its timing says whether an account exists.
 /// </summary>
-public sealed class PasswordSignIn(SignInManager<Account> signIn, SignInThrottle throttle)
+public sealed class PasswordSignIn(SignInManager<Account> signIn, SignInThrottle throttle, Microsoft.Extensions.Options.IOptions<OidcOptions> oidc)
 {
     public async Task<SignInAnswer> SignInAsync(string email, string password, bool remember, HttpContext http)
     {
+        if (oidc.Value.PasswordsDisabled)
+        {
+            return new SignInAnswer(false, TimeSpan.Zero) { SwitchedOff = true };
+        }
+
         var client = http.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         var wait = throttle.WaitFor(email, client);
         if (wait > TimeSpan.Zero)

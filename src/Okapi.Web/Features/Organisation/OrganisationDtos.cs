@@ -4,10 +4,11 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Organisation;
 
-public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version) : IHasVersion
+/// <param name="EmailDomains">The email domains the organisation owns: a first single sign-on with an email of one of them creates the person here.</param>
+public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version, IReadOnlyList<string> EmailDomains) : IHasVersion
 {
     public static OrganisationDto From(Core.Organisations.Organisation o) =>
-        new(o.Id, o.Name, o.Slug, o.TimeZone, o.FiscalYearStartMonth, o.CheckInWeekday, o.CheckInHour, o.WeekStart, o.Vision, o.Version);
+        new(o.Id, o.Name, o.Slug, o.TimeZone, o.FiscalYearStartMonth, o.CheckInWeekday, o.CheckInHour, o.WeekStart, o.Vision, o.Version, o.EmailDomains);
 }
 
 public sealed record OrganisationRequest(
@@ -17,7 +18,8 @@ public sealed record OrganisationRequest(
     [property: Required] DayOfWeek? CheckInWeekday,
     [property: Required, Range(0, 23)] int? CheckInHour,
     [property: Required] DayOfWeek? WeekStart,
-    [property: StringLength(Core.Organisations.Organisation.MaxVisionLength)] string? Vision);
+    [property: StringLength(Core.Organisations.Organisation.MaxVisionLength)] string? Vision,
+    List<string>? EmailDomains = null);
 
 public sealed record TeamMemberDto(Guid PersonId, bool IsLead);
 

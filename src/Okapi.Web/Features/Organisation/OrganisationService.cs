@@ -30,7 +30,19 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
         organisation.CheckInHour = missing.Required(request.CheckInHour, "checkInHour");
         organisation.WeekStart = missing.Required(request.WeekStart, "weekStart");
         organisation.Vision = request.Vision;
-        if (organisation.Validate().Include(missing) is { IsValid: false } errors)
+        if (request.EmailDomains is { } domains)
+        {
+            // Without the field the domains stay as they are, so that clients that never heard of them keep them.
+            organisation.EmailDomains = domains.Select(Core.Organisations.Organisation.NormaliseDomain).ToList();
+        }
+
+        var errors = organisation.Validate().Include(missing);
+        if (errors.IsValid && await OwnedElsewhereAsync(organisation, ct) is { } taken)
+        {
+            errors.Add("emailDomains", $"{taken} belongs to another organisation.");
+        }
+
+        if (!errors.IsValid)
         {
             return Failure.Invalid(errors);
         }
@@ -43,5 +55,19 @@ public sealed class OrganisationService(OkapiDbContext db, Caller caller)
         }
 
         return OrganisationDto.From(organisation);
+    }
+
+    /// <summary>A domain of <paramref name="organisation"/> that another organisation owns already: each belongs to one at most.</summary>
+    private async Task<string?> OwnedElsewhereAsync(Core.Organisations.Organisation organisation, CancellationToken ct)
+    {
+        foreach (var domain in organisation.EmailDomains)
+        {
+            if (await db.Organisations.AnyAsync(o => o.Id != organisation.Id && o.EmailDomains.Contains(domain), ct))
+            {
+                return domain;
+            }
+        }
+
+        return null;
     }
 }

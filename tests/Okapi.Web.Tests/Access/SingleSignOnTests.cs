@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Http.Json;
+using Okapi.Core.Access;
+using Okapi.Core.Organisations;
+using Okapi.Data;
+using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Organisation;
+using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Infrastructure;
+
+namespace Okapi.Web.Tests.Access;
+
+/// <summary>
+/// Okapi on a real port with single sign-on through a real OpenID Connect provider on another port: the provider's
+/// groups "okapi-admins" and "growth" map to the admin role and the team <see cref="MappedTeam"/>.
+/// </summary>
+public sealed class SingleSignOnApps : IAsyncLifetime
+{
+    public const string MappedTeam = "Growth (single sign-on)";
+
+    private readonly PerProvider<OkapiApp> _apps;
+    private readonly PerProvider<OkapiApp> _passwordless;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<OkapiApp> _created = new();
+
+    public SingleSignOnApps()
+    {
+        _apps = new PerProvider<OkapiApp>(p => StartNewAsync(p, passwordsDisabled: false));
+        _passwordless = new PerProvider<OkapiApp>(p => StartNewAsync(p, passwordsDisabled: true));
+    }
+
+    public OidcProvider Provider { get; private set; } = null!;
+
+    public Task<OkapiApp> StartAsync(DatabaseProvider provider) => _apps.GetAsync(provider);
+
+    /// <summary>An app with <c>Okapi:Oidc:DisablePasswords</c>.</summary>
+    public Task<OkapiApp> StartPasswordlessAsync(DatabaseProvider provider) => _passwordless.GetAsync(provider);
+
+    private async Task<OkapiApp> StartNewAsync(DatabaseProvider provider, bool passwordsDisabled)
+    {
+        var app = new OkapiApp(provider, new AppOptions
+        {
+            OnRealPort = true,
+            Configure = b =>
+            {
+                Provider.Configure(b, new Dictionary<string, string> { ["growth"] = MappedTeam }, new Dictionary<string, string> { ["okapi-admins"] = "admin" });
+                b.UseSetting("Okapi:Oidc:DisablePasswords", passwordsDisabled.ToString());
+            },
+        });
+        _created.Enqueue(app);
+        await app.InitializeAsync();
+        await Provider.AllowRedirectsToAsync(app.BaseUrl);
+        return app;
+    }
+
+    public async Task InitializeAsync() => Provider = await OidcProvider.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _created)
+        {
+            await app.DisposeAsync();
+        }
+
+        await Provider.DisposeAsync();
+    }
+}
+
+/// <summary>Single sign-on as a browser does it, through an HttpClient that keeps cookies and follows the redirects.</summary>
+public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<SingleSignOnApps>
+{
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AFirstSingleSignOnCreatesThePersonInTheOrganisationOwningTheDomainWithTheMappedTeamAndRole(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var team = await EnsureMappedTeamAsync(app);
+        apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"ada@{domain}", "Ada Lovelace", ["growth", "okapi-admins", "unmapped"]);
+
+        using var browser = Browser(app);
+        var landed = await browser.GetAsync("/sign-in/sso?returnUrl=%2Fsettings");
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        Assert.Equal("/settings", landed.RequestMessage!.RequestUri!.AbsolutePath);
+
+        // The session cookie works on the API as after a password sign-in.
+        var me = await browser.GetAsync<PersonDto>("/api/v1/people/me");
+        Assert.Equal(("Ada Lovelace", $"ada@{domain}", Role.Admin), (me.Name, me.Email, me.Role));
+        Assert.Equal([team.Id], me.TeamIds);
+        var listed = await app.Admin.GetAsync<PersonDto>($"/api/v1/people/{me.Id}");
+        Assert.Equal(me.Email, listed.Email);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ALaterSingleSignOnMatchesBySubjectEvenAfterTheEmailChangedAtTheProvider(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var subject = $"sub-{Guid.NewGuid():N}";
+        apps.Provider.User = new OidcUser(subject, $"grace@{domain}", "Grace Hopper", []);
+        Guid first;
+        using (var browser = Browser(app))
+        {
+            await browser.GetAsync("/sign-in/sso");
+            first = (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Id;
+        }
+
+        apps.Provider.User = new OidcUser(subject, $"grace.hopper@{domain}", "Grace B. Hopper", []);
+        using (var browser = Browser(app))
+        {
+            await browser.GetAsync("/sign-in/sso");
+            var again = await browser.GetAsync<PersonDto>("/api/v1/people/me");
+            Assert.Equal((first, $"grace@{domain}", Role.Member), (again.Id, again.Email, again.Role));
+        }
+
+        var people = await app.Admin.GetAsync<Page<PersonDto>>($"/api/v1/people?search={Uri.EscapeDataString(domain)}");
+        Assert.Single(people.Items);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ASingleSignOnWithAPersonAddedByAnAdminSignsInAsThatPerson(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var added = await app.Admin.PostAsync<PersonDto>("/api/v1/people", new PersonRequest("Katherine Johnson", $"katherine@{domain}", Role.Viewer, null, null));
+        apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"katherine@{domain}", "K. Johnson", ["okapi-admins"]);
+
+        using var browser = Browser(app);
+        await browser.GetAsync("/sign-in/sso");
+        var me = await browser.GetAsync<PersonDto>("/api/v1/people/me");
+        Assert.Equal((added.Id, Role.Viewer), (me.Id, me.Role));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnEmailWhoseDomainNoOrganisationOwnsIsRefusedWithAClearMessage(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"mallory@{Guid.NewGuid():N}.example", "Mallory", []);
+
+        using var browser = Browser(app);
+        var landed = await browser.GetAsync("/sign-in/sso");
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        Assert.Equal("/sign-in", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains(WebUtility.HtmlEncode(SingleSignOn.Explain(SingleSignOnRefusal.DomainNotOwned)), await landed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/people/me")).StatusCode);
+        var people = await app.Admin.GetAsync<Page<PersonDto>>("/api/v1/people?search=mallory");
+        Assert.Empty(people.Items);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ARefusalAtTheProviderLandsOnTheSignInPageWithAMessage(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        apps.Provider.User = null;
+
+        using var browser = Browser(app);
+        var landed = await browser.GetAsync("/sign-in/sso");
+        Assert.Equal(HttpStatusCode.OK, landed.StatusCode);
+        Assert.Equal("/sign-in", landed.RequestMessage!.RequestUri!.AbsolutePath);
+        Assert.Contains(WebUtility.HtmlEncode(SingleSignOn.Explain(SingleSignOnRefusal.ProviderFailed)), await landed.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnEmailDomainBelongsToOneOrganisationAtMost(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var (_, other) = await app.CreateOrganisationAsync($"Other {Guid.NewGuid():N}");
+        var theirs = await other.GetAsync<OrganisationDto>("/api/v1/organisation");
+
+        using var taken = await other.SendJsonAsync(HttpMethod.Put, "/api/v1/organisation", Request(theirs, [domain.ToUpperInvariant()]), $"\"{theirs.Version}\"");
+        var problem = await Api.AssertProblemAsync(taken, HttpStatusCode.BadRequest);
+        Assert.Contains("belongs to another organisation", problem.GetProperty("errors").GetProperty("emailDomains")[0].GetString());
+        using var bad = await other.SendJsonAsync(HttpMethod.Put, "/api/v1/organisation", Request(theirs, ["@nope"]), $"\"{theirs.Version}\"");
+        await Api.AssertProblemAsync(bad, HttpStatusCode.BadRequest);
+        Assert.Empty((await other.GetAsync<OrganisationDto>("/api/v1/organisation")).EmailDomains);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task WithPasswordsSwitchedOffPasswordSignInIsRefusedAndOnlySingleSignOnSignsIn(DatabaseProvider provider)
+    {
+        var app = await apps.StartPasswordlessAsync(provider);
+        using var browser = Browser(app);
+        using var refused = await browser.PostAsJsonAsync("/account/sign-in", new { email = OkapiApp.AdminEmail, password = OkapiApp.AdminPassword });
+        var problem = await Api.AssertProblemAsync(refused, HttpStatusCode.Forbidden);
+        Assert.Equal(SignInAnswer.SwitchedOffMessage, problem.GetProperty("title").GetString());
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/v1/people/me")).StatusCode);
+
+        var page = await browser.GetStringAsync("/sign-in");
+        Assert.DoesNotContain("type=\"password\"", page);
+        Assert.Contains($"Sign in with {OidcProvider.DisplayName}", page);
+
+        var domain = await OwnDomainAsync(app);
+        apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"alan@{domain}", "Alan Turing", []);
+        await browser.GetAsync("/sign-in/sso");
+        Assert.Equal("Alan Turing", (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Name);
+    }
+
+    /// <summary>A cookie-keeping client that follows redirects across Okapi and the provider, as a browser does.</summary>
+    private static HttpClient Browser(OkapiApp app) =>
+        new(new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = true, MaxAutomaticRedirections = 10 }) { BaseAddress = app.BaseUrl };
+
+    /// <summary>Gives the app's organisation a fresh email domain, as an admin does through the settings API.</summary>
+    private static async Task<string> OwnDomainAsync(OkapiApp app)
+    {
+        var domain = $"{Guid.NewGuid():N}.example";
+        var current = await app.Admin.GetAsync<OrganisationDto>("/api/v1/organisation");
+        var changed = await app.Admin.PutAsync<OrganisationDto>("/api/v1/organisation", Request(current, [.. current.EmailDomains, domain]), $"\"{current.Version}\"");
+        Assert.Contains(domain, changed.EmailDomains);
+        return domain;
+    }
+
+    private static OrganisationRequest Request(OrganisationDto o, List<string> domains) =>
+        new(o.Name, o.TimeZone, o.FiscalYearStartMonth, o.CheckInWeekday, o.CheckInHour, o.WeekStart, o.Vision, domains);
+
+    private static async Task<TeamDto> EnsureMappedTeamAsync(OkapiApp app)
+    {
+        var teams = await app.Admin.GetAsync<Page<TeamDto>>("/api/v1/teams?pageSize=200");
+        return teams.Items.FirstOrDefault(t => t.Name == SingleSignOnApps.MappedTeam) ?? await app.Admin.CreateTeamAsync(SingleSignOnApps.MappedTeam);
+    }
+}
