@@ -30,6 +30,12 @@ public sealed class Channel : Entity
     /// <summary>Email: comma-separated addresses; webhook kinds: the URL; in-app: unused.</summary>
     public string? Target { get; set; }
     public bool Enabled { get; set; } = true;
+
+    /// <summary>The kinds of notification it hears (<see cref="ChannelSubscription.Hears"/>).</summary>
+    public List<ChannelEvent> Events { get; set; } = [.. ChannelSubscription.Default];
+
+    /// <summary>The teams whose events it hears; empty for every team's.</summary>
+    public List<Guid> TeamIds { get; set; } = [];
 }
 
 /// <summary>A host (with optional port) that an admin allows outbound calls to although it is loopback or private.</summary>

@@ -24,6 +24,11 @@ public enum NotificationEvent
     ReviewRequested,
     ReviewAnswered,
     CycleClosed,
+    CheckInCreated,
+    ObjectiveActivated,
+
+    /// <summary>A cycle closed for one team (<see cref="CycleClosed"/> is the company's close).</summary>
+    TeamClosed,
 }
 
 /// <summary>

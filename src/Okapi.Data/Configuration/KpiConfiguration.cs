@@ -103,6 +103,8 @@ internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
     {
         b.Property(c => c.Name).HasMaxLength(Channel.MaxNameLength);
         b.Property(c => c.Target).HasMaxLength(Channel.MaxTargetLength);
+        b.PrimitiveCollection(c => c.Events);
+        b.PrimitiveCollection(c => c.TeamIds);
     }
 }
 

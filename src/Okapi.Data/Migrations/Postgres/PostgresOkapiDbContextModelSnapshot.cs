@@ -375,6 +375,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<bool>("Enabled")
                         .HasColumnType("boolean");
 
+                    b.PrimitiveCollection<int[]>("Events")
+                        .IsRequired()
+                        .HasColumnType("integer[]");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer");
 
@@ -389,6 +393,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<string>("Target")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
+
+                    b.PrimitiveCollection<List<Guid>>("TeamIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");

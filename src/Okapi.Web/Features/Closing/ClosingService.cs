@@ -5,6 +5,7 @@ using Okapi.Core.Organisations;
 using Okapi.Core.Scoring;
 using Okapi.Data;
 using Okapi.Web.Features.Access;
+using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
 
@@ -14,7 +15,7 @@ namespace Okapi.Web.Features.Closing;
 /// Closing a cycle for a team or for the company: grades (with overrides and their reasons), retrospectives, the
 /// immutable snapshot, and carrying unfinished objectives over to a later cycle. For the API and the pages alike.
 /// </summary>
-public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring scoring, ObjectiveService objectives, TimeProvider clock)
+public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring scoring, ObjectiveService objectives, OkrEvents events, TimeProvider clock)
 {
     /// <summary>The objectives a close would grade, with their proposed grades; 404 when the cycle or team does not exist.</summary>
     public async Task<Outcome<ClosePreviewDto>> PreviewAsync(Guid cycleId, Guid? teamId, CancellationToken ct)
@@ -96,6 +97,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
 
         db.ClosedScores.AddRange(snapshot);
         db.AuditReason = $"Closed with {cycle.Name}";
+        await events.ClosedAsync(cycle, teamId, scope.Count, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -110,6 +112,7 @@ public sealed class ClosingService(OkapiDbContext db, Caller caller, OkrScoring 
         var cloned = clone is { } d ? await CopyAsync(d.Target, d.Objectives, null, link: false, ct) : [];
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        events.Wake();
 
         var scores = await db.ClosedScores.AsNoTracking().Where(s => s.ClosingId == closing.Id).ToListAsync(ct);
         return ClosingDto.From(closing, scores) with { CarriedOver = carried.Select(o => o.Id).ToList(), Cloned = cloned.Select(o => o.Id).ToList() };

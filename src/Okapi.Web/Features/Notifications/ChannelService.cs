@@ -242,6 +242,21 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
         channel.Name = request.Name?.Trim() ?? "";
         channel.Kind = request.Kind ?? ChannelKind.InApp;
         channel.Enabled = request.Enabled ?? true;
+        channel.Events = request.Events is null ? [.. ChannelSubscription.Default] : [.. request.Events.Distinct().Order()];
+        channel.TeamIds = [.. (request.TeamIds ?? []).Distinct()];
+        errors.Require(channel.Events.Count > 0, "events", "must name at least one kind: alerts, checkInCreated, objectiveActivated, reviewRequested, reviewAnswered, teamClosed, cycleClosed.")
+            .Require(channel.Events.All(Enum.IsDefined), "events", "must be alerts, checkInCreated, objectiveActivated, reviewRequested, reviewAnswered, teamClosed or cycleClosed.")
+            .Require(channel.TeamIds.Count <= ChannelSubscription.MaxTeams, "teamIds", $"at most {ChannelSubscription.MaxTeams} teams.");
+        if (channel.TeamIds.Count is > 0 and <= ChannelSubscription.MaxTeams)
+        {
+            var ids = channel.TeamIds;
+            var known = await db.Teams.Where(t => ids.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct);
+            foreach (var unknown in ids.Except(known).Take(5))
+            {
+                errors.Add("teamIds", $"The team {unknown} does not exist.");
+            }
+        }
+
         var target = string.IsNullOrWhiteSpace(request.Target) ? null : request.Target.Trim();
         if (target?.Length > Channel.MaxTargetLength)
         {

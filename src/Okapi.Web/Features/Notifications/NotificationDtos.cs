@@ -6,19 +6,24 @@ namespace Okapi.Web.Features.Notifications;
 
 /// <summary>
 /// A channel to create or replace. <c>target</c>: comma-separated addresses for email, the URL for webhook, slack
-/// and teams, nothing for inApp.
+/// and teams, nothing for inApp. <c>events</c>: the kinds it hears (by default <c>["alerts"]</c>); <c>teamIds</c>:
+/// the teams whose events it hears (by default none: every team's, and events of no team such as a company close).
 /// </summary>
 public sealed record ChannelRequest(
     [property: Required, StringLength(Channel.MaxNameLength)] string Name,
     [property: Required] ChannelKind? Kind,
     [property: StringLength(Channel.MaxTargetLength)] string? Target,
-    bool? Enabled);
+    bool? Enabled,
+    List<ChannelEvent>? Events = null,
+    List<Guid>? TeamIds = null);
 
 /// <summary>A channel; the target of webhook kinds (it may hold a secret token) is shown to admins only.</summary>
-public sealed record ChannelDto(Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
+public sealed record ChannelDto(
+    Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, IReadOnlyList<ChannelEvent> Events, IReadOnlyList<Guid> TeamIds,
+    int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
 {
     public static ChannelDto From(Channel c, bool showTarget) =>
-        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Version, c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Events, c.TeamIds, c.Version, c.CreatedAt, c.UpdatedAt);
 }
 
 /// <summary>One notification to one channel and how sending it went; <c>canRetry</c> when an admin may send it again.</summary>

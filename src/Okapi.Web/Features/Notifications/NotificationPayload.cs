@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
+using Okapi.Core.Okrs;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Notifications;
@@ -14,13 +15,22 @@ public sealed record PayloadRule(Guid Id, string Name);
 
 public sealed record PayloadKpi(Guid Id, string Key, string Name, string? Unit);
 
+/// <summary>Something an OKR event names: an objective or key result (its title), a team, a cycle or a person (its name).</summary>
+public sealed record PayloadRef(Guid Id, string Name);
+
+public sealed record PayloadCheckIn(Guid Id, double? Previous, double Value, string? Unit, Confidence? Confidence, string? Note);
+
+/// <summary>What an OKR event is about; the parts that do not apply to the event are null.</summary>
+public sealed record PayloadOkr(
+    PayloadRef? Objective, PayloadRef? KeyResult, PayloadRef? Team, PayloadRef? Cycle, PayloadRef? Actor, PayloadCheckIn? CheckIn);
+
 /// <summary>
 /// What one notification says, fixed when it is queued: the generic webhook posts it as is, the other channels
 /// render its title, text and link in their own shape.
 /// </summary>
 public sealed record NotificationPayload(
     NotificationEvent Event, DateTime At, string Title, string Text, string Link,
-    PayloadAlert? Alert, PayloadRule? Rule, PayloadKpi? Kpi)
+    PayloadAlert? Alert, PayloadRule? Rule, PayloadKpi? Kpi, PayloadOkr? Okr = null)
 {
     public static readonly JsonSerializerOptions Json = CreateJson();
 
@@ -72,6 +82,11 @@ public sealed record NotificationPayload(
         NotificationEvent.AlertResolved => "RESOLVED",
         NotificationEvent.AlertAcknowledged => "ACKNOWLEDGED",
         NotificationEvent.Test => "TEST",
+        NotificationEvent.CheckInCreated => "CHECK-IN",
+        NotificationEvent.ObjectiveActivated => "ACTIVATED",
+        NotificationEvent.ReviewRequested => "REVIEW",
+        NotificationEvent.ReviewAnswered => "REVIEWED",
+        NotificationEvent.TeamClosed or NotificationEvent.CycleClosed => "CLOSED",
         _ => notification.ToString().ToUpperInvariant(),
     };
 

@@ -9,6 +9,7 @@ public static class NotificationsFeature
         services.AddOptions<PublicUrlOptions>().BindConfiguration("Okapi");
         services.AddSingleton<DeliverySignal>();
         services.AddScoped<Outbox>();
+        services.AddScoped<OkrEvents>();
         services.AddScoped<OutboundGuard>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();

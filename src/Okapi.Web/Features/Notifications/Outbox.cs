@@ -37,7 +37,8 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         }
 
         var ids = rule.ChannelIds.ToList();
-        var channels = await db.Channels.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Enabled).ToListAsync(ct);
+        var channels = (await db.Channels.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Enabled).ToListAsync(ct))
+            .Where(c => c.Hears(notification, kpi.OwnerTeamId)).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
         var payload = NotificationPayload.ForAlert(notification, rule, alert, kpi, now);
         var json = payload.ToJson();
@@ -53,6 +54,37 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
             else
             {
                 db.Deliveries.Add(new Delivery { ChannelId = channel.Id, AlertId = alert.Id, Event = notification, Payload = json, CreatedAt = now, NextAttemptAt = now });
+            }
+        }
+    }
+
+    /// <summary>
+    /// Queues an event for every channel that hears it (<see cref="ChannelSubscription.Hears"/>), in the caller's unit of
+    /// work: a delivery per external channel, and for an in-app channel a notification for each of <paramref name="people"/>.
+    /// </summary>
+    public async Task QueueEventAsync(NotificationPayload payload, Guid? teamId, bool confidential, Func<CancellationToken, Task<List<Guid>>> people, CancellationToken ct)
+    {
+        var channels = (await db.Channels.AsNoTracking().Where(c => c.Enabled).ToListAsync(ct))
+            .Where(c => c.Hears(payload.Event, teamId, confidential)).ToList();
+        if (channels.Count == 0)
+        {
+            return;
+        }
+
+        var json = payload.ToJson();
+        var notified = new HashSet<Guid>();
+        foreach (var channel in channels)
+        {
+            if (channel.Kind != ChannelKind.InApp)
+            {
+                db.Deliveries.Add(new Delivery { ChannelId = channel.Id, Event = payload.Event, Payload = json, CreatedAt = payload.At, NextAttemptAt = payload.At });
+                continue;
+            }
+
+            // Two in-app channels that hear the same event tell each person once.
+            foreach (var person in (await people(ct)).Where(notified.Add))
+            {
+                db.Notifications.Add(InApp(person, payload, null, payload.At));
             }
         }
     }

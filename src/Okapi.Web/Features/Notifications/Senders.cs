@@ -219,6 +219,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         {
             NotificationEvent.AlertResolved => "Good",
             NotificationEvent.Test or NotificationEvent.AlertAcknowledged => "Accent",
+            _ when payload.Okr is not null => "Accent",
             _ when payload.Alert?.Severity == AlertSeverity.Critical => "Attention",
             _ => "Warning",
         };

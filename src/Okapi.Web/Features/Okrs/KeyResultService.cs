@@ -7,6 +7,7 @@ using Okapi.Data;
 using Okapi.Web.Features.Access;
 using Okapi.Web.Features.Inbox;
 using Okapi.Web.Features.Kpis;
+using Okapi.Web.Features.Notifications;
 using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Okrs;
@@ -17,7 +18,7 @@ public sealed record KeyResultFilter(Guid? Cycle, Guid? Team, Guid? Owner, Guid?
 public sealed record CheckedIn(KeyResultDto KeyResult, CheckInDto CheckIn);
 
 /// <summary>Key results and their check-ins, for the API and the pages alike.</summary>
-public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> followerLogger, InitiativeService initiatives)
+public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScoring scoring, TimeProvider clock, InboxWriter inbox, ILogger<KeyResultKpiFollower> followerLogger, InitiativeService initiatives, OkrEvents events)
 {
     public async Task<Page<KeyResultDto>> ListAsync(KeyResultFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -249,12 +250,15 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await LockAsync(db, kr, now, ct);
+        var previous = kr.Current;
         kr.RecordCheckIn(checkIn, await NewestCheckInAsync(db, kr, ct));
         db.CheckIns.Add(checkIn);
         // The check-in that was due is made, whoever made it: its reminders leave every inbox.
         await inbox.ResolveAsync(InboxItemKind.CheckInDue, kr.Id, null, ct);
+        await events.CheckedInAsync(objective, kr, checkIn, previous, ct);
         await SaveCheckInAsync(db, kr, ct);
         await transaction.CommitAsync(ct);
+        events.Wake();
         return new CheckedIn(await ToDtoAsync(kr, ct), CheckInDto.From(checkIn));
     }
 

@@ -20,7 +20,7 @@ namespace Okapi.Web.Features.Reviews;
 /// the pages alike. Every step is in the audit log with its reason; the reviewer's answer stays on the review.
 /// </summary>
 public sealed class ReviewService(
-    OkapiDbContext db, Caller caller, Outbox outbox, InboxWriter inbox, Audience audience, ObjectiveService objectives, TimeProvider clock)
+    OkapiDbContext db, Caller caller, Outbox outbox, InboxWriter inbox, Audience audience, ObjectiveService objectives, OkrEvents events, TimeProvider clock)
 {
     public const int MaxTextLength = 10_000;
 
@@ -114,6 +114,7 @@ public sealed class ReviewService(
         await inbox.AddAsync(review.ReviewerId, InboxItemKind.ReviewRequest, review.Id, title, review.Message, link, ct);
         var person = await db.People.AsNoTracking().FirstAsync(p => p.Id == review.ReviewerId, ct);
         outbox.QueueForPerson(person, NotificationEvent.ReviewRequested, title, review.Message ?? "Acknowledge it or request changes.", link, email: true);
+        await events.ReviewRequestedAsync(objective, person, review.Message, ct);
         db.AuditReason = $"Sent for review to {person.Name}";
         return await SaveAsync(review, objective, ct);
     }
@@ -147,6 +148,7 @@ public sealed class ReviewService(
 
         objective.State = ObjectiveState.Active;
         db.AuditReason = "Activated without a review";
+        await events.ActivatedAsync(objective, ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -155,6 +157,8 @@ public sealed class ReviewService(
         {
             return Failure.Conflict("The objective changed meanwhile; reload it and try again.");
         }
+
+        events.Wake();
 
         return (await objectives.ToDtosAsync([objective], ct))[0];
     }
@@ -206,6 +210,16 @@ public sealed class ReviewService(
         {
             outbox.QueueForPerson(person, NotificationEvent.ReviewAnswered, $"{caller.Name} {verb} “{objective.Title}”",
                 review.Note ?? (answer == ReviewState.Acknowledged ? "The objective is active." : "The objective is a draft again."), $"/objectives/{objective.Id}", email: true);
+        }
+
+        if (answer != ReviewState.Withdrawn)
+        {
+            await events.ReviewAnsweredAsync(objective, verb, review.Note, ct);
+            if (objective.State == ObjectiveState.Active)
+            {
+                // An acknowledged review activates the objective: channels that hear activations hear this one too.
+                await events.ActivatedAsync(objective, ct);
+            }
         }
 
         return await SaveAsync(review, objective, ct);
