@@ -147,7 +147,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         {
             ChannelKind.Slack => Slack(payload, payload.LinkFrom(urls.Value.PublicUrl)),
             ChannelKind.Teams => Teams(payload, payload.LinkFrom(urls.Value.PublicUrl)),
-            _ => delivery.Payload,
+            _ => Generic(delivery.Payload, payload.LinkFrom(urls.Value.PublicUrl)),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Okapi-Event", NotificationPayload.EventName(payload.Event));
@@ -178,6 +178,26 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
                     permanent: Delivery.IsPermanentFailure((int)response.StatusCode));
             }
         }
+    }
+
+    /// <summary>
+    /// Okapi's own JSON, the payload as it was queued, with its link absolute under <c>Okapi:PublicUrl</c> or left out
+    /// without one (a receiver cannot open a bare path). The stored JSON is changed, not re-serialised, so that it keeps
+    /// every field it was queued with.
+    /// </summary>
+    public static string Generic(string queued, string? link)
+    {
+        var body = JsonNode.Parse(queued)?.AsObject() ?? throw new DeliveryFailedException("the delivery's payload is empty.", permanent: true);
+        if (link is null)
+        {
+            body.Remove("link");
+        }
+        else
+        {
+            body["link"] = link;
+        }
+
+        return body.ToJsonString();
     }
 
     /// <summary>
