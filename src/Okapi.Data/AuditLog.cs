@@ -22,6 +22,11 @@ internal static class AuditLog
             nameof(KpiSource.LastSuccessAt), nameof(KpiSource.LastError), nameof(KpiSource.LockedUntil),
             nameof(Alert.LastValue), nameof(Alert.LastNotifiedAt)];
 
+    /// <summary>Secrets, encrypted or not: the audit says that they changed, never their value.</summary>
+    private static readonly HashSet<string> Secret = [nameof(Channel.ProtectedSecret)];
+
+    private const string Withheld = "(secret)";
+
     public static List<AuditEvent> Collect(OkapiDbContext db, DateTime now)
     {
         var pending = new List<AuditEvent>();
@@ -41,16 +46,17 @@ internal static class AuditLog
                     continue;
                 }
 
+                var shown = Secret.Contains(name) ? (Func<object?, object?>)Withhold : Bounded;
                 switch (entry.State)
                 {
                     case EntityState.Added:
-                        changes[Camel(name)] = new { after = Bounded(property.CurrentValue) };
+                        changes[Camel(name)] = new { after = shown(property.CurrentValue) };
                         break;
                     case EntityState.Deleted:
-                        changes[Camel(name)] = new { before = Bounded(property.OriginalValue) };
+                        changes[Camel(name)] = new { before = shown(property.OriginalValue) };
                         break;
                     case EntityState.Modified when property.IsModified && !Equals(property.OriginalValue, property.CurrentValue):
-                        changes[Camel(name)] = new { before = Bounded(property.OriginalValue), after = Bounded(property.CurrentValue) };
+                        changes[Camel(name)] = new { before = shown(property.OriginalValue), after = shown(property.CurrentValue) };
                         break;
                 }
             }
@@ -104,6 +110,8 @@ internal static class AuditLog
         value is string { Length: > MaxTextLength } text ? text[..MaxTextLength] + "…" : value;
 
     private const int MaxTextLength = 2_000;
+
+    private static object? Withhold(object? value) => value is null ? null : Withheld;
 
     // Unescaped non-ASCII text: a description in Greek or Japanese stays the size it is.
     private static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web)

@@ -30,6 +30,13 @@ public sealed class Channel : Entity
     /// <summary>Email: comma-separated addresses; webhook kinds: the URL; in-app: unused.</summary>
     public string? Target { get; set; }
     public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// A generic webhook's signing secret, encrypted with the app's data-protection keys; null for other kinds and for
+    /// webhooks made before signing existed, which are sent unsigned until an admin rotates the secret.
+    /// </summary>
+    public string? ProtectedSecret { get; set; }
+    public const int MaxProtectedSecretLength = 1000;
 }
 
 /// <summary>A host (with optional port) that an admin allows outbound calls to although it is loopback or private.</summary>

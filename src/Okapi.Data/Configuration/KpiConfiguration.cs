@@ -100,6 +100,7 @@ internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
     {
         b.Property(c => c.Name).HasMaxLength(Channel.MaxNameLength);
         b.Property(c => c.Target).HasMaxLength(Channel.MaxTargetLength);
+        b.Property(c => c.ProtectedSecret).HasMaxLength(Channel.MaxProtectedSecretLength);
     }
 }
 

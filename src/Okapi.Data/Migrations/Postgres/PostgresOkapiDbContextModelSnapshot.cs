@@ -386,6 +386,10 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ProtectedSecret")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
                     b.Property<string>("Target")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");

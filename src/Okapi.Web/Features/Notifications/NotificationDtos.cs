@@ -15,10 +15,21 @@ public sealed record ChannelRequest(
     bool? Enabled);
 
 /// <summary>A channel; the target of webhook kinds (it may hold a secret token) is shown to admins only.</summary>
-public sealed record ChannelDto(Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
+/// <param name="Signed">
+/// Whether a generic webhook's requests carry a Standard Webhooks signature; false for a webhook made before signing
+/// existed until an admin rotates its secret (<c>POST /api/v1/channels/{id}/secret</c>), and for other kinds.
+/// </param>
+/// <param name="Secret">
+/// The generic webhook's signing secret (<c>whsec_…</c>), only in the answer that created the channel or rotated its
+/// secret: it is never shown again.
+/// </param>
+public sealed record ChannelDto(
+    Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, int Version, DateTime CreatedAt, DateTime UpdatedAt,
+    bool Signed, string? Secret = null) : IHasVersion
 {
     public static ChannelDto From(Channel c, bool showTarget) =>
-        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Version, c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Version, c.CreatedAt, c.UpdatedAt,
+            c.ProtectedSecret is not null);
 }
 
 /// <summary>One notification to one channel and how sending it went; <c>canRetry</c> when an admin may send it again.</summary>
