@@ -283,6 +283,10 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
             channel.ProtectedSecret = null;
         }
 
+        errors.Require(channel.Kind == ChannelKind.Webhook || request.BodyFormat is null or WebhookBodyFormat.Okapi, "bodyFormat",
+            "only a generic webhook can send Alertmanager bodies; Slack, Teams, email and in-app channels have their own.");
+        channel.BodyFormat = channel.Kind == ChannelKind.Webhook && request.BodyFormat is { } format ? format : WebhookBodyFormat.Okapi;
+
         var target = string.IsNullOrWhiteSpace(request.Target) ? null : request.Target.Trim();
         if (target?.Length > Channel.MaxTargetLength)
         {

@@ -153,6 +153,7 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         {
             ChannelKind.Slack => Slack(payload, payload.LinkFrom(urls.Value.PublicUrl)),
             ChannelKind.Teams => Teams(payload, payload.LinkFrom(urls.Value.PublicUrl)),
+            _ when channel.BodyFormat == WebhookBodyFormat.Alertmanager => AlertmanagerMessage.For(channel, payload, urls.Value.PublicUrl),
             _ => Generic(delivery.Payload, payload.LinkFrom(urls.Value.PublicUrl)),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

@@ -11,7 +11,7 @@ using Okapi.Data;
 namespace Okapi.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteOkapiDbContext))]
-    [Migration("20261205124421_WebhookSigning")]
+    [Migration("20261205130840_WebhookSigning")]
     partial class WebhookSigning
     {
         /// <inheritdoc />
@@ -357,6 +357,9 @@ namespace Okapi.Data.Migrations.Sqlite
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("BodyFormat")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");

@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace Okapi.Data.Migrations.Sqlite
+namespace Okapi.Data.Migrations.Postgres
 {
     /// <inheritdoc />
     public partial class WebhookSigning : Migration
@@ -10,10 +10,17 @@ namespace Okapi.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<int>(
+                name: "BodyFormat",
+                table: "Channels",
+                type: "integer",
+                nullable: false,
+                defaultValue: 0);
+
             migrationBuilder.AddColumn<string>(
                 name: "ProtectedSecret",
                 table: "Channels",
-                type: "TEXT",
+                type: "character varying(1000)",
                 maxLength: 1000,
                 nullable: true);
         }
@@ -21,6 +28,10 @@ namespace Okapi.Data.Migrations.Sqlite
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "BodyFormat",
+                table: "Channels");
+
             migrationBuilder.DropColumn(
                 name: "ProtectedSecret",
                 table: "Channels");

@@ -13,7 +13,7 @@ using Okapi.Data;
 namespace Okapi.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresOkapiDbContext))]
-    [Migration("20261205124432_WebhookSigning")]
+    [Migration("20261205130848_WebhookSigning")]
     partial class WebhookSigning
     {
         /// <inheritdoc />
@@ -371,6 +371,9 @@ namespace Okapi.Data.Migrations.Postgres
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
+
+                    b.Property<int>("BodyFormat")
+                        .HasColumnType("integer");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
