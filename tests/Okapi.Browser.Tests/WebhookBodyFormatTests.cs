@@ -37,6 +37,7 @@ public sealed class WebhookBodyFormatTests(BrowserApp app) : IClassFixture<Brows
         await page.GetByRole(AriaRole.Option, new() { Name = "Alertmanager-compatible" }).ClickAsync();
         await Expect(dialog).ToContainTextAsync("alerts firing and resolved only");
         await shell.ScreenshotAsync($"webhook-body-format-{width}");
+        await AxeCheck.AssertNothingSeriousAsync(page, "the channel dialog with a webhook's body");
         await dialog.GetByTestId("channel-save").ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "I have copied it" }).ClickAsync(new() { Timeout = 20_000 });
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
@@ -45,6 +46,7 @@ public sealed class WebhookBodyFormatTests(BrowserApp app) : IClassFixture<Brows
         await Expect(row).ToContainTextAsync("Alertmanager body");
         Assert.Equal("alertmanager", await FormatAsync());
         await shell.ScreenshotAsync($"webhook-alertmanager-row-{width}");
+        await AxeCheck.AssertNothingSeriousAsync(page, "Admin → Channels with a signed Alertmanager webhook");
 
         await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {name}" }).ClickAsync();
         await dialog.GetByLabel("Body format").ClickAsync();

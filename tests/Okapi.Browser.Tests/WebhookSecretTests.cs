@@ -38,6 +38,7 @@ public sealed class WebhookSecretTests(BrowserApp app) : IClassFixture<BrowserAp
         await Expect(secret).ToContainTextAsync("whsec_", new() { Timeout = 20_000 });
         var first = (await secret.TextContentAsync())!.Trim();
         await shell.ScreenshotAsync($"webhook-secret-{width}");
+        await AxeCheck.AssertNothingSeriousAsync(page, "the signing secret dialog");
         await page.GetByRole(AriaRole.Button, new() { Name = "I have copied it" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
 
@@ -53,6 +54,7 @@ public sealed class WebhookSecretTests(BrowserApp app) : IClassFixture<BrowserAp
         await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {name}" }).ClickAsync();
         await Expect(dialog.GetByTestId("channel-signing")).ToContainTextAsync("Requests are signed");
         await shell.ScreenshotAsync($"webhook-rotate-{width}");
+        await AxeCheck.AssertNothingSeriousAsync(page, "the channel dialog of a signed webhook");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Rotate secret" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Rotate", Exact = true }).ClickAsync();
         await Expect(secret).ToContainTextAsync("whsec_", new() { Timeout = 20_000 });
