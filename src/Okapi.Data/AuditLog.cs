@@ -23,7 +23,7 @@ internal static class AuditLog
             nameof(Alert.LastValue), nameof(Alert.LastNotifiedAt)];
 
     /// <summary>Secrets, encrypted or not: the audit says that they changed, never their value.</summary>
-    private static readonly HashSet<string> Secret = [nameof(KpiSource.ProtectedHeaderValue)];
+    private static readonly HashSet<string> Secret = [nameof(KpiSource.ProtectedHeaderValue), nameof(Channel.ProtectedSecret)];
 
     private const string Withheld = "(secret)";
 

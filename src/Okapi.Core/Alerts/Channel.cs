@@ -18,6 +18,16 @@ public enum ChannelKind
     Teams,
 }
 
+/// <summary>What a generic webhook's body looks like.</summary>
+public enum WebhookBodyFormat
+{
+    /// <summary>Okapi's own JSON: the notification as it was queued.</summary>
+    Okapi,
+
+    /// <summary>The body Alertmanager's webhook_config sends, for receivers made for Alertmanager; alerts only.</summary>
+    Alertmanager,
+}
+
 /// <summary>Where notifications go.</summary>
 public sealed class Channel : Entity
 {
@@ -36,6 +46,25 @@ public sealed class Channel : Entity
 
     /// <summary>The teams whose events it hears; empty for every team's.</summary>
     public List<Guid> TeamIds { get; set; } = [];
+
+    /// <summary>
+    /// A generic webhook's signing secret, encrypted with the app's data-protection keys; null for other kinds and for
+    /// webhooks made before signing existed, which are sent unsigned until an admin rotates the secret.
+    /// </summary>
+    public string? ProtectedSecret { get; set; }
+    public const int MaxProtectedSecretLength = 1000;
+
+    /// <summary>A generic webhook's body; other kinds have their own shape and keep <see cref="WebhookBodyFormat.Okapi"/>.</summary>
+    public WebhookBodyFormat BodyFormat { get; set; } = WebhookBodyFormat.Okapi;
+
+    /// <summary>
+    /// Whether notifications of <paramref name="notification"/> go to this channel: an Alertmanager-format webhook takes
+    /// what Alertmanager sends, alerts firing (again) and resolved, and the channel's test; its receiver would refuse
+    /// anything else.
+    /// </summary>
+    public bool Takes(NotificationEvent notification) =>
+        BodyFormat != WebhookBodyFormat.Alertmanager
+        || notification is NotificationEvent.AlertFiring or NotificationEvent.AlertRepeat or NotificationEvent.AlertResolved or NotificationEvent.Test;
 }
 
 /// <summary>A host (with optional port) that an admin allows outbound calls to although it is loopback or private.</summary>

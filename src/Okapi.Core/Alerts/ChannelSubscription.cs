@@ -44,10 +44,12 @@ public static class ChannelSubscription
     /// of the objective or KPI; null when it belongs to no team). An enabled channel hears the kinds it subscribes to, of
     /// the teams it names, or of every team when it names none; an event of no team reaches only channels without a team
     /// filter. Nothing of a private objective leaves Okapi: <paramref name="confidential"/> events go to in-app channels only.
+    /// A channel whose body has a fixed shape takes only what that shape carries (<see cref="Channel.Takes"/>).
     /// </summary>
     public static bool Hears(this Channel channel, NotificationEvent notification, Guid? teamId, bool confidential = false) =>
         channel.Enabled
         && KindOf(notification) is { } kind && channel.Events.Contains(kind)
         && (channel.TeamIds.Count == 0 || (teamId is { } team && channel.TeamIds.Contains(team)))
-        && (!confidential || channel.Kind == ChannelKind.InApp);
+        && (!confidential || channel.Kind == ChannelKind.InApp)
+        && channel.Takes(notification);
 }

@@ -105,6 +105,7 @@ internal sealed class ChannelConfiguration : IEntityTypeConfiguration<Channel>
         b.Property(c => c.Target).HasMaxLength(Channel.MaxTargetLength);
         b.PrimitiveCollection(c => c.Events);
         b.PrimitiveCollection(c => c.TeamIds);
+        b.Property(c => c.ProtectedSecret).HasMaxLength(Channel.MaxProtectedSecretLength);
     }
 }
 

@@ -156,6 +156,7 @@ public sealed class AuthorisationMatrixTests(MatrixApps apps) : IClassFixture<Ma
         ["POST /channels"] = new(Admins, Body: """{"name":"Refused","kind":"inApp"}"""),
         ["PUT /channels/{id}"] = new(Admins, Body: """{"name":"Refused","kind":"inApp"}"""),
         ["DELETE /channels/{id}"] = new(Admins),
+        ["POST /channels/{id}/secret"] = new(Admins),
         ["POST /channels/{id}/test"] = new(Admins),
         ["GET /deliveries"] = new(Admins),
         ["GET /deliveries/{id}"] = new(Admins),

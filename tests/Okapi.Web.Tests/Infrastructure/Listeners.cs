@@ -68,8 +68,8 @@ public sealed class SmtpSink : IAsyncDisposable
     }
 }
 
-/// <summary>One request a <see cref="WebhookListener"/> received.</summary>
-public sealed record ReceivedRequest(string Path, string? ContentType, string? Event, string? DeliveryId, string Body);
+/// <summary>One request a <see cref="WebhookListener"/> received: its headers as sent, and its body as the raw bytes read as UTF-8.</summary>
+public sealed record ReceivedRequest(string Path, string? ContentType, string? Event, string? DeliveryId, string Body, IHeaderDictionary Headers);
 
 /// <summary>A real HTTP server (Kestrel on a free loopback port) that records every POST and answers with <see cref="Status"/>.</summary>
 public sealed class WebhookListener : IAsyncDisposable
@@ -96,10 +96,12 @@ public sealed class WebhookListener : IAsyncDisposable
 
     private async Task RecordAsync(HttpContext http)
     {
-        using var reader = new StreamReader(http.Request.Body);
-        var body = await reader.ReadToEndAsync();
+        using var raw = new MemoryStream();
+        await http.Request.Body.CopyToAsync(raw);
+        var body = new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetString(raw.ToArray());
+        var headers = new HeaderDictionary(http.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
         Requests.Enqueue(new ReceivedRequest(http.Request.Path, http.Request.ContentType,
-            http.Request.Headers["X-Okapi-Event"].FirstOrDefault(), http.Request.Headers["X-Okapi-Delivery"].FirstOrDefault(), body));
+            http.Request.Headers["X-Okapi-Event"].FirstOrDefault(), http.Request.Headers["X-Okapi-Delivery"].FirstOrDefault(), body, headers));
         http.Response.StatusCode = Status;
     }
 

@@ -38,6 +38,12 @@ public sealed record AppOptions
     /// </summary>
     public bool OnRealPort { get; init; }
 
+    /// <summary>
+    /// Where the app's clock starts instead of <see cref="OkapiApp.Start"/>, e.g. the real time for a receiver that
+    /// compares a request's timestamp with its own clock.
+    /// </summary>
+    public DateTimeOffset? ClockStart { get; init; }
+
     /// <summary>More host configuration: extra services, settings.</summary>
     public Action<IWebHostBuilder>? Configure { get; init; }
 }
@@ -70,11 +76,12 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         _options = options;
         _ownDatabase = ownDatabase;
         ConnectionString = connectionString ?? ownDatabase!.ConnectionString;
+        Clock = new FakeTimeProvider(options.ClockStart ?? Start);
     }
 
     public DatabaseProvider Provider { get; }
     public string ConnectionString { get; }
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; }
     public HttpClient Admin { get; private set; } = null!;
     public Guid OrganisationId { get; private set; }
     public Guid AdminId { get; private set; }

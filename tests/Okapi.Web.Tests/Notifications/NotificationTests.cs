@@ -67,7 +67,8 @@ public sealed class NotificationTests(SmtpApps apps) : IClassFixture<SmtpApps>
         var json = JsonDocument.Parse(request.Body).RootElement;
         Assert.Equal("alertFiring", json.GetProperty("event").GetString());
         Assert.Equal($"[FIRING] {RuleName}", json.GetProperty("title").GetString());
-        Assert.Equal($"/kpis/{kpiId}", json.GetProperty("link").GetString());
+        // Absolute under Okapi:PublicUrl, as in email, Slack and Teams: a receiver cannot open a bare path.
+        Assert.Equal($"{SmtpSink.PublicUrl}/kpis/{kpiId}", json.GetProperty("link").GetString());
         var alert = json.GetProperty("alert");
         Assert.Equal(alertId, alert.GetProperty("id").GetGuid());
         Assert.Equal("firing", alert.GetProperty("state").GetString());
@@ -718,5 +719,23 @@ public sealed class NotificationsWithoutPublicUrlTests(NoPublicUrlApps apps) : I
         Assert.DoesNotContain($"/kpis/{kpiId}", mail.HtmlBody);
         Assert.DoesNotContain("<a ", mail.HtmlBody);
         Assert.DoesNotContain("Open in Okapi", mail.HtmlBody);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AGenericWebhookSendsNoLinkWithoutAPublicUrl(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        await using var listener = await WebhookListener.StartAsync();
+        await NotificationTests.AllowAsync(app, listener.HostAndPort);
+        var webhook = await NotificationTests.CreateChannelAsync(app, "Linkless webhook", "webhook", listener.UrlFor("/linkless").ToString());
+        var (kpiId, alertId) = await NotificationTests.FireAlertAsync(app, [webhook.Id]);
+
+        var request = await listener.WaitForAsync("/linkless");
+        var json = JsonDocument.Parse(request.Body).RootElement;
+        Assert.False(json.TryGetProperty("link", out _), request.Body);
+        Assert.Equal(alertId, json.GetProperty("alert").GetProperty("id").GetGuid());
+        Assert.Equal(kpiId, json.GetProperty("kpi").GetProperty("id").GetGuid());
+        Assert.DoesNotContain($"/kpis/{kpiId}", request.Body);
     }
 }

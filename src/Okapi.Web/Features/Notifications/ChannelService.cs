@@ -9,7 +9,7 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Notifications;
 
 /// <summary>Channels, their test notifications, the delivery log and the hosts allowed past the outbound guard.</summary>
-public sealed partial class ChannelService(OkapiDbContext db, Caller caller, OutboundGuard guard, Outbox outbox, TimeProvider clock)
+public sealed partial class ChannelService(OkapiDbContext db, Caller caller, OutboundGuard guard, Outbox outbox, WebhookSecrets secrets, TimeProvider clock)
 {
     private const string AdminsOnly = "Only admins manage channels.";
 
@@ -36,9 +36,44 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
             return Failure.Invalid(errors);
         }
 
+        // A generic webhook is signed from the start; its secret is shown in this answer only.
+        string? secret = null;
+        if (channel.Kind == ChannelKind.Webhook)
+        {
+            (secret, channel.ProtectedSecret) = secrets.Issue();
+        }
+
         db.Channels.Add(channel);
         await db.SaveChangesAsync(ct);
-        return ChannelDto.From(channel, showTarget: true);
+        return ChannelDto.From(channel, showTarget: true) with { Secret = secret };
+    }
+
+    /// <summary>
+    /// Gives a generic webhook a new signing secret, returned in this answer only; the old one stops working at once.
+    /// A webhook made before signing existed gets its first secret this way.
+    /// </summary>
+    public async Task<Outcome<ChannelDto>> RotateSecretAsync(Guid id, CancellationToken ct)
+    {
+        var channel = await db.Channels.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (channel is null)
+        {
+            return Failure.NotFound;
+        }
+
+        if (!caller.IsAdmin)
+        {
+            return Failure.Forbidden(AdminsOnly);
+        }
+
+        if (channel.Kind != ChannelKind.Webhook)
+        {
+            return Failure.Conflict("Only generic webhooks are signed; Slack, Teams and email channels have no secret.");
+        }
+
+        var (secret, stored) = secrets.Issue();
+        channel.ProtectedSecret = stored;
+        await db.SaveChangesAsync(ct);
+        return ChannelDto.From(channel, showTarget: true) with { Secret = secret };
     }
 
     public async Task<Outcome<ChannelDto>> UpdateAsync(Guid id, ChannelRequest request, IfMatch expectedVersion, CancellationToken ct)
@@ -256,6 +291,16 @@ public sealed partial class ChannelService(OkapiDbContext db, Caller caller, Out
                 errors.Add("teamIds", $"The team {unknown} does not exist.");
             }
         }
+
+        if (channel.Kind != ChannelKind.Webhook)
+        {
+            // Only generic webhooks are signed; a channel that stops being one drops its secret.
+            channel.ProtectedSecret = null;
+        }
+
+        errors.Require(channel.Kind == ChannelKind.Webhook || request.BodyFormat is null or WebhookBodyFormat.Okapi, "bodyFormat",
+            "only a generic webhook can send Alertmanager bodies; Slack, Teams, email and in-app channels have their own.");
+        channel.BodyFormat = channel.Kind == ChannelKind.Webhook && request.BodyFormat is { } format ? format : WebhookBodyFormat.Okapi;
 
         var target = string.IsNullOrWhiteSpace(request.Target) ? null : request.Target.Trim();
         if (target?.Length > Channel.MaxTargetLength)

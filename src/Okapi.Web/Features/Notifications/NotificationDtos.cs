@@ -9,21 +9,37 @@ namespace Okapi.Web.Features.Notifications;
 /// and teams, nothing for inApp. <c>events</c>: the kinds it hears (by default <c>["alerts"]</c>); <c>teamIds</c>:
 /// the teams whose events it hears (by default none: every team's, and events of no team such as a company close).
 /// </summary>
+/// <param name="BodyFormat">
+/// A generic webhook's body: <c>okapi</c> (Okapi's own JSON, the default) or <c>alertmanager</c> (the body
+/// Alertmanager's webhook_config sends; such a channel hears of alerts firing and resolved, and its test, only).
+/// Other kinds take only <c>okapi</c> or nothing.
+/// </param>
 public sealed record ChannelRequest(
     [property: Required, StringLength(Channel.MaxNameLength)] string Name,
     [property: Required] ChannelKind? Kind,
     [property: StringLength(Channel.MaxTargetLength)] string? Target,
     bool? Enabled,
     List<ChannelEvent>? Events = null,
-    List<Guid>? TeamIds = null);
+    List<Guid>? TeamIds = null,
+    WebhookBodyFormat? BodyFormat = null);
 
 /// <summary>A channel; the target of webhook kinds (it may hold a secret token) is shown to admins only.</summary>
+/// <param name="Signed">
+/// Whether a generic webhook's requests carry a Standard Webhooks signature; false for a webhook made before signing
+/// existed until an admin rotates its secret (<c>POST /api/v1/channels/{id}/secret</c>), and for other kinds.
+/// </param>
+/// <param name="BodyFormat">A generic webhook's body: <c>okapi</c> or <c>alertmanager</c>; <c>okapi</c> for other kinds.</param>
+/// <param name="Secret">
+/// The generic webhook's signing secret (<c>whsec_…</c>), only in the answer that created the channel or rotated its
+/// secret: it is never shown again.
+/// </param>
 public sealed record ChannelDto(
     Guid Id, string Name, ChannelKind Kind, string? Target, bool Enabled, IReadOnlyList<ChannelEvent> Events, IReadOnlyList<Guid> TeamIds,
-    int Version, DateTime CreatedAt, DateTime UpdatedAt) : IHasVersion
+    int Version, DateTime CreatedAt, DateTime UpdatedAt, bool Signed, WebhookBodyFormat BodyFormat, string? Secret = null) : IHasVersion
 {
     public static ChannelDto From(Channel c, bool showTarget) =>
-        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Events, c.TeamIds, c.Version, c.CreatedAt, c.UpdatedAt);
+        new(c.Id, c.Name, c.Kind, showTarget || !ChannelRules.IsWebhook(c.Kind) ? c.Target : null, c.Enabled, c.Events, c.TeamIds, c.Version, c.CreatedAt, c.UpdatedAt,
+            c.ProtectedSecret is not null, c.BodyFormat);
 }
 
 /// <summary>One notification to one channel and how sending it went; <c>canRetry</c> when an admin may send it again.</summary>

@@ -13,7 +13,8 @@ public sealed record PayloadAlert(
 
 public sealed record PayloadRule(Guid Id, string Name);
 
-public sealed record PayloadKpi(Guid Id, string Key, string Name, string? Unit);
+/// <param name="Team">The name of the KPI's owner team, if a team owns it.</param>
+public sealed record PayloadKpi(Guid Id, string Key, string Name, string? Unit, string? Team = null);
 
 /// <summary>Something an OKR event names: an objective or key result (its title), a team, a cycle or a person (its name).</summary>
 public sealed record PayloadRef(Guid Id, string Name);
@@ -34,7 +35,7 @@ public sealed record NotificationPayload(
 {
     public static readonly JsonSerializerOptions Json = CreateJson();
 
-    public static NotificationPayload ForAlert(NotificationEvent notification, AlertRule rule, Alert alert, Kpi kpi, DateTime now)
+    public static NotificationPayload ForAlert(NotificationEvent notification, AlertRule rule, Alert alert, Kpi kpi, DateTime now, string? team = null)
     {
         string text;
         double? value;
@@ -63,7 +64,7 @@ public sealed record NotificationPayload(
             notification, now, $"[{Label(notification)}] {rule.Name}", text, $"/kpis/{kpi.Id}",
             new PayloadAlert(alert.Id, alert.State, alert.Severity, alert.Summary, value, alert.StartedAt, alert.FiredAt, alert.ResolvedAt),
             new PayloadRule(rule.Id, rule.Name),
-            new PayloadKpi(kpi.Id, kpi.Key, kpi.Name, kpi.Unit));
+            new PayloadKpi(kpi.Id, kpi.Key, kpi.Name, kpi.Unit, team));
     }
 
     /// <summary>A notice for one person (a reminder, a digest, a mention, a review), with a link into the app.</summary>

@@ -14,6 +14,8 @@ public static class NotificationsApi
         channels.MapPost("/", CreateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
         channels.MapPut("/{id:guid}", UpdateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Replace a channel (admins).");
         channels.MapDelete("/{id:guid}", DeleteChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a channel and its delivery log (admins).");
+        channels.MapPost("/{id:guid}/secret", RotateChannelSecret).RequireAuthorization(ApiPolicies.Admins)
+            .WithSummary("Give a generic webhook a new signing secret, shown in this answer only; the old one stops working (admins).");
         channels.MapPost("/{id:guid}/test", TestChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Send a test notification through the channel (admins).");
 
         var deliveries = api.MapGroup("/deliveries").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
@@ -47,6 +49,9 @@ public static class NotificationsApi
 
     public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+
+    public static async Task<Results<Ok<ChannelDto>, NotFound, ProblemHttpResult>> RotateChannelSecret(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
+        (await channels.RotateSecretAsync(id, ct)).ToOk(http);
 
     public static async Task<Results<Accepted<ChannelTestDto>, NotFound, ProblemHttpResult>> TestChannel(Guid id, ChannelService channels, CancellationToken ct) =>
         (await channels.TestAsync(id, ct)).To(queued =>

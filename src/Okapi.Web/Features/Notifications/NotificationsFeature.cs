@@ -13,6 +13,7 @@ public static class NotificationsFeature
         services.AddScoped<OutboundGuard>();
         services.AddScoped<EmailSender>();
         services.AddScoped<WebhookSender>();
+        services.AddSingleton<WebhookSecrets>();
         services.AddScoped<ChannelService>();
         services.AddScoped<NotificationService>();
         services.AddSingleton<DeliveryWorker>();

@@ -40,7 +40,11 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         var channels = (await db.Channels.AsNoTracking().Where(c => ids.Contains(c.Id) && c.Enabled).ToListAsync(ct))
             .Where(c => c.Hears(notification, kpi.OwnerTeamId)).ToList();
         var now = clock.GetUtcNow().UtcDateTime;
-        var payload = NotificationPayload.ForAlert(notification, rule, alert, kpi, now);
+        // The owner team's name is a label receivers route on; it is read only when someone will hear of the alert.
+        var team = channels.Count > 0 && kpi.OwnerTeamId is { } teamId
+            ? await db.Teams.Where(t => t.Id == teamId).Select(t => t.Name).FirstOrDefaultAsync(ct)
+            : null;
+        var payload = NotificationPayload.ForAlert(notification, rule, alert, kpi, now, team);
         var json = payload.ToJson();
         foreach (var channel in channels)
         {

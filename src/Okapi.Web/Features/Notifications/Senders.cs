@@ -1,5 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Headers;
+using System.Reflection;
 using System.Text;
 using System.Text.Json.Nodes;
 using MailKit.Security;
@@ -129,8 +132,11 @@ public sealed class EmailSender(IOptions<SmtpOptions> smtp, IOptions<PublicUrlOp
 /// message, or an Adaptive Card message for a Microsoft Teams Workflows webhook. A 2xx answer is success; anything
 /// else fails and is retried.
 /// </summary>
-public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions> urls)
+public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions> urls, WebhookSecrets secrets, TimeProvider clock)
 {
+    /// <summary>What every webhook-kind request says it comes from, e.g. <c>Okapi/1.0.0</c>.</summary>
+    public static readonly ProductInfoHeaderValue UserAgent = new("Okapi", Version());
+
     public async Task SendAsync(Channel channel, Delivery delivery, NotificationPayload payload, CancellationToken ct)
     {
         if (!Uri.TryCreate(channel.Target, UriKind.Absolute, out var url))
@@ -147,13 +153,20 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
         {
             ChannelKind.Slack => Slack(payload, payload.LinkFrom(urls.Value.PublicUrl)),
             ChannelKind.Teams => Teams(payload, payload.LinkFrom(urls.Value.PublicUrl)),
-            _ => delivery.Payload,
+            _ when channel.BodyFormat == WebhookBodyFormat.Alertmanager => AlertmanagerMessage.For(channel, payload, urls.Value.PublicUrl),
+            _ => Generic(delivery.Payload, payload.LinkFrom(urls.Value.PublicUrl)),
         };
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.UserAgent.Add(UserAgent);
         request.Headers.Add("X-Okapi-Event", NotificationPayload.EventName(payload.Event));
 
         // Receivers can drop a retried duplicate by this id.
         request.Headers.Add("X-Okapi-Delivery", delivery.Id.ToString());
+        if (channel.Kind == ChannelKind.Webhook)
+        {
+            Sign(request, channel, delivery, body);
+        }
+
         using var client = guard.CreateClient();
         HttpResponseMessage response;
         try
@@ -178,6 +191,50 @@ public sealed class WebhookSender(OutboundGuard guard, IOptions<PublicUrlOptions
                     permanent: Delivery.IsPermanentFailure((int)response.StatusCode));
             }
         }
+    }
+
+    /// <summary>
+    /// The Standard Webhooks headers: the delivery's id (the same on every retry, so that receivers can drop
+    /// duplicates), this attempt's time, and the signature of both and the body with the channel's secret. A webhook
+    /// made before signing existed has no secret and goes unsigned until an admin rotates one.
+    /// </summary>
+    private void Sign(HttpRequestMessage request, Channel channel, Delivery delivery, string body)
+    {
+        var id = delivery.Id.ToString();
+        var timestamp = clock.GetUtcNow();
+        request.Headers.Add("webhook-id", id);
+        request.Headers.Add("webhook-timestamp", timestamp.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        if (channel.ProtectedSecret is { } secret)
+        {
+            request.Headers.Add("webhook-signature", secrets.Sign(secret, id, timestamp, body));
+        }
+    }
+
+    private static string Version()
+    {
+        var version = typeof(WebhookSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "1.0.0";
+        // The build's source revision after a "+" means nothing to a receiver.
+        return version.Split('+')[0];
+    }
+
+    /// <summary>
+    /// Okapi's own JSON, the payload as it was queued, with its link absolute under <c>Okapi:PublicUrl</c> or left out
+    /// without one (a receiver cannot open a bare path). The stored JSON is changed, not re-serialised, so that it keeps
+    /// every field it was queued with.
+    /// </summary>
+    public static string Generic(string queued, string? link)
+    {
+        var body = JsonNode.Parse(queued)?.AsObject() ?? throw new DeliveryFailedException("the delivery's payload is empty.", permanent: true);
+        if (link is null)
+        {
+            body.Remove("link");
+        }
+        else
+        {
+            body["link"] = link;
+        }
+
+        return body.ToJsonString();
     }
 
     /// <summary>
