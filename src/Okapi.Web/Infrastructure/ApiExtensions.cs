@@ -75,7 +75,7 @@ public static class ApiExtensions
     public static void Configure(JsonSerializerOptions o)
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.Converters.Add(new CamelCaseEnumConverter());
         o.NumberHandling = JsonNumberHandling.Strict;
         o.MaxDepth = 32;
     }
