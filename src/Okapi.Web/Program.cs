@@ -83,6 +83,7 @@ app.MapAccountApi();
 var api = app.MapGroup("/api/v1")
     .RequireApiPolicies()
     .RequireSupportedDates()
+    .AnswerNotModified()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Okapi.Data;
+using Okapi.Web.Features.Okrs;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
@@ -8,6 +9,44 @@ namespace Okapi.Web.Tests;
 /// <summary>What a generated client relies on: conditional GETs, and errors that name fields as the JSON does.</summary>
 public sealed class ClientContractTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AGetByIdWithTheCurrentETagInIfNoneMatchIsNotModifiedAndAStaleOneGetsTheResource(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var cycle = await app.Admin.CreateCycleAsync();
+        var team = await app.Admin.CreateTeamAsync("Revalidated " + Guid.NewGuid().ToString("N")[..6]);
+        var objective = await app.Admin.CreateObjectiveAsync(cycle.Id, team.Id, "Cached");
+        var keyResult = await app.Admin.CreateKeyResultAsync(objective.Id);
+
+        foreach (var url in new[] { $"/api/v1/objectives/{objective.Id}", $"/api/v1/key-results/{keyResult.Id}", $"/api/v1/teams/{team.Id}", $"/api/v1/cycles/{cycle.Id}" })
+        {
+            using var first = await app.Admin.GetAsync(url);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var etag = first.Headers.ETag!.Tag;
+
+            foreach (var ifNoneMatch in new[] { etag, $"W/{etag}", $"\"999\", {etag}", "*" })
+            {
+                using var revalidated = await GetAsync(app.Admin, url, ifNoneMatch);
+                Assert.True(HttpStatusCode.NotModified == revalidated.StatusCode, $"{url} with If-None-Match {ifNoneMatch}: {revalidated.StatusCode}");
+                Assert.Equal(etag, revalidated.Headers.ETag?.Tag);
+                Assert.Empty(await revalidated.Content.ReadAsByteArrayAsync());
+            }
+
+            using var stale = await GetAsync(app.Admin, url, "\"999\"");
+            Assert.Equal(HttpStatusCode.OK, stale.StatusCode);
+            Assert.Equal(etag, stale.Headers.ETag?.Tag);
+            Assert.NotEmpty(await stale.Content.ReadAsByteArrayAsync());
+        }
+
+        // After a change the old tag no longer matches.
+        var changed = await app.Admin.PutAsync<ObjectiveDto>($"/api/v1/objectives/{objective.Id}",
+            new ObjectiveRequest("Changed", null, cycle.Id, team.Id, null, null, null, null), $"\"{objective.Version}\"");
+        using var afterChange = await GetAsync(app.Admin, $"/api/v1/objectives/{objective.Id}", $"\"{objective.Version}\"");
+        Assert.Equal(HttpStatusCode.OK, afterChange.StatusCode);
+        Assert.Equal($"\"{changed.Version}\"", afterChange.Headers.ETag?.Tag);
+    }
+
     [Theory]
     [OnEveryDatabase]
     public async Task ValidationErrorsAreKeyedByTheJsonPropertyNames(DatabaseProvider provider)
@@ -58,5 +97,12 @@ public sealed class ClientContractTests(OkapiApps apps) : IClassFixture<OkapiApp
         {
             Assert.DoesNotContain(leak, text);
         }
+    }
+
+    private static Task<HttpResponseMessage> GetAsync(HttpClient client, string url, string ifNoneMatch)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+        return client.SendAsync(request);
     }
 }
