@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds Okapi, checks formatting and migrations, and runs every test against a throwaway PostgreSQL.
+# Builds Okapi, checks formatting and migrations, lints the OpenAPI document, and runs every test against a throwaway
+# PostgreSQL.
 # Works on a fresh Debian 12 machine (as root) with only the .NET 10 SDK installed.
 # Ends with one line: "dotnet: N passed, N failed, N skipped". With CI=true a skipped test fails the run.
 set -euo pipefail
@@ -14,6 +15,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own.
 [[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
+# The OpenAPI document is checked with the tools client developers use (Redocly, openapi-typescript), which run on Node.
+command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   step "Installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
@@ -38,7 +41,12 @@ stop_postgres() {
   runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$PGDATA"
 }
-trap stop_postgres EXIT
+okapi_pid=
+stop_all() {
+  if [[ -n "$okapi_pid" ]]; then kill "$okapi_pid" 2>/dev/null || true; fi
+  stop_postgres
+}
+trap stop_all EXIT
 
 port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
@@ -75,6 +83,24 @@ for context in SqliteOkapiDbContext PostgresOkapiDbContext; do
   step "Checking for a forgotten migration ($context)"
   dotnet ef migrations has-pending-model-changes --project src/Okapi.Data --context "$context" --no-build --configuration Release
 done
+
+# --- The OpenAPI document, as client tools read it -------------------------------------------------
+step "Linting the OpenAPI document and compiling a TypeScript client generated from it"
+mkdir -p test-output tests/openapi/generated
+npm ci --prefix tests/openapi --no-audit --no-fund --loglevel=error
+okapi_data=$(mktemp -d)
+okapi_port=5790
+while port_taken "$okapi_port"; do okapi_port=$((okapi_port + 1)); done
+# From a folder of its own: the app keeps its SQLite database under ./data.
+(cd "$okapi_data" && exec dotnet "$OLDPWD/src/Okapi.Web/bin/Release/net10.0/Okapi.Web.dll" --urls "http://127.0.0.1:$okapi_port") \
+  >test-output/openapi-app.log 2>&1 &
+okapi_pid=$!
+node tests/openapi/fetch-document.mjs "http://127.0.0.1:$okapi_port/openapi/v1.json" test-output/openapi.json
+kill "$okapi_pid"; wait "$okapi_pid" 2>/dev/null || true; okapi_pid=
+rm -rf "$okapi_data"
+tests/openapi/node_modules/.bin/redocly lint --extends recommended test-output/openapi.json
+tests/openapi/node_modules/.bin/openapi-typescript test-output/openapi.json -o tests/openapi/generated/okapi.d.ts
+tests/openapi/node_modules/.bin/tsc -p tests/openapi/tsconfig.json
 
 # --- Tests ----------------------------------------------------------------------------------------
 step "Running tests"

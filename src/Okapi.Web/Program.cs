@@ -85,6 +85,7 @@ app.MapSingleSignOn();
 var api = app.MapGroup("/api/v1")
     .RequireApiPolicies()
     .RequireSupportedDates()
+    .AnswerNotModified()
     .ProducesProblem(StatusCodes.Status401Unauthorized)
     .ProducesProblem(StatusCodes.Status403Forbidden);
 api.MapOrganisationApi()

@@ -44,6 +44,51 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
+    public async Task EveryOperationHasAUniqueOperationIdASummaryAndCamelCaseQueryParameters()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        var ids = new List<string>();
+        foreach (var (name, operation) in paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => ($"{o.Name.ToUpperInvariant()} {p.Name}", o.Value))))
+        {
+            Assert.True(operation.TryGetProperty("operationId", out var id) && id.GetString() is { Length: > 0 }, $"{name} has no operationId");
+            ids.Add(id.GetString()!);
+            Assert.True(operation.TryGetProperty("summary", out var summary) && summary.GetString() is { Length: > 0 }, $"{name} has no summary");
+            foreach (var parameter in operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray() : default)
+            {
+                if (parameter.GetProperty("in").GetString() == "query")
+                {
+                    Assert.True(char.IsLower(parameter.GetProperty("name").GetString()![0]), $"{name}: query parameter {parameter.GetProperty("name")} is not camelCase");
+                }
+            }
+        }
+
+        Assert.Empty(ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
+    [Fact]
+    public async Task ConditionalOperationsDocumentIfMatchETagAnd412AndGetsByIdDocument304()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        var objective = paths.GetProperty("/api/v1/objectives/{id}");
+
+        foreach (var method in new[] { "put", "delete" })
+        {
+            var operation = objective.GetProperty(method);
+            Assert.Contains(operation.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "If-Match" && p.GetProperty("in").GetString() == "header");
+            Assert.True(operation.GetProperty("responses").GetProperty("412").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        }
+
+        Assert.True(objective.GetProperty("put").GetProperty("responses").GetProperty("200").GetProperty("headers").TryGetProperty("ETag", out _));
+        var get = objective.GetProperty("get");
+        Assert.Contains(get.GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "If-None-Match");
+        Assert.True(get.GetProperty("responses").TryGetProperty("304", out _));
+        Assert.True(get.GetProperty("responses").GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _));
+        Assert.False(paths.GetProperty("/api/v1/objectives").GetProperty("post").GetProperty("responses").TryGetProperty("412", out _));
+    }
+
+    [Fact]
     public async Task TheInteractiveReferenceIsServedAtApi()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);

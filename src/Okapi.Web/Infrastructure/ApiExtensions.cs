@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
 namespace Okapi.Web.Infrastructure;
@@ -28,29 +26,7 @@ public static class ApiExtensions
         // After the framework's writer, which it asks first: it answers the requests that accept JSON.
         services.AddSingleton<IProblemDetailsWriter, ProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        services.AddOpenApi(o =>
-        {
-            o.AddDocumentTransformer((document, _, _) =>
-            {
-                document.Info = new OpenApiInfo
-                {
-                    Title = "Okapi API",
-                    Version = "v1",
-                    Description = "OKRs and KPIs. Authenticate with `Authorization: Bearer okapi_…` (create a token with `create-token` or under /api/v1/tokens). " +
-                        "Writes return an ETag; send it back in If-Match to avoid lost updates (412 when stale). Errors are RFC 9457 problem details.",
-                };
-                document.Components ??= new OpenApiComponents();
-                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.Http,
-                    Scheme = "bearer",
-                    Description = "An Okapi API token.",
-                };
-                document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] }];
-                return Task.CompletedTask;
-            });
-        });
+        services.AddOpenApi(o => o.AddOkapiConventions());
         return services;
     }
 
@@ -75,7 +51,7 @@ public static class ApiExtensions
     public static void Configure(JsonSerializerOptions o)
     {
         o.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
-        o.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        o.Converters.Add(new CamelCaseEnumConverter());
         o.NumberHandling = JsonNumberHandling.Strict;
         o.MaxDepth = 32;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using Okapi.Core;
 
@@ -26,12 +27,39 @@ public readonly struct IfMatch
 
     /// <summary>The pages pass the version they showed, or null for none.</summary>
     public static implicit operator IfMatch(int? version) => version is { } v ? new([v]) : Any;
+
+    /// <summary>
+    /// Read from the request's If-Match header. A handler takes one as a parameter, which is also how the OpenAPI
+    /// document knows the operation is conditional.
+    /// </summary>
+    public static ValueTask<IfMatch> BindAsync(HttpContext context) => ValueTask.FromResult(ETags.IfMatchVersion(context));
 }
 
 /// <summary>Entity tags from row versions, and the If-Match precondition that prevents lost updates.</summary>
 public static class ETags
 {
     public static void Set(HttpContext context, int version) => context.Response.Headers.ETag = $"\"{version}\"";
+
+    /// <summary>
+    /// Answers a GET whose response carries an ETag that the request's If-None-Match names (or <c>*</c>) with 304 Not
+    /// Modified and no body, so that a client revalidating its copy does not download it again.
+    /// </summary>
+    public static TBuilder AnswerNotModified<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var result = await next(context);
+            var http = context.HttpContext;
+            return HttpMethods.IsGet(http.Request.Method) && NotModified(http.Request.Headers.IfNoneMatch, http.Response.Headers.ETag)
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : result;
+        });
+
+    // If-None-Match compares weakly (RFC 9110 §13.1.2): W/"3" matches "3". A header that is not a list of tags matches
+    // nothing, so the full answer goes out.
+    private static bool NotModified(StringValues ifNoneMatch, StringValues etag) =>
+        ifNoneMatch.Count > 0 && EntityTagHeaderValue.TryParse(etag.ToString(), out var current) &&
+        EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags) &&
+        tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
 
     /// <summary>
     /// The versions a request's If-Match accepts (RFC 9110 §13.1.1: <c>*</c> or a list of entity tags, any of which

@@ -1,12 +1,14 @@
 using System.Data.Common;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 namespace Okapi.Web.Infrastructure;
 
 /// <summary>Turns every exception that reaches the pipeline into an RFC 9457 problem detail.</summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> log) : IExceptionHandler
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
@@ -32,6 +34,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             log.LogError(exception, "Unhandled exception for {Method} {Path}", context.Request.Method, context.Request.Path);
         }
 
+        var field = status == StatusCodes.Status400BadRequest ? Field(exception) : null;
+        if (field is not null)
+        {
+            detail = $"{field.Value.Name}: {field.Value.Message}";
+        }
+
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status503ServiceUnavailable)
         {
@@ -42,9 +50,38 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         {
             HttpContext = context,
             Exception = exception,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
+            ProblemDetails = field is { } invalid
+                ? new HttpValidationProblemDetails(new Dictionary<string, string[]> { [invalid.Name] = [invalid.Message] }) { Status = status, Title = title, Detail = detail }
+                : new ProblemDetails { Status = status, Title = title, Detail = detail },
         });
     }
+
+    /// <summary>
+    /// The field a malformed request names, by its JSON name, with what is wrong with it in the client's terms: the
+    /// serializer and the parameter binder name .NET types ("could not be converted to Okapi.Core.Visibility",
+    /// "Failed to bind parameter \"Nullable&lt;EnumQuery&lt;ObjectiveState&gt;&gt; State\""), which mean nothing to a client.
+    /// </summary>
+    private static (string Name, string Message)? Field(Exception exception)
+    {
+        if ((exception as JsonException ?? exception.InnerException as JsonException) is { Path: { Length: > 1 } path } json)
+        {
+            var name = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path[1..];
+            var message = json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal)
+                ? "The value is not of this field's type."
+                : json.Message;
+            return (name, message);
+        }
+
+        if (exception is BadHttpRequestException bad && FailedBinding().Match(bad.Message) is { Success: true } binding)
+        {
+            return (JsonNamingPolicy.CamelCase.ConvertName(binding.Groups["name"].Value), $"'{binding.Groups["value"].Value}' is not a valid value.");
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex("""^Failed to bind parameter ".* (?<name>\w+)" from "(?<value>.*)"\.$""", RegexOptions.Singleline)]
+    private static partial Regex FailedBinding();
 
     /// <summary>
     /// A failure the database says may pass (no connection free in time, too many clients, a deadlock victim): the

@@ -9,10 +9,10 @@ public static class AlertRulesApi
     {
         var group = api.MapGroup("/alert-rules").WithTags("Alert rules");
         group.MapGet("/", List).WithSummary("List the alert rules of the KPIs you may see; ?kpi= for one KPI's.");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get an alert rule by id, with its ETag.");
         group.MapPost("/", Create).WithSummary("Create a threshold, change or no-data rule; it is evaluated at once.");
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace an alert rule; send its ETag in If-Match.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an alert rule; send its ETag in If-Match.");
         return api;
     }
 
@@ -25,11 +25,11 @@ public static class AlertRulesApi
     public static async Task<Results<Created<AlertRuleDto>, ValidationProblem, ProblemHttpResult>> Create(AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
         (await rules.CreateAsync(request, ct)).ToCreated(http, r => $"/api/v1/alert-rules/{r.Id}");
 
-    public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, AlertRuleRequest request, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
-        (await rules.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<AlertRuleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, AlertRuleRequest request, AlertRuleService rules, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await rules.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, AlertRuleService rules, HttpContext http, CancellationToken ct) =>
-        (await rules.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, AlertRuleService rules, IfMatch ifMatch, CancellationToken ct) =>
+        (await rules.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }
 
 public static class AlertsApi
@@ -39,7 +39,7 @@ public static class AlertsApi
         var group = api.MapGroup("/alerts").WithTags("Alerts");
         group.MapGet("/", List).WithSummary("List alerts of the KPIs you may see, newest first; filter by ?kpi=, ?rule=, ?state=, ?open=true and ?since=.");
         group.MapGet("/groups", Groups).WithSummary("Alerts grouped by rule since ?since= (a week by default): each rule's state, how often it fired and its last change.");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get an alert by id.");
         group.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("Acknowledge a pending or firing alert with a note.");
         return api;
     }

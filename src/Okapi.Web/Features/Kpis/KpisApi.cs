@@ -17,10 +17,10 @@ public static class KpisApi
         var group = api.MapGroup("/kpis").WithTags("KPIs");
         group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.");
         group.MapGet("/dashboard", Dashboard).WithSummary("One page (?page=, ?pageSize=, default 50) of the KPIs matching the filter with their last 12 period values (oldest first) for sparklines; X-Total-Count holds the total.");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a KPI by id, with its ETag.");
         group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace a KPI; send its ETag in If-Match.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a KPI; send its ETag in If-Match.");
         group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the KPI: hidden from lists and dashboards (find it with ?archived=true), read-only; its alert rules fire nothing and its pull sources rest.");
         group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived KPI as it was.");
         group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).");
@@ -59,17 +59,17 @@ public static class KpisApi
     public static async Task<Results<Created<KpiDto>, ValidationProblem, ProblemHttpResult>> Create(KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.CreateAsync(request, ct)).ToCreated(http, k => $"/api/v1/kpis/{k.Id}");
 
-    public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiRequest request, KpiService kpis, HttpContext http, CancellationToken ct) =>
-        (await kpis.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<KpiDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiRequest request, KpiService kpis, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await kpis.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
-        (await kpis.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiService kpis, IfMatch ifMatch, CancellationToken ct) =>
+        (await kpis.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 
-    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Archive(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
-        (await kpis.ArchiveAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Archive(Guid id, KpiService kpis, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await kpis.ArchiveAsync(id, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Restore(Guid id, KpiService kpis, HttpContext http, CancellationToken ct) =>
-        (await kpis.RestoreAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<KpiDto>, NotFound, ProblemHttpResult>> Restore(Guid id, KpiService kpis, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await kpis.RestoreAsync(id, ifMatch, ct)).ToOk(http);
 
     public static async Task<Results<Ok<KpiSeriesDto>, NotFound, ValidationProblem>> Series(Guid id, DateTimeOffset? from, DateTimeOffset? to, int? maxPoints, KpiService kpis, HttpContext http, CancellationToken ct) =>
         (await kpis.SeriesAsync(id, from, to, maxPoints, ct)).ToOk(http);

@@ -10,7 +10,7 @@ public static class NotificationsApi
     {
         var channels = api.MapGroup("/channels").WithTags("Channels");
         channels.MapGet("/", ListChannels).WithSummary("List the channels alert rules notify.");
-        channels.MapGet("/{id:guid}", GetChannel);
+        channels.MapGet("/{id:guid}", GetChannel).WithSummary("Get a channel by id, with its ETag.");
         channels.MapPost("/", CreateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create an in-app, email, webhook, Slack or Teams channel (admins).");
         channels.MapPut("/{id:guid}", UpdateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Replace a channel (admins).");
         channels.MapDelete("/{id:guid}", DeleteChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a channel and its delivery log (admins).");
@@ -20,17 +20,17 @@ public static class NotificationsApi
 
         var deliveries = api.MapGroup("/deliveries").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).");
-        deliveries.MapGet("/{id:guid}", GetDelivery);
+        deliveries.MapGet("/{id:guid}", GetDelivery).WithSummary("Get a delivery by id.");
         deliveries.MapPost("/{id:guid}/retry", RetryDelivery).WithSummary("Send a failed delivery again, due now (admins); 409 when it is not failed.");
 
         var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).");
         hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).");
-        hosts.MapDelete("/{id:guid}", RemoveAllowedHost);
+        hosts.MapDelete("/{id:guid}", RemoveAllowedHost).WithSummary("Remove a host from the list that channels may send to.");
 
         var notifications = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization(ApiPolicies.OwnData);
         notifications.MapGet("/", ListNotifications).WithSummary("The caller's in-app notifications, newest first, with the unread count.");
-        notifications.MapPost("/{id:guid}/read", MarkRead);
+        notifications.MapPost("/{id:guid}/read", MarkRead).WithSummary("Mark one of the caller's notifications as read.");
         notifications.MapPost("/read", MarkAllRead).WithSummary("Mark all the caller's notifications read.");
         return api;
     }
@@ -44,11 +44,11 @@ public static class NotificationsApi
     public static async Task<Results<Created<ChannelDto>, ValidationProblem, ProblemHttpResult>> CreateChannel(ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/channels/{c.Id}");
 
-    public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateChannel(Guid id, ChannelRequest request, ChannelService channels, HttpContext http, CancellationToken ct) =>
-        (await channels.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<ChannelDto>, NotFound, ValidationProblem, ProblemHttpResult>> UpdateChannel(Guid id, ChannelRequest request, ChannelService channels, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await channels.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
-        (await channels.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> DeleteChannel(Guid id, ChannelService channels, IfMatch ifMatch, CancellationToken ct) =>
+        (await channels.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 
     public static async Task<Results<Ok<ChannelDto>, NotFound, ProblemHttpResult>> RotateChannelSecret(Guid id, ChannelService channels, HttpContext http, CancellationToken ct) =>
         (await channels.RotateSecretAsync(id, ct)).ToOk(http);

@@ -9,10 +9,10 @@ public static class CommentsApi
     {
         var group = api.MapGroup("/comments").WithTags("Comments");
         group.MapGet("/", List).WithSummary("List comments of an objective, key result or check-in, oldest first; replies name their parent; bodies come as Markdown and as sanitised HTML.");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a comment by id, with its ETag.");
         group.MapPost("/", Create).WithSummary("Comment or reply; @[Name](person:id) and @email mentions notify the people named (in-app, email, inbox).");
         group.MapPut("/{id:guid}", Update).WithSummary("Edit a comment (its author); only mentions the edit adds notify.");
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a comment; send its ETag in If-Match.");
         return api;
     }
 
@@ -25,9 +25,9 @@ public static class CommentsApi
     public static async Task<Results<Created<CommentDto>, ValidationProblem, ProblemHttpResult>> Create(CommentRequest request, CommentService comments, HttpContext http, CancellationToken ct) =>
         (await comments.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/comments/{c.Id}");
 
-    public static async Task<Results<Ok<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CommentUpdateRequest request, CommentService comments, HttpContext http, CancellationToken ct) =>
-        (await comments.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<CommentDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CommentUpdateRequest request, CommentService comments, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await comments.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CommentService comments, HttpContext http, CancellationToken ct) =>
-        (await comments.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CommentService comments, IfMatch ifMatch, CancellationToken ct) =>
+        (await comments.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }

@@ -9,11 +9,11 @@ public static class InitiativesApi
     public static RouteGroupBuilder MapInitiativesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/initiatives").WithTags("Initiatives");
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create);
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapGet("/", List).WithSummary("List initiatives.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get an initiative by id, with its ETag.");
+        group.MapPost("/", Create).WithSummary("Create an initiative.");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace an initiative; send its ETag in If-Match.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an initiative; send its ETag in If-Match.");
         return api;
     }
 
@@ -27,9 +27,9 @@ public static class InitiativesApi
     public static async Task<Results<Created<InitiativeDto>, ValidationProblem, ProblemHttpResult>> Create(InitiativeRequest request, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
         (await initiatives.CreateAsync(request, ct)).ToCreated(http, i => $"/api/v1/initiatives/{i.Id}");
 
-    public static async Task<Results<Ok<InitiativeDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, InitiativeRequest request, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
-        (await initiatives.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<InitiativeDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, InitiativeRequest request, InitiativeService initiatives, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await initiatives.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, InitiativeService initiatives, HttpContext http, CancellationToken ct) =>
-        (await initiatives.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, InitiativeService initiatives, IfMatch ifMatch, CancellationToken ct) =>
+        (await initiatives.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }

@@ -9,14 +9,14 @@ public static class ObjectivesApi
     {
         var group = api.MapGroup("/objectives").WithTags("Objectives");
         group.MapGet("/", List).WithSummary("List objectives, with computed progress, forecast, status and grade.");
-        group.MapGet("/{id:guid}", Get);
-        group.MapPost("/", Create);
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get an objective by id, with its ETag.");
+        group.MapPost("/", Create).WithSummary("Create an objective.");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace an objective; send its ETag in If-Match.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an objective; send its ETag in If-Match.");
         group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the objective: hidden from lists (find it with ?archived=true), read-only, left out of its parents' rollup.");
         group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived objective as it was.");
         group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.");
-        group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent);
+        group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent).WithSummary("Remove one of the objective's alignment links.");
         api.MapGet("/alignment", Alignment).WithTags("Objectives")
             .WithSummary("A cycle's alignment tree by neighbourhood: its top, or one objective with its parents and children.")
             .WithDescription(
@@ -38,17 +38,17 @@ public static class ObjectivesApi
     public static async Task<Results<Created<ObjectiveDto>, ValidationProblem, ProblemHttpResult>> Create(ObjectiveRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.CreateAsync(request, ct)).ToCreated(http, o => $"/api/v1/objectives/{o.Id}");
 
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, ObjectiveRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
-        (await objectives.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, ObjectiveRequest request, ObjectiveService objectives, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await objectives.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
-        (await objectives.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, ObjectiveService objectives, IfMatch ifMatch, CancellationToken ct) =>
+        (await objectives.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Archive(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
-        (await objectives.ArchiveAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Archive(Guid id, ObjectiveService objectives, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await objectives.ArchiveAsync(id, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Restore(Guid id, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
-        (await objectives.RestoreAsync(id, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<ObjectiveDto>, NotFound, ProblemHttpResult>> Restore(Guid id, ObjectiveService objectives, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await objectives.RestoreAsync(id, ifMatch, ct)).ToOk(http);
 
     public static async Task<Results<Created<AlignmentLinkDto>, NotFound, ValidationProblem, ProblemHttpResult>> AddParent(Guid id, AlignmentLinkRequest request, ObjectiveService objectives, HttpContext http, CancellationToken ct) =>
         (await objectives.AddParentAsync(id, request, ct)).ToCreated(http, _ => $"/api/v1/objectives/{id}");

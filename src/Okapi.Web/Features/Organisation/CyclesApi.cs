@@ -10,8 +10,8 @@ public static class CyclesApi
     public static RouteGroupBuilder MapCyclesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/cycles").WithTags("Cycles");
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/", List).WithSummary("List cycles.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a cycle by id, with its ETag.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a cycle (admins).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change or activate a cycle (admins).");
         group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).");
@@ -27,9 +27,9 @@ public static class CyclesApi
     public static async Task<Results<Created<CycleDto>, ValidationProblem, ProblemHttpResult>> Create(CycleRequest request, CycleService cycles, HttpContext http, CancellationToken ct) =>
         (await cycles.CreateAsync(request, ct)).ToCreated(http, c => $"/api/v1/cycles/{c.Id}");
 
-    public static async Task<Results<Ok<CycleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CycleRequest request, CycleService cycles, HttpContext http, CancellationToken ct) =>
-        (await cycles.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<CycleDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, CycleRequest request, CycleService cycles, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await cycles.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CycleService cycles, HttpContext http, CancellationToken ct) =>
-        (await cycles.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, CycleService cycles, IfMatch ifMatch, CancellationToken ct) =>
+        (await cycles.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }

@@ -17,6 +17,6 @@ public static class OrganisationApi
     public static async Task<Ok<OrganisationDto>> Get(OrganisationService organisation, HttpContext http, CancellationToken ct) =>
         (await organisation.GetAsync(ct)).ToOk(http);
 
-    public static async Task<Results<Ok<OrganisationDto>, ValidationProblem, ProblemHttpResult>> Update(OrganisationRequest request, OrganisationService organisation, HttpContext http, CancellationToken ct) =>
-        (await organisation.UpdateAsync(request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<OrganisationDto>, ValidationProblem, ProblemHttpResult>> Update(OrganisationRequest request, OrganisationService organisation, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await organisation.UpdateAsync(request, ifMatch, ct)).ToOk(http);
 }

@@ -10,13 +10,13 @@ public static class PeopleApi
     public static RouteGroupBuilder MapPeopleApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/people").WithTags("People");
-        group.MapGet("/", List);
+        group.MapGet("/", List).WithSummary("List people.");
         group.MapGet("/me", Me).WithSummary("The calling person.");
         group.MapPut("/me/notifications", UpdateNotifications)
             .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").RequireAuthorization(ApiPolicies.OwnData);
         group.MapPut("/me/password", ChangePassword).RequireAuthorization(ApiPolicies.OwnData)
             .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a person by id, with the ETag.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).");
         group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).");
@@ -43,9 +43,9 @@ public static class PeopleApi
     public static async Task<Results<Created<PersonDto>, ValidationProblem, ProblemHttpResult>> Create(PersonRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.CreateAsync(request, ct)).ToCreated(http, p => $"/api/v1/people/{p.Id}");
 
-    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, PersonRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
-        (await people.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<PersonDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, PersonRequest request, PersonService people, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await people.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, PersonService people, HttpContext http, CancellationToken ct) =>
-        (await people.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, PersonService people, IfMatch ifMatch, CancellationToken ct) =>
+        (await people.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }

@@ -9,8 +9,8 @@ public static class TeamsApi
     public static RouteGroupBuilder MapTeamsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/teams").WithTags("Teams");
-        group.MapGet("/", List);
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/", List).WithSummary("List teams.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a team by id, with its ETag.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a team (admins).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Rename, move or re-staff a team (admins).");
         group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).");
@@ -26,9 +26,9 @@ public static class TeamsApi
     public static async Task<Results<Created<TeamDto>, ValidationProblem, ProblemHttpResult>> Create(TeamRequest request, TeamService teams, HttpContext http, CancellationToken ct) =>
         (await teams.CreateAsync(request, ct)).ToCreated(http, t => $"/api/v1/teams/{t.Id}");
 
-    public static async Task<Results<Ok<TeamDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, TeamRequest request, TeamService teams, HttpContext http, CancellationToken ct) =>
-        (await teams.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<TeamDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, TeamRequest request, TeamService teams, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await teams.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, TeamService teams, HttpContext http, CancellationToken ct) =>
-        (await teams.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, TeamService teams, IfMatch ifMatch, CancellationToken ct) =>
+        (await teams.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 }

@@ -14,7 +14,7 @@ public static class ReviewsApi
     {
         var reviews = api.MapGroup("/reviews").WithTags("Reviews");
         reviews.MapGet("/", ListReviews).WithSummary("Reviews of objectives the caller may see: reviewer=me lists those asked of me.");
-        reviews.MapGet("/{id:guid}", GetReview);
+        reviews.MapGet("/{id:guid}", GetReview).WithSummary("Get a review by id.");
         reviews.MapPost("/{id:guid}/acknowledge", Acknowledge).WithSummary("The reviewer acknowledges the objective, which becomes active; the note is kept.");
         reviews.MapPost("/{id:guid}/request-changes", RequestChanges).WithSummary("The reviewer sends the objective back to draft with a note (required).");
         reviews.MapPost("/{id:guid}/withdraw", Withdraw).WithSummary("The requester takes a pending review back; the objective is a draft again.");

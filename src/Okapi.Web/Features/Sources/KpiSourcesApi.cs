@@ -9,10 +9,10 @@ public static class KpiSourcesApi
     {
         var group = api.MapGroup("/kpi-sources").WithTags("KPI sources");
         group.MapGet("/", List).WithSummary("List pull sources, optionally of one KPI (?kpi=).");
-        group.MapGet("/{id:guid}", Get);
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a KPI source by id, with its ETag.");
         group.MapPost("/", Create).WithSummary("Add a scheduled pull (HTTP JSON, SQL or Prometheus) of a KPI's value.");
-        group.MapPut("/{id:guid}", Update);
-        group.MapDelete("/{id:guid}", Delete);
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace a KPI source; send its ETag in If-Match.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a KPI source; send its ETag in If-Match.");
         group.MapPost("/{id:guid}/run", Run).WithSummary("Run a source now and return what it stored or why it stored nothing.");
         return api;
     }
@@ -26,11 +26,11 @@ public static class KpiSourcesApi
     public static async Task<Results<Created<KpiSourceDto>, ValidationProblem, ProblemHttpResult>> Create(KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.CreateAsync(request, ct)).ToCreated(http, s => $"/api/v1/kpi-sources/{s.Id}");
 
-    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiSourceRequest request, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
-        (await sources.UpdateAsync(id, request, ETags.IfMatchVersion(http), ct)).ToOk(http);
+    public static async Task<Results<Ok<KpiSourceDto>, NotFound, ValidationProblem, ProblemHttpResult>> Update(Guid id, KpiSourceRequest request, KpiSourceService sources, IfMatch ifMatch, HttpContext http, CancellationToken ct) =>
+        (await sources.UpdateAsync(id, request, ifMatch, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
-        (await sources.DeleteAsync(id, ETags.IfMatchVersion(http), ct)).ToNoContent();
+    public static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Delete(Guid id, KpiSourceService sources, IfMatch ifMatch, CancellationToken ct) =>
+        (await sources.DeleteAsync(id, ifMatch, ct)).ToNoContent();
 
     public static async Task<Results<Ok<KpiSourceRunDto>, NotFound, ProblemHttpResult>> Run(Guid id, KpiSourceService sources, HttpContext http, CancellationToken ct) =>
         (await sources.RunNowAsync(id, ct)).ToOk(http);
