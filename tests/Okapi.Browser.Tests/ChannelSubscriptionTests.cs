@@ -66,8 +66,11 @@ public sealed class ChannelSubscriptionTests(BrowserApp app) : IClassFixture<Bro
         await Expect(hears).ToHaveValueAsync("Check-ins", new() { Timeout = 15_000 });
         await Expect(teams).ToHaveValueAsync(teamName);
         await hears.ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "Check-ins", Exact = true }).ClickAsync();
+        var checkIns = page.GetByRole(AriaRole.Option, new() { Name = "Check-ins", Exact = true });
+        await checkIns.ClickAsync();
+        await Expect(hears).Not.ToHaveValueAsync("Check-ins");
         await page.Keyboard.PressAsync("Escape");
+        await Expect(checkIns).ToBeHiddenAsync();
         await dialog.GetByTestId("channel-save").ClickAsync();
         await Expect(dialog.GetByText("must name at least one kind", new() { Exact = false })).ToBeVisibleAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
