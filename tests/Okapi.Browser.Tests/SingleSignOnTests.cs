@@ -105,6 +105,42 @@ public sealed class SingleSignOnTests(SingleSignOnBrowserApp app) : IClassFixtur
         await new Shell(session.Page).ScreenshotAsync("sso-refused-390");
     }
 
+    [Theory]
+    [InlineData(1366)]
+    [InlineData(390)]
+    public async Task AnAdminSetsTheEmailDomainsInTheAdminAreaAndABadDomainShowsTheRuleAndStoresNothing(int width)
+    {
+        await using var session = await app.NewSessionAsync(width);
+        var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
+        await shell.GoAsync("/admin");
+        await session.Page.GetByRole(AriaRole.Tab, new() { Name = "Single sign-on" }).ClickAsync();
+        var field = session.Page.GetByLabel("Email domains (single sign-on)");
+        await Expect(field).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var before = await DomainsAsync();
+
+        await field.FillAsync("exa!mple.com");
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Expect(session.Page.GetByText("must be domain names such as example.com")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await shell.ScreenshotAsync($"sso-domains-refused-{width}");
+        Assert.Equal(before, await DomainsAsync());
+
+        var domain = $"{Guid.NewGuid():N}.example";
+        await field.FillAsync(string.Join(", ", before.Append(domain.ToUpperInvariant())));
+        await session.Page.GetByRole(AriaRole.Button, new() { Name = "Save domains" }).ClickAsync();
+        await Expect(session.Page.GetByText("Saved the email domains.")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(field).ToHaveValueAsync(string.Join(", ", before.Append(domain)));
+        await shell.ScreenshotAsync($"sso-domains-saved-{width}");
+        Assert.Contains(domain, await DomainsAsync());
+        Assert.Empty(session.ConsoleErrors);
+    }
+
+    private async Task<List<string>> DomainsAsync()
+    {
+        using var api = await app.AdminApiAsync();
+        var current = await api.GetFromJsonAsync<JsonElement>("/api/v1/organisation");
+        return current.GetProperty("emailDomains").EnumerateArray().Select(d => d.GetString()!).ToList();
+    }
+
     /// <summary>Gives the demo organisation a fresh email domain through the organisation settings API.</summary>
     private async Task<string> OwnDomainAsync()
     {

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
@@ -199,6 +202,51 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"alan@{domain}", "Alan Turing", []);
         await browser.GetAsync("/sign-in/sso");
         Assert.Equal("Alan Turing", (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Name);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task SimultaneousFirstSingleSignOnsOfOneSubjectAllSignInAsTheOnePersonCreated(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var external = ExternalPrincipal($"sub-{Guid.NewGuid():N}", $"edsger@{domain}", "Edsger Dijkstra");
+
+        // Two tabs or a double click finish the provider's round trip together: each decides to create the person
+        // before the other has saved.
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CompleteAsync(app, external))));
+
+        var people = new HashSet<Guid>();
+        foreach (var cookie in sessions)
+        {
+            using var browser = new HttpClient { BaseAddress = app.BaseUrl };
+            browser.DefaultRequestHeaders.Add("Cookie", cookie);
+            people.Add((await browser.GetAsync<PersonDto>("/api/v1/people/me")).Id);
+        }
+
+        var created = await app.Admin.GetAsync<Page<PersonDto>>($"/api/v1/people?search={Uri.EscapeDataString(domain)}");
+        Assert.Equal(Assert.Single(created.Items).Id, Assert.Single(people));
+    }
+
+    /// <summary>What the provider's answer holds once it is back at Okapi, as the external cookie carries it.</summary>
+    private ClaimsPrincipal ExternalPrincipal(string subject, string email, string name)
+    {
+        var issuer = apps.Provider.BaseUrl.ToString();
+        return new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim("sub", subject, ClaimValueTypes.String, issuer), new Claim("email", email, ClaimValueTypes.String, issuer),
+             new Claim("email_verified", "true", ClaimValueTypes.String, issuer), new Claim("name", name, ClaimValueTypes.String, issuer)],
+            OidcOptions.Scheme));
+    }
+
+    /// <summary>Completes a single sign-on in a request of its own and returns the session cookie it issued.</summary>
+    private static async Task<string> CompleteAsync(OkapiApp app, ClaimsPrincipal external)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        scope.ServiceProvider.GetRequiredService<IHttpContextAccessor>().HttpContext = http;
+        var refusal = await scope.ServiceProvider.GetRequiredService<OidcSignIn>().SignInAsync(external, CancellationToken.None);
+        Assert.Null(refusal);
+        return string.Join("; ", http.Response.Headers.SetCookie.Select(c => c!.Split(';')[0]));
     }
 
     /// <summary>A cookie-keeping client that follows redirects across Okapi and the provider, as a browser does.</summary>

@@ -10,6 +10,7 @@ using Okapi.Core.Access;
 using Okapi.Core.Organisations;
 using Okapi.Data;
 using Okapi.Data.Identity;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
@@ -178,23 +179,38 @@ public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn,
         var decision = SingleSignOn.Decide(identity, new KnownIdentity(linked?.Id, owner, byEmail is null ? null : (byEmail.Id, byEmail.OrganisationId)), options.Value.Mapping);
 
         Account account;
-        switch (decision)
+        try
         {
-            case SingleSignOnDecision.SignIn:
-                account = linked!;
-                break;
-            case SingleSignOnDecision.Link:
-                account = byEmail!;
-                Check(await users.AddLoginAsync(account, Login(identity)));
-                break;
-            case SingleSignOnDecision.Create create:
-                account = await CreateAsync(create, identity, ct);
-                break;
-            case SingleSignOnDecision.Refuse refuse:
-                log.LogInformation("Single sign-on of {Subject} at {Issuer} refused: {Reason}", identity.Subject, identity.Issuer, refuse.Reason);
-                return refuse.Reason;
-            default:
-                throw new InvalidOperationException($"Unknown decision {decision}.");
+            switch (decision)
+            {
+                case SingleSignOnDecision.SignIn:
+                    account = linked!;
+                    break;
+                case SingleSignOnDecision.Link:
+                    account = byEmail!;
+                    Check(await users.AddLoginAsync(account, Login(identity)));
+                    break;
+                case SingleSignOnDecision.Create create:
+                    account = await CreateAsync(create, identity, ct);
+                    break;
+                case SingleSignOnDecision.Refuse refuse:
+                    log.LogInformation("Single sign-on of {Subject} at {Issuer} refused: {Reason}", identity.Subject, identity.Issuer, refuse.Reason);
+                    return refuse.Reason;
+                default:
+                    throw new InvalidOperationException($"Unknown decision {decision}.");
+            }
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another first sign-in of the same subject (two tabs, a double click) created or linked the person while
+            // this one decided: that person is who signed in. Any other duplicate is not a race to settle here.
+            db.ChangeTracker.Clear();
+            if (await users.FindByLoginAsync(identity.Issuer, identity.Subject) is not { } winner)
+            {
+                throw;
+            }
+
+            account = winner;
         }
 
         await signIn.SignInAsync(account, isPersistent: false, authenticationMethod: OidcOptions.Scheme);

@@ -1,11 +1,10 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Okapi.Core.Organisations;
 using Okapi.Core.Rhythm;
 using Okapi.Data;
 using Okapi.Web.Features.Notifications;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Rhythm;
 
@@ -114,7 +113,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
             {
                 await db.SaveChangesAsync(ct);
             }
-            catch (DbUpdateException e) when (IsUniqueViolation(e))
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
                 // Another instance inserted the same occurrence first: it exists once, which is all that matters.
                 db.ChangeTracker.Clear();
@@ -222,12 +221,4 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         await db.ScheduledJobs.Where(j => j.Id == job.Id && j.State == JobState.Pending && j.Attempts == job.Attempts)
             .ExecuteUpdateAsync(s => s.SetProperty(j => j.State, state).SetProperty(j => j.LastError, error).SetProperty(j => j.LockedUntil, retryAt), CancellationToken.None);
     }
-
-    /// <summary>A duplicate key on either provider.</summary>
-    private static bool IsUniqueViolation(DbUpdateException e) => e.InnerException switch
-    {
-        SqliteException sqlite => sqlite.SqliteErrorCode == 19, // SQLITE_CONSTRAINT (the unique index)
-        PostgresException postgres => postgres.SqlState == PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 }
