@@ -44,7 +44,7 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
-    public async Task EveryOperationHasAUniqueOperationIdASummaryAndCamelCaseQueryParameters()
+    public async Task EveryOperationHasAUniqueOperationIdASummaryADescriptionAndCamelCaseQueryParameters()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
@@ -54,6 +54,7 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
             Assert.True(operation.TryGetProperty("operationId", out var id) && id.GetString() is { Length: > 0 }, $"{name} has no operationId");
             ids.Add(id.GetString()!);
             Assert.True(operation.TryGetProperty("summary", out var summary) && summary.GetString() is { Length: > 0 }, $"{name} has no summary");
+            Assert.True(operation.TryGetProperty("description", out var description) && !string.IsNullOrWhiteSpace(description.GetString()), $"{name} has no description");
             foreach (var parameter in operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray() : default)
             {
                 if (parameter.GetProperty("in").GetString() == "query")
