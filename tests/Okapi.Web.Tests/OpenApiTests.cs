@@ -68,6 +68,31 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
+    public async Task EveryPropertyOfTheMainRequestSchemasHasAnExample()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var schemas = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+
+        // A nullable enum is a oneOf of null and a reference: its example is the referenced schema's.
+        bool HasExample(JsonElement schema) =>
+            schema.TryGetProperty("examples", out var examples) && examples.GetArrayLength() > 0 ||
+            schema.TryGetProperty("$ref", out var reference) && HasExample(schemas.GetProperty(reference.GetString()!.Split('/')[^1])) ||
+            schema.TryGetProperty("oneOf", out var oneOf) && oneOf.EnumerateArray().Any(s => s.TryGetProperty("$ref", out _) && HasExample(s));
+
+        foreach (var name in new[] { "ObjectiveRequest", "KeyResultRequest", "KpiRequest", "CycleRequest", "TeamRequest", "ChannelRequest" })
+        {
+            foreach (var property in schemas.GetProperty(name).GetProperty("properties").EnumerateObject())
+            {
+                Assert.True(HasExample(property.Value), $"{name}.{property.Name} has no example");
+            }
+        }
+
+        var objective = schemas.GetProperty("ObjectiveRequest").GetProperty("properties");
+        Assert.Equal("Make onboarding effortless", objective.GetProperty("title").GetProperty("examples")[0].GetString());
+        Assert.True(Guid.TryParse(objective.GetProperty("cycleId").GetProperty("examples")[0].GetString(), out _));
+    }
+
+    [Fact]
     public async Task ConditionalOperationsDocumentIfMatchETagAnd412AndGetsByIdDocument304()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
