@@ -44,7 +44,7 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
-    public async Task EveryOperationHasAUniqueOperationIdASummaryAndCamelCaseQueryParameters()
+    public async Task EveryOperationHasAUniqueOperationIdASummaryADescriptionAndCamelCaseQueryParameters()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
@@ -54,6 +54,7 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
             Assert.True(operation.TryGetProperty("operationId", out var id) && id.GetString() is { Length: > 0 }, $"{name} has no operationId");
             ids.Add(id.GetString()!);
             Assert.True(operation.TryGetProperty("summary", out var summary) && summary.GetString() is { Length: > 0 }, $"{name} has no summary");
+            Assert.True(operation.TryGetProperty("description", out var description) && !string.IsNullOrWhiteSpace(description.GetString()), $"{name} has no description");
             foreach (var parameter in operation.TryGetProperty("parameters", out var parameters) ? parameters.EnumerateArray() : default)
             {
                 if (parameter.GetProperty("in").GetString() == "query")
@@ -64,6 +65,31 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         }
 
         Assert.Empty(ids.GroupBy(id => id).Where(g => g.Count() > 1).Select(g => g.Key));
+    }
+
+    [Fact]
+    public async Task EveryPropertyOfTheMainRequestSchemasHasAnExample()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var schemas = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+
+        // A nullable enum is a oneOf of null and a reference: its example is the referenced schema's.
+        bool HasExample(JsonElement schema) =>
+            schema.TryGetProperty("examples", out var examples) && examples.GetArrayLength() > 0 ||
+            schema.TryGetProperty("$ref", out var reference) && HasExample(schemas.GetProperty(reference.GetString()!.Split('/')[^1])) ||
+            schema.TryGetProperty("oneOf", out var oneOf) && oneOf.EnumerateArray().Any(s => s.TryGetProperty("$ref", out _) && HasExample(s));
+
+        foreach (var name in new[] { "ObjectiveRequest", "KeyResultRequest", "KpiRequest", "CycleRequest", "TeamRequest", "ChannelRequest" })
+        {
+            foreach (var property in schemas.GetProperty(name).GetProperty("properties").EnumerateObject())
+            {
+                Assert.True(HasExample(property.Value), $"{name}.{property.Name} has no example");
+            }
+        }
+
+        var objective = schemas.GetProperty("ObjectiveRequest").GetProperty("properties");
+        Assert.Equal("Make onboarding effortless", objective.GetProperty("title").GetProperty("examples")[0].GetString());
+        Assert.True(Guid.TryParse(objective.GetProperty("cycleId").GetProperty("examples")[0].GetString(), out _));
     }
 
     [Fact]

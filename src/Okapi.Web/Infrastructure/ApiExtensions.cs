@@ -26,7 +26,11 @@ public static class ApiExtensions
         // After the framework's writer, which it asks first: it answers the requests that accept JSON.
         services.AddSingleton<IProblemDetailsWriter, ProblemDetailsWriter>();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
-        services.AddOpenApi(o => o.AddOkapiConventions());
+        services.AddOpenApi(o =>
+        {
+            o.AddOkapiConventions();
+            o.AddOkapiExamples();
+        });
         return services;
     }
 

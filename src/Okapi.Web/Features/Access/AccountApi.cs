@@ -14,18 +14,18 @@ public static class AccountApi
     public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/account").WithTags("Account").AllowAnonymous();
-        group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.")
+        group.MapPost("/sign-in", SignIn).WithSummary("Sign in with email and password; sets the session cookie.").WithDescription("Open to anyone; failed attempts from the same client are slowed down (429 with Retry-After), a wrong email or password is 401 and a switched-off account 403.")
             .RequireRateLimiting(AccessExtensions.SignInLimit)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
-        group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.");
+        group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.").WithDescription("Open to anyone; answers 204 whether or not a session was signed in.");
         group.MapPost("/forgot-password", ForgotPassword)
-            .WithSummary("Ask for an email with a link to choose a new password (when the server sends email). The answer is the same whether or not the address has an account.")
+            .WithSummary("Ask for an email with a link to choose a new password (when the server sends email). The answer is the same whether or not the address has an account.").WithDescription("Open to anyone and rate limited (429); 404 when this server sends no email, in which case an admin sets a new password instead.")
             .RequireRateLimiting(AccessExtensions.PasswordResetLimit)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/reset-password", ResetPassword)
-            .WithSummary("Choose a new password with the token of a forgotten-password email; the token works once, for 30 minutes. Other sessions of the account end.");
+            .WithSummary("Choose a new password with the token of a forgotten-password email; the token works once, for 30 minutes. Other sessions of the account end.").WithDescription("Open to anyone holding a valid token; an expired or used token, or a password that breaks the password rules, is a validation problem.");
         return app;
     }
 

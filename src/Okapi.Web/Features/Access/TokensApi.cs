@@ -9,9 +9,9 @@ public static class TokensApi
     {
         // A token is its owner's own: viewers make read tokens for themselves and revoke them.
         var group = api.MapGroup("/tokens").WithTags("API tokens").RequireAuthorization(ApiPolicies.OwnData);
-        group.MapGet("/", List).WithSummary("The caller's API tokens (admins see everyone's).");
-        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.");
-        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.");
+        group.MapGet("/", List).WithSummary("The caller's API tokens (admins see everyone's).").WithDescription("Viewers may call it too. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapPost("/", Create).WithSummary("Create an API token; its secret is returned once and stored only as a hash.").WithDescription("Viewers may create tokens for themselves; a token never gets a scope its owner's role or the calling credentials lack, and 403 when called with a token that is not an admin token.");
+        group.MapDelete("/{id:guid}", Revoke).WithSummary("Revoke an API token.").WithDescription("The caller revokes their own tokens, admins anyone's; 404 for a token that is not yours. Revoking twice is harmless.");
         return api;
     }
 

@@ -8,9 +8,9 @@ public static class AuditApi
 {
     public static RouteGroupBuilder MapAuditApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/audit", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Audit").WithSummary("The audit log, newest first (admins).");
+        api.MapGet("/audit", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Audit").WithSummary("The audit log, newest first (admins).").WithDescription("Admins only (403 otherwise); filter by entity, entityId, actor, action and a [from, to) time range. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
         api.MapGet("/objectives/{id:guid}/history", ObjectiveHistory).WithTags("Objectives")
-            .WithSummary("Changes to an objective, its key results, initiatives and alignment, and the check-ins people made, newest first; each names what it is about.");
+            .WithSummary("Changes to an objective, its key results, initiatives and alignment, and the check-ins people made, newest first; each names what it is about.").WithDescription("Anyone who may see the objective; 404 when it does not exist or is private to others.");
         return api;
     }
 

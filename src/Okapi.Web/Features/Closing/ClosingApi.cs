@@ -10,16 +10,16 @@ public static class ClosingApi
     {
         var cycles = api.MapGroup("/cycles/{id:guid}").WithTags("Closing");
         cycles.MapGet("/close-preview", Preview)
-            .WithSummary("What closing the cycle would grade: a team's objectives (?team=) or, without a team, every objective no team close has graded; with progress, proposed grades and carry-over candidates.");
+            .WithSummary("What closing the cycle would grade: a team's objectives (?team=) or, without a team, every objective no team close has graded; with progress, proposed grades and carry-over candidates.").WithDescription("Read-only: nothing is graded or stored. 404 when the cycle (or the team) does not exist.");
         cycles.MapPost("/closings", Close)
-            .WithSummary("Close the cycle for a team (its leads, admins) or for the company (admins; closes the cycle): grades, overrides with reasons, retrospectives, carry-over and clones, all or nothing.");
-        cycles.MapGet("/closings", List).WithSummary("The closes of a cycle with their snapshots.");
+            .WithSummary("Close the cycle for a team (its leads, admins) or for the company (admins; closes the cycle): grades, overrides with reasons, retrospectives, carry-over and clones, all or nothing.").WithDescription("403 unless the caller leads the team or is an admin (the company's close is for admins); 409 when the cycle is already closed for that team or for the company. Nothing is stored when any part is invalid.");
+        cycles.MapGet("/closings", List).WithSummary("The closes of a cycle with their snapshots.").WithDescription("Anyone who may read; 404 when the cycle does not exist.");
         api.MapGet("/closings/{id:guid}", Get).WithTags("Closing")
-            .WithSummary("One close's snapshot: objectives and key results as they stood, grades, override reasons, retrospectives and the grade distribution.");
+            .WithSummary("One close's snapshot: objectives and key results as they stood, grades, override reasons, retrospectives and the grade distribution.").WithDescription("Anyone who may read; 404 when the close does not exist.");
         var objectives = api.MapGroup("/objectives/{id:guid}").WithTags("Closing");
         objectives.MapPost("/carry-over", CarryOver)
-            .WithSummary("Continue the objective in another cycle as a draft linked to it, with the chosen (by default the unfinished) key results starting at their current values.");
-        objectives.MapPost("/clone", Clone).WithSummary("Copy the objective into another cycle as a fresh draft, without a link, its key results from their original start.");
+            .WithSummary("Continue the objective in another cycle as a draft linked to it, with the chosen (by default the unfinished) key results starting at their current values.").WithDescription("Only those who may edit the objective (403); a target cycle that does not exist, is closed or is the objective's own is a validation problem.");
+        objectives.MapPost("/clone", Clone).WithSummary("Copy the objective into another cycle as a fresh draft, without a link, its key results from their original start.").WithDescription("Only those who may edit the objective (403); a target cycle that does not exist, is closed or is the objective's own is a validation problem.");
         return api;
     }
 

@@ -18,11 +18,11 @@ public static class ExchangeApi
         var group = api.MapGroup("").WithTags("OKRs as code");
         group.MapGet("/export", Export).RequireAuthorization(ApiPolicies.Admins)
             .Produces<string>(StatusCodes.Status200OK, ExchangeExport.YamlContentType, ExchangeExport.JsonContentType)
-            .WithSummary("The organisation's teams, people, cycles, KPIs, objectives, key results and check-ins as one document (admins); format=yaml (default) or json, cycle=key or id for one cycle. KPI values are not exported.");
+            .WithSummary("The organisation's teams, people, cycles, KPIs, objectives, key results and check-ins as one document (admins); format=yaml (default) or json, cycle=key or id for one cycle. KPI values are not exported.").WithDescription("Admins only, with an admin token when using a token (403 otherwise); a cycle key or id that matches no cycle is a validation problem.");
         group.MapPost("/import", Import).RequireAuthorization(ApiPolicies.Admins)
             .WithMetadata(new RequestSizeLimitAttribute(MaxDocumentBytes))
             .Accepts<OkrDocument>(ExchangeExport.JsonContentType, [.. YamlTypes])
-            .WithSummary("Import a document (application/yaml, text/yaml or application/json; admins). Every error is listed with its path, line and column and nothing changes; otherwise the document is applied in one transaction (dryRun=true: only planned) and the plan of created, updated and unchanged rows returned. Nothing the document leaves out is deleted.");
+            .WithSummary("Import a document (application/yaml, text/yaml or application/json; admins). Every error is listed with its path, line and column and nothing changes; otherwise the document is applied in one transaction (dryRun=true: only planned) and the plan of created, updated and unchanged rows returned. Nothing the document leaves out is deleted.").WithDescription("Admins only (403 otherwise). 409 when the organisation changed while the document was applied (a key or an email was taken meanwhile); nothing is imported then.");
         return api;
     }
 

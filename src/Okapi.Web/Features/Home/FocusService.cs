@@ -68,7 +68,7 @@ public static class FocusApi
 {
     public static RouteGroupBuilder MapFocusApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/me/focus", Focus).WithTags("People").WithSummary("The caller's focus: key results due for a check-in, objectives, teams' progress, recent activity.");
+        api.MapGet("/me/focus", Focus).WithTags("People").WithSummary("The caller's focus: key results due for a check-in, objectives, teams' progress, recent activity.").WithDescription("The active cycles unless ?cycle= names one; only objectives the caller may see.");
         return api;
     }
 

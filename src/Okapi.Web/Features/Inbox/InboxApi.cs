@@ -10,9 +10,9 @@ public static class InboxApi
     public static RouteGroupBuilder MapInboxEndpoints(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/inbox").WithTags("Inbox").RequireAuthorization(ApiPolicies.OwnData);
-        group.MapGet("/", List).WithSummary("My inbox, newest first: open items unless state is given, filtered by kind, with my open items counted per kind.");
-        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.");
-        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.");
+        group.MapGet("/", List).WithSummary("My inbox, newest first: open items unless state is given, filtered by kind, with my open items counted per kind.").WithDescription("Only the caller's own items; viewers have an inbox too. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.");
+        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.");
 
         return api;
     }

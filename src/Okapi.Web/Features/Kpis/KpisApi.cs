@@ -15,30 +15,30 @@ public static class KpisApi
     public static RouteGroupBuilder MapKpisRoutes(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/kpis").WithTags("KPIs");
-        group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.");
-        group.MapGet("/dashboard", Dashboard).WithSummary("One page (?page=, ?pageSize=, default 50) of the KPIs matching the filter with their last 12 period values (oldest first) for sparklines; X-Total-Count holds the total.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a KPI by id, with its ETag.");
-        group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.");
-        group.MapPut("/{id:guid}", Update).WithSummary("Replace a KPI; send its ETag in If-Match.");
-        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a KPI; send its ETag in If-Match.");
-        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the KPI: hidden from lists and dashboards (find it with ?archived=true), read-only; its alert rules fire nothing and its pull sources rest.");
-        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived KPI as it was.");
-        group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).");
-        group.MapGet("/{id:guid}/periods", Periods).WithSummary("Period values in [from, to) (default: the last year), newest first, by the KPI's cadence and aggregation.");
+        group.MapGet("/", List).WithSummary("List KPIs with their current period value, health, change and attainment.").WithDescription("Only KPIs the caller may see (public ones, private ones they or their teams own, all for admins); filter by team, tag, health, search, and archived=true for archived ones. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/dashboard", Dashboard).WithSummary("One page (?page=, ?pageSize=, default 50) of the KPIs matching the filter with their last 12 period values (oldest first) for sparklines; X-Total-Count holds the total.").WithDescription("Only KPIs the caller may see, with the same filters as the list; archived KPIs only with archived=true.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a KPI by id, with its ETag.").WithDescription("404 when the KPI does not exist or is private to others.");
+        group.MapPost("/", Create).WithSummary("Create a KPI; without a key, one is made from the name.").WithDescription("Viewers get 403; members create KPIs for themselves or their own teams (403 otherwise), admins for anyone. A key already in use is a validation problem.");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace a KPI; send its ETag in If-Match.").WithDescription("Only the owner, the owner team's members and admins (403); 409 when the KPI is archived. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a KPI; send its ETag in If-Match.").WithDescription("Only the owner, the owner team's members and admins (403); 409 when the KPI is archived. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the KPI: hidden from lists and dashboards (find it with ?archived=true), read-only; its alert rules fire nothing and its pull sources rest.").WithDescription("Only the KPI's editors (403); 409 when it is already archived. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived KPI as it was.").WithDescription("Only the KPI's editors (403); 409 when it is not archived. 412 when If-Match is stale.");
+        group.MapGet("/{id:guid}/values", Series).WithSummary("Values in [from, to) (default: the last 30 days), downsampled to at most maxPoints (default 1000, at most 10000).").WithDescription("Anyone who may see the KPI (404 otherwise); a `from` after `to` is a validation problem.");
+        group.MapGet("/{id:guid}/periods", Periods).WithSummary("Period values in [from, to) (default: the last year), newest first, by the KPI's cadence and aggregation.").WithDescription("Anyone who may see the KPI (404 otherwise); a `from` after `to` is a validation problem.");
         group.MapPost("/{id:guid}/values", AddValues).RequireAuthorization(ApiPolicies.KpiIngest)
             .Accepts<KpiValueInput>("application/json")
-            .WithSummary("Store one value {\"at\", \"value\"} (at defaults to now) or an array of them; a value at an existing instant replaces it.");
+            .WithSummary("Store one value {\"at\", \"value\"} (at defaults to now) or an array of them; a value at an existing instant replaces it.").WithDescription("The KPI's editors, and members' tokens with the kpi:ingest scope for any KPI they may see (403 otherwise); 409 when the KPI is archived. Nothing is stored when a value is invalid.");
 
         var values = api.MapGroup("/kpi-values").WithTags("KPI values");
         values.MapPost("/", Bulk).RequireAuthorization(ApiPolicies.KpiIngest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
             .Accepts<List<BulkValueRow>>("application/json")
-            .WithSummary("Store values of many KPIs: an array of {\"kpiId\" or \"kpi\" (key), \"at\", \"value\"}. All rows or none.");
+            .WithSummary("Store values of many KPIs: an array of {\"kpiId\" or \"kpi\" (key), \"at\", \"value\"}. All rows or none.").WithDescription("The KPIs' editors, and members' tokens with the kpi:ingest scope; rows of KPIs the caller may not see or write to, or of archived KPIs, are listed as errors with their row and nothing is stored.");
         values.MapPost("/upload", Upload).RequireAuthorization(ApiPolicies.KpiIngest)
             .WithMetadata(new RequestSizeLimitAttribute(MaxIngestBodyBytes))
             .DisableAntiforgery()
             .Accepts<IFormFile>("multipart/form-data", "text/csv", "text/plain", KpiUploads.XlsxType)
-            .WithSummary("Store values from CSV (text/csv or a multipart file) or XLSX with the columns kpi, at, value and a header row. All rows or none.");
+            .WithSummary("Store values from CSV (text/csv or a multipart file) or XLSX with the columns kpi, at, value and a header row. All rows or none.").WithDescription("The same callers and rules as the JSON bulk store; invalid rows are listed with their row number and nothing is stored.");
         return api;
     }
 

@@ -9,8 +9,8 @@ public static class LintApi
     public static RouteGroupBuilder MapLintApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/lint").WithTags("Lint");
-        group.MapGet("/", Lint).WithSummary("OKR quality findings for a cycle (default: the active ones), a team, one objective or one KPI.");
-        group.MapGet("/rules", Rules).WithSummary("Every rule the linter checks.");
+        group.MapGet("/", Lint).WithSummary("OKR quality findings for a cycle (default: the active ones), a team, one objective or one KPI.").WithDescription("Only objectives and KPIs the caller may see are checked; 404 when the objective or KPI asked for is not visible.");
+        group.MapGet("/rules", Rules).WithSummary("Every rule the linter checks.").WithDescription("Static: the same for every caller and organisation.");
         return api;
     }
 

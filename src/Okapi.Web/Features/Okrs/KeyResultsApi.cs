@@ -8,15 +8,15 @@ public static class KeyResultsApi
     public static RouteGroupBuilder MapKeyResultsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/key-results").WithTags("Key results");
-        group.MapGet("/", List).WithSummary("List key results, with computed progress, forecast, status and staleness.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a key result by id, with its ETag.");
-        group.MapPost("/", Create).WithSummary("Create a key result under an objective.");
-        group.MapPut("/{id:guid}", Update).WithSummary("Replace a key result; send its ETag in If-Match.");
-        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a key result; send its ETag in If-Match.");
-        group.MapPost("/{id:guid}/move", Move).WithSummary("Move a key result to a position (0 first) among its objective's key results.");
-        group.MapGet("/{id:guid}/check-ins", ListCheckIns).WithSummary("List the key result's check-ins.").WithTags("Check-ins");
-        group.MapPost("/{id:guid}/check-ins", CheckIn).WithTags("Check-ins").WithSummary("Check in a new value, with confidence and a note.");
-        group.MapDelete("/{id:guid}/check-ins/{checkInId:guid}", DeleteCheckIn).WithSummary("Delete a check-in of the key result.").WithTags("Check-ins");
+        group.MapGet("/", List).WithSummary("List key results, with computed progress, forecast, status and staleness.").WithDescription("Filter by cycle, team, owner, objective, state and tag; only key results of objectives the caller may see. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a key result by id, with its ETag.").WithDescription("404 when its objective is not visible to the caller.");
+        group.MapPost("/", Create).WithSummary("Create a key result under an objective.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived.");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace a key result; send its ETag in If-Match.").WithDescription("The key result's owner and those who may edit its objective (403 otherwise); 409 when the objective is closed or archived; it cannot move to another objective. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete a key result; send its ETag in If-Match.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/move", Move).WithSummary("Move a key result to a position (0 first) among its objective's key results.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived. 412 when If-Match is stale.");
+        group.MapGet("/{id:guid}/check-ins", ListCheckIns).WithSummary("List the key result's check-ins.").WithDescription("Newest first; 404 when the objective is not visible to the caller. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.").WithTags("Check-ins");
+        group.MapPost("/{id:guid}/check-ins", CheckIn).WithTags("Check-ins").WithSummary("Check in a new value, with confidence and a note.").WithDescription("The key result's owner, those who may edit its objective and admins (403 otherwise); 409 when the objective is closed or archived.");
+        group.MapDelete("/{id:guid}/check-ins/{checkInId:guid}", DeleteCheckIn).WithSummary("Delete a check-in of the key result.").WithDescription("The key result's owner, those who may edit its objective and admins (403 otherwise); 409 when the objective is closed or archived.").WithTags("Check-ins");
         return api;
     }
 

@@ -8,15 +8,15 @@ public static class ObjectivesApi
     public static RouteGroupBuilder MapObjectivesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/objectives").WithTags("Objectives");
-        group.MapGet("/", List).WithSummary("List objectives, with computed progress, forecast, status and grade.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get an objective by id, with its ETag.");
-        group.MapPost("/", Create).WithSummary("Create an objective.");
-        group.MapPut("/{id:guid}", Update).WithSummary("Replace an objective; send its ETag in If-Match.");
-        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an objective; send its ETag in If-Match.");
-        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the objective: hidden from lists (find it with ?archived=true), read-only, left out of its parents' rollup.");
-        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived objective as it was.");
-        group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.");
-        group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent).WithSummary("Remove one of the objective's alignment links.");
+        group.MapGet("/", List).WithSummary("List objectives, with computed progress, forecast, status and grade.").WithDescription("Only objectives the caller may see (public ones, private ones they or their teams own, all for admins); filter by cycle, team, owner, state, tag, and archived=true for archived ones. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get an objective by id, with its ETag.").WithDescription("404 when the objective does not exist or is private to others.");
+        group.MapPost("/", Create).WithSummary("Create an objective.").WithDescription("Members create objectives for themselves or their own teams (403 otherwise), admins for anyone; 409 when the cycle is closed (for the owner team).");
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace an objective; send its ETag in If-Match.").WithDescription("Only the owner, the owner team's members and admins (403); 409 when it is closed or archived, when a pending review would be skipped, or when it moves into a closed cycle. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an objective; send its ETag in If-Match.").WithDescription("Only the owner, the owner team's members and admins (403); 409 when it is closed or archived. Its key results, initiatives and links go with it. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/archive", Archive).WithSummary("Archive the objective: hidden from lists (find it with ?archived=true), read-only, left out of its parents' rollup.").WithDescription("Only those who may edit it (403); 409 when it is already archived or closed with its cycle. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/restore", Restore).WithSummary("Restore an archived objective as it was.").WithDescription("Only those who may edit it (403); 409 when it is not archived or closed with its cycle. 412 when If-Match is stale.");
+        group.MapPost("/{id:guid}/parents", AddParent).WithSummary("Align the objective to a parent objective or key result.").WithDescription("Only those who may edit the objective (403); 409 when either side is closed or archived or the link exists already; a link that would close a loop is a validation problem.");
+        group.MapDelete("/{id:guid}/parents/{linkId:guid}", RemoveParent).WithSummary("Remove one of the objective's alignment links.").WithDescription("Only those who may edit the objective (403); 409 when either side is closed or archived.");
         api.MapGet("/alignment", Alignment).WithTags("Objectives")
             .WithSummary("A cycle's alignment tree by neighbourhood: its top, or one objective with its parents and children.")
             .WithDescription(

@@ -10,11 +10,11 @@ public static class CyclesApi
     public static RouteGroupBuilder MapCyclesApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/cycles").WithTags("Cycles");
-        group.MapGet("/", List).WithSummary("List cycles.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a cycle by id, with its ETag.");
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a cycle (admins).");
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change or activate a cycle (admins).");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).");
+        group.MapGet("/", List).WithSummary("List cycles.").WithDescription("Newest first, optionally only cycles in one state. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a cycle by id, with its ETag.").WithDescription("Anyone who may read; 404 when the cycle does not exist.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a cycle (admins).").WithDescription("Admins only (403 otherwise).");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change or activate a cycle (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).").WithDescription("Admins only; 409 when the cycle still holds objectives or nested cycles. 412 when If-Match is stale.");
         return api;
     }
 

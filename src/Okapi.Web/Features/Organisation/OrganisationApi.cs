@@ -9,8 +9,8 @@ public static class OrganisationApi
     public static RouteGroupBuilder MapOrganisationApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/organisation").WithTags("Organisation");
-        group.MapGet("/", Get).WithSummary("The caller's organisation and its settings.");
-        group.MapPut("/", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change the organisation's settings (admins).");
+        group.MapGet("/", Get).WithSummary("The caller's organisation and its settings.").WithDescription("Anyone who may read, viewers included.");
+        group.MapPut("/", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change the organisation's settings (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
         return api;
     }
 

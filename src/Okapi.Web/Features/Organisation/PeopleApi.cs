@@ -10,16 +10,16 @@ public static class PeopleApi
     public static RouteGroupBuilder MapPeopleApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/people").WithTags("People");
-        group.MapGet("/", List).WithSummary("List people.");
-        group.MapGet("/me", Me).WithSummary("The calling person.");
+        group.MapGet("/", List).WithSummary("List people.").WithDescription("By name; filter by team, role and search (name or email). Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/me", Me).WithSummary("The calling person.").WithDescription("Viewers may call it too.");
         group.MapPut("/me/notifications", UpdateNotifications)
-            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").RequireAuthorization(ApiPolicies.OwnData);
+            .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").WithDescription("Only the caller's own settings; viewers may call it too.").RequireAuthorization(ApiPolicies.OwnData);
         group.MapPut("/me/password", ChangePassword).RequireAuthorization(ApiPolicies.OwnData)
-            .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a person by id, with the ETag.");
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).");
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).");
+            .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).").WithDescription("Only the caller's own password; viewers may call it too. A wrong current password is a validation problem.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a person by id, with the ETag.").WithDescription("Anyone who may read; 404 when the person does not exist.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).").WithDescription("Admins only (403 otherwise); an email already in use is a validation problem.");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).").WithDescription("Admins only (403 otherwise); demoting the last admin is a validation problem. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).").WithDescription("Admins only; 409 when the person is the organisation's last admin. 412 when If-Match is stale.");
         return api;
     }
 

@@ -9,11 +9,11 @@ public static class TeamsApi
     public static RouteGroupBuilder MapTeamsApi(this RouteGroupBuilder api)
     {
         var group = api.MapGroup("/teams").WithTags("Teams");
-        group.MapGet("/", List).WithSummary("List teams.");
-        group.MapGet("/{id:guid}", Get).WithSummary("Get a team by id, with its ETag.");
-        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a team (admins).");
-        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Rename, move or re-staff a team (admins).");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).");
+        group.MapGet("/", List).WithSummary("List teams.").WithDescription("By name; filter by parent team and by member. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
+        group.MapGet("/{id:guid}", Get).WithSummary("Get a team by id, with its ETag.").WithDescription("Anyone who may read; 404 when the team does not exist.");
+        group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a team (admins).").WithDescription("Admins only (403 otherwise).");
+        group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Rename, move or re-staff a team (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).").WithDescription("Admins only; 409 while the team still has sub-teams or objectives. 412 when If-Match is stale.");
         return api;
     }
 

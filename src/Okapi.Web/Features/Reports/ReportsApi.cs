@@ -12,7 +12,7 @@ public static class ReportsApi
             .WithSummary("A cycle's report for a team (its own objectives) or, without team, for the company.")
             .WithDescription("The summary of the whole report (grade distribution, progress and participation per week, a row per team with its objectives, mean progress and mean grade) and its objectives with their key results a page at a time: `page` (from 1) and `pageSize` (default 50, at most 200; values out of range are brought into it), with `objectiveCount` the total. Without paging parameters the company's report answers its first page and a team's report all its objectives. Linter findings: the first 100, with `findingCount` the total. A closed team or cycle reports its close's snapshot.");
         group.MapGet("/cycles/{cycleId:guid}/export", Export)
-            .WithSummary("The report's rows as CSV or XLSX: one row per key result with its objective's columns.")
+            .WithSummary("The report's rows as CSV or XLSX: one row per key result with its objective's columns.").WithDescription("format=csv (default) or xlsx; 404 when the cycle or team does not exist. The file is streamed as it is made.")
             .Produces(StatusCodes.Status200OK, contentType: ReportExport.CsvType, additionalContentTypes: ReportExport.XlsxType);
         return api;
     }

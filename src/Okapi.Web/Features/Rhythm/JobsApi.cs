@@ -40,7 +40,7 @@ public static class JobsApi
     public static RouteGroupBuilder MapJobsApi(this RouteGroupBuilder api)
     {
         api.MapGet("/jobs", List).RequireAuthorization(ApiPolicies.Admins).WithTags("Jobs")
-            .WithSummary("Recent occurrences of scheduled work (check-in reminders, weekly digest), newest first, with state, result and error (admins).");
+            .WithSummary("Recent occurrences of scheduled work (check-in reminders, weekly digest), newest first, with state, result and error (admins).").WithDescription("Admins only; filter by kind and state. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
         return api;
     }
 

@@ -77,7 +77,7 @@ public static class SearchApi
 {
     public static RouteGroupBuilder MapSearchApi(this RouteGroupBuilder api)
     {
-        api.MapGet("/search", Search).WithTags("Search").WithSummary("Find objectives, key results, KPIs, teams and people by name.");
+        api.MapGet("/search", Search).WithTags("Search").WithSummary("Find objectives, key results, KPIs, teams and people by name.").WithDescription("Only objectives and KPIs the caller may see; at most 8 hits of each kind. An empty q finds nothing.");
         return api;
     }
 
