@@ -93,6 +93,19 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
+    public async Task EnumSchemasListTheCamelCaseValuesTheApiWritesAndReads()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var schemas = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+
+        string[] Values(string name) => [.. schemas.GetProperty(name).GetProperty("enum").EnumerateArray().Select(v => v.GetString()!)];
+
+        Assert.Equal(["draft", "active", "closed", "inReview"], Values("ObjectiveState"));
+        Assert.Equal(["httpJson", "sql", "prometheus"], Values("KpiSourceKind"));
+        Assert.Equal("string", schemas.GetProperty("Visibility").GetProperty("type").GetString());
+    }
+
+    [Fact]
     public async Task ConditionalOperationsDocumentIfMatchETagAnd412AndGetsByIdDocument304()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);

@@ -23,6 +23,17 @@ internal static class OpenApiConventions
 
     public static void AddOkapiConventions(this OpenApiOptions options)
     {
+        // The framework lists an enum's values only for its own string converter; ours writes the same camelCase names.
+        options.AddSchemaTransformer((schema, context, _) =>
+        {
+            if (context.JsonTypeInfo.Type is { IsEnum: true } type && schema.Enum is not { Count: > 0 })
+            {
+                schema.Type = JsonSchemaType.String;
+                schema.Enum = [.. Enum.GetNames(type).Select(n => (System.Text.Json.Nodes.JsonNode)JsonNamingPolicy.CamelCase.ConvertName(n))];
+            }
+
+            return Task.CompletedTask;
+        });
         options.AddOperationTransformer((operation, context, _) =>
         {
             var handler = context.Description.ActionDescriptor.EndpointMetadata.OfType<MethodInfo>().FirstOrDefault();
