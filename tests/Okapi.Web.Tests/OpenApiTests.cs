@@ -93,6 +93,28 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
     }
 
     [Fact]
+    public async Task AnOperationThatCanConflictDocumentsA409ProblemAndOnlySuchOperationsDo()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var paths = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("paths");
+        var operations = paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Where(o => o.Value.TryGetProperty("responses", out _))
+            .Select(o => (Name: $"{o.Name.ToUpperInvariant()} {p.Name}", Operation: o.Value))).ToList();
+
+        foreach (var (name, operation) in operations)
+        {
+            var says = operation.TryGetProperty("description", out var description) && description.GetString()!.Contains("409", StringComparison.Ordinal);
+            var documents = operation.GetProperty("responses").TryGetProperty("409", out var conflict);
+            Assert.True(says == documents, $"{name}: the description {(says ? "names" : "does not name")} 409, the responses {(documents ? "do" : "do not")}");
+            if (documents)
+            {
+                Assert.True(conflict.GetProperty("content").TryGetProperty("application/problem+json", out _), $"{name}: 409 is not a problem detail");
+            }
+        }
+
+        Assert.Contains(operations, o => o.Name == "POST /api/v1/kpi-sources/{id}/run" && o.Operation.GetProperty("responses").TryGetProperty("409", out _));
+    }
+
+    [Fact]
     public async Task EnumSchemasListTheCamelCaseValuesTheApiWritesAndReads()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);

@@ -22,7 +22,7 @@ public static class ExchangeApi
         group.MapPost("/import", Import).RequireAuthorization(ApiPolicies.Admins)
             .WithMetadata(new RequestSizeLimitAttribute(MaxDocumentBytes))
             .Accepts<OkrDocument>(ExchangeExport.JsonContentType, [.. YamlTypes])
-            .WithSummary("Import a document (application/yaml, text/yaml or application/json; admins). Every error is listed with its path, line and column and nothing changes; otherwise the document is applied in one transaction (dryRun=true: only planned) and the plan of created, updated and unchanged rows returned. Nothing the document leaves out is deleted.").WithDescription("Admins only (403 otherwise). 409 when the organisation changed while the document was applied (a key or an email was taken meanwhile); nothing is imported then.");
+            .WithSummary("Import a document (application/yaml, text/yaml or application/json; admins). Every error is listed with its path, line and column and nothing changes; otherwise the document is applied in one transaction (dryRun=true: only planned) and the plan of created, updated and unchanged rows returned. Nothing the document leaves out is deleted.").WithDescription("Admins only (403 otherwise). 409 when the organisation changed while the document was applied (a key or an email was taken meanwhile); nothing is imported then.").ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

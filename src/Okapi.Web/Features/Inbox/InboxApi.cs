@@ -11,8 +11,8 @@ public static class InboxApi
     {
         var group = api.MapGroup("/inbox").WithTags("Inbox").RequireAuthorization(ApiPolicies.OwnData);
         group.MapGet("/", List).WithSummary("My inbox, newest first: open items unless state is given, filtered by kind, with my open items counted per kind.").WithDescription("Only the caller's own items; viewers have an inbox too. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
-        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.");
-        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.");
+        group.MapPost("/{id:guid}/done", Done).WithSummary("Mark one of my inbox items done.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPost("/{id:guid}/dismiss", Dismiss).WithSummary("Dismiss one of my inbox items.").WithDescription("Only the caller's own items (404 for anyone else's); 409 when the item is already done or dismissed.").ProducesProblem(StatusCodes.Status409Conflict);
 
         return api;
     }

@@ -15,17 +15,17 @@ public static class NotificationsApi
         channels.MapPut("/{id:guid}", UpdateChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Replace a channel (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
         channels.MapDelete("/{id:guid}", DeleteChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a channel and its delivery log (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
         channels.MapPost("/{id:guid}/secret", RotateChannelSecret).RequireAuthorization(ApiPolicies.Admins)
-            .WithSummary("Give a generic webhook a new signing secret, shown in this answer only; the old one stops working (admins).").WithDescription("Admins only (403 otherwise); 409 for Slack, Teams and email channels, which have no secret.");
-        channels.MapPost("/{id:guid}/test", TestChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Send a test notification through the channel (admins).").WithDescription("Admins only (403 otherwise); 409 when the channel is disabled. The answer is 202: the test is queued like any delivery.");
+            .WithSummary("Give a generic webhook a new signing secret, shown in this answer only; the old one stops working (admins).").WithDescription("Admins only (403 otherwise); 409 for Slack, Teams and email channels, which have no secret.").ProducesProblem(StatusCodes.Status409Conflict);
+        channels.MapPost("/{id:guid}/test", TestChannel).RequireAuthorization(ApiPolicies.Admins).WithSummary("Send a test notification through the channel (admins).").WithDescription("Admins only (403 otherwise); 409 when the channel is disabled. The answer is 202: the test is queued like any delivery.").ProducesProblem(StatusCodes.Status409Conflict);
 
         var deliveries = api.MapGroup("/deliveries").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         deliveries.MapGet("/", ListDeliveries).WithSummary("The outbox: each notification to each channel, its state, attempts and last error (admins).").WithDescription("Admins only; filter by channel, state, alert and since. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
         deliveries.MapGet("/{id:guid}", GetDelivery).WithSummary("Get a delivery by id.").WithDescription("Admins only (403 otherwise); 404 when the delivery does not exist.");
-        deliveries.MapPost("/{id:guid}/retry", RetryDelivery).WithSummary("Send a failed delivery again, due now (admins); 409 when it is not failed.").WithDescription("Admins only; 409 when the delivery is not failed (already delivered or still pending) or when its channel is disabled.");
+        deliveries.MapPost("/{id:guid}/retry", RetryDelivery).WithSummary("Send a failed delivery again, due now (admins); 409 when it is not failed.").WithDescription("Admins only; 409 when the delivery is not failed (already delivered or still pending) or when its channel is disabled.").ProducesProblem(StatusCodes.Status409Conflict);
 
         var hosts = api.MapGroup("/allowed-hosts").WithTags("Channels").RequireAuthorization(ApiPolicies.Admins);
         hosts.MapGet("/", ListAllowedHosts).WithSummary("Hosts that webhooks and pull sources may call although they are loopback or private (admins).").WithDescription("Admins only (403 otherwise).");
-        hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).").WithDescription("Admins only; 409 when the host is already allowed.");
+        hosts.MapPost("/", AllowHost).WithSummary("Allow a host (\"host\" or \"host:port\") past the outbound guard (admins).").WithDescription("Admins only; 409 when the host is already allowed.").ProducesProblem(StatusCodes.Status409Conflict);
         hosts.MapDelete("/{id:guid}", RemoveAllowedHost).WithSummary("Remove a host from the list that channels may send to.").WithDescription("Admins only (403 otherwise); 404 when the host is not on the list.");
 
         var notifications = api.MapGroup("/notifications").WithTags("Notifications").RequireAuthorization(ApiPolicies.OwnData);

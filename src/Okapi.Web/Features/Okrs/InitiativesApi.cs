@@ -11,9 +11,9 @@ public static class InitiativesApi
         var group = api.MapGroup("/initiatives").WithTags("Initiatives");
         group.MapGet("/", List).WithSummary("List initiatives.").WithDescription("Filter by objective, keyResult, owner and state; only initiatives of objectives the caller may see. Paged with `page` (from 1) and `pageSize` (default 50, at most 200); the answer carries the total.");
         group.MapGet("/{id:guid}", Get).WithSummary("Get an initiative by id, with its ETag.").WithDescription("404 when the initiative's objective is not visible to the caller.");
-        group.MapPost("/", Create).WithSummary("Create an initiative.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived.");
-        group.MapPut("/{id:guid}", Update).WithSummary("Replace an initiative; send its ETag in If-Match.").WithDescription("The initiative's owner and those who may edit its objective (403 otherwise); 409 when the objective is closed or archived; it cannot move to another objective. 412 when If-Match is stale.");
-        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an initiative; send its ETag in If-Match.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived. 412 when If-Match is stale.");
+        group.MapPost("/", Create).WithSummary("Create an initiative.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived.").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapPut("/{id:guid}", Update).WithSummary("Replace an initiative; send its ETag in If-Match.").WithDescription("The initiative's owner and those who may edit its objective (403 otherwise); 409 when the objective is closed or archived; it cannot move to another objective. 412 when If-Match is stale.").ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{id:guid}", Delete).WithSummary("Delete an initiative; send its ETag in If-Match.").WithDescription("Only those who may edit the objective (403); 409 when the objective is closed or archived. 412 when If-Match is stale.").ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -14,7 +14,7 @@ public static class CyclesApi
         group.MapGet("/{id:guid}", Get).WithSummary("Get a cycle by id, with its ETag.").WithDescription("Anyone who may read; 404 when the cycle does not exist.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a cycle (admins).").WithDescription("Admins only (403 otherwise).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change or activate a cycle (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).").WithDescription("Admins only; 409 when the cycle still holds objectives or nested cycles. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a cycle without objectives (admins).").WithDescription("Admins only; 409 when the cycle still holds objectives or nested cycles. 412 when If-Match is stale.").ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

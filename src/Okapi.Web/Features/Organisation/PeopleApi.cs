@@ -19,7 +19,7 @@ public static class PeopleApi
         group.MapGet("/{id:guid}", Get).WithSummary("Get a person by id, with the ETag.").WithDescription("Anyone who may read; 404 when the person does not exist.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).").WithDescription("Admins only (403 otherwise); an email already in use is a validation problem.");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).").WithDescription("Admins only (403 otherwise); demoting the last admin is a validation problem. 412 when If-Match is stale.");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).").WithDescription("Admins only; 409 when the person is the organisation's last admin. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Remove a person and their sign-in account (admins).").WithDescription("Admins only; 409 when the person is the organisation's last admin. 412 when If-Match is stale.").ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 

@@ -13,7 +13,7 @@ public static class TeamsApi
         group.MapGet("/{id:guid}", Get).WithSummary("Get a team by id, with its ETag.").WithDescription("Anyone who may read; 404 when the team does not exist.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Create a team (admins).").WithDescription("Admins only (403 otherwise).");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Rename, move or re-staff a team (admins).").WithDescription("Admins only (403 otherwise). 412 when If-Match is stale.");
-        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).").WithDescription("Admins only; 409 while the team still has sub-teams or objectives. 412 when If-Match is stale.");
+        group.MapDelete("/{id:guid}", Delete).RequireAuthorization(ApiPolicies.Admins).WithSummary("Delete a team without sub-teams or objectives (admins).").WithDescription("Admins only; 409 while the team still has sub-teams or objectives. 412 when If-Match is stale.").ProducesProblem(StatusCodes.Status409Conflict);
         return api;
     }
 
