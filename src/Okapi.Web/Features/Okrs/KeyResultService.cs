@@ -82,7 +82,7 @@ public sealed class KeyResultService(OkapiDbContext db, Caller caller, OkrScorin
         return await ToDtoAsync(kr, ct);
     }
 
-    /// <summary>Moves the key result to <paramref name="position"/> (0 first) among its objective's key results.</summary>
+    /// <summary>Moves the key result to the request's position (0 first) among its objective's key results.</summary>
     public async Task<Outcome<KeyResultDto>> MoveAsync(Guid id, KeyResultMove request, IfMatch expectedVersion, CancellationToken ct)
     {
         var (kr, objective) = await FindAsync(id, ct, track: true);
