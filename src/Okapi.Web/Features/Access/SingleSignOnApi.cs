@@ -200,7 +200,7 @@ public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn,
                     throw new InvalidOperationException($"Unknown decision {decision}.");
             }
         }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        catch (Exception e) when (e is DbUpdateException u ? u.IsUniqueViolation() : e is AlreadyExistsException)
         {
             // Another first sign-in of the same subject (two tabs, a double click) created or linked the person while
             // this one decided: that person is who signed in. Any other duplicate is not a race to settle here.
@@ -255,11 +255,19 @@ public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn,
 
     private UserLoginInfo Login(ExternalIdentity identity) => new(identity.Issuer, identity.Subject, options.Value.DisplayName);
 
+    /// <summary>The errors Identity answers, before the database would, when another sign-in has just made the same account or link.</summary>
+    private static readonly HashSet<string> AlreadyExists = ["DuplicateUserName", "DuplicateEmail", "LoginAlreadyAssociated"];
+
     private static void Check(IdentityResult result)
     {
-        if (!result.Succeeded)
+        if (result.Succeeded)
         {
-            throw new InvalidOperationException("Cannot link the single sign-on: " + string.Join(" ", result.Errors.Select(e => e.Description)));
+            return;
         }
+
+        var message = "Cannot link the single sign-on: " + string.Join(" ", result.Errors.Select(e => e.Description));
+        throw result.Errors.Any(e => AlreadyExists.Contains(e.Code)) ? new AlreadyExistsException(message) : new InvalidOperationException(message);
     }
+
+    private sealed class AlreadyExistsException(string message) : Exception(message);
 }
