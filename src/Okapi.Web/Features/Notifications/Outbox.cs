@@ -76,17 +76,15 @@ public sealed class Outbox(OkapiDbContext db, TimeProvider clock, DeliverySignal
         }
 
         var json = payload.ToJson();
-        var notified = new HashSet<Guid>();
-        foreach (var channel in channels)
+        foreach (var channel in channels.Where(c => c.Kind != ChannelKind.InApp))
         {
-            if (channel.Kind != ChannelKind.InApp)
-            {
-                db.Deliveries.Add(new Delivery { ChannelId = channel.Id, Event = payload.Event, Payload = json, CreatedAt = payload.At, NextAttemptAt = payload.At });
-                continue;
-            }
+            db.Deliveries.Add(new Delivery { ChannelId = channel.Id, Event = payload.Event, Payload = json, CreatedAt = payload.At, NextAttemptAt = payload.At });
+        }
 
-            // Two in-app channels that hear the same event tell each person once.
-            foreach (var person in (await people(ct)).Where(notified.Add))
+        // The people are read once, and told once however many in-app channels hear the event.
+        if (channels.Any(c => c.Kind == ChannelKind.InApp))
+        {
+            foreach (var person in (await people(ct)).Distinct())
             {
                 db.Notifications.Add(InApp(person, payload, null, payload.At));
             }
