@@ -83,6 +83,9 @@ public sealed class SingleSignOnTests(SingleSignOnBrowserApp app) : IClassFixtur
         await Expect(session.Page.GetByTestId("settings-name")).ToHaveTextAsync(name);
         await Expect(session.Page.GetByTestId("settings-role")).ToHaveTextAsync("Admin");
         await Expect(session.Page.GetByTestId("settings-team")).ToHaveTextAsync("Marketing");
+        // Signed in only through the provider, they have no password to change.
+        await Expect(session.Page.GetByTestId("settings-password-state")).ToContainTextAsync("You sign in with single sign-on");
+        await Expect(session.Page.GetByRole(AriaRole.Link, new() { Name = "Change password" })).ToHaveCountAsync(0);
         await shell.ScreenshotAsync($"sso-signed-in-{width}");
 
         using var api = await app.AdminApiAsync();

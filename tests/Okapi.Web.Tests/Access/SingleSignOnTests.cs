@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Access;
 using Okapi.Core.Organisations;
@@ -202,6 +203,46 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"alan@{domain}", "Alan Turing", []);
         await browser.GetAsync("/sign-in/sso");
         Assert.Equal("Alan Turing", (await browser.GetAsync<PersonDto>("/api/v1/people/me")).Name);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task WithPasswordsSwitchedOffNoPasswordIsForgottenResetChangedOrSetAndNothingChanges(DatabaseProvider provider)
+    {
+        var app = await apps.StartPasswordlessAsync(provider);
+        using var anonymous = Browser(app);
+        using var forgot = await anonymous.PostAsJsonAsync("/account/forgot-password", new { email = OkapiApp.AdminEmail });
+        Assert.Equal(SignInAnswer.SwitchedOffMessage, (await Api.AssertProblemAsync(forgot, HttpStatusCode.Forbidden)).GetProperty("detail").GetString());
+        using var reset = await anonymous.PostAsJsonAsync("/account/reset-password", new { token = "anything", newPassword = "a-new-long-password" });
+        await Api.AssertProblemAsync(reset, HttpStatusCode.Forbidden);
+        foreach (var path in new[] { "/forgot-password", "/reset-password?token=anything" })
+        {
+            var page = await anonymous.GetStringAsync(path);
+            Assert.Contains(System.Net.WebUtility.HtmlEncode(SignInAnswer.SwitchedOffMessage), page);
+            Assert.DoesNotContain("type=\"password\"", page);
+            Assert.DoesNotContain("<form", page);
+        }
+
+        // A person signed in through the provider has no password to change, on the API or on the page.
+        var domain = await OwnDomainAsync(app);
+        apps.Provider.User = new OidcUser($"sub-{Guid.NewGuid():N}", $"grace@{domain}", "Grace Hopper", []);
+        using var signedIn = Browser(app);
+        await signedIn.GetAsync("/sign-in/sso");
+        using var change = await signedIn.PutAsJsonAsync("/api/v1/people/me/password", new { currentPassword = "whatever-it-was", newPassword = "a-new-long-password" });
+        Assert.Equal(SignInAnswer.SwitchedOffMessage, (await Api.AssertProblemAsync(change, HttpStatusCode.Forbidden)).GetProperty("detail").GetString());
+        var changePage = await signedIn.GetStringAsync("/settings/password");
+        Assert.DoesNotContain("type=\"password\"", changePage);
+
+        // Nor does an admin give anyone a password: the person is not created, nor is an existing one's password set.
+        var email = $"ida@{domain}";
+        using var invited = await app.Admin.PostAsJsonAsync("/api/v1/people", new { name = "Ida Password", email, role = "member", password = "a-long-enough-password" });
+        var problem = await Api.AssertProblemAsync(invited, HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+        Assert.Empty((await app.Admin.GetAsync<Page<PersonDto>>($"/api/v1/people?search={Uri.EscapeDataString(email)}")).Items);
+        var grace = (await signedIn.GetAsync<PersonDto>("/api/v1/people/me"));
+        using var given = await app.Admin.PutAsJsonAsync($"/api/v1/people/{grace.Id}", new { name = grace.Name, email = grace.Email, role = "member", password = "a-long-enough-password" });
+        Assert.True((await Api.AssertProblemAsync(given, HttpStatusCode.BadRequest)).GetProperty("errors").TryGetProperty("password", out _));
+        Assert.Null(await app.QueryAsync(db => db.Users.Where(u => u.Id == grace.Id).Select(u => u.PasswordHash).SingleAsync()));
     }
 
     [Theory]

@@ -124,8 +124,10 @@ public static class AccessExtensions
     {
         // Only the API reads the caller from the request; pages load it per call (OkapiSession), and static files
         // and the Blazor hub should not cost two queries each.
-        if (context.User.Identity?.IsAuthenticated == true && PasswordService.MustChange(context.User) && IsPage(context.Request))
+        if (context.User.Identity?.IsAuthenticated == true && PasswordService.MustChange(context.User) && IsPage(context.Request)
+            && !context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcOptions>>().Value.PasswordsDisabled)
         {
+            // (Where passwords are switched off, the printed one opens nothing, so there is nothing to replace.)
             // A generated first password was printed where others may read it: nothing else opens until it is replaced.
             context.Response.Redirect("/settings/password");
             return;

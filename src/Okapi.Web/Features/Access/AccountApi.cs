@@ -20,17 +20,24 @@ public static class AccountApi
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/sign-out", SignOut).WithSummary("Sign out: clears the session cookie.").WithDescription("Open to anyone; answers 204 whether or not a session was signed in.");
         group.MapPost("/forgot-password", ForgotPassword)
-            .WithSummary("Ask for an email with a link to choose a new password (when the server sends email). The answer is the same whether or not the address has an account.").WithDescription("Open to anyone and rate limited (429); 404 when this server sends no email, in which case an admin sets a new password instead.")
+            .WithSummary("Ask for an email with a link to choose a new password (when the server sends email). The answer is the same whether or not the address has an account.").WithDescription("Open to anyone and rate limited (429); 404 when this server sends no email, in which case an admin sets a new password instead; 403 when passwords are switched off for single sign-on.")
             .RequireRateLimiting(AccessExtensions.PasswordResetLimit)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapPost("/reset-password", ResetPassword)
-            .WithSummary("Choose a new password with the token of a forgotten-password email; the token works once, for 30 minutes. Other sessions of the account end.").WithDescription("Open to anyone holding a valid token; an expired or used token, or a password that breaks the password rules, is a validation problem.");
+            .WithSummary("Choose a new password with the token of a forgotten-password email; the token works once, for 30 minutes. Other sessions of the account end.").WithDescription("Open to anyone holding a valid token; an expired or used token, or a password that breaks the password rules, is a validation problem; 403 when passwords are switched off for single sign-on.")
+            .ProducesProblem(StatusCodes.Status403Forbidden);
         return app;
     }
 
-    public static Results<Accepted, ProblemHttpResult> ForgotPassword(ForgotPasswordRequest request, PasswordResetMail mail)
+    public static Results<Accepted, ProblemHttpResult> ForgotPassword(ForgotPasswordRequest request, PasswordResetMail mail, PasswordService passwords)
     {
+        if (passwords.SwitchedOff)
+        {
+            return Problems.Forbidden(SignInAnswer.SwitchedOffMessage);
+        }
+
         if (!mail.IsAvailable)
         {
             return TypedResults.Problem(title: "This server sends no email: ask an admin to set a new password for you.", statusCode: StatusCodes.Status404NotFound);
@@ -40,7 +47,7 @@ public static class AccountApi
         return TypedResults.Accepted((string?)null);
     }
 
-    public static async Task<Results<NoContent, ValidationProblem>> ResetPassword(ResetPasswordRequest request, PasswordService passwords) =>
+    public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ResetPassword(ResetPasswordRequest request, PasswordService passwords) =>
         (await passwords.ResetAsync(request)).ToNoContent();
 
     public static async Task<Results<NoContent, ProblemHttpResult>> SignIn(SignInRequest request, PasswordSignIn signIn, HttpContext http)

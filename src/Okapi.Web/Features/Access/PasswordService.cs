@@ -12,7 +12,7 @@ public sealed record ChangePasswordRequest([property: Required, StringLength(200
 /// A person's own password, for the API and the password page alike: changing it needs the current one and follows
 /// Identity's password rules. A generated first password carries <see cref="MustChangeClaim"/> until it is changed.
 /// </summary>
-public sealed class PasswordService(UserManager<Account> users, PasswordResetTokens resetTokens)
+public sealed class PasswordService(UserManager<Account> users, PasswordResetTokens resetTokens, Microsoft.Extensions.Options.IOptions<OidcOptions> oidc)
 {
     /// <summary>On an account whose password was generated and printed once: it must be replaced at the first sign-in.</summary>
     public const string MustChangeClaim = "okapi:must-change-password";
@@ -22,8 +22,33 @@ public sealed class PasswordService(UserManager<Account> users, PasswordResetTok
     /// <summary>Marks an account whose password someone other than its owner has seen.</summary>
     public Task<IdentityResult> RequireChangeAsync(Account account) => users.AddClaimAsync(account, new Claim(MustChangeClaim, "true"));
 
+    /// <summary>Whether passwords are switched off (<c>Okapi:Oidc:DisablePasswords</c>): no password is checked, changed or reset.</summary>
+    public bool SwitchedOff => oidc.Value.PasswordsDisabled;
+
+    /// <summary>The refusal of every password action while passwords are switched off.</summary>
+    public static Failure SwitchedOffFailure => Failure.Forbidden(SignInAnswer.SwitchedOffMessage);
+
+    /// <summary>Whether the person can change their own password here, and if not, why.</summary>
+    public async Task<PasswordState> StateAsync(Guid personId)
+    {
+        if (SwitchedOff)
+        {
+            return PasswordState.SwitchedOff;
+        }
+
+        var account = await users.FindByIdAsync(personId.ToString());
+        return account?.PasswordHash is not null ? PasswordState.CanChange
+            : account is not null && (await users.GetLoginsAsync(account)).Count > 0 ? PasswordState.SingleSignOnOnly
+            : PasswordState.NoPassword;
+    }
+
     public async Task<Outcome<Done>> ChangeAsync(Guid personId, ChangePasswordRequest request)
     {
+        if (SwitchedOff)
+        {
+            return SwitchedOffFailure;
+        }
+
         var account = await users.FindByIdAsync(personId.ToString());
         if (account is null)
         {
@@ -59,6 +84,11 @@ public sealed class PasswordService(UserManager<Account> users, PasswordResetTok
     /// </summary>
     public async Task<Outcome<Done>> ResetAsync(ResetPasswordRequest request)
     {
+        if (SwitchedOff)
+        {
+            return SwitchedOffFailure;
+        }
+
         var account = await ResetAccountAsync(request.Token);
         if (account is null)
         {
@@ -80,7 +110,7 @@ public sealed class PasswordService(UserManager<Account> users, PasswordResetTok
     }
 
     /// <summary>Whether a forgotten-password link can still set a password, so that a used one is not offered a form.</summary>
-    public async Task<bool> IsResetLinkLiveAsync(string? token) => token is not null && await ResetAccountAsync(token) is not null;
+    public async Task<bool> IsResetLinkLiveAsync(string? token) => !SwitchedOff && token is not null && await ResetAccountAsync(token) is not null;
 
     /// <summary>The account a reset token is for, while it has the password hash the token was made from.</summary>
     private async Task<Account?> ResetAccountAsync(string token)
@@ -103,4 +133,20 @@ public sealed class PasswordService(UserManager<Account> users, PasswordResetTok
             await users.RemoveClaimsAsync(account, generated);
         }
     }
+}
+
+/// <summary>What a person's settings offer for their password.</summary>
+public enum PasswordState
+{
+    /// <summary>They have a password and may change it with the current one.</summary>
+    CanChange,
+
+    /// <summary>Passwords are switched off on this server: everyone signs in with single sign-on.</summary>
+    SwitchedOff,
+
+    /// <summary>They have no password and sign in with single sign-on.</summary>
+    SingleSignOnOnly,
+
+    /// <summary>They have no password yet: an admin sets one.</summary>
+    NoPassword,
 }

@@ -15,7 +15,7 @@ public static class PeopleApi
         group.MapPut("/me/notifications", UpdateNotifications)
             .WithSummary("Turn your own weekly check-in reminders and weekly digest on or off; a field left out stays as it is.").WithDescription("Only the caller's own settings; viewers may call it too.").RequireAuthorization(ApiPolicies.OwnData);
         group.MapPut("/me/password", ChangePassword).RequireAuthorization(ApiPolicies.OwnData)
-            .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).").WithDescription("Only the caller's own password; viewers may call it too. A wrong current password is a validation problem.");
+            .WithSummary("Change your own password: the current one is required, the new one follows the password rules (at least 10 characters).").WithDescription("Only the caller's own password; viewers may call it too. A wrong current password is a validation problem; 403 when passwords are switched off for single sign-on.");
         group.MapGet("/{id:guid}", Get).WithSummary("Get a person by id, with the ETag.").WithDescription("Anyone who may read; 404 when the person does not exist.");
         group.MapPost("/", Create).RequireAuthorization(ApiPolicies.Admins).WithSummary("Invite a person with a role and, optionally, an initial password (admins).").WithDescription("Admins only (403 otherwise); an email already in use is a validation problem.");
         group.MapPut("/{id:guid}", Update).RequireAuthorization(ApiPolicies.Admins).WithSummary("Change a person's name, email or role (admins).").WithDescription("Admins only (403 otherwise); demoting the last admin is a validation problem. 412 when If-Match is stale.");
@@ -33,7 +33,7 @@ public static class PeopleApi
         NotificationSettingsRequest request, PersonService people, HttpContext http, CancellationToken ct) =>
         (await people.UpdateNotificationsAsync(request, ct)).ToOk(http);
 
-    public static async Task<Results<NoContent, NotFound, ValidationProblem>> ChangePassword(
+    public static async Task<Results<NoContent, NotFound, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, PasswordService passwords, Caller caller) =>
         (await passwords.ChangeAsync(caller.PersonId, request)).ToNoContent();
 

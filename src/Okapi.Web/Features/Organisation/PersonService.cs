@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core;
@@ -12,7 +13,7 @@ namespace Okapi.Web.Features.Organisation;
 public sealed record PersonFilter(Guid? Team, Role? Role, string? Search);
 
 /// <summary>People and their sign-in accounts, for the API and the pages alike.</summary>
-public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<Account> users)
+public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<Account> users, IOptions<OidcOptions> oidc)
 {
     public async Task<Page<PersonDto>> ListAsync(PersonFilter filter, PageRequest page, CancellationToken ct)
     {
@@ -39,6 +40,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         var missing = new ValidationErrors();
         var person = new Person { Name = request.Name?.Trim() ?? "", Email = request.Email?.Trim() ?? "", Role = missing.Required(request.Role, "role"), RemindersEnabled = request.RemindersEnabled ?? true, DigestEnabled = request.DigestEnabled ?? true };
         var errors = person.Validate().Include(missing);
+        RefusePasswordWhileSwitchedOff(request, errors);
         var existing = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (errors.IsValid && await IsTakenHereAsync(person.Email, existing, exceptId: null, ct))
         {
@@ -110,6 +112,7 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
         person.RemindersEnabled = request.RemindersEnabled ?? person.RemindersEnabled;
         person.DigestEnabled = request.DigestEnabled ?? person.DigestEnabled;
         var errors = person.Validate().Include(missing);
+        RefusePasswordWhileSwitchedOff(request, errors);
         var account = await users.FindByIdAsync(id.ToString());
         var other = errors.IsValid ? await users.FindByEmailAsync(person.Email) : null;
         if (errors.IsValid && await IsTakenHereAsync(person.Email, other?.Id == id ? null : other, exceptId: id, ct))
@@ -201,6 +204,15 @@ public sealed class PersonService(OkapiDbContext db, Caller caller, UserManager<
 
         var upper = email.ToUpperInvariant();
         return await db.People.AnyAsync(p => p.Id != exceptId && p.Email.ToUpper() == upper, ct);
+    }
+
+    /// <summary>Where everyone signs in with single sign-on, a password set here could never be used.</summary>
+    private void RefusePasswordWhileSwitchedOff(PersonRequest request, ValidationErrors errors)
+    {
+        if (request.Password is not null && oidc.Value.PasswordsDisabled)
+        {
+            errors.Add("password", "Passwords are switched off on this server: people sign in with single sign-on.");
+        }
     }
 
     /// <summary>Identity's password rules, as a validation failure; the open transaction rolls back.</summary>
