@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Okapi.Core;
 using Okapi.Core.Organisations;
 using Okapi.Data;
