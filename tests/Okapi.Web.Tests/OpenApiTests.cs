@@ -1,15 +1,19 @@
+using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.OpenApi;
 using Microsoft.OpenApi.Reader;
+using Okapi.Core.Access;
 using Okapi.Data;
 using Okapi.Web.Tests.Infrastructure;
 
 namespace Okapi.Web.Tests;
 
 /// <summary>What does not depend on the database runs on SQLite only.</summary>
-public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
+public sealed partial class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 {
     [Fact]
     public async Task TheDocumentParsesAsOpenApi3AndListsEveryEndpointWithItsResponses()
@@ -148,6 +152,101 @@ public sealed class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.True(get.GetProperty("responses").GetProperty("404").GetProperty("content").TryGetProperty("application/problem+json", out _));
         Assert.False(paths.GetProperty("/api/v1/objectives").GetProperty("post").GetProperty("responses").TryGetProperty("412", out _));
     }
+
+    /// <summary>
+    /// Every operation is asked the way a client provokes each refusal it documents: no token (401), a token lacking the
+    /// scope (403), an id that does not exist (404), a body that is not JSON (415). Each must answer what it documents,
+    /// so no documented refusal is one the API never sends.
+    /// </summary>
+    [Fact]
+    public async Task EveryDocumentedRefusalIsOneTheOperationReallySends()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        using var readOnly = await app.ClientForAsync(app.AdminId, TokenScope.Read);
+        using var ingestOnly = await app.ClientForAsync(app.AdminId, TokenScope.KpiIngest);
+        using var anonymous = app.CreateClient();
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement;
+        var paths = document.GetProperty("paths");
+        var unsent = new List<string>();
+        var asked = 0;
+        foreach (var path in paths.EnumerateObject().Where(p => p.Name.StartsWith("/api/v1", StringComparison.Ordinal)))
+        {
+            var url = PathParameter().Replace(path.Name, _ => Guid.NewGuid().ToString());
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var method = new HttpMethod(operation.Name.ToUpperInvariant());
+                var documented = operation.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToHashSet();
+                // A body the operation takes, built from its schema's examples, so that only the refusal asked for stands in the way.
+                HttpContent? Body() => !operation.Value.TryGetProperty("requestBody", out var body) ? null
+                    : body.GetProperty("content").EnumerateObject().First() is var media && media.Name == "application/json"
+                        ? new StringContent(Example(document, media.Value.GetProperty("schema"))!.ToJsonString(), System.Text.Encoding.UTF8, media.Name)
+                        : new StringContent("", System.Text.Encoding.UTF8, media.Name);
+
+                async Task ExpectAsync(HttpClient client, string status, HttpContent? content = null)
+                {
+                    if (!documented.Contains(status))
+                    {
+                        return;
+                    }
+
+                    asked++;
+                    using var request = new HttpRequestMessage(method, url) { Content = content ?? Body() };
+                    using var response = await client.SendAsync(request);
+                    if ((int)response.StatusCode != int.Parse(status, CultureInfo.InvariantCulture))
+                    {
+                        unsent.Add($"{method} {path.Name}: documents {status}, answered {(int)response.StatusCode} when asked for it");
+                    }
+                }
+
+                await ExpectAsync(anonymous, "401");
+                await ExpectAsync(method == HttpMethod.Get ? ingestOnly : readOnly, "403");
+                if (url != path.Name)
+                {
+                    await ExpectAsync(app.Admin, "404");
+                }
+
+                await ExpectAsync(app.Admin, "415", new ByteArrayContent([0x89, 0x50, 0x4e, 0x47]) { Headers = { ContentType = new("image/png") } });
+            }
+        }
+
+        Assert.True(unsent.Count == 0, string.Join("\n", unsent));
+        Assert.True(asked > 300, $"only {asked} refusals asked for");
+    }
+
+    /// <summary>A value of the schema made of its examples: each property's first example, an enum's first value.</summary>
+    private static System.Text.Json.Nodes.JsonNode? Example(JsonElement document, JsonElement schema)
+    {
+        if (schema.TryGetProperty("$ref", out var reference))
+        {
+            schema = document.GetProperty("components").GetProperty("schemas").GetProperty(reference.GetString()!.Split('/')[^1]);
+        }
+
+        if (schema.TryGetProperty("examples", out var examples))
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(examples[0].GetRawText());
+        }
+
+        if (schema.TryGetProperty("oneOf", out var options) || schema.TryGetProperty("anyOf", out options))
+        {
+            return Example(document, options.EnumerateArray().First(o => !(o.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == "null")));
+        }
+
+        if (schema.TryGetProperty("enum", out var values))
+        {
+            return System.Text.Json.Nodes.JsonValue.Create(values[0].GetString());
+        }
+
+        var example = new System.Text.Json.Nodes.JsonObject();
+        foreach (var property in schema.TryGetProperty("properties", out var properties) ? properties.EnumerateObject() : [])
+        {
+            example[property.Name] = Example(document, property.Value);
+        }
+
+        return example;
+    }
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex PathParameter();
 
     [Fact]
     public async Task TheInteractiveReferenceIsServedAtApi()
