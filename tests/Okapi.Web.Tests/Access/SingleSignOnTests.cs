@@ -257,6 +257,27 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
         // before the other has saved.
         var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => CompleteAsync(app, external))));
 
+        await AssertAllSignedInAsTheOnePersonAsync(app, sessions, domain);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task SimultaneousFirstSingleSignOnsOfOneEmailUnderSeveralSubjectsAllSignInAsTheOnePersonCreated(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var domain = await OwnDomainAsync(app);
+        var email = $"barbara@{domain}";
+
+        // The loser of the race finds the email taken by the winner's new account: decided again, it links its subject.
+        var sessions = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            Task.Run(() => CompleteAsync(app, ExternalPrincipal($"sub-{i}-{Guid.NewGuid():N}", email, "Barbara Liskov")))));
+
+        await AssertAllSignedInAsTheOnePersonAsync(app, sessions, email);
+    }
+
+    /// <summary>Every session cookie signs in as the same person, the only one whose email matches the search.</summary>
+    private static async Task AssertAllSignedInAsTheOnePersonAsync(OkapiApp app, IEnumerable<string> sessions, string search)
+    {
         var people = new HashSet<Guid>();
         foreach (var cookie in sessions)
         {
@@ -265,7 +286,7 @@ public sealed class SingleSignOnTests(SingleSignOnApps apps) : IClassFixture<Sin
             people.Add((await browser.GetAsync<PersonDto>("/api/v1/people/me")).Id);
         }
 
-        var created = await app.Admin.GetAsync<Page<PersonDto>>($"/api/v1/people?search={Uri.EscapeDataString(domain)}");
+        var created = await app.Admin.GetAsync<Page<PersonDto>>($"/api/v1/people?search={Uri.EscapeDataString(search)}");
         Assert.Equal(Assert.Single(created.Items).Id, Assert.Single(people));
     }
 

@@ -162,8 +162,13 @@ public static class SingleSignOnApi
 /// <summary>Signs in the person an OpenID Connect provider vouched for, creating or linking them as <see cref="SingleSignOn"/> decides.</summary>
 public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn, IOptions<OidcOptions> options, ILogger<OidcSignIn> log)
 {
-    /// <summary>Signs in and returns null, or returns why not.</summary>
-    public async Task<SingleSignOnRefusal?> SignInAsync(ClaimsPrincipal external, CancellationToken ct)
+    /// <summary>
+    /// Signs in and returns null, or returns why not. A decision that loses a race to another sign-in is made again,
+    /// a few times at most: each round, one of the sign-ins racing for the same account wins.
+    /// </summary>
+    public Task<SingleSignOnRefusal?> SignInAsync(ClaimsPrincipal external, CancellationToken ct) => SignInAsync(external, decisionsLeft: 5, ct);
+
+    private async Task<SingleSignOnRefusal?> SignInAsync(ClaimsPrincipal external, int decisionsLeft, CancellationToken ct)
     {
         if (Read(external) is not { } identity)
         {
@@ -203,14 +208,21 @@ public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn,
         catch (Exception e) when (e is DbUpdateException u ? u.IsUniqueViolation() : e is AlreadyExistsException)
         {
             // Another first sign-in of the same subject (two tabs, a double click) created or linked the person while
-            // this one decided: that person is who signed in. Any other duplicate is not a race to settle here.
+            // this one decided: that person is who signed in. Another subject that took the same email or linked the
+            // same account meanwhile leaves the decision to be made again, as if this sign-in had come a moment later.
             db.ChangeTracker.Clear();
-            if (await users.FindByLoginAsync(identity.Issuer, identity.Subject) is not { } winner)
+            if (await users.FindByLoginAsync(identity.Issuer, identity.Subject) is { } winner)
+            {
+                account = winner;
+            }
+            else if (decisionsLeft > 1)
+            {
+                return await SignInAsync(external, decisionsLeft - 1, ct);
+            }
+            else
             {
                 throw;
             }
-
-            account = winner;
         }
 
         await signIn.SignInAsync(account, isPersistent: false, authenticationMethod: OidcOptions.Scheme);
@@ -255,8 +267,8 @@ public sealed class OidcSignIn(OkapiDbContext db, SignInManager<Account> signIn,
 
     private UserLoginInfo Login(ExternalIdentity identity) => new(identity.Issuer, identity.Subject, options.Value.DisplayName);
 
-    /// <summary>The errors Identity answers, before the database would, when another sign-in has just made the same account or link.</summary>
-    private static readonly HashSet<string> AlreadyExists = ["DuplicateUserName", "DuplicateEmail", "LoginAlreadyAssociated"];
+    /// <summary>The errors Identity answers, before the database would, when another sign-in has just made or changed the same account or link.</summary>
+    private static readonly HashSet<string> AlreadyExists = ["DuplicateUserName", "DuplicateEmail", "LoginAlreadyAssociated", nameof(IdentityErrorDescriber.ConcurrencyFailure)];
 
     private static void Check(IdentityResult result)
     {
