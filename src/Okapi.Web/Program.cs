@@ -63,7 +63,10 @@ if (command is not null)
     return await command.RunAsync(app.Services);
 }
 
-await app.Services.BootstrapAsync();
+if (!await app.Services.BootstrapAsync())
+{
+    return 1;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

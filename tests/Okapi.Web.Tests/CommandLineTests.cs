@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Organisations;
 using Okapi.Data;
@@ -59,23 +58,6 @@ public sealed class CommandLineTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal(viewer.Id, (await client.GetAsync<PersonDto>("/api/v1/people/me")).Id);
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(OkapiApp app, params string[] args)
-    {
-        var assembly = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(assembly)! };
-        start.ArgumentList.Add(assembly);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["Okapi__Database__Provider"] = app.Provider.ToString();
-        start.Environment["Okapi__Database__ConnectionString"] = app.ConnectionString;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(OkapiApp app, params string[] args) =>
+        OkapiCommand.RunAsync(app.Provider, app.ConnectionString, args);
 }

@@ -92,6 +92,10 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// <summary>The SMTP listener that receives Okapi's email; only for apps started <see cref="AppOptions.WithSmtp"/>.</summary>
     public SmtpSink Smtp => _smtp ?? throw new InvalidOperationException("This app has no SMTP listener: start it with AppOptions.WithSmtp.");
 
+    /// <summary>An app on a database the caller made and disposes, such as one a backup was restored into.</summary>
+    public static OkapiApp OnDatabase(DatabaseProvider provider, string connectionString) =>
+        new(provider, new AppOptions(), ownDatabase: null, connectionString);
+
     /// <summary>
     /// A second app instance on this app's database, as after a restart or beside it behind a load balancer; with
     /// <paramref name="ownTimer"/> it runs the scheduled jobs on its own timer, as a deployed instance does. The caller

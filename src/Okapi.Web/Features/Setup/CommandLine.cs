@@ -11,36 +11,103 @@ namespace Okapi.Web.Features.Setup;
 using Organisation = Okapi.Core.Organisations.Organisation;
 
 /// <summary>
-/// Administrative commands run instead of the server:
-/// <c>create-token --name ci --scope admin [--scope read] [--email someone@example.com]</c> prints only the token;
-/// <c>create-organisation --name "Acme" --admin-email a@acme.example [--time-zone Europe/Berlin]</c> prints the admin's password.
+/// Administrative commands run instead of the server (<see cref="Usage"/> lists them): each prints only its result on
+/// standard output, what went wrong on standard error, and exits 2 on a bad argument.
 /// </summary>
 public sealed class CommandLine
 {
+    public const string Usage = """
+        Usage: Okapi.Web [command] [options]   (without a command, Okapi serves)
+
+        Commands, run against the configured database (Okapi:Database):
+          create-token --scope <read|write|kpi:ingest|admin> [--scope ...] [--name ci] [--email someone@example.com] [--expires-in-days N]
+              Prints a new API token of the first admin, or of the person signing in with --email.
+          create-organisation --name "Acme" --admin-email a@acme.example [--admin-name "Ada"] [--time-zone Europe/Berlin]
+              Creates another organisation and prints its admin's password.
+          backup --output <file> [--force]
+              Takes a consistent backup while Okapi runs: SQLite's online backup, or pg_dump --format=custom on PostgreSQL.
+              --force replaces an existing file.
+          restore --input <file> [--force]
+              Restores a backup into the configured database; stop Okapi first. A database that is not empty is
+              replaced only with --force.
+          help
+              Prints this text.
+        """;
+
+    // The options each command takes; those mapped to true are flags without a value.
+    private static readonly Dictionary<string, Dictionary<string, bool>> Commands = new()
+    {
+        ["create-token"] = new() { ["name"] = false, ["scope"] = false, ["email"] = false, ["expires-in-days"] = false },
+        ["create-organisation"] = new() { ["name"] = false, ["admin-email"] = false, ["admin-name"] = false, ["time-zone"] = false },
+        ["backup"] = new() { ["output"] = false, ["force"] = true },
+        ["restore"] = new() { ["input"] = false, ["force"] = true },
+        ["help"] = [],
+    };
+
     private readonly string _name;
     private readonly ILookup<string, string> _options;
+    private readonly string? _error;
 
-    private CommandLine(string name, ILookup<string, string> options) => (_name, _options) = (name, options);
+    private CommandLine(string name, ILookup<string, string> options, string? error) => (_name, _options, _error) = (name, options, error);
 
     public static CommandLine? Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("create-token" or "create-organisation"))
+        var name = args.Length == 0 ? null : args[0] is "--help" or "-h" ? "help" : args[0];
+        if (name is null || !Commands.TryGetValue(name, out var known))
         {
             return null;
         }
 
         var pairs = new List<(string, string)>();
-        for (var i = 1; i + 1 < args.Length; i += 2)
+        for (var i = 1; i < args.Length; i++)
         {
-            pairs.Add((args[i].TrimStart('-'), args[i + 1]));
+            var option = args[i].StartsWith("--", StringComparison.Ordinal) ? args[i][2..] : null;
+            if (option is null || !known.TryGetValue(option, out var flag))
+            {
+                return new CommandLine(name, pairs.ToLookup(p => p.Item1, p => p.Item2), $"{name} does not take '{args[i]}'.");
+            }
+
+            if (!flag && (i + 1 == args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                return new CommandLine(name, pairs.ToLookup(p => p.Item1, p => p.Item2), $"--{option} needs a value.");
+            }
+
+            pairs.Add((option, flag ? "true" : args[++i]));
         }
 
-        return new CommandLine(args[0], pairs.ToLookup(p => p.Item1, p => p.Item2));
+        return new CommandLine(name, pairs.ToLookup(p => p.Item1, p => p.Item2), null);
     }
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
-        await services.BootstrapAsync();
+        if (_name == "help")
+        {
+            await Console.Out.WriteLineAsync(Usage);
+            return 0;
+        }
+
+        if (_error is not null)
+        {
+            return await BadArgumentAsync(_error);
+        }
+
+        // Backup and restore work on the database as it is: migrating it or making a first organisation would change
+        // what is backed up and make an empty database to restore into look used.
+        if (_name is "backup" or "restore")
+        {
+            await using var backupScope = services.CreateAsyncScope();
+            var backup = new DatabaseBackup(backupScope.ServiceProvider.GetRequiredService<OkapiDbContext>(), services.GetRequiredService<DatabaseOptions>());
+            var force = _options["force"].Any();
+            return _name == "backup"
+                ? _options["output"].FirstOrDefault() is { } output ? await backup.BackupAsync(output, force, CancellationToken.None) : await BadArgumentAsync("backup needs --output <file>.")
+                : _options["input"].FirstOrDefault() is { } input ? await backup.RestoreAsync(input, force, CancellationToken.None) : await BadArgumentAsync("restore needs --input <file>.");
+        }
+
+        if (!await services.BootstrapAsync())
+        {
+            return 1;
+        }
+
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         try
@@ -49,11 +116,17 @@ public sealed class CommandLine
                 ? await CreateTokenAsync(db, scope.ServiceProvider.GetRequiredService<TimeProvider>())
                 : await CreateOrganisationAsync(scope.ServiceProvider.GetRequiredService<Bootstrap>());
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
         {
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
         }
+    }
+
+    private static async Task<int> BadArgumentAsync(string message)
+    {
+        await Console.Error.WriteLineAsync(message + Environment.NewLine + Environment.NewLine + Usage);
+        return 2;
     }
 
     private async Task<int> CreateTokenAsync(OkapiDbContext db, TimeProvider clock)
