@@ -13,7 +13,10 @@ using Organisation = Okapi.Core.Organisations.Organisation;
 /// <summary>
 /// Administrative commands run instead of the server:
 /// <c>create-token --name ci --scope admin [--scope read] [--email someone@example.com]</c> prints only the token;
-/// <c>create-organisation --name "Acme" --admin-email a@acme.example [--time-zone Europe/Berlin]</c> prints the admin's password.
+/// <c>create-organisation --name "Acme" --admin-email a@acme.example [--time-zone Europe/Berlin]</c> prints the admin's password;
+/// <c>healthcheck [--url http://127.0.0.1:8080/healthz]</c> exits 0 when the running server answers <c>/healthz</c>, 1
+/// otherwise (for container health checks, where no curl is at hand); without <c>--url</c> it asks the first of
+/// <c>ASPNETCORE_HTTP_PORTS</c> (8080 if unset) on this machine.
 /// </summary>
 public sealed class CommandLine
 {
@@ -24,7 +27,7 @@ public sealed class CommandLine
 
     public static CommandLine? Parse(string[] args)
     {
-        if (args.Length == 0 || args[0] is not ("create-token" or "create-organisation"))
+        if (args.Length == 0 || args[0] is not ("create-token" or "create-organisation" or "healthcheck"))
         {
             return null;
         }
@@ -40,6 +43,12 @@ public sealed class CommandLine
 
     public async Task<int> RunAsync(IServiceProvider services)
     {
+        if (_name == "healthcheck")
+        {
+            // Asks the server that runs beside it; this process touches no database.
+            return await CheckHealthAsync(services.GetRequiredService<IConfiguration>());
+        }
+
         await services.BootstrapAsync();
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
@@ -107,6 +116,24 @@ public sealed class CommandLine
         var (_, _, password) = await bootstrap.CreateOrganisationAsync(name, zone, _options["admin-name"].FirstOrDefault() ?? "Administrator", email, null, CancellationToken.None);
         Console.WriteLine(password);
         return 0;
+    }
+
+    private async Task<int> CheckHealthAsync(IConfiguration configuration)
+    {
+        var port = configuration["HTTP_PORTS"]?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "8080";
+        var url = _options["url"].FirstOrDefault() ?? $"http://127.0.0.1:{port}/healthz";
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync(url);
+            Console.WriteLine($"{url}: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"{url}: {e.Message}");
+            return 1;
+        }
     }
 
     private static TokenScope ParseScope(string value) => value switch
