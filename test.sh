@@ -15,6 +15,8 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 # A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own.
 [[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
+# A web test builds the container image (deploy/build-image.sh) and reads it back with skopeo.
+for tool in mmdebstrap umoci skopeo jq gpg; do command -v "$tool" >/dev/null || missing+=("$tool"); done
 # The OpenAPI document is checked with the tools client developers use (Redocly, openapi-typescript), which run on Node.
 command -v npm >/dev/null || missing+=(nodejs npm)
 if ((${#missing[@]})); then

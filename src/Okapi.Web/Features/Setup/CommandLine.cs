@@ -30,6 +30,9 @@ public sealed class CommandLine
           restore --input <file> [--force]
               Restores a backup into the configured database; stop Okapi first. A database that is not empty is
               replaced only with --force.
+          healthcheck [--url http://127.0.0.1:8080/healthz]
+              Exits 0 when the server running beside it answers /healthz, 1 otherwise (for container health checks,
+              where no curl is at hand); without --url it asks the first of ASPNETCORE_HTTP_PORTS (8080 if unset).
           help
               Prints this text.
         """;
@@ -41,6 +44,7 @@ public sealed class CommandLine
         ["create-organisation"] = new() { ["name"] = false, ["admin-email"] = false, ["admin-name"] = false, ["time-zone"] = false },
         ["backup"] = new() { ["output"] = false, ["force"] = true },
         ["restore"] = new() { ["input"] = false, ["force"] = true },
+        ["healthcheck"] = new() { ["url"] = false },
         ["help"] = [],
     };
 
@@ -89,6 +93,12 @@ public sealed class CommandLine
         if (_error is not null)
         {
             return await BadArgumentAsync(_error);
+        }
+
+        if (_name == "healthcheck")
+        {
+            // Asks the server that runs beside it; this process touches no database.
+            return await CheckHealthAsync(services.GetRequiredService<IConfiguration>());
         }
 
         // Backup and restore work on the database as it is: migrating it or making a first organisation would change
@@ -180,6 +190,24 @@ public sealed class CommandLine
         var (_, _, password) = await bootstrap.CreateOrganisationAsync(name, zone, _options["admin-name"].FirstOrDefault() ?? "Administrator", email, null, CancellationToken.None);
         Console.WriteLine(password);
         return 0;
+    }
+
+    private async Task<int> CheckHealthAsync(IConfiguration configuration)
+    {
+        var port = configuration["HTTP_PORTS"]?.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "8080";
+        var url = _options["url"].FirstOrDefault() ?? $"http://127.0.0.1:{port}/healthz";
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            using var response = await client.GetAsync(url);
+            Console.WriteLine($"{url}: {(int)response.StatusCode}");
+            return response.IsSuccessStatusCode ? 0 : 1;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        {
+            await Console.Error.WriteLineAsync($"{url}: {e.Message}");
+            return 1;
+        }
     }
 
     private static TokenScope ParseScope(string value) => value switch
