@@ -13,7 +13,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
-# A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own.
+# A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own; others check
+# /metrics with its promtool.
 [[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
 # The OpenAPI document is checked with the tools client developers use (Redocly, openapi-typescript), which run on Node.
 command -v npm >/dev/null || missing+=(nodejs npm)

@@ -6,7 +6,10 @@ using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
+using Okapi.Core.Alerts;
 using Okapi.Data;
+using Okapi.Web.Tests.Alerts;
 using Okapi.Web.Tests.Infrastructure;
 using Okapi.Web.Tests.Kpis;
 
@@ -54,6 +57,42 @@ public sealed class TelemetryTests(OkapiApps apps) : IClassFixture<OkapiApps>
             $"The request count went from {requestsBefore} to {Sum(after, "http_server_request_duration_seconds_count")} after 8 requests.");
         Assert.Contains("http_server_request_duration_seconds_bucket{", after);
         Assert.Contains("okapi_outbox_pending", after);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AnAlertThatFiresAndItsFailedDeliveryAreCounted(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var before = await ScrapeAsync(app.Admin);
+        var team = await app.Admin.CreateTeamAsync($"Sales {Guid.NewGuid():N}");
+        var kpi = await app.CreateKpiAsync(team.Id);
+        // An email channel while no SMTP server is configured: its delivery is attempted once and fails for good.
+        var channel = await app.CreateChannelAsync();
+        await app.Admin.CreateRuleAsync(AlertArrangements.Rule(kpi.Id, channelIds: channel.Id));
+        // A delivery waiting for a retry next week: the outbox's depth counts it.
+        var now = app.Clock.GetUtcNow().UtcDateTime;
+        await app.QueryAsync(db =>
+        {
+            db.Deliveries.Add(new Delivery { ChannelId = channel.Id, Event = NotificationEvent.Test, Payload = "{}", CreatedAt = now, NextAttemptAt = now.AddDays(7) });
+            return db.SaveChangesAsync();
+        });
+
+        await app.StoreValueAsync(kpi.Id, 0.5);
+
+        const string Attempts = "okapi_outbox_attempts_total{otel_scope_name=\"Okapi\",okapi_channel_kind=\"email\"}";
+        var after = await Eventually.FindAsync(async () =>
+        {
+            var scrape = await ScrapeAsync(app.Admin);
+            return Sample(scrape, Attempts) > Sample(before, Attempts) ? scrape : null;
+        }, "a scrape with the delivery's attempt");
+        Assert.Equal(Sum(before, "okapi_alert_firings_total") + 1, Sum(after, "okapi_alert_firings_total"));
+        Assert.Equal(Sample(before, Attempts) + 1, Sample(after, Attempts));
+        Assert.Equal(Sum(before, "okapi_outbox_failures_total") + 1, Sum(after, "okapi_outbox_failures_total"));
+        Assert.True(Sum(after, "okapi_alert_evaluation_duration_seconds_count") > Sum(before, "okapi_alert_evaluation_duration_seconds_count"));
+        var pending = await app.QueryAsync(db => db.Deliveries.IgnoreQueryFilters().CountAsync(d => d.State == DeliveryState.Pending));
+        Assert.True(pending >= 1);
+        Assert.Equal(pending, Sum(after, "okapi_outbox_pending"));
     }
 
     [Fact]
@@ -170,6 +209,11 @@ public sealed class TelemetryTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.DoesNotContain(output.Split('\n'), l => l.StartsWith("okapi_", StringComparison.Ordinal) || l.StartsWith("http_server_", StringComparison.Ordinal));
         return body;
     }
+
+    /// <summary>One sample's value, by its name and labels as written (0 when it is not there yet).</summary>
+    private static double Sample(string exposition, string series) => exposition.Split('\n')
+        .Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
 
     /// <summary>The sum of a family's samples over all their labels (0 when it has none yet).</summary>
     private static double Sum(string exposition, string name) => exposition.Split('\n')
