@@ -7,11 +7,14 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Alerts;
 using Okapi.Data;
+using Okapi.Web.Features.Rhythm;
 using Okapi.Web.Tests.Alerts;
 using Okapi.Web.Tests.Infrastructure;
 using Okapi.Web.Tests.Kpis;
+using Okapi.Web.Tests.Rhythm;
 
 namespace Okapi.Web.Tests.Telemetry;
 
@@ -93,6 +96,32 @@ public sealed class TelemetryTests(OkapiApps apps) : IClassFixture<OkapiApps>
         var pending = await app.QueryAsync(db => db.Deliveries.IgnoreQueryFilters().CountAsync(d => d.State == DeliveryState.Pending));
         Assert.True(pending >= 1);
         Assert.Equal(pending, Sum(after, "okapi_outbox_pending"));
+    }
+
+    [Fact]
+    public async Task JobRunsAndFailuresAreCountedByKind()
+    {
+        await using var app = new OkapiApp(DatabaseProvider.Sqlite, new AppOptions { Configure = b => b.ConfigureServices(FlakyWork.Register) });
+        await app.InitializeAsync();
+        await app.CreateOrganisationAsync($"Flaky {Guid.NewGuid():N}");
+        app.Services.GetRequiredService<FlakyState>().FailuresLeft = 1;
+        var runner = app.Services.GetRequiredService<JobRunner>();
+        const string Runs = "okapi_job_runs_total{otel_scope_name=\"Okapi\",okapi_job_kind=\"flaky-test-work\"}";
+        const string Failures = "okapi_job_failures_total{otel_scope_name=\"Okapi\",okapi_job_kind=\"flaky-test-work\"}";
+
+        // A week on, the organisation's check-in hour has come once since it was created.
+        app.Clock.Advance(TimeSpan.FromDays(7) + TimeSpan.FromHours(1));
+        await runner.RunDueAsync(CancellationToken.None);
+        app.Clock.Advance(JobRunner.RetryAfter(1) + TimeSpan.FromSeconds(1));
+        await runner.RunDueAsync(CancellationToken.None);
+
+        var scrape = await Eventually.FindAsync(async () =>
+        {
+            var body = await ScrapeAsync(app.Admin);
+            return Sample(body, Runs) >= 2 ? body : null;
+        }, "a scrape with both runs");
+        Assert.Equal((2, 1), (Sample(scrape, Runs), Sample(scrape, Failures)));
+        Assert.Equal(2, Sample(scrape, "okapi_job_duration_seconds_count{otel_scope_name=\"Okapi\",okapi_job_kind=\"flaky-test-work\"}"));
     }
 
     [Fact]
