@@ -13,7 +13,8 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 missing=()
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
-# A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own.
+# A web test scrapes Okapi with a real Prometheus server, started by the test on a port of its own; others check
+# /metrics with its promtool.
 [[ -x /usr/bin/prometheus ]] || missing+=(prometheus)
 # A web test builds the container image (deploy/build-image.sh) and reads it back with skopeo.
 for tool in mmdebstrap umoci skopeo jq gpg; do command -v "$tool" >/dev/null || missing+=("$tool"); done

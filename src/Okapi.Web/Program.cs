@@ -56,6 +56,7 @@ builder.Services.AddOkapiSingleSignOn(builder.Configuration);
 builder.Services.AddOkapiKeyRing(builder.Configuration);
 builder.Services.AddOkapiApi();
 builder.Services.AddOkapiUi();
+builder.Services.AddOkapiTelemetry(builder.Configuration);
 
 var app = builder.Build();
 if (command is not null)
@@ -115,6 +116,7 @@ api.MapOrganisationApi()
     .MapReportsApi()
     .MapExchangeApi();
 app.MapKpiMetrics();
+app.MapOkapiTelemetry();
 app.MapOkapiUi();
 
 await app.RunAsync();

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Core.Kpis;
@@ -15,7 +16,7 @@ namespace Okapi.Web.Features.Alerts;
 /// transition with its notifications in one SaveChanges. Runs after ingestion (as an <see cref="IKpiValueObserver"/>)
 /// and on the worker's timer, so a pass that changes nothing reads a few statements and writes none.
 /// </summary>
-public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox outbox, LiveUpdates live, KpiWatchers watchers, TimeProvider clock, ILogger<AlertEvaluator> logger) : IKpiValueObserver
+public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox outbox, LiveUpdates live, KpiWatchers watchers, TimeProvider clock, OkapiInstruments instruments, ILogger<AlertEvaluator> logger) : IKpiValueObserver
 {
     /// <summary>A racing pass that lost is re-decided from what the winner stored; a few rounds settle any race.</summary>
     private const int MaxAttempts = 3;
@@ -64,8 +65,11 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// </summary>
     private async Task<int> EvaluateRulesAsync(IEnumerable<Func<Task<List<AlertRule>>>> chunks, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = OkapiInstruments.Activities.StartActivity("okapi.alert.evaluation");
         PeriodCalendar? calendar = null;
         var transitions = 0;
+        var firings = 0;
         var changedKpis = new HashSet<Guid>();
         foreach (var chunk in chunks)
         {
@@ -79,9 +83,10 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             var now = clock.GetUtcNow();
             foreach (var state in await ReadAsync(rules, calendar, ct))
             {
-                if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct))
+                if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct) is { } transition)
                 {
                     transitions++;
+                    firings += transition is AlertTransition.OpenFiring or AlertTransition.Fire ? 1 : 0;
                     changedKpis.Add(state.Rule.KpiId);
                 }
             }
@@ -93,6 +98,8 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             live.Publish(new KpiChanged(db.OrganisationId, changedKpis));
         }
 
+        instruments.AlertsEvaluated(Stopwatch.GetElapsedTime(started), firings);
+        activity?.SetTag("okapi.alert.transitions", transitions);
         return transitions;
     }
 
@@ -140,9 +147,9 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// Stores a rule's decision in its own change tracker, so that a lost race or a failure leaves the other rules
     /// unharmed. The rule is read and decided again first: the chunk's read only tells which rules may change, and
     /// another pass may have moved the alert since; a lost race is decided again from what the winner stored.
-    /// Returns whether the alert changed state.
+    /// Returns the transition when the alert changed state, null when it did not.
     /// </summary>
-    private async Task<bool> WriteAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
+    private async Task<AlertTransition?> WriteAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
     {
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
@@ -152,11 +159,11 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
                 var now = clock.GetUtcNow();
                 if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
                 {
-                    return false;
+                    return null;
                 }
 
                 await StoreAsync(state, decision, now, ct);
-                return decision.Transition is not (AlertTransition.None or AlertTransition.Stay);
+                return decision.Transition is AlertTransition.None or AlertTransition.Stay ? null : decision.Transition;
             }
             catch (DbUpdateConcurrencyException)
             {
@@ -176,7 +183,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             }
         }
 
-        return false;
+        return null;
     }
 
     private async Task StoreAsync(RuleState state, AlertDecision decision, DateTimeOffset now, CancellationToken ct)

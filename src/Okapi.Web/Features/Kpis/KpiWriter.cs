@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Diagnostics;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,7 @@ namespace Okapi.Web.Features.Kpis;
 /// rollups rather than a thousand of each. Every write is answered only once its transaction has committed; a write
 /// that fails is retried alone, so that it never takes others with it.
 /// </summary>
-public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, ILogger<KpiWriter> logger) : IAsyncDisposable
+public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, OkapiInstruments instruments, ILogger<KpiWriter> logger) : IAsyncDisposable
 {
     /// <summary>
     /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite
@@ -132,6 +133,8 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     private async Task<Written[]> StoreTogetherAsync(IReadOnlyList<Write> group)
     {
         var ct = CancellationToken.None;
+        var started = Stopwatch.GetTimestamp();
+        using var activity = OkapiInstruments.Activities.StartActivity("okapi.ingestion.commit");
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         var cache = scope.ServiceProvider.GetRequiredService<CallerCache>();
@@ -209,6 +212,8 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
             await transaction.CommitAsync(ct);
         }
 
+        instruments.Committed(unique.Count, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("okapi.ingestion.values", unique.Count);
         foreach (var (organisationId, ids) in organisations)
         {
             updates.Publish(new KpiChanged(organisationId, ids.ToHashSet()));

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Okapi.Core.Alerts;
 using Okapi.Data;
+using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Notifications;
 
@@ -9,7 +11,7 @@ namespace Okapi.Web.Features.Notifications;
 /// one), sends each to its channel, and marks it delivered or schedules a retry with exponential backoff.
 /// Runs when <see cref="Outbox.Wake"/> pulses and otherwise every <see cref="PollInterval"/>.
 /// </summary>
-public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, ILogger<DeliveryWorker> log) : BackgroundService
+public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, OkapiInstruments instruments, ILogger<DeliveryWorker> log) : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -97,6 +99,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
 
     private async Task SendAsync(IServiceProvider services, OkapiDbContext db, Guid id, CancellationToken ct)
     {
+        using var activity = OkapiInstruments.Activities.StartActivity("okapi.outbox.send");
         var delivery = await db.Deliveries.FirstAsync(d => d.Id == id, ct);
         var channel = await db.Channels.AsNoTracking().FirstOrDefaultAsync(c => c.Id == delivery.ChannelId, ct);
         string? error = null;
@@ -144,6 +147,12 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
 
         var now = clock.GetUtcNow().UtcDateTime;
         delivery.RecordAttempt(now, error, giveUp, Random.Shared.NextDouble());
+        instruments.DeliveryAttempted(channel?.Kind, failed: error is not null);
+        if (error is not null)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, error);
+        }
+
         if (error is not null)
         {
             log.LogInformation("Delivery {DeliveryId} attempt {Attempt} failed: {Error}", delivery.Id, delivery.Attempts, error);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Okapi.Core.Organisations;
@@ -18,7 +19,7 @@ using Organisation = Okapi.Core.Organisations.Organisation;
 /// expires; after the commit it never runs again. Only the latest occurrence is ever inserted, so an app that was
 /// down catches up on the one it missed but never back-fills older ones.
 /// </summary>
-public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobOptions> options, ILogger<JobRunner> log) : BackgroundService
+public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, IOptions<JobOptions> options, OkapiInstruments instruments, ILogger<JobRunner> log) : BackgroundService
 {
     /// <summary>Longer than a run takes (a digest for a large organisation), short enough that a crashed instance's claim comes back soon.</summary>
     public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(10);
@@ -172,6 +173,9 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
             return false;
         }
 
+        var started = Stopwatch.GetTimestamp();
+        using var activity = OkapiInstruments.Activities.StartActivity("okapi.job.run");
+        activity?.SetTag("okapi.job.kind", job.Kind);
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -188,6 +192,7 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
             if (done != 1)
             {
                 await transaction.RollbackAsync(ct);
+                instruments.JobRan(job.Kind, Stopwatch.GetElapsedTime(started), failed: false);
                 log.LogWarning("Job {Kind} {Key} was claimed by another runner while it ran; its results were discarded.", job.Kind, job.Key);
                 return false;
             }
@@ -198,10 +203,13 @@ public sealed class JobRunner(IServiceScopeFactory scopes, TimeProvider clock, I
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             log.LogWarning(e, "Job {Kind} {Key} attempt {Attempt} failed.", job.Kind, job.Key, job.Attempts);
+            instruments.JobRan(job.Kind, Stopwatch.GetElapsedTime(started), failed: true);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             await FailAsync(organisation, job, $"{e.GetType().Name}: {e.Message}", giveUp: job.Attempts >= MaxAttempts);
             return false;
         }
 
+        instruments.JobRan(job.Kind, Stopwatch.GetElapsedTime(started), failed: false);
         scope.ServiceProvider.GetRequiredService<Outbox>().Wake();
         log.LogInformation("Job {Kind} {Key} of organisation {Organisation} done.", job.Kind, job.Key, organisation.Slug);
         return true;
