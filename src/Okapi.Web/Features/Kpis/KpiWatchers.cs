@@ -38,6 +38,9 @@ public sealed class KpiWatchers(IServiceScopeFactory scopes)
 
     public void Forget(Guid organisationId) => _organisations.TryRemove(organisationId, out _);
 
+    /// <summary>Forgets every organisation, e.g. after changes of other instances may have gone unheard.</summary>
+    public void Clear() => _organisations.Clear();
+
     private async Task<Watched> OfAsync(Guid organisationId, CancellationToken ct)
     {
         var now = Stopwatch.GetTimestamp();
