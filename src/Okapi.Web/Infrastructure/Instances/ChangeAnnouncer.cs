@@ -38,7 +38,19 @@ public sealed class ChangeAnnouncer(InstanceChanges changes) : ISaveChangesInter
 
     public int SavedChanges(SaveChangesCompletedEventData eventData, int result)
     {
-        SavedChangesAsync(eventData, result).AsTask().GetAwaiter().GetResult();
+        if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { Count: > 0 } notices)
+        {
+            context.Database.OpenConnection();
+            try
+            {
+                InstanceChanges.Notify(context.Database.GetDbConnection(), null, notices);
+            }
+            finally
+            {
+                context.Database.CloseConnection();
+            }
+        }
+
         return result;
     }
 
@@ -47,11 +59,10 @@ public sealed class ChangeAnnouncer(InstanceChanges changes) : ISaveChangesInter
         // Inside a transaction the notices wait for its commit; without one the save is committed already.
         if (eventData.Context is { } context && context.Database.CurrentTransaction is null && Take(context) is { Count: > 0 } notices)
         {
-            var connection = context.Database.GetDbConnection();
             await context.Database.OpenConnectionAsync(CancellationToken.None);
             try
             {
-                await InstanceChanges.NotifyAsync(connection, null, notices, CancellationToken.None);
+                await InstanceChanges.NotifyAsync(context.Database.GetDbConnection(), null, notices, CancellationToken.None);
             }
             finally
             {
@@ -72,7 +83,11 @@ public sealed class ChangeAnnouncer(InstanceChanges changes) : ISaveChangesInter
 
     public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
     {
-        TransactionCommittingAsync(transaction, eventData, result).AsTask().GetAwaiter().GetResult();
+        if (eventData.Context is { } context && Take(context) is { Count: > 0 } notices)
+        {
+            InstanceChanges.Notify(transaction.Connection!, transaction, notices);
+        }
+
         return result;
     }
 

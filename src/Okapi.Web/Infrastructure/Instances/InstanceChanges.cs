@@ -43,22 +43,41 @@ public sealed class InstanceChanges
     /// <summary>This instance, as its notices name it: its own notices come back to it and are ignored.</summary>
     public Guid Id { get; } = Guid.NewGuid();
 
+    /// <summary>What the listening connection calls itself in <c>pg_stat_activity</c>.</summary>
+    public const string ListenerName = "Okapi listener";
+
     /// <summary>The connection string for the listening connection: outside the pool, which it would hold for good.</summary>
-    public string ListenConnectionString => new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false, KeepAlive = 30 }.ConnectionString;
+    public string ListenConnectionString =>
+        new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false, KeepAlive = 30, ApplicationName = ListenerName }.ConnectionString;
 
     /// <summary>Sends notices on a connection, inside <paramref name="transaction"/> when given (delivered when it commits).</summary>
     public static async Task NotifyAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<ChangeNotice> notices, CancellationToken ct)
     {
-        if (notices.Count == 0)
+        if (notices.Count > 0)
         {
-            return;
+            await using var command = NotifyCommand(connection, transaction, notices);
+            await command.ExecuteNonQueryAsync(ct);
         }
+    }
 
-        await using var command = connection.CreateCommand();
+    /// <inheritdoc cref="NotifyAsync"/>
+    public static void Notify(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<ChangeNotice> notices)
+    {
+        if (notices.Count > 0)
+        {
+            using var command = NotifyCommand(connection, transaction, notices);
+            command.ExecuteNonQuery();
+        }
+    }
+
+    // One statement for all of a transaction's notices, whatever their number.
+    private static DbCommand NotifyCommand(DbConnection connection, DbTransaction? transaction, IReadOnlyCollection<ChangeNotice> notices)
+    {
+        var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"SELECT pg_notify('{Channel}', p) FROM unnest(@payloads) AS p";
         command.Parameters.Add(new NpgsqlParameter("payloads", notices.Select(n => n.ToPayload()).ToArray()));
-        await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 
     /// <summary>Waits until a page refresh is queued for other instances.</summary>
@@ -102,14 +121,21 @@ public sealed class InstanceChanges
             _callers.Clear();
         }
 
-        if (notice.Everything || notice.OrganisationId is null)
+        if (notice.Rules || notice.Everything)
         {
-            _watchers.Clear();
-            _lookup.Clear();
+            if (notice.OrganisationId is { } changed)
+            {
+                _watchers.Forget(changed);
+            }
+            else
+            {
+                _watchers.Clear();
+            }
         }
-        else if (notice.Rules)
+
+        if (notice.Everything)
         {
-            _watchers.Forget(notice.OrganisationId.Value);
+            _lookup.Clear();
         }
 
         _lookup.Forget(notice.Kpis);

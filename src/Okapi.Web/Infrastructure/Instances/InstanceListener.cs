@@ -13,8 +13,13 @@ public sealed class InstanceListener(InstanceChanges changes, ILogger<InstanceLi
     private static readonly TimeSpan FirstRetry = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan LastRetry = TimeSpan.FromSeconds(30);
 
+    private int _connections;
+
     /// <summary>Whether the listening connection is open (for health checks and tests).</summary>
     public bool Listening { get; private set; }
+
+    /// <summary>How many times the listening connection has been opened: more than once after a loss.</summary>
+    public int Connections => Volatile.Read(ref _connections);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ListenAsync(stoppingToken), SendAsync(stoppingToken));
@@ -38,6 +43,7 @@ public sealed class InstanceListener(InstanceChanges changes, ILogger<InstanceLi
                 // Whatever was cached before LISTEN took effect may be stale; pages only need refreshing after a loss.
                 await changes.AssumeMissedAsync(refreshPages: connectedBefore, ct);
                 (Listening, connectedBefore, retry) = (true, true, FirstRetry);
+                Interlocked.Increment(ref _connections);
                 while (true)
                 {
                     await connection.WaitAsync(ct);
