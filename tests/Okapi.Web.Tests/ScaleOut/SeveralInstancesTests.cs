@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Okapi.Core.Access;
 using Okapi.Core.Alerts;
 using Okapi.Data;
@@ -15,6 +16,7 @@ using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Notifications;
 using Okapi.Web.Features.Organisation;
 using Okapi.Web.Infrastructure;
+using Okapi.Web.Infrastructure.Instances;
 using Okapi.Web.Tests.Alerts;
 using Okapi.Web.Tests.Infrastructure;
 using Okapi.Web.Tests.Kpis;
@@ -282,5 +284,72 @@ public sealed class InstanceStoppedMidDeliveryTests
             Interlocked.Increment(ref _answered);
             http.Response.StatusCode = StatusCodes.Status200OK;
         }
+    }
+}
+
+/// <summary>An instance whose listening connection is lost may have missed notices: once it listens again it trusts no cache.</summary>
+public sealed class ListenerReconnectTests
+{
+    [Fact]
+    public async Task AnInstanceThatLostItsListeningConnectionForgetsItsCachesAndRefreshesPagesOnceItListensAgain()
+    {
+        var (a, b) = await TwoInstances.StartAsync();
+        await using var _ = a;
+        await using var __ = b;
+        var (tokenId, secret) = await SeveralInstancesTests.IssueTokenAsync(a);
+        using var onB = b.WithToken(secret);
+        using (var before = await onB.GetAsync("/api/v1/teams"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        // Revoked behind every instance's back, as if its notice had been lost: B still trusts what it remembers.
+        await using (var connection = new NpgsqlConnection(a.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var revoke = new NpgsqlCommand("UPDATE \"ApiTokens\" SET \"RevokedAt\" = now() WHERE \"Id\" = @id", connection);
+            revoke.Parameters.AddWithValue("id", tokenId);
+            Assert.Equal(1, await revoke.ExecuteNonQueryAsync());
+        }
+
+        using (var remembered = await onB.GetAsync("/api/v1/teams"))
+        {
+            Assert.Equal(HttpStatusCode.OK, remembered.StatusCode);
+        }
+
+        var listener = b.Services.GetRequiredService<InstanceListener>();
+        var connections = listener.Connections;
+        var refreshed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var live = b.Services.GetRequiredService<LiveUpdates>();
+        void Refreshed(OkrChanged change)
+        {
+            if (change.OrganisationId == b.OrganisationId)
+            {
+                refreshed.TrySetResult();
+            }
+        }
+
+        live.OkrsChanged += Refreshed;
+        try
+        {
+            await using (var connection = new NpgsqlConnection(a.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var terminate = new NpgsqlCommand(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND application_name = @name", connection);
+                terminate.Parameters.AddWithValue("name", InstanceChanges.ListenerName);
+                Assert.Equal(2L, await terminate.ExecuteScalarAsync());
+            }
+
+            await Eventually.FindAsync(() => listener.Connections > connections && listener.Listening ? listener : null, "B to listen again");
+            await refreshed.Task.WaitAsync(Eventually.Timeout);
+        }
+        finally
+        {
+            live.OkrsChanged -= Refreshed;
+        }
+
+        using var after = await onB.GetAsync("/api/v1/teams");
+        Assert.Equal(HttpStatusCode.Unauthorized, after.StatusCode);
     }
 }
