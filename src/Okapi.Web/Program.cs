@@ -21,6 +21,7 @@ using Okapi.Web.Features.Search;
 using Okapi.Web.Features.Setup;
 using Okapi.Web.Features.Sources;
 using Okapi.Web.Infrastructure;
+using Okapi.Web.Infrastructure.Instances;
 using Scalar.AspNetCore;
 
 // One culture for dates and numbers on every page, whatever the server's locale.
@@ -39,6 +40,7 @@ if (command is not null)
 
 builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
 builder.Services.AddOkapiData(builder.Configuration);
+builder.Services.AddOkapiInstances(builder.Configuration);
 builder.Services.AddOkapiSetup(builder.Configuration);
 builder.Services.AddOkapiFeatures();
 builder.Services.AddOkapiKpis();

@@ -59,22 +59,8 @@ public class BrowserApp : IAsyncLifetime
 
         await StartingAsync();
 
-        _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseEnvironment("Testing");
-            b.UseSetting("Okapi:Database:Provider", "Sqlite");
-            b.UseSetting("Okapi:Database:ConnectionString", $"Data Source={Path.Combine(_folder, "okapi.db")}");
-            b.UseSetting("Okapi:AdminEmail", AdminEmail);
-            b.UseSetting("Okapi:AdminPassword", Password);
-            b.UseSetting("Okapi:Demo", "true");
-            // Every test signs in through the form, more often than the default limit of a real client allows.
-            b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
-            Configure(b);
-        });
-        _factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        _factory.StartServer();
-        BaseUrl = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
+        (_factory, BaseUrl) = StartInstance(demo: true);
+        await StartedAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {
@@ -84,8 +70,37 @@ public class BrowserApp : IAsyncLifetime
         });
     }
 
+    /// <summary>Starts Okapi on a real Kestrel port with the settings every test app has; with <paramref name="demo"/> it fills the demo organisation.</summary>
+    protected (WebApplicationFactory<Program> Factory, string BaseUrl) StartInstance(bool demo)
+    {
+        var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseEnvironment("Testing");
+            UseDatabase(b);
+            b.UseSetting("Okapi:AdminEmail", AdminEmail);
+            b.UseSetting("Okapi:AdminPassword", Password);
+            b.UseSetting("Okapi:Demo", demo.ToString());
+            // Every test signs in through the form, more often than the default limit of a real client allows.
+            b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
+            Configure(b);
+        });
+        factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        factory.StartServer();
+        return (factory, factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    }
+
+    /// <summary>The database: a temporary SQLite file, unless a variant uses another.</summary>
+    protected virtual void UseDatabase(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Okapi:Database:Provider", "Sqlite");
+        builder.UseSetting("Okapi:Database:ConnectionString", $"Data Source={Path.Combine(_folder, "okapi.db")}");
+    }
+
     /// <summary>Runs before the app starts: a variant starts what the app talks to (an SMTP listener, …).</summary>
     protected virtual Task StartingAsync() => Task.CompletedTask;
+
+    /// <summary>Runs once the app has started: a variant starts another instance beside it.</summary>
+    protected virtual Task StartedAsync() => Task.CompletedTask;
 
     /// <summary>A variant's settings, on top of the ones every test app has.</summary>
     protected virtual void Configure(IWebHostBuilder builder)
@@ -93,9 +108,9 @@ public class BrowserApp : IAsyncLifetime
     }
 
     /// <summary>A new browser context (its own cookies) at the given width, collecting console errors.</summary>
-    public async Task<Session> NewSessionAsync(int width = 1280, int height = 900)
+    public async Task<Session> NewSessionAsync(int width = 1280, int height = 900, string? baseUrl = null)
     {
-        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = BaseUrl });
+        var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = baseUrl ?? BaseUrl });
         context.SetDefaultTimeout(15_000);
         var page = await context.NewPageAsync();
         var session = new Session(context, page);

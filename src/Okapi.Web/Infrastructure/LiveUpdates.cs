@@ -21,9 +21,29 @@ public sealed class LiveUpdates
     /// <summary>KPI values arrived or alerts changed state; raised by ingestion and the alert evaluator, which write in bulk.</summary>
     public event Action<KpiChanged>? KpisChanged;
 
-    public void Publish(OkrChanged change) => OkrsChanged?.Invoke(change);
+    /// <summary>Changes committed by this instance, for other instances' pages (see <c>InstanceChanges</c>); not raised by <see cref="Relay(OkrChanged)"/>.</summary>
+    public event Action<OkrChanged>? OkrsChangedHere;
 
-    public void Publish(KpiChanged change) => KpisChanged?.Invoke(change);
+    /// <summary>KPI changes committed by this instance, for other instances' pages; not raised by <see cref="Relay(KpiChanged)"/>.</summary>
+    public event Action<KpiChanged>? KpisChangedHere;
+
+    public void Publish(OkrChanged change)
+    {
+        OkrsChanged?.Invoke(change);
+        OkrsChangedHere?.Invoke(change);
+    }
+
+    public void Publish(KpiChanged change)
+    {
+        KpisChanged?.Invoke(change);
+        KpisChangedHere?.Invoke(change);
+    }
+
+    /// <summary>A change another instance committed: this instance's pages refresh, and it is not announced again.</summary>
+    public void Relay(OkrChanged change) => OkrsChanged?.Invoke(change);
+
+    /// <summary>KPI changes another instance committed: this instance's pages refresh, and they are not announced again.</summary>
+    public void Relay(KpiChanged change) => KpisChanged?.Invoke(change);
 }
 
 /// <summary>New values for some KPIs, or their alerts changed, so open KPI pages can refresh.</summary>

@@ -100,10 +100,10 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
     /// A second app instance on this app's database, as after a restart or beside it behind a load balancer; with
     /// <paramref name="ownTimer"/> it runs the scheduled jobs on its own timer, as a deployed instance does. The caller
     /// initialises and disposes it; disposing it leaves the database to this app. <paramref name="connectionOptions"/> are
-    /// added to its connection string (e.g. a smaller pool).
+    /// added to its connection string (e.g. a smaller pool); <paramref name="configure"/> adds host settings.
     /// </summary>
-    public OkapiApp SecondInstance(bool ownTimer = false, string? connectionOptions = null) =>
-        new(Provider, new AppOptions { RunsJobsOnItsOwn = ownTimer }, ownDatabase: null,
+    public OkapiApp SecondInstance(bool ownTimer = false, string? connectionOptions = null, Action<IWebHostBuilder>? configure = null) =>
+        new(Provider, new AppOptions { RunsJobsOnItsOwn = ownTimer, Configure = configure }, ownDatabase: null,
             connectionOptions is null ? ConnectionString : $"{ConnectionString};{connectionOptions}");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

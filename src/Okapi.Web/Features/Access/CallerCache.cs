@@ -18,8 +18,8 @@ public sealed record CachedPerson(string Name, Role Role, IReadOnlyList<Guid> Te
 /// Correctness comes from two things. Every local write that can change these facts clears the cache before the next
 /// request reads it (<see cref="CallerCacheInvalidation"/> for saves, <see cref="Clear"/> for anything else), and no
 /// entry is older than <c>Okapi:CallerCacheSeconds</c> (1 s; 0 turns the cache off), which bounds how long a change
-/// made by another instance on the same database goes unseen. A notification between instances (PostgreSQL's
-/// LISTEN/NOTIFY, say) would publish from <see cref="ChangedLocally"/> and call <see cref="Clear"/> on receipt.
+/// made by another instance on the same database goes unseen if its notice is lost. On PostgreSQL such changes are
+/// announced to the other instances when they commit, which call <see cref="Clear"/> on receipt (ADR-013).
 /// </para>
 /// </summary>
 public sealed class CallerCache : IDisposable

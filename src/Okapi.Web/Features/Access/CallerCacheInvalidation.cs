@@ -71,7 +71,7 @@ public sealed class CallerCacheInvalidation(CallerCache cache) : ISaveChangesInt
     }
 
     /// <summary>Whether a save of these entries can change who a caller is or what they may do.</summary>
-    private static bool ChangesCallers(ChangeTracker changes) =>
+    public static bool ChangesCallers(ChangeTracker changes) =>
         changes.Entries().Any(e => (e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted) &&
             e.Entity is ApiToken or Person or TeamMembership or Team or Core.Organisations.Organisation or Account);
 

@@ -156,6 +156,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             db.ChangeTracker.Clear();
             try
             {
+                await using var turn = await TakeTurnAsync(ruleId, ct);
                 var now = clock.GetUtcNow();
                 if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
                 {
@@ -163,6 +164,11 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
                 }
 
                 await StoreAsync(state, decision, now, ct);
+if (turn is not null)
+                {
+                    await turn.CommitAsync(ct);
+                }
+
                 return decision.Transition is AlertTransition.None or AlertTransition.Stay ? null : decision.Transition;
             }
             catch (DbUpdateConcurrencyException)
@@ -184,6 +190,25 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// On PostgreSQL, where several instances may evaluate the same rule at once, a transaction holding the rule's row
+    /// lock: the passes that would change one rule's alert read, decide and store one after the other, each from what the
+    /// one before committed, so none decides from a state that changed meanwhile (ADR-013). Disposing it without a commit
+    /// rolls back. On SQLite, one instance whose writers already line up, null.
+    /// </summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> TakeTurnAsync(Guid ruleId, CancellationToken ct)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return null;
+        }
+
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        // NO KEY UPDATE rather than UPDATE: writes that only reference the rule (a delivery, an acknowledgement) need not wait.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"AlertRules\" WHERE \"Id\" = {ruleId} FOR NO KEY UPDATE", ct);
+        return transaction;
     }
 
     private async Task StoreAsync(RuleState state, AlertDecision decision, DateTimeOffset now, CancellationToken ct)

@@ -57,6 +57,9 @@ public sealed class KpiLookup(IServiceScopeFactory scopes)
             _kpis.TryRemove(id, out _);
         }
     }
+
+    /// <summary>Forgets every KPI, e.g. after changes of other instances may have gone unheard.</summary>
+    public void Clear() => _kpis.Clear();
 }
 
 /// <summary>Tells <see cref="KpiLookup"/> of KPIs changed through a context, before and after they are saved.</summary>

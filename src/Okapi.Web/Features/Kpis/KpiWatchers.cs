@@ -11,8 +11,9 @@ namespace Okapi.Web.Features.Kpis;
 /// <summary>
 /// Which KPIs of an organisation something watches: those with an alert rule (enabled or not) and those a key result
 /// follows. Most values are of KPIs nothing watches; the observers ask here first and skip them without a query. Read
-/// at most once a second per organisation and forgotten when a rule or a key result is saved on this instance, so that
-/// another instance's new rule is seen within a second (the alert worker's pass catches up on anything missed).
+/// at most once a second per organisation and forgotten when a rule or a key result is saved on this instance or, on
+/// PostgreSQL, announced by another (ADR-013); the second bounds a lost notice, and the alert worker's pass catches up
+/// on anything missed.
 /// </summary>
 public sealed class KpiWatchers(IServiceScopeFactory scopes)
 {
@@ -37,6 +38,9 @@ public sealed class KpiWatchers(IServiceScopeFactory scopes)
     }
 
     public void Forget(Guid organisationId) => _organisations.TryRemove(organisationId, out _);
+
+    /// <summary>Forgets every organisation, e.g. after changes of other instances may have gone unheard.</summary>
+    public void Clear() => _organisations.Clear();
 
     private async Task<Watched> OfAsync(Guid organisationId, CancellationToken ct)
     {

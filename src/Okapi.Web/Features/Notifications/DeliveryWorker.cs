@@ -11,12 +11,16 @@ namespace Okapi.Web.Features.Notifications;
 /// one), sends each to its channel, and marks it delivered or schedules a retry with exponential backoff.
 /// Runs when <see cref="Outbox.Wake"/> pulses and otherwise every <see cref="PollInterval"/>.
 /// </summary>
-public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, OkapiInstruments instruments, ILogger<DeliveryWorker> log) : BackgroundService
+public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal signal, TimeProvider clock, OkapiInstruments instruments, IConfiguration configuration, ILogger<DeliveryWorker> log)
+    : BackgroundService
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>How long a claim holds: longer than any send may take, short enough that a crashed instance's claims come back soon.</summary>
-    public static readonly TimeSpan ClaimFor = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim holds (<c>Okapi:Deliveries:ClaimSeconds</c>, 2 minutes): longer than any send may take, short
+    /// enough that the claims of an instance that stopped or crashed mid-send come back soon to another one.
+    /// </summary>
+    private readonly TimeSpan _claimFor = TimeSpan.FromSeconds(Math.Max(1, configuration.GetValue("Okapi:Deliveries:ClaimSeconds", 120)));
     private const int BatchSize = 20;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -91,7 +95,7 @@ public sealed class DeliveryWorker(IServiceScopeFactory scopes, DeliverySignal s
     private async Task<bool> ClaimAsync(OkapiDbContext db, Guid id, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var until = now + ClaimFor;
+        var until = now + _claimFor;
         var claimed = await Due(db.Deliveries.Where(d => d.Id == id), now)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LockedUntil, until), ct);
         return claimed == 1;
