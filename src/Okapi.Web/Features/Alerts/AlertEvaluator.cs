@@ -164,7 +164,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
                 }
 
                 await StoreAsync(state, decision, now, ct);
-if (turn is not null)
+                if (turn is not null)
                 {
                     await turn.CommitAsync(ct);
                 }
