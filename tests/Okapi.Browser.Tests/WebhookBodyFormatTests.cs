@@ -48,9 +48,15 @@ public sealed class WebhookBodyFormatTests(BrowserApp app) : IClassFixture<Brows
         await shell.ScreenshotAsync($"webhook-alertmanager-row-{width}");
         await AxeCheck.AssertNothingSeriousAsync(page, "Admin → Channels with a signed Alertmanager webhook");
 
+        // The dialog shows what is stored before the choice is changed, and the new choice has taken before saving.
         await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {name}" }).ClickAsync();
+        // (The field's helper text follows the bound value.)
+        await Expect(dialog).ToContainTextAsync("alerts firing and resolved only");
         await dialog.GetByLabel("Body format").ClickAsync();
-        await page.GetByRole(AriaRole.Option, new() { Name = "Okapi JSON" }).ClickAsync();
+        var okapiJson = page.GetByRole(AriaRole.Option, new() { Name = "Okapi JSON" });
+        await okapiJson.ClickAsync();
+        await Expect(dialog).ToContainTextAsync("Okapi's own JSON, for every notification.");
+        await Expect(okapiJson).ToBeHiddenAsync();
         await dialog.GetByTestId("channel-save").ClickAsync();
         await Expect(page.GetByRole(AriaRole.Dialog)).ToHaveCountAsync(0);
         await Expect(row).Not.ToContainTextAsync("Alertmanager body");
