@@ -20,22 +20,46 @@ public sealed record ClosePreviewKeyResultDto(
     double Weight, double Progress, double ProposedGrade, bool Unfinished);
 
 /// <summary>A grade other than the proposed one needs a reason; it is kept on the key result and in the audit log.</summary>
+/// <param name="KeyResultId">A key result this close grades, at most once.</param>
+/// <param name="Grade">Required: the grade, 0.0 to 1.0 in steps of 0.1.</param>
+/// <param name="Reason">Why the grade differs from the proposed one; required then, at most 1,000 characters.</param>
 public sealed record GradeRequest(Guid KeyResultId, [property: Required] double? Grade, [property: StringLength(KeyResult.MaxGradeReasonLength)] string? Reason);
 
+/// <summary>A retrospective note for one objective of the close, kept with its snapshot.</summary>
+/// <param name="ObjectiveId">An objective this close grades, at most once.</param>
+/// <param name="Note">What was learned, in Markdown; at most 20,000 characters.</param>
 public sealed record RetrospectiveRequest(Guid ObjectiveId, [property: StringLength(Objective.MaxDescriptionLength)] string? Note);
 
-/// <param name="KeyResultIds">The key results to continue; without them every unfinished key result of the chosen objectives.</param>
+/// <summary>Objectives of the close to continue, as drafts linked to the originals, in another cycle.</summary>
+/// <param name="TargetCycleId">The cycle to continue in: an existing cycle other than this one, not closed.</param>
+/// <param name="ObjectiveIds">The objectives of this close to continue; none when left out.</param>
+/// <param name="KeyResultIds">The key results to continue, each of a chosen objective; without them every unfinished key result of the chosen objectives.</param>
 public sealed record CarryOverPlan(Guid TargetCycleId, List<Guid>? ObjectiveIds, List<Guid>? KeyResultIds);
 
+/// <summary>Objectives of the close to start afresh, as unlinked drafts with their key results from their original start, in another cycle.</summary>
+/// <param name="TargetCycleId">The cycle to copy into: an existing cycle other than this one, not closed.</param>
+/// <param name="ObjectiveIds">The objectives of this close to copy; none when left out.</param>
 public sealed record ClonePlan(Guid TargetCycleId, List<Guid>? ObjectiveIds);
 
+/// <summary>
+/// Closes a cycle for a team (its leads or an admin) or for the company (admins only): grades the open objectives in
+/// scope, keeps a snapshot, and optionally carries objectives over or clones them into another cycle.
+/// </summary>
 /// <param name="TeamId">The team whose objectives close; none for the company close, which closes the cycle.</param>
 /// <param name="Grades">Grades other than the proposed ones; key results not listed get their proposed grade.</param>
+/// <param name="Retrospectives">Retrospective notes, at most one per objective of the close; optional.</param>
+/// <param name="CarryOver">Objectives to continue in another cycle, linked to the originals; optional.</param>
+/// <param name="CloneInto">Objectives to copy afresh into another cycle; optional.</param>
 public sealed record CloseRequest(
     Guid? TeamId, List<GradeRequest>? Grades, List<RetrospectiveRequest>? Retrospectives, CarryOverPlan? CarryOver, [property: JsonPropertyName("clone")] ClonePlan? CloneInto);
 
+/// <summary>Continues one objective in another cycle as a draft linked to it, with the chosen key results starting where they stand.</summary>
+/// <param name="CycleId">The cycle to continue in: an existing cycle other than the objective's, not closed.</param>
+/// <param name="KeyResultIds">The objective's key results to continue; without them, every unfinished one.</param>
 public sealed record CarryOverRequest(Guid CycleId, List<Guid>? KeyResultIds);
 
+/// <summary>Copies one objective afresh into another cycle: an unlinked draft, its key results from their original start.</summary>
+/// <param name="CycleId">The cycle to copy into: an existing cycle other than the objective's, not closed.</param>
 public sealed record CloneRequest(Guid CycleId);
 
 public sealed record ClosedKeyResultDto(
