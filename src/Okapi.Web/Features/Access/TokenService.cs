@@ -9,6 +9,13 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
+/// <summary>An API token to create for the caller; its secret is shown once, in the answer. Created when signed in, or with an admin token.</summary>
+/// <param name="Name">A name to recognise the token by, e.g. the integration that uses it; required, at most 100 characters.</param>
+/// <param name="Scopes">
+/// What the token may do, at least one of `read`, `write`, `kpi:ingest` (push KPI values) and `admin`. None beyond
+/// the caller's role: `write` and `kpi:ingest` need a member, `admin` an admin.
+/// </param>
+/// <param name="ExpiresAt">When the token stops working, an ISO 8601 instant in the future; left out, it works until revoked.</param>
 public sealed record TokenRequest([property: Required, StringLength(100)] string Name, List<TokenScope> Scopes, DateTimeOffset? ExpiresAt);
 
 public sealed record TokenDto(Guid Id, Guid PersonId, string Name, string Prefix, IReadOnlyList<TokenScope> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt)
