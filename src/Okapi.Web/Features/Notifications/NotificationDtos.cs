@@ -9,6 +9,19 @@ namespace Okapi.Web.Features.Notifications;
 /// and teams, nothing for inApp. <c>events</c>: the kinds it hears (by default <c>["alerts"]</c>); <c>teamIds</c>:
 /// the teams whose events it hears (by default none: every team's, and events of no team such as a company close).
 /// </summary>
+/// <param name="Name">The channel's name, shown to admins and in alert rules; required, at most 100 characters.</param>
+/// <param name="Kind">Required: `inApp` (a notification in Okapi for the owners of what it is about), `email`, `webhook` (a JSON POST), `slack` or `teams` (their incoming webhooks).</param>
+/// <param name="Target">
+/// Email: one or more addresses separated by commas, at most 50. Webhook, Slack and Teams: an absolute http or https
+/// URL that the server's outbound rules allow (no loopback or private address unless an admin allowed its host). In-app:
+/// nothing. At most 2,000 characters.
+/// </param>
+/// <param name="Enabled">Whether the channel sends; true by default.</param>
+/// <param name="Events">
+/// The event kinds the channel hears: `alerts` (of the alert rules that name it), `checkInCreated`,
+/// `objectiveActivated`, `reviewRequested`, `reviewAnswered`, `teamClosed`, `cycleClosed`; at least one, `["alerts"]` by default.
+/// </param>
+/// <param name="TeamIds">The teams whose OKR events the channel hears, at most 100 existing teams; empty (the default) hears every team's and those of no team.</param>
 /// <param name="BodyFormat">
 /// A generic webhook's body: <c>okapi</c> (Okapi's own JSON, the default) or <c>alertmanager</c> (the body
 /// Alertmanager's webhook_config sends; such a channel hears of alerts firing and resolved, and its test, only).
@@ -58,6 +71,7 @@ public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? Sta
 public sealed record ChannelTestDto(DeliveryDto? Delivery, NotificationDto? Notification);
 
 /// <summary><c>host</c> is "host" or "host:port", e.g. "127.0.0.1:9093" or "alertmanager.internal".</summary>
+/// <param name="Host">The host, as `host` or `host:port`, that webhooks and pull sources may reach although it is loopback or private; at most 300 characters, without scheme, path or user.</param>
 public sealed record AllowedHostRequest([property: Required, StringLength(300)] string Host);
 
 public sealed record AllowedHostDto(Guid Id, string Host, DateTime CreatedAt)

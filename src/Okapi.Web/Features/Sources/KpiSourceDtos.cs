@@ -5,13 +5,31 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Sources;
 
 /// <summary>
-/// A scheduled pull of a KPI's value. HTTP JSON needs <see cref="Url"/> and <see cref="JsonPath"/>; SQL needs
-/// <see cref="ConnectionName"/> and <see cref="Query"/>; Prometheus needs <see cref="Url"/> (the server) and
-/// <see cref="Query"/> (PromQL). <see cref="Schedule"/> is a cron expression in the organisation's time zone.
-/// HTTP JSON and Prometheus may send one header (<see cref="HeaderName"/>, e.g. <c>Authorization</c>) with
-/// <see cref="HeaderValue"/>, which is stored encrypted and never returned: to keep the stored value, send the name
-/// without a value; without a name, the source sends no header.
+/// A scheduled pull of a KPI's value, to create or replace: each run reads one number and stores it as the KPI's value
+/// at that instant. Only those who may edit the KPI manage its sources; a replace cannot move a source to another KPI.
 /// </summary>
+/// <param name="KpiId">The KPI the values go to; it must exist, be visible to the caller and be editable by them.</param>
+/// <param name="Kind">Required. `httpJson`: GET `url` and read the number at `jsonPath`; `sql`: run `query` on the connection `connectionName`; `prometheus`: run the PromQL `query` as an instant query on the server at `url`.</param>
+/// <param name="Schedule">
+/// Required: when to run, as a cron expression in the organisation's time zone, five fields (minute hour day month
+/// weekday) or six with seconds first, e.g. `*/15 * * * *`; at most 100 characters.
+/// </param>
+/// <param name="Url">
+/// HTTP JSON and Prometheus only, and required there: an absolute http or https URL (for Prometheus the server's base
+/// URL) that the server's outbound rules allow; at most 2,000 characters.
+/// </param>
+/// <param name="JsonPath">HTTP JSON only, and required there: a JSON path starting with `$` to the number, e.g. `$.data.total`; at most 500 characters.</param>
+/// <param name="ConnectionName">SQL only, and required there: the name of a database connection configured on the server under `Okapi:Sources:Connections`; at most 100 characters.</param>
+/// <param name="Query">SQL: a query whose first column of the first row is the number. Prometheus: a PromQL query that answers a scalar or a vector of exactly one series. Required for both; at most 4,000 characters.</param>
+/// <param name="Enabled">Whether the source runs on its schedule; true by default.</param>
+/// <param name="HeaderName">
+/// HTTP JSON and Prometheus only: the name of one header to send, e.g. `Authorization`; a valid header name that the
+/// HTTP client does not set itself, at most 100 characters. Without it, no header is sent and a stored value is dropped.
+/// </param>
+/// <param name="HeaderValue">
+/// The header's value, e.g. `Bearer ...`; stored encrypted and never returned, at most 4,000 characters, without line
+/// breaks. Required for a new header; left out with a name, the stored value is kept.
+/// </param>
 public sealed record KpiSourceRequest(
     Guid KpiId,
     [property: Required] KpiSourceKind? Kind,
