@@ -97,6 +97,42 @@ public sealed partial class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiAp
     }
 
     [Fact]
+    public async Task EveryRequestSchemaAndTheMainResponseSchemasDescribeThemselvesAndEachOfTheirProperties()
+    {
+        var app = await apps.StartAsync(DatabaseProvider.Sqlite);
+        var schemas = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
+        string[] bodies = ["KpiValueInput", "BulkValueRow", "KeyResultMove", "CarryOverPlan", "ClonePlan"];
+        string[] responses =
+        [
+            "ObjectiveDto", "KeyResultDto", "ForecastDto", "AlignmentLinkDto", "CheckInDto", "InitiativeDto", "KpiDto", "AlertDto", "AlertRuleDto",
+            "PersonDto", "TeamDto", "TeamMemberDto", "CycleDto", "PageOfObjectiveDto", "PageOfKpiDto", "PageOfAlertDto",
+        ];
+        var requests = schemas.EnumerateObject().Select(s => s.Name).Where(n => n.EndsWith("Request", StringComparison.Ordinal)).ToList();
+        Assert.True(requests.Count >= 30, $"only {requests.Count} request schemas: {string.Join(", ", requests)}");
+
+        // A nullable reference is a oneOf of null and the reference: its description sits beside the reference.
+        static bool Described(JsonElement schema) =>
+            schema.TryGetProperty("description", out var description) && !string.IsNullOrWhiteSpace(description.GetString()) ||
+            schema.TryGetProperty("oneOf", out var oneOf) && oneOf.EnumerateArray().Any(s => s.TryGetProperty("$ref", out _) && Described(s));
+
+        var undescribed = new List<string>();
+        foreach (var name in requests.Concat(bodies).Concat(responses))
+        {
+            Assert.True(schemas.TryGetProperty(name, out var schema), $"no schema {name}");
+            if (!Described(schema))
+            {
+                undescribed.Add(name);
+            }
+
+            undescribed.AddRange(schema.GetProperty("properties").EnumerateObject().Where(p => !Described(p.Value)).Select(p => $"{name}.{p.Name}"));
+        }
+
+        Assert.Empty(undescribed);
+        var paged = schemas.GetProperty("PageOfKpiDto").GetProperty("properties");
+        Assert.Contains("at most 200", paged.GetProperty("pageSize").GetProperty("description").GetString());
+    }
+
+    [Fact]
     public async Task AnOperationThatCanConflictDocumentsA409ProblemAndOnlySuchOperationsDo()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
