@@ -18,12 +18,24 @@ namespace Okapi.Web.Features.Access;
 /// <param name="ExpiresAt">When the token stops working, an ISO 8601 instant in the future; left out, it works until revoked.</param>
 public sealed record TokenRequest([property: Required, StringLength(100)] string Name, List<TokenScope> Scopes, DateTimeOffset? ExpiresAt);
 
+/// <summary>An API token; its secret is never shown again after creation.</summary>
+/// <param name="Id">The token's id.</param>
+/// <param name="PersonId">The person it acts as.</param>
+/// <param name="Name">The name it was given.</param>
+/// <param name="Prefix">The first characters of its secret, to tell tokens apart.</param>
+/// <param name="Scopes">What it may do: `read`, `write`, `kpi:ingest`, `admin`.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="ExpiresAt">When it stops working (UTC); null when it works until revoked.</param>
+/// <param name="LastUsedAt">When it was last used (UTC), if ever.</param>
+/// <param name="RevokedAt">When it was revoked (UTC); null while it is not.</param>
 public sealed record TokenDto(Guid Id, Guid PersonId, string Name, string Prefix, IReadOnlyList<TokenScope> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt)
 {
     public static TokenDto From(ApiToken t) => new(t.Id, t.PersonId, t.Name, t.Prefix, t.Scopes, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
 }
 
 /// <summary>A newly created token: the only time its secret is shown.</summary>
+/// <param name="Token">The token as lists show it.</param>
+/// <param name="Secret">The secret to send as `Authorization: Bearer ...`; shown only in this answer.</param>
 public sealed record CreatedTokenDto(TokenDto Token, string Secret);
 
 /// <summary>API tokens, for the API and the pages alike.</summary>

@@ -278,6 +278,18 @@ public sealed record CommentRequest(Guid ObjectiveId, Guid? KeyResultId, Guid? P
 public sealed record CommentUpdateRequest([property: Required, StringLength(Comment.MaxBodyLength)] string Body);
 
 /// <summary>A comment; <c>parentCommentId</c> makes threads, <c>mentionedPersonIds</c> are the people its body @mentions.</summary>
+/// <param name="Id">The comment's id.</param>
+/// <param name="ObjectiveId">The objective it is on.</param>
+/// <param name="KeyResultId">The key result it is about, if any.</param>
+/// <param name="ParentCommentId">The comment it replies to; null when it starts a thread.</param>
+/// <param name="AuthorId">The person who wrote it.</param>
+/// <param name="Body">The comment as written, in Markdown.</param>
+/// <param name="BodyHtml">The body rendered to safe HTML, mentions as links.</param>
+/// <param name="Version">The version the ETag carries; it changes with every change.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="UpdatedAt">When it last changed (UTC).</param>
+/// <param name="CheckInId">The check-in it is about, if any.</param>
+/// <param name="MentionedPersonIds">The people its body mentions.</param>
 public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt,
     Guid? CheckInId = null, IReadOnlyList<Guid>? MentionedPersonIds = null) : IHasVersion;
 
@@ -297,6 +309,19 @@ public sealed record AlignmentDto(
 /// A review of a draft objective and its answer: who was asked, by whom and when, and who answered when with which
 /// note. <c>canAnswer</c> and <c>canWithdraw</c> say what the caller may do with it.
 /// </summary>
+/// <param name="Id">The review's id.</param>
+/// <param name="ObjectiveId">The objective under review.</param>
+/// <param name="ObjectiveTitle">That objective's title.</param>
+/// <param name="ReviewerId">The person asked to review.</param>
+/// <param name="RequestedById">The person who asked.</param>
+/// <param name="RequestedAt">When it was asked for (UTC).</param>
+/// <param name="State">`requested`, `acknowledged` (the objective became active), `changesRequested` (back to draft) or `withdrawn`.</param>
+/// <param name="Message">The requester's message, in Markdown.</param>
+/// <param name="Note">The reviewer's note, in Markdown.</param>
+/// <param name="AnsweredAt">When it was answered or withdrawn (UTC); null while requested.</param>
+/// <param name="Version">The version the ETag carries; it changes with every change.</param>
+/// <param name="CanAnswer">Whether the caller may acknowledge it or request changes now.</param>
+/// <param name="CanWithdraw">Whether the caller may withdraw it now.</param>
 public sealed record ReviewDto(
     Guid Id, Guid ObjectiveId, string ObjectiveTitle, Guid ReviewerId, Guid? RequestedById, DateTime RequestedAt, ReviewState State,
     string? Message, string? Note, DateTime? AnsweredAt, int Version, bool CanAnswer, bool CanWithdraw) : IHasVersion
