@@ -37,6 +37,16 @@ public sealed record ChannelRequest(
     WebhookBodyFormat? BodyFormat = null);
 
 /// <summary>A channel; the target of webhook kinds (it may hold a secret token) is shown to admins only.</summary>
+/// <param name="Id">The channel's id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Kind">`inApp`, `email`, `webhook`, `slack` or `teams`.</param>
+/// <param name="Target">The addresses or URL it sends to; null for in-app channels, and for webhook kinds unless the caller is an admin.</param>
+/// <param name="Enabled">Whether it sends.</param>
+/// <param name="Events">The event kinds it hears.</param>
+/// <param name="TeamIds">The teams whose OKR events it hears; empty for every team's.</param>
+/// <param name="Version">The version the ETag carries; it changes with every change.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="UpdatedAt">When it last changed (UTC).</param>
 /// <param name="Signed">
 /// Whether a generic webhook's requests carry a Standard Webhooks signature; false for a webhook made before signing
 /// existed until an admin rotates its secret (<c>POST /api/v1/channels/{id}/secret</c>), and for other kinds.
@@ -79,6 +89,14 @@ public sealed record AllowedHostDto(Guid Id, string Host, DateTime CreatedAt)
     public static AllowedHostDto From(AllowedHost h) => new(h.Id, h.Host, h.CreatedAt);
 }
 
+/// <summary>An in-app notification of the caller.</summary>
+/// <param name="Id">The notification's id.</param>
+/// <param name="Title">What happened, in a line.</param>
+/// <param name="Body">More detail, if any.</param>
+/// <param name="Link">Where in the app to look, if anywhere.</param>
+/// <param name="AlertId">The alert it is about, if any.</param>
+/// <param name="CreatedAt">When it was made (UTC).</param>
+/// <param name="ReadAt">When the caller read it (UTC); null while unread.</param>
 public sealed record NotificationDto(Guid Id, string Title, string? Body, string? Link, Guid? AlertId, DateTime CreatedAt, DateTime? ReadAt)
 {
     public static NotificationDto From(Notification n) => new(n.Id, n.Title, n.Body, n.Link, n.AlertId, n.CreatedAt, n.ReadAt);

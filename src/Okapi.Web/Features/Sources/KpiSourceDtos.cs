@@ -43,6 +43,24 @@ public sealed record KpiSourceRequest(
     [property: StringLength(KpiSource.MaxHeaderValueLength)] string? HeaderValue = null);
 
 /// <summary>A pull source; of its header only the name shows, and whether a value is stored.</summary>
+/// <param name="Id">The source's id.</param>
+/// <param name="KpiId">The KPI its values go to.</param>
+/// <param name="Kind">`httpJson`, `sql` or `prometheus`.</param>
+/// <param name="Schedule">When it runs: a cron expression in the organisation's time zone.</param>
+/// <param name="Url">HTTP JSON and Prometheus: the URL it reads.</param>
+/// <param name="JsonPath">HTTP JSON: the path to the number.</param>
+/// <param name="ConnectionName">SQL: the configured connection it queries.</param>
+/// <param name="Query">SQL or PromQL: the query it runs.</param>
+/// <param name="HeaderName">The name of the header it sends, if any.</param>
+/// <param name="HasHeaderValue">Whether a header value is stored (it is never returned).</param>
+/// <param name="Enabled">Whether it runs on its schedule.</param>
+/// <param name="NextRunAt">When it runs next (UTC); null while disabled.</param>
+/// <param name="LastRunAt">When it last ran (UTC), if ever.</param>
+/// <param name="LastSuccessAt">When a run last stored a value (UTC), if ever.</param>
+/// <param name="LastError">Why the last run stored nothing; null when it succeeded.</param>
+/// <param name="Version">The version the ETag carries; it changes with every change.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="UpdatedAt">When it last changed (UTC).</param>
 public sealed record KpiSourceDto(
     Guid Id, Guid KpiId, KpiSourceKind Kind, string Schedule, string? Url, string? JsonPath, string? ConnectionName,
     string? Query, string? HeaderName, bool HasHeaderValue, bool Enabled, DateTime? NextRunAt, DateTime? LastRunAt, DateTime? LastSuccessAt, string? LastError,
