@@ -117,6 +117,8 @@ public sealed record KpiMetricsDto(
     double? Target, double? WarningLower, double? WarningUpper, double? CriticalLower, double? CriticalUpper, KpiHealth Health);
 
 /// <summary>A dashboard tile: the KPI and its recent period values, oldest first, for a sparkline.</summary>
+/// <param name="Kpi">The KPI.</param>
+/// <param name="Sparkline">Its latest period values, oldest first, at most 12.</param>
 public sealed record KpiTileDto(KpiDto Kpi, IReadOnlyList<double> Sparkline);
 
 /// <param name="Archived">True lists only archived KPIs; otherwise they are left out.</param>
@@ -153,4 +155,6 @@ public sealed record KpiSeriesDto(Guid KpiId, DateTimeOffset From, DateTimeOffse
 public sealed record KpiValueInput(DateTimeOffset At, double Value);
 
 /// <summary>What an ingestion stored: values written (new or replaced) across how many KPIs.</summary>
+/// <param name="Accepted">How many values were stored, new or replacing one at the same instant.</param>
+/// <param name="Kpis">How many KPIs they went to.</param>
 public sealed record IngestResultDto(int Accepted, int Kpis);

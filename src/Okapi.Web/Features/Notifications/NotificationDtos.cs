@@ -66,6 +66,18 @@ public sealed record ChannelDto(
 }
 
 /// <summary>One notification to one channel and how sending it went; <c>canRetry</c> when an admin may send it again.</summary>
+/// <param name="Id">The delivery's id.</param>
+/// <param name="ChannelId">The channel it goes to; null for an email to one person.</param>
+/// <param name="Recipient">The email address of the one person it goes to; null for a channel's delivery.</param>
+/// <param name="AlertId">The alert it is about, if any.</param>
+/// <param name="Event">What it is about, e.g. `alertFiring`, `alertResolved`, `test`, `checkInReminder`, `weeklyDigest`.</param>
+/// <param name="State">`pending` (not sent yet, or waiting for a retry), `delivered` or `failed` (gave up after the last retry).</param>
+/// <param name="Attempts">How many times sending it was tried.</param>
+/// <param name="LastError">Why the last attempt failed; null after a success.</param>
+/// <param name="CreatedAt">When it was queued (UTC).</param>
+/// <param name="NextAttemptAt">When it is tried next (UTC), while pending.</param>
+/// <param name="DeliveredAt">When it was delivered (UTC), if it was.</param>
+/// <param name="CanRetry">Whether an admin may send it again: it failed.</param>
 public sealed record DeliveryDto(
     Guid Id, Guid? ChannelId, string? Recipient, Guid? AlertId, NotificationEvent Event, DeliveryState State, int Attempts, string? LastError,
     DateTime CreatedAt, DateTime NextAttemptAt, DateTime? DeliveredAt, bool CanRetry)
@@ -84,6 +96,10 @@ public sealed record ChannelTestDto(DeliveryDto? Delivery, NotificationDto? Noti
 /// <param name="Host">The host, as `host` or `host:port`, that webhooks and pull sources may reach although it is loopback or private; at most 300 characters, without scheme, path or user.</param>
 public sealed record AllowedHostRequest([property: Required, StringLength(300)] string Host);
 
+/// <summary>A host that webhooks and pull sources may reach although it is loopback or private.</summary>
+/// <param name="Id">The entry's id.</param>
+/// <param name="Host">The host, as `host` or `host:port`.</param>
+/// <param name="CreatedAt">When it was allowed (UTC).</param>
 public sealed record AllowedHostDto(Guid Id, string Host, DateTime CreatedAt)
 {
     public static AllowedHostDto From(AllowedHost h) => new(h.Id, h.Host, h.CreatedAt);

@@ -4,6 +4,17 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Organisation;
 
+/// <summary>The organisation's settings.</summary>
+/// <param name="Id">The organisation's id.</param>
+/// <param name="Name">Its name.</param>
+/// <param name="Slug">Its short name in URLs.</param>
+/// <param name="TimeZone">The IANA time-zone id its calendar runs in, e.g. `Europe/Berlin`.</param>
+/// <param name="FiscalYearStartMonth">The month the fiscal year starts in, 1 to 12.</param>
+/// <param name="CheckInWeekday">The weekday of the weekly check-in reminder.</param>
+/// <param name="CheckInHour">The hour of the weekly check-in reminder, 0 to 23, in its time zone.</param>
+/// <param name="WeekStart">The day weeks start on.</param>
+/// <param name="Vision">Its vision, if set.</param>
+/// <param name="Version">The version the ETag carries; it changes with every change.</param>
 /// <param name="EmailDomains">The email domains the organisation owns: a first single sign-on with an email of one of them creates the person here.</param>
 public sealed record OrganisationDto(Guid Id, string Name, string Slug, string TimeZone, int FiscalYearStartMonth, DayOfWeek CheckInWeekday, int CheckInHour, DayOfWeek WeekStart, string? Vision, int Version, IReadOnlyList<string> EmailDomains) : IHasVersion
 {
