@@ -90,6 +90,8 @@ public sealed record DeliveryDto(
 public sealed record DeliveryFilter(Guid? Channel, EnumQuery<DeliveryState>? State, Guid? Alert, DateTimeOffset? Since = null);
 
 /// <summary>What a channel test queued: a delivery to watch, or for an in-app channel the caller's notification.</summary>
+/// <param name="Delivery">The queued delivery, for an external channel; null for an in-app channel.</param>
+/// <param name="Notification">The caller's notification, for an in-app channel; null otherwise.</param>
 public sealed record ChannelTestDto(DeliveryDto? Delivery, NotificationDto? Notification);
 
 /// <summary><c>host</c> is "host" or "host:port", e.g. "127.0.0.1:9093" or "alertmanager.internal".</summary>
@@ -119,4 +121,9 @@ public sealed record NotificationDto(Guid Id, string Title, string? Body, string
 }
 
 /// <summary>The caller's in-app notifications, newest first, and how many of all of them are unread.</summary>
+/// <param name="Items">The notifications on this page, newest first.</param>
+/// <param name="PageNumber">The page number, from 1.</param>
+/// <param name="PageSize">Notifications per page.</param>
+/// <param name="Total">How many notifications match the filter (all, or only the unread ones), over all pages.</param>
+/// <param name="Unread">How many of all of them are unread.</param>
 public sealed record NotificationList(IReadOnlyList<NotificationDto> Items, int PageNumber, int PageSize, int Total, int Unread);
