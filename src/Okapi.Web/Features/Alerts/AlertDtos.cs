@@ -104,6 +104,16 @@ public sealed record AlertFilter(Guid? Kpi, EnumQuery<AlertState>? State, bool? 
 /// One rule's alerts in a period, so that a flapping rule reads as one row: its state now (that of its open alert, or
 /// resolved), how many of its alerts fired since the period's start, when it last changed, and its open alert if any.
 /// </summary>
+/// <param name="RuleId">The alert rule.</param>
+/// <param name="RuleName">The rule's name.</param>
+/// <param name="KpiId">The KPI the rule watches.</param>
+/// <param name="KpiName">The KPI's name.</param>
+/// <param name="Severity">The rule's severity: `info`, `warning` or `critical`.</param>
+/// <param name="State">The state of its open alert (`pending` or `firing`), or `resolved` when none is open.</param>
+/// <param name="FiredCount">How many of its alerts fired since the period's start.</param>
+/// <param name="AlertCount">How many of its alerts the period holds.</param>
+/// <param name="LastChangeAt">When one of its alerts last started, fired or resolved (UTC).</param>
+/// <param name="Open">Its open alert, if any.</param>
 public sealed record AlertGroupDto(
     Guid RuleId, string RuleName, Guid KpiId, string KpiName, AlertSeverity Severity, AlertState State, int FiredCount, int AlertCount,
     DateTime LastChangeAt, AlertDto? Open);

@@ -128,13 +128,24 @@ public sealed record KpiFilter(Guid? Team, string? Tag, EnumQuery<KpiHealth>? He
 /// A point of a chart: a value, or for a daily point (<see cref="KpiSeriesDto.Method"/> <c>daily</c>) the mean of a
 /// day's values at the day's start with the day's <see cref="Min"/> and <see cref="Max"/> for a band.
 /// </summary>
+/// <param name="At">The point's instant; for a daily point, the day's start.</param>
+/// <param name="Value">The value; for a daily point, the mean of the day's values.</param>
 public sealed record KpiPointDto(DateTimeOffset At, double Value)
 {
+    /// <summary>For a daily point, the day's lowest value; null otherwise.</summary>
     public double? Min { get; init; }
+    /// <summary>For a daily point, the day's highest value; null otherwise.</summary>
     public double? Max { get; init; }
 }
 
 /// <summary>One period of a KPI: its local dates [Start, End), aggregated value, number of values and change against the period before.</summary>
+/// <param name="Start">The period's first day, in the organisation's time zone.</param>
+/// <param name="End">The day after the period's last day (exclusive).</param>
+/// <param name="StartUtc">The instant the period starts.</param>
+/// <param name="Value">The period's values aggregated as the KPI's aggregation says.</param>
+/// <param name="Count">How many values the period holds.</param>
+/// <param name="Change">The relative change from the period right before (0.1 is +10 %); null for the first period, after a gap, or when the value before is 0.</param>
+/// <param name="Health">The health of the period's value against the KPI's thresholds: `ok`, `warning`, `critical`, `stale` or `unknown`.</param>
 public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset StartUtc, double Value, int Count, double? Change, KpiHealth Health)
 {
     /// <summary>The value of the period right before, that <see cref="Change"/> compares with; null when there is no change.</summary>
@@ -147,6 +158,12 @@ public sealed record KpiPeriodDto(DateOnly Start, DateOnly End, DateTimeOffset S
 /// range holds more values than a chart reads; <c>daily+lttb</c> when those days were downsampled too);
 /// <see cref="RawCount"/> is how many values the range holds (for daily points, those of its whole days).
 /// </summary>
+/// <param name="KpiId">The KPI.</param>
+/// <param name="From">The range's start.</param>
+/// <param name="To">The range's end.</param>
+/// <param name="RawCount">How many values the range holds (for daily points, those of its whole days).</param>
+/// <param name="Method">How the points were made: `raw`, `lttb`, `daily` or `daily+lttb`.</param>
+/// <param name="Points">The points, oldest first.</param>
 public sealed record KpiSeriesDto(Guid KpiId, DateTimeOffset From, DateTimeOffset To, int RawCount, string Method, IReadOnlyList<KpiPointDto> Points);
 
 /// <summary>One value to store: the instant (UTC if no offset is given) and a finite number.</summary>

@@ -72,6 +72,12 @@ public sealed record KpiSourceDto(
 }
 
 /// <summary>What one run of a source did: the value it stored at <see cref="At"/>, or why it stored nothing.</summary>
+/// <param name="SourceId">The source that ran.</param>
+/// <param name="At">The instant of the run, which is also the instant of the value it stored.</param>
+/// <param name="Succeeded">Whether the run stored a value.</param>
+/// <param name="Value">The value stored; null when the run failed.</param>
+/// <param name="Error">Why the run stored nothing; null on success.</param>
+/// <param name="NextRunAt">When the source runs next on its schedule (UTC); null when the source is disabled.</param>
 public sealed record KpiSourceRunDto(Guid SourceId, DateTimeOffset At, bool Succeeded, double? Value, string? Error, DateTime? NextRunAt);
 
 public sealed record KpiSourceFilter(Guid? Kpi);
