@@ -293,6 +293,12 @@ public sealed record CommentUpdateRequest([property: Required, StringLength(Comm
 public sealed record CommentDto(Guid Id, Guid ObjectiveId, Guid? KeyResultId, Guid? ParentCommentId, Guid? AuthorId, string Body, string BodyHtml, int Version, DateTime CreatedAt, DateTime UpdatedAt,
     Guid? CheckInId = null, IReadOnlyList<Guid>? MentionedPersonIds = null) : IHasVersion;
 
+/// <summary>An alignment link: a child objective contributing to a parent objective, or to one of its key results.</summary>
+/// <param name="ChildObjectiveId">The contributing objective.</param>
+/// <param name="ParentObjectiveId">The objective it contributes to.</param>
+/// <param name="ParentKeyResultId">The parent's key result it contributes to, if aligned to one.</param>
+/// <param name="Weight">How much the child counts in the parent's rollup.</param>
+/// <param name="RollsUp">Whether the child's progress counts in the parent's progress.</param>
 public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiveId, Guid? ParentKeyResultId, double Weight, bool RollsUp);
 
 /// <summary>
@@ -301,6 +307,12 @@ public sealed record AlignmentEdgeDto(Guid ChildObjectiveId, Guid ParentObjectiv
 /// may see are aligned to it or to one of its key results, loaded or not. <c>unaligned</c> is one page of the objectives
 /// outside the company level that are aligned to nothing (among <c>objectives</c>), <c>unalignedTotal</c> how many there are.
 /// </summary>
+/// <param name="Objectives">The objectives loaded.</param>
+/// <param name="Links">The links between them.</param>
+/// <param name="Unaligned">One page of the ids of objectives outside the company level aligned to nothing.</param>
+/// <param name="Roots">Where the tree starts: the top's roots, or the objective asked for.</param>
+/// <param name="ChildCounts">For every objective's id, how many objectives the caller may see are aligned to it or to one of its key results, loaded or not.</param>
+/// <param name="UnalignedTotal">How many unaligned objectives there are in all.</param>
 public sealed record AlignmentDto(
     IReadOnlyList<ObjectiveDto> Objectives, IReadOnlyList<AlignmentEdgeDto> Links, IReadOnlyList<Guid> Unaligned,
     IReadOnlyList<Guid> Roots, IReadOnlyDictionary<Guid, int> ChildCounts, int UnalignedTotal);

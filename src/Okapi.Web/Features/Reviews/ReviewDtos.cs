@@ -18,4 +18,6 @@ public sealed record ReviewAnswerRequest([property: StringLength(ReviewService.M
 public sealed record ReviewFilter(string? Reviewer, Guid? Objective, EnumQuery<ReviewState>? State);
 
 /// <summary>Someone who may review an objective.</summary>
+/// <param name="PersonId">The person.</param>
+/// <param name="Name">Their name.</param>
 public sealed record ReviewerDto(Guid PersonId, string Name);
