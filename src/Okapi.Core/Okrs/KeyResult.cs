@@ -13,6 +13,8 @@ public enum KeyResultType
 }
 
 /// <summary>One item of a milestone key result's checklist.</summary>
+/// <param name="Title">The item's title.</param>
+/// <param name="Done">Whether it is done.</param>
 public sealed record ChecklistItem(string Title, bool Done);
 
 /// <summary>A measurable outcome of an objective. Progress formulas live here, in one place.</summary>
