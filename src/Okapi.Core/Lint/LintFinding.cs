@@ -1,5 +1,6 @@
 namespace Okapi.Core.Lint;
 
+/// <summary>How serious a lint finding is: `info`, `warning` or `error`.</summary>
 public enum LintSeverity
 {
     Info,
@@ -7,6 +8,7 @@ public enum LintSeverity
     Error,
 }
 
+/// <summary>What kind of entity a lint finding is about: `objective`, `keyResult`, `kpi`, `team` or `person`.</summary>
 public enum LintSubjectKind
 {
     Objective,

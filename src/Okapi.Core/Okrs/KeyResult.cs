@@ -2,6 +2,7 @@ using Okapi.Core.Scoring;
 
 namespace Okapi.Core.Okrs;
 
+/// <summary>How a key result's progress is measured: `increaseTo`, `decreaseTo`, `stayAbove`, `stayBelow`, `milestone` or `commitTargetStretch`.</summary>
 public enum KeyResultType
 {
     IncreaseTo,

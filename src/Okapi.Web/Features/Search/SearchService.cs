@@ -8,6 +8,7 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Search;
 
+/// <summary>What a search hit is: `objective`, `keyResult`, `team`, `person` or `kpi`.</summary>
 public enum SearchKind
 {
     Objective,
