@@ -97,7 +97,7 @@ public sealed partial class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiAp
     }
 
     [Fact]
-    public async Task EveryObjectSchemaDescribesItselfAndEachOfItsProperties()
+    public async Task EverySchemaButTheFrameworksDescribesItselfAndEachOfItsProperties()
     {
         var app = await apps.StartAsync(DatabaseProvider.Sqlite);
         var schemas = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/openapi/v1.json")).RootElement.GetProperty("components").GetProperty("schemas");
@@ -122,6 +122,9 @@ public sealed partial class OpenApiTests(OkapiApps apps) : IClassFixture<OkapiAp
             undescribed.AddRange(schema.GetProperty("properties").EnumerateObject().Where(p => !Described(p.Value)).Select(p => $"{name}.{p.Name}"));
         }
 
+        // Enums say what their values mean; the framework's day of the week speaks for itself.
+        undescribed.AddRange(schemas.EnumerateObject()
+            .Where(s => s.Value.TryGetProperty("enum", out _) && s.Name != "DayOfWeek" && !Described(s.Value)).Select(s => s.Name));
         Assert.Empty(undescribed);
         var paged = schemas.GetProperty("PageOfKpiDto").GetProperty("properties");
         Assert.Contains("at most 200", paged.GetProperty("pageSize").GetProperty("description").GetString());
