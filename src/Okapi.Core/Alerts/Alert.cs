@@ -1,5 +1,6 @@
 namespace Okapi.Core.Alerts;
 
+/// <summary>An alert's state: `pending` (its condition holds, not yet long enough), `firing` or `resolved`.</summary>
 public enum AlertState
 {
     Pending,

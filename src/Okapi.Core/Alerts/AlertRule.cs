@@ -1,5 +1,6 @@
 namespace Okapi.Core.Alerts;
 
+/// <summary>What an alert rule watches: `threshold` (the KPI's health reaches the rule's level), `change` (a rise or drop against a baseline) or `noData` (no value for a number of cadence periods).</summary>
 public enum AlertRuleKind
 {
     /// <summary>The KPI's health reaches the rule's level (warning or critical).</summary>
@@ -12,6 +13,7 @@ public enum AlertRuleKind
     NoData,
 }
 
+/// <summary>How serious an alert rule's alerts are: `info`, `warning` or `critical`.</summary>
 public enum AlertSeverity
 {
     Info,
@@ -19,6 +21,7 @@ public enum AlertSeverity
     Critical,
 }
 
+/// <summary>Which change a change rule alerts on: `rise`, `drop` or `either`.</summary>
 public enum ChangeDirection
 {
     Rise,
@@ -26,6 +29,7 @@ public enum ChangeDirection
     Either,
 }
 
+/// <summary>What a change rule compares the latest period with: `previousPeriod`, or `trailingAverage` of several periods.</summary>
 public enum ChangeBaseline
 {
     PreviousPeriod,

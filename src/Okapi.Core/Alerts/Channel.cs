@@ -1,5 +1,6 @@
 namespace Okapi.Core.Alerts;
 
+/// <summary>Where a channel sends: `inApp` (a notification in Okapi), `email`, `webhook` (a generic JSON POST), `slack` or `teams` (their incoming-webhook payloads).</summary>
 public enum ChannelKind
 {
     /// <summary>A notification in Okapi for the KPI's owner (the person, or the owner team's members).</summary>

@@ -1,5 +1,6 @@
 namespace Okapi.Core.Alerts;
 
+/// <summary>A delivery's state: `pending`, `delivered` or `failed` (gave up after the last retry).</summary>
 public enum DeliveryState
 {
     Pending,

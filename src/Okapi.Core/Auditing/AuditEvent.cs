@@ -1,5 +1,6 @@
 namespace Okapi.Core.Auditing;
 
+/// <summary>What a recorded change did to its record: `create`, `update` or `delete`.</summary>
 public enum AuditAction
 {
     Create,

@@ -1,5 +1,6 @@
 namespace Okapi.Core.Kpis;
 
+/// <summary>Where a pull source reads a KPI's value: `httpJson` (a number read by JSON path from a URL's JSON answer), `sql` (a query on a configured connection) or `prometheus` (an instant query).</summary>
 public enum KpiSourceKind
 {
     /// <summary>GET a URL that answers JSON and read one number from it by a JSON path.</summary>

@@ -1,6 +1,9 @@
 namespace Okapi.Core.Lint;
 
 /// <summary>A rule of the OKR quality linter, as the API lists it.</summary>
+/// <param name="Id">The rule's stable id, e.g. `objective-title-too-long`.</param>
+/// <param name="Severity">`info`, `warning` or `error`.</param>
+/// <param name="Description">What the rule flags.</param>
 public sealed record LintRule(string Id, LintSeverity Severity, string Description)
 {
     internal LintFinding Flag(LintSubject subject, string message, string fix) => new(Id, Severity, message, fix, subject);

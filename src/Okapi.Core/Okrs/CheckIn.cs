@@ -2,6 +2,7 @@ using Okapi.Core.Kpis;
 
 namespace Okapi.Core.Okrs;
 
+/// <summary>The author's confidence that the key result will be met: `onTrack`, `atRisk` or `offTrack`.</summary>
 public enum Confidence
 {
     OnTrack,
@@ -9,6 +10,7 @@ public enum Confidence
     OffTrack,
 }
 
+/// <summary>Where a check-in came from: `person`, `kpi` (its linked KPI's value), `api` or `import`.</summary>
 public enum CheckInSource
 {
     Person,

@@ -1,5 +1,6 @@
 namespace Okapi.Core.Okrs;
 
+/// <summary>An initiative's state: `todo`, `doing` or `done`.</summary>
 public enum InitiativeState
 {
     Todo,

@@ -2,6 +2,7 @@ using Okapi.Core.Scoring;
 
 namespace Okapi.Core.Okrs;
 
+/// <summary>How a key result's progress is measured: `increaseTo`, `decreaseTo`, `stayAbove`, `stayBelow`, `milestone` or `commitTargetStretch`.</summary>
 public enum KeyResultType
 {
     IncreaseTo,
@@ -13,6 +14,8 @@ public enum KeyResultType
 }
 
 /// <summary>One item of a milestone key result's checklist.</summary>
+/// <param name="Title">The item's title.</param>
+/// <param name="Done">Whether it is done.</param>
 public sealed record ChecklistItem(string Title, bool Done);
 
 /// <summary>A measurable outcome of an objective. Progress formulas live here, in one place.</summary>

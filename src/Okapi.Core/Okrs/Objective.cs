@@ -3,6 +3,7 @@ using Okapi.Core.Scoring;
 
 namespace Okapi.Core.Okrs;
 
+/// <summary>An objective's state: `draft`, `active`, `closed`, or `inReview` (sent to a team lead for review).</summary>
 public enum ObjectiveState
 {
     Draft,
@@ -13,6 +14,7 @@ public enum ObjectiveState
     InReview,
 }
 
+/// <summary>Who sees it: `public` (everyone in the organisation) or `private` (its owner, the owner team's members, and admins).</summary>
 public enum Visibility
 {
     Public,

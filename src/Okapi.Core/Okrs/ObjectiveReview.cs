@@ -1,5 +1,6 @@
 namespace Okapi.Core.Okrs;
 
+/// <summary>A review's state: `requested`, `acknowledged` (the objective became active), `changesRequested` (sent back to draft with a note) or `withdrawn` (taken back before an answer).</summary>
 public enum ReviewState
 {
     Requested,

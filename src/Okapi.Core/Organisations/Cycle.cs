@@ -2,6 +2,7 @@ using Okapi.Core.Okrs;
 
 namespace Okapi.Core.Organisations;
 
+/// <summary>A cycle's length: `quarter`, `year` or `custom`.</summary>
 public enum CycleKind
 {
     Quarter,
@@ -9,6 +10,7 @@ public enum CycleKind
     Custom,
 }
 
+/// <summary>A cycle's state: `planning`, `active` or `closed`.</summary>
 public enum CycleState
 {
     Planning,

@@ -1,5 +1,6 @@
 namespace Okapi.Core.Organisations;
 
+/// <summary>A person's role: `viewer`, `member` or `admin`.</summary>
 public enum Role
 {
     Viewer,

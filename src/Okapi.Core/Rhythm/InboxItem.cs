@@ -1,5 +1,6 @@
 namespace Okapi.Core.Rhythm;
 
+/// <summary>What an inbox item asks: `checkInDue`, `mention`, `alert` or `reviewRequest`.</summary>
 public enum InboxItemKind
 {
     CheckInDue,
@@ -8,6 +9,7 @@ public enum InboxItemKind
     ReviewRequest,
 }
 
+/// <summary>An inbox item's state: `open`, `done` or `dismissed`.</summary>
 public enum InboxItemState
 {
     Open,

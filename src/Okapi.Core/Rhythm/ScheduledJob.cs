@@ -1,5 +1,6 @@
 namespace Okapi.Core.Rhythm;
 
+/// <summary>A scheduled job occurrence's state: `pending`, `done` or `failed` (gave up after the last attempt).</summary>
 public enum JobState
 {
     Pending,

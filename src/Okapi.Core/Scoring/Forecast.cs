@@ -3,6 +3,7 @@ using Okapi.Core.Organisations;
 
 namespace Okapi.Core.Scoring;
 
+/// <summary>How a forecast was made: `trend` (a robust linear fit over the check-ins), `pace` (fewer than three check-ins: progress against the expected pace) or `final` (outside the cycle: the progress itself).</summary>
 public enum ForecastMethod
 {
     /// <summary>Robust linear fit (Theil–Sen) over the check-ins.</summary>

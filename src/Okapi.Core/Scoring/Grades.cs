@@ -1,5 +1,6 @@
 namespace Okapi.Core.Scoring;
 
+/// <summary>A grade's band: `red`, `yellow` or `green`.</summary>
 public enum GradeColour
 {
     Red,
@@ -7,6 +8,7 @@ public enum GradeColour
     Green,
 }
 
+/// <summary>A status from the forecast: `onTrack`, `atRisk` or `offTrack`.</summary>
 public enum OkrStatus
 {
     OnTrack,

@@ -164,6 +164,7 @@ internal static class OpenApiConventions
                 tag.Description ??= TagDescriptions.GetValueOrDefault(tag.Name ?? "");
             }
 
+            DescribeNullableReferences(document);
             RequireOnlyWhatMustBeSent(document);
             document.Components.Schemas?.Remove("IFormFile");
             return Task.CompletedTask;
@@ -244,6 +245,25 @@ internal static class OpenApiConventions
                 },
                 _ => new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The file's bytes." },
             };
+        }
+    }
+
+    /// <summary>
+    /// A nullable enum or object property is a oneOf of null and a reference, and its doc comment lands on the
+    /// reference inside; client generators read a property's description from the property, so it is copied there.
+    /// </summary>
+    private static void DescribeNullableReferences(OpenApiDocument document)
+    {
+        foreach (var schema in document.Components?.Schemas?.Values ?? [])
+        {
+            foreach (var property in schema.Properties?.Values ?? [])
+            {
+                if (property is OpenApiSchema { OneOf: { } options } concrete && string.IsNullOrWhiteSpace(concrete.Description) &&
+                    options.OfType<OpenApiSchemaReference>().Select(r => r.Reference.Description).FirstOrDefault(d => !string.IsNullOrWhiteSpace(d)) is { } description)
+                {
+                    concrete.Description = description;
+                }
+            }
         }
     }
 

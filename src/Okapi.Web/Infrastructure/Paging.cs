@@ -3,6 +3,10 @@ using Microsoft.EntityFrameworkCore;
 namespace Okapi.Web.Infrastructure;
 
 /// <summary>One page of a list, with the total count for pagers.</summary>
+/// <param name="Items">The page's items.</param>
+/// <param name="PageNumber">The page's number, from 1.</param>
+/// <param name="PageSize">How many items a page holds, at most 200.</param>
+/// <param name="Total">How many items the whole list holds.</param>
 public sealed record Page<T>(IReadOnlyList<T> Items, int PageNumber, int PageSize, int Total);
 
 /// <summary>Query-string paging: <c>?page=1&amp;pageSize=50</c>, at most 200 a page.</summary>

@@ -6,6 +6,10 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
+/// <summary>Email and password for a cookie sign-in; the answer sets the session cookie.</summary>
+/// <param name="Email">The email the person signs in with; required, at most 320 characters.</param>
+/// <param name="Password">The person's password; required, at most 200 characters.</param>
+/// <param name="RememberMe">Whether the session cookie outlives the browser session; false by default.</param>
 public sealed record SignInRequest([property: Required, StringLength(320)] string Email, [property: Required, StringLength(200)] string Password, bool RememberMe = false);
 
 /// <summary>Cookie sign-in for the web UI, slowed down after repeated failures from the same client.</summary>

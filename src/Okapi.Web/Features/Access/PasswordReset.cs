@@ -13,8 +13,13 @@ using Okapi.Web.Features.Notifications;
 
 namespace Okapi.Web.Features.Access;
 
+/// <summary>Asks for a forgotten-password email; the answer is the same whether or not the address has an account.</summary>
+/// <param name="Email">The email the person signs in with; required, an email address of at most 320 characters.</param>
 public sealed record ForgotPasswordRequest([property: Required, EmailAddress, StringLength(320)] string Email);
 
+/// <summary>A new password chosen with the token of a forgotten-password email.</summary>
+/// <param name="Token">The token from the email's link; it works once, for 30 minutes. Required, at most 2,000 characters.</param>
+/// <param name="NewPassword">The new password: 10 to 200 characters. Required.</param>
 public sealed record ResetPasswordRequest([property: Required, StringLength(2000)] string Token, [property: Required, StringLength(200)] string NewPassword);
 
 /// <summary>

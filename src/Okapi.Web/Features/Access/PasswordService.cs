@@ -6,6 +6,9 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
+/// <summary>A person's own password change.</summary>
+/// <param name="CurrentPassword">The password the person has now; required, at most 200 characters.</param>
+/// <param name="NewPassword">The new password: 10 to 200 characters, not the current one. Required.</param>
 public sealed record ChangePasswordRequest([property: Required, StringLength(200)] string CurrentPassword, [property: Required, StringLength(200)] string NewPassword);
 
 /// <summary>

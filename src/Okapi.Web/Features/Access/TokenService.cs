@@ -9,14 +9,33 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Access;
 
+/// <summary>An API token to create for the caller; its secret is shown once, in the answer. Created when signed in, or with an admin token.</summary>
+/// <param name="Name">A name to recognise the token by, e.g. the integration that uses it; required, at most 100 characters.</param>
+/// <param name="Scopes">
+/// What the token may do, at least one of `read`, `write`, `kpi:ingest` (push KPI values) and `admin`. None beyond
+/// the caller's role: `write` and `kpi:ingest` need a member, `admin` an admin.
+/// </param>
+/// <param name="ExpiresAt">When the token stops working, an ISO 8601 instant in the future; left out, it works until revoked.</param>
 public sealed record TokenRequest([property: Required, StringLength(100)] string Name, List<TokenScope> Scopes, DateTimeOffset? ExpiresAt);
 
+/// <summary>An API token; its secret is never shown again after creation.</summary>
+/// <param name="Id">The token's id.</param>
+/// <param name="PersonId">The person it acts as.</param>
+/// <param name="Name">The name it was given.</param>
+/// <param name="Prefix">The first characters of its secret, to tell tokens apart.</param>
+/// <param name="Scopes">What it may do: `read`, `write`, `kpi:ingest`, `admin`.</param>
+/// <param name="CreatedAt">When it was created (UTC).</param>
+/// <param name="ExpiresAt">When it stops working (UTC); null when it works until revoked.</param>
+/// <param name="LastUsedAt">When it was last used (UTC), if ever.</param>
+/// <param name="RevokedAt">When it was revoked (UTC); null while it is not.</param>
 public sealed record TokenDto(Guid Id, Guid PersonId, string Name, string Prefix, IReadOnlyList<TokenScope> Scopes, DateTime CreatedAt, DateTime? ExpiresAt, DateTime? LastUsedAt, DateTime? RevokedAt)
 {
     public static TokenDto From(ApiToken t) => new(t.Id, t.PersonId, t.Name, t.Prefix, t.Scopes, t.CreatedAt, t.ExpiresAt, t.LastUsedAt, t.RevokedAt);
 }
 
 /// <summary>A newly created token: the only time its secret is shown.</summary>
+/// <param name="Token">The token as lists show it.</param>
+/// <param name="Secret">The secret to send as `Authorization: Bearer ...`; shown only in this answer.</param>
 public sealed record CreatedTokenDto(TokenDto Token, string Secret);
 
 /// <summary>API tokens, for the API and the pages alike.</summary>

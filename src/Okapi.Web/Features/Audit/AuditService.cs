@@ -9,12 +9,33 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Audit;
 
+/// <summary>One recorded change: who changed what, when, and which fields, before and after.</summary>
+/// <param name="Id">The event.</param>
+/// <param name="At">When the change was saved (UTC).</param>
+/// <param name="ActorId">Who made it; null for changes the server made on its own.</param>
+/// <param name="ActorName">The actor's name at the time, if known.</param>
+/// <param name="EntityType">What kind of record changed, e.g. `Objective`, `KeyResult`, `Kpi`.</param>
+/// <param name="EntityId">The record that changed.</param>
+/// <param name="Action">`create`, `update` or `delete`.</param>
+/// <param name="Changes">An object keyed by field name, each with the `before` and `after` values.</param>
+/// <param name="Reason">Why the change was made, where the actor said so (e.g. a grade override).</param>
 public sealed record AuditEventDto(Guid Id, DateTime At, Guid? ActorId, string? ActorName, string EntityType, Guid EntityId, AuditAction Action, JsonElement Changes, string? Reason);
 
 /// <summary>
 /// An event of an objective's history: <c>about</c> is the title of the key result, initiative or objective it concerns;
 /// a check-in's event carries the check-in.
 /// </summary>
+/// <param name="Id">The event.</param>
+/// <param name="At">When the change was saved (UTC).</param>
+/// <param name="ActorId">Who made it; null for changes the server made on its own.</param>
+/// <param name="ActorName">The actor's name at the time, if known.</param>
+/// <param name="EntityType">What kind of record changed, e.g. `Objective`, `KeyResult`, `CheckIn`.</param>
+/// <param name="EntityId">The record that changed.</param>
+/// <param name="Action">`create`, `update` or `delete`.</param>
+/// <param name="Changes">An object keyed by field name, each with the `before` and `after` values.</param>
+/// <param name="Reason">Why the change was made, where the actor said so.</param>
+/// <param name="About">The title of the key result, initiative or objective it concerns.</param>
+/// <param name="CheckIn">The check-in, for a check-in's event; null otherwise.</param>
 public sealed record HistoryEventDto(Guid Id, DateTime At, Guid? ActorId, string? ActorName, string EntityType, Guid EntityId, AuditAction Action,
     JsonElement Changes, string? Reason, string About, CheckInDto? CheckIn = null);
 

@@ -1,8 +1,11 @@
 namespace Okapi.Web.Features.Exchange;
 
 /// <summary>What an import did (or, on a dry run, would do), per kind of row.</summary>
+/// <param name="DryRun">Whether this was a dry run: nothing was changed.</param>
+/// <param name="Kinds">One entry per kind of row, in the order `organisation`, `people`, `teams`, `cycles`, `kpis`, `objectives`, `keyResults`, `checkIns`.</param>
 public sealed record ImportPlanDto(bool DryRun, IReadOnlyList<ImportKindDto> Kinds)
 {
+    /// <summary>Whether any row was (or would be) created or updated.</summary>
     public bool HasChanges => Kinds.Any(k => k.Created.Count > 0 || k.Updated.Count > 0);
 }
 
@@ -10,9 +13,15 @@ public sealed record ImportPlanDto(bool DryRun, IReadOnlyList<ImportKindDto> Kin
 /// Rows of one kind (organisation, people, teams, cycles, kpis, objectives, keyResults, checkIns) by key: key results
 /// are named "objective/keyResult", check-ins "objective/keyResult@instant", people by email.
 /// </summary>
+/// <param name="Kind">The kind of row: `organisation`, `people`, `teams`, `cycles`, `kpis`, `objectives`, `keyResults` or `checkIns`.</param>
+/// <param name="Created">The keys of rows created.</param>
+/// <param name="Updated">The rows updated, with the fields that changed.</param>
+/// <param name="Unchanged">The keys of rows the document matches without changes.</param>
 public sealed record ImportKindDto(string Kind, IReadOnlyList<string> Created, IReadOnlyList<ImportChangeDto> Updated, IReadOnlyList<string> Unchanged);
 
 /// <summary>An existing row the document changes, with the document fields whose values change.</summary>
+/// <param name="Key">The row's key.</param>
+/// <param name="Fields">The document's names of the fields whose values change.</param>
 public sealed record ImportChangeDto(string Key, IReadOnlyList<string> Fields);
 
 /// <summary>One error of a refused document, in the problem details' "places" list.</summary>

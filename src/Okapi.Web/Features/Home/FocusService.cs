@@ -10,13 +10,33 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Home;
 
+/// <summary>One of my teams and the mean progress of its objectives in the cycles looked at.</summary>
+/// <param name="TeamId">The team.</param>
+/// <param name="Name">The team's name.</param>
+/// <param name="Progress">The mean progress of the team's objectives, each counting once, 0 to 1; 0 without any.</param>
+/// <param name="Objectives">How many objectives the team owns there.</param>
 public sealed record TeamProgress(Guid TeamId, string Name, double Progress, int Objectives);
 
+/// <summary>A recent check-in on the key results of objectives I or my teams own.</summary>
+/// <param name="At">When the check-in was made (UTC).</param>
+/// <param name="PersonId">Its author, if a person.</param>
+/// <param name="PersonName">The author's name, if known.</param>
+/// <param name="ObjectiveId">The objective of the key result checked in.</param>
+/// <param name="ObjectiveTitle">That objective's title.</param>
+/// <param name="KeyResultTitle">The key result's title.</param>
+/// <param name="Value">The value checked in.</param>
+/// <param name="Unit">The key result's unit, if any.</param>
+/// <param name="Confidence">The author's confidence: `onTrack`, `atRisk` or `offTrack`; null when not given.</param>
 /// <param name="KpiId">The KPI a check-in with source KPI came from: it, not a person, is the author.</param>
 public sealed record Activity(DateTime At, Guid? PersonId, string? PersonName, Guid ObjectiveId, string ObjectiveTitle, string KeyResultTitle, double Value, string? Unit, Confidence? Confidence,
     Guid? KpiId = null);
 
 /// <summary>What one person should look at first: their key results due for a check-in, their objectives, their teams.</summary>
+/// <param name="DueKeyResults">My key results that are stale: a check-in is due.</param>
+/// <param name="MyKeyResults">All the key results I own, stale first, then the longest without a check-in first.</param>
+/// <param name="MyObjectives">The objectives I own myself, oldest first.</param>
+/// <param name="MyTeams">My teams' progress, by team name.</param>
+/// <param name="RecentActivity">The latest 8 check-ins on objectives I or my teams own, newest first.</param>
 public sealed record Focus(
     IReadOnlyList<KeyResultDto> DueKeyResults,
     IReadOnlyList<KeyResultDto> MyKeyResults,

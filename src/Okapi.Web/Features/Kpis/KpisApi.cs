@@ -167,4 +167,8 @@ public static class KpisApi
 }
 
 /// <summary>One row of <c>POST /api/v1/kpi-values</c>, for the API description; the endpoint reads rows by hand.</summary>
+/// <param name="KpiId">The KPI's id; give it or `kpi`.</param>
+/// <param name="Kpi">The KPI's key (or its id); give it or `kpiId`.</param>
+/// <param name="At">The instant the value is for, ISO 8601 (UTC without an offset); now when left out. From the year 2000 to at most 24 hours ahead of the server's clock; a value at an instant the KPI already has replaces it.</param>
+/// <param name="Value">The value in the KPI's unit: a finite number between -1e15 and 1e15.</param>
 public sealed record BulkValueRow(Guid? KpiId, string? Kpi, DateTimeOffset? At, double Value);

@@ -8,6 +8,17 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Rhythm;
 
 /// <summary>One occurrence of scheduled work as the admin sees it.</summary>
+/// <param name="Id">The occurrence.</param>
+/// <param name="Kind">What runs, e.g. `check-in-reminders` or `weekly-digest`.</param>
+/// <param name="Key">Which occurrence, unique per kind, e.g. the local date and hour it is due (`2027-02-15T09`).</param>
+/// <param name="DueAt">When it is due (UTC).</param>
+/// <param name="State">`pending`, `done` or `failed` (gave up after the last attempt).</param>
+/// <param name="Attempts">How many times it has been tried.</param>
+/// <param name="LockedUntil">Until when a runner has claimed it (UTC); null when unclaimed.</param>
+/// <param name="CreatedAt">When it was scheduled (UTC).</param>
+/// <param name="CompletedAt">When it finished (UTC); null until then.</param>
+/// <param name="Result">What the run did, e.g. `3 reminders`.</param>
+/// <param name="LastError">The error of the last failed attempt, if any.</param>
 public sealed record JobDto(
     Guid Id, string Kind, string Key, DateTime DueAt, JobState State, int Attempts, DateTime? LockedUntil,
     DateTime CreatedAt, DateTime? CompletedAt, string? Result, string? LastError)

@@ -8,6 +8,7 @@ using Okapi.Web.Infrastructure;
 
 namespace Okapi.Web.Features.Search;
 
+/// <summary>What a search hit is: `objective`, `keyResult`, `team`, `person` or `kpi`.</summary>
 public enum SearchKind
 {
     Objective,
@@ -17,6 +18,12 @@ public enum SearchKind
     Kpi,
 }
 
+/// <summary>One search result.</summary>
+/// <param name="Kind">What was found: `objective`, `keyResult`, `team`, `person` or `kpi`.</param>
+/// <param name="Id">Its id.</param>
+/// <param name="Title">Its title or name.</param>
+/// <param name="Context">A second line: a key result's objective title, a KPI's key, a team's mission or a person's email; none for an objective.</param>
+/// <param name="Url">The app's page for it, a path such as `/objectives/{id}`.</param>
 public sealed record SearchHit(SearchKind Kind, Guid Id, string Title, string? Context, string Url);
 
 /// <summary>Finds objectives, key results, KPIs, teams and people by name; private objectives and KPIs stay hidden as everywhere.</summary>
