@@ -41,7 +41,12 @@ public static class Health
         var body = new
         {
             status = Status(report.Status),
-            checks = report.Entries.ToDictionary(e => e.Key, e => new { status = Status(e.Value.Status), description = e.Value.Description }),
+            // A check that threw would show its exception's message (a host name, an address) to anyone: it stays in the log.
+            checks = report.Entries.ToDictionary(e => e.Key, e => new
+            {
+                status = Status(e.Value.Status),
+                description = e.Value.Exception is null ? e.Value.Description : "The check failed; the server log says why.",
+            }),
         };
         return http.Response.WriteAsync(JsonSerializer.Serialize(body, Json));
     }

@@ -46,7 +46,7 @@ public sealed class ComposeFileTests
 
         Assert.Contains("reverse_proxy okapi-1:8080 okapi-2:8080", caddyfile);
         Assert.Contains("lb_policy cookie", caddyfile);
-        Assert.Contains("health_uri /healthz", caddyfile);
+        Assert.Contains("health_uri /readyz", caddyfile);
     }
 
     private static dynamic Compose()

@@ -51,6 +51,8 @@ public sealed class BackupTests : IAsyncLifetime
         await Task.WhenAll(writers);
         Assert.True(exit == 0, error);
         Assert.True(whenBackupEnded > beforeBackup.Length, "no value was written while the backup ran");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(file));
+        Assert.False(File.Exists(file + ".partial"));
 
         await using var fresh = TestDatabase.Create(provider);
         (exit, _, error) = await OkapiCommand.RunAsync(provider, fresh.ConnectionString, ["restore", "--input", file]);
@@ -95,9 +97,36 @@ public sealed class BackupTests : IAsyncLifetime
         Assert.Contains("--force", error);
         Assert.Equal(["Only in the other database"], await TeamNamesAsync(provider, other.ConnectionString));
 
+        if (provider == DatabaseProvider.Postgres)
+        {
+            // As if a newer version had added a table: a restore of an older backup must not leave it behind.
+            await using var connection = new Npgsql.NpgsqlConnection(other.ConnectionString);
+            await connection.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand("CREATE TABLE \"FromANewerVersion\" (\"Id\" int)", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+
         (exit, _, error) = await OkapiCommand.RunAsync(provider, other.ConnectionString, ["restore", "--input", file, "--force"]);
         Assert.True(exit == 0, error);
         Assert.Equal(["In the backup"], await TeamNamesAsync(provider, other.ConnectionString));
+        if (provider == DatabaseProvider.Postgres)
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(other.ConnectionString);
+            await connection.OpenAsync();
+            await using var exists = new Npgsql.NpgsqlCommand("SELECT to_regclass('public.\"FromANewerVersion\"') IS NOT NULL", connection);
+            Assert.False((bool)(await exists.ExecuteScalarAsync())!);
+        }
+    }
+
+    [Fact]
+    public async Task ARestoreIntoADatabaseOutOfReachFailsWithExitCodeOneAndSaysWhy()
+    {
+        var file = Path.Combine(_folder, "any.backup");
+        await File.WriteAllTextAsync(file, "not read");
+        var (exit, output, error) = await OkapiCommand.RunAsync(DatabaseProvider.Postgres, "Host=127.0.0.1;Port=1;Username=postgres;Database=nowhere;Timeout=3", ["restore", "--input", file]);
+        Assert.Equal(1, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("restore failed:", error.Trim());
     }
 
     [Theory]

@@ -108,9 +108,18 @@ public sealed class CommandLine
             await using var backupScope = services.CreateAsyncScope();
             var backup = new DatabaseBackup(backupScope.ServiceProvider.GetRequiredService<OkapiDbContext>(), services.GetRequiredService<DatabaseOptions>());
             var force = _options["force"].Any();
-            return _name == "backup"
-                ? _options["output"].FirstOrDefault() is { } output ? await backup.BackupAsync(output, force, CancellationToken.None) : await BadArgumentAsync("backup needs --output <file>.")
-                : _options["input"].FirstOrDefault() is { } input ? await backup.RestoreAsync(input, force, CancellationToken.None) : await BadArgumentAsync("restore needs --input <file>.");
+            try
+            {
+                return _name == "backup"
+                    ? _options["output"].FirstOrDefault() is { } output ? await backup.BackupAsync(output, force, CancellationToken.None) : await BadArgumentAsync("backup needs --output <file>.")
+                    : _options["input"].FirstOrDefault() is { } input ? await backup.RestoreAsync(input, force, CancellationToken.None) : await BadArgumentAsync("restore needs --input <file>.");
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // A database out of reach, a full disk, a tool that cannot run: the command failed, said in one line.
+                await Console.Error.WriteLineAsync($"{_name} failed: {e.Message}");
+                return 1;
+            }
         }
 
         if (!await services.BootstrapAsync())

@@ -100,10 +100,7 @@ public sealed class DatabaseBackup(OkapiDbContext db, DatabaseOptions options)
             File.Delete(stale);
         }
 
-        if (!OperatingSystem.IsWindows())
-        {
-            await using var _ = new FileStream(target, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = SqliteFiles.FileMode });
-        }
+        await CreatePrivateFileAsync(target);
 
         await using (var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ConnectionString))
         await using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ConnectionString))
@@ -138,6 +135,15 @@ public sealed class DatabaseBackup(OkapiDbContext db, DatabaseOptions options)
         }
     }
 
+    /// <summary>An empty file readable by Okapi's user only, for a backup to be written into (the tools keep its mode).</summary>
+    private static async Task CreatePrivateFileAsync(string path)
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            await using var _ = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = SqliteFiles.FileMode });
+        }
+    }
+
     private static async Task<string?> ExecuteAsync(SqliteConnection connection, string sql, CancellationToken ct)
     {
         await using var command = connection.CreateCommand();
@@ -145,14 +151,43 @@ public sealed class DatabaseBackup(OkapiDbContext db, DatabaseOptions options)
         return (await command.ExecuteScalarAsync(ct))?.ToString();
     }
 
-    private Task<int> PgDumpAsync(string output, CancellationToken ct) =>
-        RunPostgresToolAsync("pg_dump", ["--format=custom", $"--file={output}", "--no-password", $"--dbname={Conninfo()}"], $"Backed up {Describe()} to {output}.", ct);
+    /// <summary>
+    /// Dumps into a partial file made readable by Okapi's user only (pg_dump keeps an existing file's mode), which
+    /// replaces the output only once pg_dump succeeded: a failed dump leaves an earlier backup as it was.
+    /// </summary>
+    private async Task<int> PgDumpAsync(string output, CancellationToken ct)
+    {
+        var partial = output + ".partial";
+        File.Delete(partial);
+        await CreatePrivateFileAsync(partial);
+
+        try
+        {
+            var exit = await RunPostgresToolAsync("pg_dump", ["--format=custom", $"--file={partial}", "--no-password", $"--dbname={Conninfo()}"], $"Backed up {Describe()} to {output}.", ct);
+            if (exit == 0)
+            {
+                File.Move(partial, output, overwrite: true);
+            }
+
+            return exit;
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
+    }
 
     private async Task<int> PgRestoreAsync(string input, IRelationalDatabaseCreator creator, CancellationToken ct)
     {
         if (!await creator.ExistsAsync(ct))
         {
             await creator.CreateAsync(ct);
+        }
+        else
+        {
+            // pg_restore --clean drops only what the dump holds: tables a newer version added would stay behind while
+            // the migration history goes back, and the next upgrade would fail on them. Start from an empty schema.
+            await db.Database.ExecuteSqlRawAsync("DROP SCHEMA public CASCADE; CREATE SCHEMA public;", ct);
         }
 
         return await RunPostgresToolAsync("pg_restore", ["--clean", "--if-exists", "--no-owner", "--exit-on-error", "--single-transaction", "--no-password", $"--dbname={Conninfo()}", input],
