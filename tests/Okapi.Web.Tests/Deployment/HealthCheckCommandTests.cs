@@ -47,6 +47,15 @@ public sealed class HealthCheckCommandTests(RealPortApps apps) : IClassFixture<R
         Assert.Contains($"http://127.0.0.1:{port}/healthz:", output);
     }
 
+    [Fact]
+    public async Task ExitsOneForAUrlItCannotAsk()
+    {
+        var (exit, output) = await RunAsync([], "healthcheck", "--url", "ftp://127.0.0.1/healthz");
+
+        Assert.True(exit == 1, output);
+        Assert.Contains("ftp://127.0.0.1/healthz:", output);
+    }
+
     private static async Task<(int Exit, string Output)> RunAsync(Dictionary<string, string> environment, params string[] args)
     {
         var assembly = typeof(Program).Assembly.Location;

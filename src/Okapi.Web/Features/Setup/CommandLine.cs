@@ -212,7 +212,7 @@ public sealed class CommandLine
             Console.WriteLine($"{url}: {(int)response.StatusCode}");
             return response.IsSuccessStatusCode ? 0 : 1;
         }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or UriFormatException or InvalidOperationException or NotSupportedException)
         {
             await Console.Error.WriteLineAsync($"{url}: {e.Message}");
             return 1;
