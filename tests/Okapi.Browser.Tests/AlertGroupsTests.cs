@@ -52,8 +52,7 @@ public sealed class AlertGroupsTests(BrowserApp app) : IClassFixture<BrowserApp>
         await group.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Acknowledgement note").FillAsync("Trial emails bounced; fixed the sender");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAndWaitClosedAsync(dialog);
         await Expect(group.GetByTestId("acknowledgement-note")).ToHaveTextAsync("Trial emails bounced; fixed the sender");
         await Expect(history.GetByTestId("alert-row")).ToHaveCountAsync(2);
         var open = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/alerts?kpi={kpi}&open=true")).GetProperty("items")[0];

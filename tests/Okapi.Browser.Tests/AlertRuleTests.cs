@@ -48,8 +48,7 @@ public sealed class AlertRuleTests(BrowserApp app) : IClassFixture<BrowserApp>
         await page.Keyboard.PressAsync("Escape");
         await Expect(option).ToBeHiddenAsync();
         await shell.ScreenshotAsync($"alert-rule-dialog-{width}");
-        await dialog.GetByTestId("alert-rule-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("alert-rule-save").ClickAndWaitClosedAsync(dialog);
 
         var row = page.Locator("[data-testid=alert-rule][data-name=\"Leads dropped\"]");
         await Expect(row).ToContainTextAsync("Drop of 20 % against the previous period, for 0:05:00; repeats every 60 min while firing; 1 channel");
@@ -62,8 +61,7 @@ public sealed class AlertRuleTests(BrowserApp app) : IClassFixture<BrowserApp>
         await dialog.GetByLabel("Rule name").FillAsync("Leads stopped");
         await ChooseAsync(page, dialog.GetByLabel("Kind"), "No data: values stop coming");
         await dialog.GetByLabel("Cadences without a value").FillAsync("3");
-        await dialog.GetByTestId("alert-rule-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("alert-rule-save").ClickAndWaitClosedAsync(dialog);
         row = page.Locator("[data-testid=alert-rule][data-name=\"Leads stopped\"]");
         await Expect(row).ToContainTextAsync("No value for 3 cadences");
         Assert.Equal(("noData", 3), (Assert.Single(await RulesAsync()).GetProperty("kind").GetString(), (await RulesAsync())[0].GetProperty("noDataCadences").GetInt32()));

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using Okapi.Browser.Tests.Pages;
 using Okapi.Core.Access;
 using Okapi.Data;
 using Okapi.Data.Identity;
@@ -25,6 +27,7 @@ public class BrowserApp : IAsyncLifetime
 
     private readonly string _folder = Directory.CreateTempSubdirectory("okapi-browser-").FullName;
     private WebApplicationFactory<Program>? _factory;
+    private readonly ServerLog _serverLog = new();
     private IPlaywright? _playwright;
 
     public string BaseUrl { get; private set; } = "";
@@ -82,6 +85,7 @@ public class BrowserApp : IAsyncLifetime
             b.UseSetting("Okapi:Demo", demo.ToString());
             // Every test signs in through the form, more often than the default limit of a real client allows.
             b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
+            b.ConfigureLogging(logging => logging.AddProvider(_serverLog));
             Configure(b);
         });
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -112,6 +116,7 @@ public class BrowserApp : IAsyncLifetime
     {
         var context = await Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = baseUrl ?? BaseUrl });
         context.SetDefaultTimeout(15_000);
+        _serverLog.Attach(context);
         var page = await context.NewPageAsync();
         var session = new Session(context, page);
         page.Console += (_, message) =>

@@ -43,8 +43,7 @@ public sealed class ChannelAdminTests(BrowserApp app) : IClassFixture<BrowserApp
 
         await dialog.GetByLabel("Target").FillAsync($"https://{hostName}/services/T000/B000/XXXX");
         await shell.ScreenshotAsync($"channel-dialog-{width}");
-        await dialog.GetByTestId("channel-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("channel-save").ClickAndWaitClosedAsync(dialog);
         var row = page.Locator($"[data-testid=channel-row][data-name=\"{name}\"]");
         await Expect(row).ToContainTextAsync("Slack");
         Assert.Equal("slack", Assert.Single(await ChannelsAsync()).GetProperty("kind").GetString());
@@ -57,8 +56,7 @@ public sealed class ChannelAdminTests(BrowserApp app) : IClassFixture<BrowserApp
 
         await row.GetByRole(AriaRole.Button, new() { Name = $"Edit {name}" }).ClickAsync();
         await dialog.GetByLabel("Enabled").UncheckAsync();
-        await dialog.GetByTestId("channel-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("channel-save").ClickAndWaitClosedAsync(dialog);
         await Expect(row).ToContainTextAsync("Disabled");
         Assert.False((await ChannelsAsync())[0].GetProperty("enabled").GetBoolean());
 

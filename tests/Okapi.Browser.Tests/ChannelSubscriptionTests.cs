@@ -49,8 +49,7 @@ public sealed class ChannelSubscriptionTests(BrowserApp app) : IClassFixture<Bro
         await page.Keyboard.PressAsync("Escape");
         await Expect(teamOption).ToBeHiddenAsync();
         await shell.ScreenshotAsync($"channel-subscriptions-dialog-{width}");
-        await dialog.GetByTestId("channel-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("channel-save").ClickAndWaitClosedAsync(dialog);
 
         var row = page.Locator($"[data-testid=channel-row][data-name=\"{name}\"]");
         await Expect(row.GetByTestId("channel-hears")).ToContainTextAsync("Check-ins");
@@ -73,8 +72,7 @@ public sealed class ChannelSubscriptionTests(BrowserApp app) : IClassFixture<Bro
         await Expect(checkIns).ToBeHiddenAsync();
         await dialog.GetByTestId("channel-save").ClickAsync();
         await Expect(dialog.GetByText("must name at least one kind", new() { Exact = false })).ToBeVisibleAsync();
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAndWaitClosedAsync(dialog);
         Assert.Equal(["checkInCreated"], Assert.Single(await ChannelsAsync()).GetProperty("events").EnumerateArray().Select(e => e.GetString()));
 
         await api.DeleteAsync($"/api/v1/channels/{stored.GetProperty("id").GetGuid()}");

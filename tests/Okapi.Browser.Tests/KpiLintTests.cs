@@ -38,13 +38,11 @@ public sealed class KpiLintTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(noThreshold).ToContainTextAsync("neither a threshold nor an alert rule", new() { Timeout = 15_000 });
         await shell.ScreenshotAsync($"lint-kpi-dialog-{width}");
         await dialog.GetByLabel("Warning lower").FillAsync("80");
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAndWaitClosedAsync(dialog);
         await page.GetByRole(AriaRole.Button, new() { Name = "Edit" }).ClickAsync();
         await Expect(dialog.GetByLabel("KPI name")).ToHaveValueAsync(name);
         await Expect(noThreshold).ToHaveCountAsync(0);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAndWaitClosedAsync(dialog);
 
         // The key result dialog checks the target against the KPI it follows as it is typed.
         await shell.GoAsync($"/objectives/{objective}");
@@ -63,8 +61,7 @@ public sealed class KpiLintTests(BrowserApp app) : IClassFixture<BrowserApp>
         await dialog.GetByLabel("Start", new() { Exact = true }).FocusAsync();
         await Expect(reached).ToHaveCountAsync(0, new() { Timeout = 15_000 });
         await dialog.GetByLabel("Target", new() { Exact = true }).FillAsync(target);
-        await dialog.GetByTestId("kr-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("kr-save").ClickAndWaitClosedAsync(dialog);
 
         // The team's report lists what the linter says of the saved key result.
         await shell.GoAsync($"/reports?cycle={cycle}&team={team}");

@@ -76,8 +76,7 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(dialog.GetByText("must be less than or equal to warningLower")).ToBeVisibleAsync();
         await dialog.GetByLabel("Critical lower").FillAsync("5");
         await dialog.GetByLabel("Unit").FillAsync("tickets");
-        await dialog.GetByTestId("kpi-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("kpi-save").ClickAndWaitClosedAsync(dialog);
 
         var kpis = new KpisPage(session.Page);
         await Expect(kpis.Health("Support backlog")).ToHaveTextAsync("Unknown");
@@ -87,8 +86,7 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         await session.Page.GetByTestId("add-value").ClickAsync();
         var valueDialog = session.Page.GetByRole(AriaRole.Dialog);
         await valueDialog.GetByLabel("Value").FillAsync("42");
-        await valueDialog.GetByTestId("kpi-value-save").ClickAsync();
-        await valueDialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await valueDialog.GetByTestId("kpi-value-save").ClickAndWaitClosedAsync(valueDialog);
 
         await Expect(session.Page.GetByTestId("kpi-value")).ToHaveTextAsync("42 tickets");
         await Expect(session.Page.GetByTestId("kpi-period")).ToHaveCountAsync(1);

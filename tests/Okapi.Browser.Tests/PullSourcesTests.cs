@@ -59,8 +59,7 @@ public sealed class PullSourcesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await dialog.GetByLabel("Schedule").FillAsync("0 * * * *");
         await shell.ScreenshotAsync($"pull-source-dialog-{width}");
         await AxeCheck.AssertNothingSeriousAsync(page, "the pull source dialog");
-        await dialog.GetByTestId("source-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("source-save").ClickAndWaitClosedAsync(dialog);
         var source = Assert.Single(await SourcesAsync());
         Assert.Equal(("httpJson", "0 * * * *", "$.data.total"), (source.GetProperty("kind").GetString(), source.GetProperty("schedule").GetString(), source.GetProperty("jsonPath").GetString()));
         var row = page.Locator($"[data-testid=source-row][data-kpi=\"{kpiName}\"]");
@@ -76,8 +75,7 @@ public sealed class PullSourcesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await row.GetByRole(AriaRole.Button, new() { Name = $"Edit the source of {kpiName}" }).ClickAsync();
         await Expect(dialog.GetByLabel("Schedule")).ToHaveValueAsync("0 * * * *");
         await dialog.GetByLabel("Schedule").FillAsync("*/30 * * * *");
-        await dialog.GetByTestId("source-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("source-save").ClickAndWaitClosedAsync(dialog);
         await Expect(row).ToContainTextAsync("*/30 * * * *");
         Assert.Equal("*/30 * * * *", Assert.Single(await SourcesAsync()).GetProperty("schedule").GetString());
         await shell.ScreenshotAsync($"pull-sources-{width}");
@@ -110,8 +108,7 @@ public sealed class PullSourcesTests(BrowserApp app) : IClassFixture<BrowserApp>
         await dialog.GetByLabel("Header name").FillAsync("X-API-Key");
         await Expect(dialog.GetByLabel("Header value")).ToHaveAttributeAsync("type", "password");
         await dialog.GetByLabel("Header value").FillAsync(key);
-        await dialog.GetByTestId("source-save").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("source-save").ClickAndWaitClosedAsync(dialog);
         await Expect(card.GetByTestId("kpi-source")).ToHaveCountAsync(2);
         var keyed = (await SourcesAsync()).Single(s => s.GetProperty("url").GetString()!.EndsWith($"/backup-{width}"));
         Assert.Equal(("X-API-Key", true), (keyed.GetProperty("headerName").GetString(), keyed.GetProperty("hasHeaderValue").GetBoolean()));

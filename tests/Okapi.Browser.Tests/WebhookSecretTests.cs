@@ -31,6 +31,8 @@ public sealed class WebhookSecretTests(BrowserApp app) : IClassFixture<BrowserAp
         await dialog.GetByLabel("Channel name").FillAsync(name);
         await dialog.GetByLabel("Channel kind").ClickAsync();
         await page.GetByRole(AriaRole.Option, new() { Name = "Webhook (JSON)" }).ClickAsync();
+        // Choosing a webhook adds its body choice, which moves the buttons: click Create only once the dialog has grown.
+        await Expect(dialog.GetByLabel("Body format")).ToBeVisibleAsync();
         await dialog.GetByLabel("Target").FillAsync($"https://{hostName}/okapi");
         await dialog.GetByTestId("channel-save").ClickAsync();
 

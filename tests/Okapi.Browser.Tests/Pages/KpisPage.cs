@@ -22,7 +22,6 @@ public sealed class AlertsPage(IPage page)
         await Rows(kpi).GetByTestId("acknowledge").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Acknowledgement note").FillAsync(note);
-        await dialog.GetByTestId("acknowledge-confirm").ClickAsync();
-        await dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await dialog.GetByTestId("acknowledge-confirm").ClickAndWaitClosedAsync(dialog);
     }
 }

@@ -62,7 +62,6 @@ public sealed class ObjectiveDialog(IPage page)
 
     public async Task SaveAsync()
     {
-        await Dialog.GetByTestId("objective-save").ClickAsync();
-        await Dialog.WaitForAsync(new() { State = WaitForSelectorState.Hidden });
+        await Dialog.GetByTestId("objective-save").ClickAndWaitClosedAsync(Dialog);
     }
 }
