@@ -11,6 +11,9 @@ public static class Load
     /// <summary>Long enough for the server's JIT, caches and pools to settle before a measure starts.</summary>
     public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
 
+    /// <summary>For the first load on a server just started, whose hot code is still being compiled to its optimised tier.</summary>
+    public static readonly TimeSpan ColdStartWarmUp = TimeSpan.FromSeconds(12);
+
     /// <summary>A POST of <paramref name="body"/> as JSON to each client's path, or a GET when the body is null.</summary>
     public static async Task<Result> RunAsync(HttpClient client, Func<int, string> path, byte[]? body, int clients, TimeSpan warmUp, TimeSpan duration)
     {
