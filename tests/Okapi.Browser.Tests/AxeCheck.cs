@@ -10,9 +10,19 @@ public static class AxeCheck
     {
         // A snackbar fading out is half transparent for a moment: judge the page once they are gone.
         await Assertions.Expect(page.Locator(".mud-snackbar")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        // A label moving up or changing colour after a choice is in between colours for a moment: let finite
+        // transitions end (a spinner's endless one never does; five seconds at most).
+        await page.EvaluateAsync("""
+            () => Promise.race([
+                Promise.all(document.getAnimations()
+                    .filter(a => a.effect?.getComputedTiming().iterations !== Infinity)
+                    .map(a => a.finished.catch(() => null))),
+                new Promise(resolve => setTimeout(resolve, 5000)),
+            ])
+            """);
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html.Length > 140 ? n.Html[..140] : n.Html))}")
+            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => $"{(n.Html.Length > 140 ? n.Html[..140] : n.Html)} — {n.FailureSummary}"))}")
             .ToList();
         Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious));
     }
