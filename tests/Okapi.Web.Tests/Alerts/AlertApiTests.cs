@@ -408,6 +408,27 @@ public sealed class AlertApiTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task ARuleChangedThroughTheApiDecidesTheVeryNextValue(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (kpi, _) = await KpiWithChannelAsync(app);
+        var rule = await app.Admin.CreateRuleAsync(Rule(kpi.Id, thresholdLevel: KpiHealth.Critical));
+        // A healthy value after the rule: the evaluation after ingestion now knows the KPI's rules.
+        await app.StoreValueAsync(kpi.Id, 3);
+        Assert.Empty(await app.Admin.AlertsOfAsync(kpi.Id));
+
+        await app.Admin.PutAsync<AlertRuleDto>($"/api/v1/alert-rules/{rule.Id}", Rule(kpi.Id, thresholdLevel: KpiHealth.Warning), ifMatch: $"\"{rule.Version}\"");
+        Assert.Empty(await app.Admin.AlertsOfAsync(kpi.Id));
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await app.StoreValueAsync(kpi.Id, 1.5);
+
+        // A warning value fires the rule as it now reads, not as it read before the change.
+        var alert = Assert.Single(await app.Admin.AlertsOfAsync(kpi.Id));
+        Assert.Equal((rule.Id, AlertState.Firing), (alert.RuleId, alert.State));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task ARuleCreatedOnAKpiAlreadyInTroubleFiresAtOnce(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

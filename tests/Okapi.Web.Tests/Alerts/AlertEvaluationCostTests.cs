@@ -73,6 +73,31 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
 
     [Theory]
     [OnEveryDatabase]
+    public async Task AfterValuesTheRulesComeFromMemoryAndTheirKpisOpenAlertsAndDaysAreReadInThreeStatements(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync($"Three {Guid.NewGuid():N}");
+        var kpi = await app.CreateKpiAsync(team.Id);
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, name: "Change"));
+        await app.StoreValueAsync(kpi.Id, 5);
+        static async Task<int> ObserveAsync(AlertEvaluator evaluator, Guid kpiId)
+        {
+            await evaluator.OnValuesStoredAsync([kpiId], CancellationToken.None);
+            return 0;
+        }
+
+        await CountedAsync(app, e => ObserveAsync(e, kpi.Id));
+        var (_, statements) = await CountedAsync(app, e => ObserveAsync(e, kpi.Id));
+
+        Assert.Collection(statements,
+            s => Assert.Contains("\"Kpis\"", s),
+            s => Assert.Contains("\"Alerts\"", s),
+            s => Assert.Contains("\"KpiDays\"", s));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task EvaluatingFiftyRulesCostsAsManyStatementsAsEvaluatingFiveAndAPassWithoutTransitionsWritesNothing(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

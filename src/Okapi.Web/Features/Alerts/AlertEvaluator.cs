@@ -24,9 +24,19 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// <summary>Rules read and decided together: bounds a pass's memory in a large organisation, not its statements per rule.</summary>
     internal const int RulesPerChunk = 500;
 
-    /// <summary>Evaluates the rules of the written KPIs that have any; values of KPIs without a rule cost no query.</summary>
-    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) =>
-        await EvaluateAsync(await watchers.WithRulesAsync(db.OrganisationId, kpiIds, ct), ct);
+    /// <summary>
+    /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them: values of KPIs without a rule
+    /// cost no query, and those with rules no read of the rules. A disabled rule decides nothing unless it holds an
+    /// open alert, which it then resolves.
+    /// </summary>
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    {
+        var rules = await watchers.RulesOfAsync(db.OrganisationId, kpiIds, ct);
+        if (rules.Count > 0)
+        {
+            await EvaluateRulesAsync(InChunks(rules), ct);
+        }
+    }
 
     /// <summary>Evaluates the rules of these KPIs; returns how many alerts changed state.</summary>
     public async Task<int> EvaluateAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
@@ -37,10 +47,14 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             return 0;
         }
 
-        // The rules of the few KPIs just written are read whole in one statement, not their ids first.
+        // The rules of these KPIs are read whole in one statement, not their ids first.
         var rules = await RulesToEvaluate().Where(r => ids.Contains(r.KpiId)).OrderBy(r => r.Id).ToListAsync(ct);
-        return await EvaluateRulesAsync(rules.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => Task.FromResult(chunk.ToList()))), ct);
+        return await EvaluateRulesAsync(InChunks(rules), ct);
     }
+
+    /// <summary>Rules already read, as the chunks <see cref="EvaluateRulesAsync"/> takes.</summary>
+    private static IEnumerable<Func<Task<List<AlertRule>>>> InChunks(IReadOnlyList<AlertRule> rules) =>
+        rules.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => Task.FromResult(chunk.ToList())));
 
     /// <summary>Evaluates every rule of the organisation: catches no data and pending periods that end without a new value.</summary>
     public async Task<int> EvaluateAllAsync(CancellationToken ct)

@@ -9,11 +9,12 @@ using Okapi.Web.Infrastructure;
 namespace Okapi.Web.Features.Kpis;
 
 /// <summary>
-/// Which KPIs of an organisation something watches: those with an alert rule (enabled or not) and those a key result
-/// follows. Most values are of KPIs nothing watches; the observers ask here first and skip them without a query. Read
-/// at most once a second per organisation and forgotten when a rule or a key result is saved on this instance or, on
-/// PostgreSQL, announced by another (ADR-013); the second bounds a lost notice, and the alert worker's pass catches up
-/// on anything missed.
+/// What watches the KPIs of an organisation: their alert rules (enabled or not) and the KPIs a key result follows. Most
+/// values are of KPIs nothing watches; the observers ask here first and skip them without a query, and the alert
+/// evaluator takes the rules of the others from here rather than reading them for every value. Read at most once a
+/// second per organisation and forgotten when a rule or a key result is saved on this instance or, on PostgreSQL,
+/// announced by another (ADR-013); the second bounds a lost notice. The rules only tell which alerts a value may
+/// change: the evaluator reads a rule again before it stores a change, and the alert worker's pass reads them all.
 /// </summary>
 public sealed class KpiWatchers(IServiceScopeFactory scopes)
 {
@@ -21,13 +22,16 @@ public sealed class KpiWatchers(IServiceScopeFactory scopes)
 
     private readonly ConcurrentDictionary<Guid, Watched> _organisations = new();
 
-    private sealed record Watched(IReadOnlySet<Guid> WithRules, IReadOnlySet<Guid> Followed, long ReadAt);
+    private sealed record Watched(ILookup<Guid, AlertRule> Rules, IReadOnlySet<Guid> Followed, long ReadAt);
 
-    /// <summary>Those of the KPIs that have an alert rule.</summary>
-    public async Task<IReadOnlyCollection<Guid>> WithRulesAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    /// <summary>
+    /// The alert rules of these KPIs, enabled or not, ordered by id; shared by every caller, so they are read, never
+    /// changed, and never attached to a context.
+    /// </summary>
+    public async Task<IReadOnlyList<AlertRule>> RulesOfAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
         var watched = await OfAsync(organisationId, ct);
-        return kpiIds.Where(watched.WithRules.Contains).ToList();
+        return kpiIds.Distinct().Where(watched.Rules.Contains).SelectMany(id => watched.Rules[id]).OrderBy(r => r.Id).ToList();
     }
 
     /// <summary>Those of the KPIs that a key result follows.</summary>
@@ -53,9 +57,9 @@ public sealed class KpiWatchers(IServiceScopeFactory scopes)
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         db.OrganisationId = organisationId;
-        var withRules = await db.AlertRules.Select(r => r.KpiId).Distinct().ToListAsync(ct);
+        var rules = await db.AlertRules.AsNoTracking().ToListAsync(ct);
         var followed = await db.KeyResults.Where(k => k.KpiId != null).Select(k => k.KpiId!.Value).Distinct().ToListAsync(ct);
-        watched = new Watched(withRules.ToHashSet(), followed.ToHashSet(), now);
+        watched = new Watched(rules.ToLookup(r => r.KpiId), followed.ToHashSet(), now);
         _organisations[organisationId] = watched;
         return watched;
     }
