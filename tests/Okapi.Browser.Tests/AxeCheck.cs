@@ -22,7 +22,7 @@ public static class AxeCheck
             """);
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical")
-            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => $"{(n.Html.Length > 140 ? n.Html[..140] : n.Html)} — {n.FailureSummary}"))}")
+            .Select(v => $"{where}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => $"{(n.Html.Length > 140 ? n.Html[..140] : n.Html)} — {string.Join("; ", (n.Any ?? []).Concat(n.All ?? []).Concat(n.None ?? []).Select(c => c.Message))}"))}")
             .ToList();
         Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious));
     }
