@@ -34,6 +34,8 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
         var rules = await watchers.RulesOfAsync(db.OrganisationId, kpiIds, ct);
         if (rules.Count > 0)
         {
+            // One connection for the pass's reads, opened once rather than for each; the scope's end closes it.
+            await db.Database.OpenConnectionAsync(ct);
             await EvaluateRulesAsync(InChunks(rules), ct);
         }
     }

@@ -389,10 +389,7 @@ public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObser
         try
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
-            db.OrganisationId = organisationId;
-            // One connection for the whole pass, opened once rather than for each of its reads.
-            await db.Database.OpenConnectionAsync();
+            scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = organisationId;
             foreach (var observer in scope.ServiceProvider.GetServices<IKpiValueObserver>())
             {
                 try
