@@ -52,12 +52,7 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
     [OnEveryDatabase]
     public async Task EvaluatingAKpisRulesAfterAValueReadsTheRulesTheirKpisOpenAlertsAndDaysInFourStatements(DatabaseProvider provider)
     {
-        var app = await apps.StartAsync(provider);
-        var team = await app.Admin.CreateTeamAsync($"Four {Guid.NewGuid():N}");
-        var kpi = await app.CreateKpiAsync(team.Id);
-        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
-        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, name: "Change"));
-        await app.StoreValueAsync(kpi.Id, 5);
+        var (app, kpi) = await KpiWithTwoRulesAndAValueAsync(provider);
         // The organisation's calendar is read once, then remembered until the organisation changes.
         await CountedAsync(app, e => e.EvaluateAsync([kpi.Id], CancellationToken.None));
 
@@ -75,12 +70,7 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
     [OnEveryDatabase]
     public async Task AfterValuesTheRulesComeFromMemoryAndTheirKpisOpenAlertsAndDaysAreReadInThreeStatements(DatabaseProvider provider)
     {
-        var app = await apps.StartAsync(provider);
-        var team = await app.Admin.CreateTeamAsync($"Three {Guid.NewGuid():N}");
-        var kpi = await app.CreateKpiAsync(team.Id);
-        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
-        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, name: "Change"));
-        await app.StoreValueAsync(kpi.Id, 5);
+        var (app, kpi) = await KpiWithTwoRulesAndAValueAsync(provider);
         static async Task<int> ObserveAsync(AlertEvaluator evaluator, Guid kpiId)
         {
             await evaluator.OnValuesStoredAsync([kpiId], CancellationToken.None);
@@ -179,6 +169,18 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
         Assert.Equal(0, changed);
         Assert.InRange(settled.Count, 3, 30);
         Assert.DoesNotContain(settled, s => Writes.Any(w => s.TrimStart().StartsWith(w, StringComparison.OrdinalIgnoreCase)));
+    }
+
+    /// <summary>A KPI with a threshold rule and a change rule, and one value that fires neither.</summary>
+    private async Task<(OkapiApp App, KpiDto Kpi)> KpiWithTwoRulesAndAValueAsync(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync($"Two rules {Guid.NewGuid():N}");
+        var kpi = await app.CreateKpiAsync(team.Id);
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id));
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, name: "Change"));
+        await app.StoreValueAsync(kpi.Id, 5);
+        return (app, kpi);
     }
 
     /// <summary>
