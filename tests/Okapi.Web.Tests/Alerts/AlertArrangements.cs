@@ -46,9 +46,17 @@ public static class AlertArrangements
             return;
         }
 
-        // Straight to the writer, which tells no observer: the test decides when evaluation passes run.
+        await app.WriteValuesAsync(kpiId, values);
+    }
+
+    /// <summary>
+    /// Stores values straight through the writer, which tells no observer: the test decides when evaluation passes
+    /// run. Returns the KPIs as the write left them, as observers are told of them.
+    /// </summary>
+    public static async Task<IReadOnlyCollection<StoredKpi>> WriteValuesAsync(this OkapiApp app, Guid kpiId, params (DateTimeOffset At, double Value)[] values)
+    {
         var stored = values.Select(v => new NewKpiValue(kpiId, v.At.UtcDateTime, v.Value, KpiValueSource.Api)).ToList();
-        await app.Services.GetRequiredService<KpiWriter>().WriteAsync(app.OrganisationId, stored, CancellationToken.None);
+        return (await app.Services.GetRequiredService<KpiWriter>().WriteAsync(app.OrganisationId, stored, CancellationToken.None)).Kpis;
     }
 
     /// <summary>POSTs one value at the current instant, as <c>{"at","value"}</c>; ingestion evaluates the KPI's rules.</summary>

@@ -68,23 +68,38 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
 
     [Theory]
     [OnEveryDatabase]
-    public async Task AfterValuesTheRulesComeFromMemoryAndTheirKpisOpenAlertsAndDaysAreReadInThreeStatements(DatabaseProvider provider)
+    public async Task AfterAWriteTheRulesTheirKpisAndPeriodsComeFromMemoryAndOnlyTheOpenAlertsAreRead(DatabaseProvider provider)
     {
         var (app, kpi) = await KpiWithTwoRulesAndAValueAsync(provider);
-        static async Task<int> ObserveAsync(AlertEvaluator evaluator, Guid kpiId)
-        {
-            await evaluator.OnValuesStoredAsync([kpiId], CancellationToken.None);
-            return 0;
-        }
+        await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(1), 6)));
 
-        await CountedAsync(app, e => ObserveAsync(e, kpi.Id));
-        var (_, statements) = await CountedAsync(app, e => ObserveAsync(e, kpi.Id));
+        var statements = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(2), 7)));
+
+        Assert.Collection(statements, s => Assert.Contains("\"Alerts\"", s));
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task ATrailingAverageRuleReadsTheDaysOfItsWindowAfterAWrite(DatabaseProvider provider)
+    {
+        var (app, kpi) = await KpiWithTwoRulesAndAValueAsync(provider);
+        await app.Admin.CreateRuleAsync(Rule(kpi.Id, AlertRuleKind.Change, changePercent: 50, baseline: ChangeBaseline.TrailingAverage, windowPeriods: 6, name: "Average"));
+        await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(1), 6)));
+
+        var statements = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(2), 7)));
 
         Assert.Collection(statements,
-            s => Assert.Contains("\"Kpis\"", s),
             s => Assert.Contains("\"Alerts\"", s),
             s => Assert.Contains("\"KpiDays\"", s));
     }
+
+    /// <summary>The statements of the evaluation that observing these written KPIs runs.</summary>
+    private static async Task<IReadOnlyList<string>> ObservedAsync(OkapiApp app, IReadOnlyCollection<StoredKpi> written) =>
+        (await CountedAsync(app, async e =>
+        {
+            await e.OnValuesStoredAsync(written, CancellationToken.None);
+            return 0;
+        })).Statements;
 
     [Theory]
     [OnEveryDatabase]
@@ -183,10 +198,6 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
         return (app, kpi);
     }
 
-    /// <summary>
-    /// The statements of one value POST to the KPI, a little after the last so that it is a new value, and too soon
-    /// for the token's last use to be stamped again.
-    /// </summary>
     /// <summary>
     /// The statements of the POST itself (its KPI read afresh, as after a second) and of the evaluation its values get
     /// in the pass after their commit, which runs outside the request.

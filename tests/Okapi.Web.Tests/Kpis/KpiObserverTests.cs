@@ -14,8 +14,11 @@ public sealed record Observation(IReadOnlyCollection<Guid> KpiIds, Guid Organisa
 
 public sealed class RecordingObserver(OkapiDbContext db, ConcurrentQueue<Observation> seen) : IKpiValueObserver
 {
-    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct) =>
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<StoredKpi> kpis, CancellationToken ct)
+    {
+        var kpiIds = kpis.Select(k => k.Kpi.Id).ToList();
         seen.Enqueue(new Observation(kpiIds, db.OrganisationId, await db.KpiValues.CountAsync(v => db.Kpis.Any(k => kpiIds.Contains(k.Id) && k.Number == v.KpiNumber), ct)));
+    }
 }
 
 /// <summary>Okapi with an observer that records what it is told of stored values.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Kpis;
 using Okapi.Data;
 using Okapi.Web.Features.Kpis;
@@ -101,6 +102,52 @@ public sealed class KpiRollupTests(OkapiApps apps) : IClassFixture<OkapiApps>
         }
 
         Assert.Equal(before, (await StoredAsync(app, kpi.Id)).Days);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task WhatAWriteLeavesItsObserversIsWhatTheyWouldReadRightAfterIt(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync($"Stored {Guid.NewGuid():N}");
+        var now = app.Clock.GetUtcNow();
+        var writer = app.Services.GetRequiredService<KpiWriter>();
+        foreach (var cadence in Enum.GetValues<Cadence>())
+        {
+            foreach (var aggregation in Enum.GetValues<PeriodAggregation>())
+            {
+                var kpi = await app.Admin.CreateKpiAsync(KpiArrangements.Request($"Stored {cadence} {aggregation}", team.Id, cadence: cadence, aggregation: aggregation));
+                // A first value, newer ones after a gap of more than one period, older ones that leave the newest as it
+                // is, and a replaced newest.
+                foreach (var write in new[]
+                {
+                    new[] { (now.AddDays(-45), 4.0) },
+                    [(now.AddDays(-40), 6.0), (now.AddDays(-9), 3.0)],
+                    [(now.AddDays(-35), 8.0), (now.AddDays(-2), 5.0), (now.AddHours(-30), 2.0)],
+                    [(now.AddHours(-1), 7.0)],
+                    [(now.AddDays(-8), 9.0)],
+                    [(now.AddHours(-1), 1.0), (now.AddDays(-1), 3.0)],
+                })
+                {
+                    var values = write.Select(v => new NewKpiValue(kpi.Id, v.Item1.UtcDateTime, v.Item2, KpiValueSource.Api)).ToList();
+                    var stored = Assert.Single((await writer.WriteAsync(app.OrganisationId, values, CancellationToken.None)).Kpis);
+
+                    var (read, calendar) = await app.QueryAsync(async db => (await db.Kpis.AsNoTracking().SingleAsync(k => k.Id == kpi.Id), await db.CalendarAsync(CancellationToken.None)));
+                    Assert.Equal((read.LatestAt, read.LatestValue, read.CurrentPeriodStart, read.CurrentPeriodValue, read.PreviousPeriodValue),
+                        (stored.Kpi.LatestAt, stored.Kpi.LatestValue, stored.Kpi.CurrentPeriodStart, stored.Kpi.CurrentPeriodValue, stored.Kpi.PreviousPeriodValue));
+                    for (var count = 0; count <= KpiRollups.CurrentWindowPeriods; count++)
+                    {
+                        var expected = await app.QueryAsync(db => db.RecentPeriodsAsync(read, count, calendar, CancellationToken.None));
+                        var known = stored.RecentPeriods(count, calendar);
+                        Assert.NotNull(known);
+                        Assert.Equal(expected.LatestAt, known.Value.LatestAt);
+                        Assert.Equal(expected.Periods, known.Value.Periods);
+                    }
+
+                    Assert.Null(stored.RecentPeriods(KpiRollups.CurrentWindowPeriods + 1, calendar));
+                }
+            }
+        }
     }
 
     [Theory]

@@ -25,18 +25,19 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     internal const int RulesPerChunk = 500;
 
     /// <summary>
-    /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them: values of KPIs without a rule
-    /// cost no query, and those with rules no read of the rules. A disabled rule decides nothing unless it holds an
-    /// open alert, which it then resolves.
+    /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them, from the KPIs and periods
+    /// the write left: values of KPIs without a rule cost no query, and those with rules no read of the rules, their
+    /// KPIs or (but for trailing averages) their periods. A disabled rule decides nothing unless it holds an open
+    /// alert, which it then resolves.
     /// </summary>
-    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<StoredKpi> kpis, CancellationToken ct)
     {
-        var rules = await watchers.RulesOfAsync(db.OrganisationId, kpiIds, ct);
+        var rules = await watchers.RulesOfAsync(db.OrganisationId, kpis.Select(k => k.Kpi.Id).ToList(), ct);
         if (rules.Count > 0)
         {
             // One connection for the pass's reads, opened once rather than for each; the scope's end closes it.
             await db.Database.OpenConnectionAsync(ct);
-            await EvaluateRulesAsync(InChunks(rules), ct);
+            await EvaluateRulesAsync(InChunks(rules), kpis.ToDictionary(k => k.Kpi.Id), ct);
         }
     }
 
@@ -51,7 +52,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
 
         // The rules of these KPIs are read whole in one statement, not their ids first.
         var rules = await RulesToEvaluate().Where(r => ids.Contains(r.KpiId)).OrderBy(r => r.Id).ToListAsync(ct);
-        return await EvaluateRulesAsync(InChunks(rules), ct);
+        return await EvaluateRulesAsync(InChunks(rules), null, ct);
     }
 
     /// <summary>Rules already read, as the chunks <see cref="EvaluateRulesAsync"/> takes.</summary>
@@ -62,7 +63,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     public async Task<int> EvaluateAllAsync(CancellationToken ct)
     {
         var ids = await RulesToEvaluate().OrderBy(r => r.Id).Select(r => r.Id).ToListAsync(ct);
-        return await EvaluateRulesAsync(ids.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => RulesAsync(chunk, ct))), ct);
+        return await EvaluateRulesAsync(ids.Chunk(RulesPerChunk).Select(chunk => (Func<Task<List<AlertRule>>>)(() => RulesAsync(chunk, ct))), null, ct);
     }
 
     /// <summary>Enabled rules, and disabled ones still holding an open alert (evaluating them resolves it).</summary>
@@ -77,9 +78,10 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
 
     /// <summary>
     /// Reads the rules chunk by chunk with all they need, decides each in memory and writes only the decisions that
-    /// change something: a pass costs a few statements per chunk plus the writes of its transitions.
+    /// change something: a pass costs a few statements per chunk plus the writes of its transitions. KPIs just
+    /// <paramref name="stored"/> are taken as their write left them rather than read.
     /// </summary>
-    private async Task<int> EvaluateRulesAsync(IEnumerable<Func<Task<List<AlertRule>>>> chunks, CancellationToken ct)
+    private async Task<int> EvaluateRulesAsync(IEnumerable<Func<Task<List<AlertRule>>>> chunks, IReadOnlyDictionary<Guid, StoredKpi>? stored, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = OkapiInstruments.Activities.StartActivity("okapi.alert.evaluation");
@@ -97,7 +99,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
 
             calendar ??= await db.CalendarAsync(cache, ct);
             var now = clock.GetUtcNow();
-            foreach (var state in await ReadAsync(rules, calendar, ct))
+            foreach (var state in await ReadAsync(rules, calendar, stored, ct))
             {
                 if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct) is { } transition)
                 {
@@ -124,12 +126,14 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
 
     /// <summary>
     /// The state of these rules in a fixed number of statements however many they are: their KPIs, their open alerts,
-    /// and the recent periods of all those KPIs. Rules whose KPI is gone are left out.
+    /// and the recent periods of all those KPIs, but for KPIs and periods a write just left (<paramref name="stored"/>).
+    /// Rules whose KPI is gone are left out.
     /// </summary>
-    private async Task<List<RuleState>> ReadAsync(List<AlertRule> rules, PeriodCalendar calendar, CancellationToken ct)
+    private async Task<List<RuleState>> ReadAsync(List<AlertRule> rules, PeriodCalendar calendar, IReadOnlyDictionary<Guid, StoredKpi>? stored, CancellationToken ct)
     {
         var kpiIds = rules.Select(r => r.KpiId).Distinct().ToList();
-        var kpis = kpiIds.Count == 0 ? [] : await db.Kpis.AsNoTracking().Where(k => kpiIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
+        var kpis = stored is not null ? kpiIds.Where(stored.ContainsKey).ToDictionary(id => id, id => stored[id].Kpi)
+            : kpiIds.Count == 0 ? [] : await db.Kpis.AsNoTracking().Where(k => kpiIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
         rules.RemoveAll(r => !kpis.ContainsKey(r.KpiId));
         if (rules.Count == 0)
         {
@@ -140,7 +144,25 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
         var ids = rules.Select(r => r.Id).ToList();
         var open = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RuleId) && a.State != AlertState.Resolved).ToListAsync(ct))
             .GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.First());
-        var recent = await db.RecentPeriodsAsync(rules.Select(r => (kpis[r.KpiId], r.PeriodsNeeded())).Distinct().ToList(), calendar, ct);
+        var recent = new Dictionary<(Guid KpiId, int Count), (IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)>();
+        var unread = new List<(Kpi Kpi, int Count)>();
+        foreach (var (kpi, count) in rules.Select(r => (kpis[r.KpiId], r.PeriodsNeeded())).Distinct())
+        {
+            if (stored?.GetValueOrDefault(kpi.Id)?.RecentPeriods(count, calendar) is { } known)
+            {
+                recent[(kpi.Id, count)] = known;
+            }
+            else
+            {
+                unread.Add((kpi, count));
+            }
+        }
+
+        foreach (var (key, read) in await db.RecentPeriodsAsync(unread, calendar, ct))
+        {
+            recent[key] = read;
+        }
+
         return rules.Select(r =>
         {
             var (periods, latestAt) = recent[(r.KpiId, r.PeriodsNeeded())];
@@ -174,7 +196,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             {
                 await using var turn = await TakeTurnAsync(ruleId, ct);
                 var now = clock.GetUtcNow();
-                if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, ct) is not [var state] || Decide(state, now) is not { } decision)
+                if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, null, ct) is not [var state] || Decide(state, now) is not { } decision)
                 {
                     return null;
                 }

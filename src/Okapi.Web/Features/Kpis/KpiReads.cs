@@ -49,8 +49,7 @@ public static class KpiReads
             .ToDictionary(k => k.Id, k => k.LatestAt is { } at ? new DateTimeOffset(at) : (DateTimeOffset?)null);
 
         // Each request's first date; a KPI's day rows are read from the earliest of its requests.
-        DateOnly? Oldest((Kpi Kpi, int Count) w) =>
-            newest.GetValueOrDefault(w.Kpi.Id) is { } at && w.Count > 0 ? calendar.LastPeriodsStart(at, w.Kpi.Cadence, w.Count) : null;
+        DateOnly? Oldest((Kpi Kpi, int Count) w) => RecentStart(w.Kpi, newest.GetValueOrDefault(w.Kpi.Id), w.Count, calendar);
         var windows = wanted.GroupBy(w => w.Kpi.Id).ToDictionary(g => g.Key, g => g.Select(Oldest).Min());
         var days = await KpiRollups.DaysAsync(db, windows, ct);
         foreach (var w in wanted)
@@ -64,4 +63,12 @@ public static class KpiReads
 
         return result;
     }
+
+    /// <summary>
+    /// The first date of the KPI's last <paramref name="count"/> periods up to its newest value, from which
+    /// <see cref="RecentPeriodsAsync(OkapiDbContext, IReadOnlyCollection{ValueTuple{Kpi, int}}, PeriodCalendar, CancellationToken)"/>
+    /// takes periods; null when it has no value or no period is asked for.
+    /// </summary>
+    internal static DateOnly? RecentStart(Kpi kpi, DateTimeOffset? latestAt, int count, PeriodCalendar calendar) =>
+        latestAt is { } at && count > 0 ? calendar.LastPeriodsStart(at, kpi.Cadence, count) : null;
 }

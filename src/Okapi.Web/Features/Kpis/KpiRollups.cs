@@ -185,13 +185,11 @@ public static class KpiRollups
         """;
 
     /// <summary>What keeping a KPI's current figures needs of its row.</summary>
-    internal sealed record KpiRow(Guid Id, long Number, Cadence Cadence, PeriodAggregation Aggregation, DateTime? LatestAt);
-
-    internal static Task<List<KpiRow>> RowsAsync(OkapiDbContext db, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    /// <summary>The KPIs, untracked, ordered by id: ingestion reads them under its write lock and keeps them current.</summary>
+    internal static Task<List<Kpi>> KpisAsync(OkapiDbContext db, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
     {
         var ids = kpiIds.ToList();
-        return db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).OrderBy(k => k.Id)
-            .Select(k => new KpiRow(k.Id, k.Number, k.Cadence, k.Aggregation, k.LatestAt)).ToListAsync(ct);
+        return db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).OrderBy(k => k.Id).ToListAsync(ct);
     }
 
     /// <summary>
@@ -199,28 +197,41 @@ public static class KpiRollups
     /// the one before it): one read of the rows, one of their days and one update per KPI.
     /// </summary>
     public static async Task RefreshCurrentAsync(OkapiDbContext db, IReadOnlyCollection<Guid> kpiIds, PeriodCalendar calendar, CancellationToken ct) =>
-        await KeepCurrentAsync(db, await RowsAsync(db, kpiIds, ct), null, calendar, ct);
+        await KeepCurrentAsync(db, await KpisAsync(db, kpiIds, ct), null, calendar, ct);
+
+    /// <summary>Calendar periods that the current figures look at: the newest value's and the one before it.</summary>
+    public const int CurrentWindowPeriods = 2;
 
     /// <summary>
     /// Writes each KPI's current-period figures, and with them its newest value when <paramref name="newest"/>
-    /// holds a newer one than the row (a stored newer value is never overwritten by an older one).
+    /// holds a newer one than the row (a stored newer value is never overwritten by an older one). The KPIs, read
+    /// under the write lock, are changed to match what is written; returns each one's periods of its current window
+    /// (<see cref="CurrentWindowPeriods"/>), oldest first.
     /// </summary>
-    internal static async Task KeepCurrentAsync(OkapiDbContext db, IReadOnlyList<KpiRow> kpis, IReadOnlyDictionary<Guid, KpiReading>? newest, PeriodCalendar calendar, CancellationToken ct)
+    internal static async Task<Dictionary<Guid, IReadOnlyList<KpiPeriod>>> KeepCurrentAsync(OkapiDbContext db, IReadOnlyList<Kpi> kpis, IReadOnlyDictionary<Guid, KpiReading>? newest, PeriodCalendar calendar, CancellationToken ct)
     {
         var latest = kpis.ToDictionary(k => k.Id, k => newest?.GetValueOrDefault(k.Id) is { } value && (k.LatestAt is null || value.At.UtcDateTime >= k.LatestAt) ? value.At.UtcDateTime : k.LatestAt);
         var windows = kpis.ToDictionary(k => k.Id, k => latest[k.Id] is { } at ? Window(calendar, new DateTimeOffset(at), k.Cadence) : (DateOnly?)null);
         var days = await DaysAsync(db, windows, ct);
         var rows = new List<(Guid Id, DateTime? LatestAt, double? LatestValue, DateOnly? Start, double? Value, double? Previous)>(kpis.Count);
+        var periods = new Dictionary<Guid, IReadOnlyList<KpiPeriod>>(kpis.Count);
         foreach (var kpi in kpis)
         {
-            var figures = new Kpi { Name = "", Key = "", Cadence = kpi.Cadence, Aggregation = kpi.Aggregation };
-            figures.KeepCurrentPeriods(figures.PeriodsFromDays(days.GetValueOrDefault(kpi.Id) ?? [], calendar));
             // The newest value goes on the row only when it is newer than the row's (read under the write lock).
             var newer = newest?.GetValueOrDefault(kpi.Id) is { } reading && latest[kpi.Id] == reading.At.UtcDateTime ? reading : (KpiReading?)null;
-            rows.Add((kpi.Id, newer?.At.UtcDateTime, newer?.Value, figures.CurrentPeriodStart, figures.CurrentPeriodValue, figures.PreviousPeriodValue));
+            if (newer is { } stored)
+            {
+                (kpi.LatestAt, kpi.LatestValue) = (stored.At.UtcDateTime, stored.Value);
+            }
+
+            var window = kpi.PeriodsFromDays(days.GetValueOrDefault(kpi.Id) ?? [], calendar);
+            kpi.KeepCurrentPeriods(window);
+            periods[kpi.Id] = window;
+            rows.Add((kpi.Id, newer?.At.UtcDateTime, newer?.Value, kpi.CurrentPeriodStart, kpi.CurrentPeriodValue, kpi.PreviousPeriodValue));
         }
 
         await SaveCurrentAsync(db, rows, ct);
+        return periods;
     }
 
     /// <summary>
@@ -256,7 +267,7 @@ public static class KpiRollups
 
     /// <summary>The first local date of the period before the one holding <paramref name="latest"/>: all the current figures need.</summary>
     internal static DateOnly Window(PeriodCalendar calendar, DateTimeOffset latest, Cadence cadence) =>
-        calendar.LastPeriodsStart(latest, cadence, 2);
+        calendar.LastPeriodsStart(latest, cadence, CurrentWindowPeriods);
 
     /// <summary>
     /// Each KPI's day rows from the first date of its window on, in one read (KPIs without a window have none):

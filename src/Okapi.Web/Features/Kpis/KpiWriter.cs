@@ -34,8 +34,13 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     private readonly Lock _starting = new();
     private Task? _loop;
 
-    /// <summary>How many (KPI, instant) rows a write stored, and its KPIs.</summary>
-    public readonly record struct Written(int Stored, IReadOnlyCollection<Guid> KpiIds);
+    private long _committed;
+
+    /// <summary>
+    /// How many (KPI, instant) rows a write stored, and its KPIs as its transaction left them; of two writes, the one
+    /// with the greater <paramref name="Sequence"/> committed later.
+    /// </summary>
+    public readonly record struct Written(int Stored, IReadOnlyCollection<StoredKpi> Kpis, long Sequence);
 
     private sealed record Write(Guid OrganisationId, IReadOnlyList<NewKpiValue> Values, TaskCompletionSource<Written> Done);
 
@@ -142,22 +147,21 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
         // One row per (KPI, instant), the later in the input winning, and of two writes the later: PostgreSQL refuses
         // an upsert that touches a row twice.
         var unique = new Dictionary<(Guid KpiId, long Ticks), NewKpiValue>();
-        var written = new Written[group.Count];
+        var owned = new HashSet<(Guid KpiId, long Ticks)>[group.Count];
         for (var i = 0; i < group.Count; i++)
         {
-            var own = new HashSet<(Guid, long)>();
+            owned[i] = [];
             foreach (var value in group[i].Values)
             {
                 unique[(value.KpiId, value.At.Ticks)] = value;
-                own.Add((value.KpiId, value.At.Ticks));
+                owned[i].Add((value.KpiId, value.At.Ticks));
             }
-
-            written[i] = new Written(own.Count, own.Select(k => k.Item1).Distinct().ToList());
         }
 
         var organisations = group.GroupBy(w => w.OrganisationId)
             .ToDictionary(g => g.Key, g => g.SelectMany(w => w.Values.Select(v => v.KpiId)).Distinct().Order().ToList());
         var sqlite = db.Database.IsSqlite();
+        var stored = new Dictionary<Guid, StoredKpi>();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             if (!sqlite)
@@ -167,11 +171,11 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
 
             // Read under the write lock (SQLite's, or the KPIs' row locks on PostgreSQL), so that the newest instant a
             // concurrent batch committed is seen; a KPI of another organisation fails the write.
-            var kpis = new Dictionary<Guid, KpiRollups.KpiRow>();
+            var kpis = new Dictionary<Guid, Kpi>();
             foreach (var (organisationId, ids) in organisations)
             {
                 db.OrganisationId = organisationId;
-                var known = await KpiRollups.RowsAsync(db, ids, ct);
+                var known = await KpiRollups.KpisAsync(db, ids, ct);
                 if (known.Count != ids.Count)
                 {
                     throw new KpiGoneException(ids.Except(known.Select(k => k.Id)).ToList());
@@ -206,11 +210,14 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
 
                 await KpiRollups.AppendDaysAsync(db, appended, ct);
                 await KpiRollups.RefreshDaysAsync(db, touched, calendar, ct);
-                await KpiRollups.KeepCurrentAsync(db, ids.Select(id => kpis[id]).ToList(), ids.ToDictionary(id => id, id => series[id][^1]), calendar, ct);
+                var windows = await KpiRollups.KeepCurrentAsync(db, ids.Select(id => kpis[id]).ToList(), ids.ToDictionary(id => id, id => series[id][^1]), calendar, ct);
+                ids.ForEach(id => stored[id] = new StoredKpi(kpis[id], windows[id]));
             }
 
             await transaction.CommitAsync(ct);
         }
+
+        var sequence = Interlocked.Increment(ref _committed);
 
         instruments.Committed(unique.Count, Stopwatch.GetElapsedTime(started));
         activity?.SetTag("okapi.ingestion.values", unique.Count);
@@ -219,7 +226,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
             updates.Publish(new KpiChanged(organisationId, ids.ToHashSet()));
         }
 
-        return written;
+        return owned.Select(own => new Written(own.Count, own.Select(k => k.KpiId).Distinct().Select(id => stored[id]).ToList(), sequence)).ToArray();
     }
 
     /// <summary>
@@ -237,7 +244,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     }
 
     /// <summary>The rows in batches of one prepared multi-row upsert; a value at a stored instant replaces it.</summary>
-    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<NewKpiValue> rows, IReadOnlyDictionary<Guid, KpiRollups.KpiRow> kpis, CancellationToken ct)
+    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<NewKpiValue> rows, IReadOnlyDictionary<Guid, Kpi> kpis, CancellationToken ct)
     {
         var batchRows = db.Database.IsSqlite() ? SqliteBatchRows : PostgresBatchRows;
         var connection = db.Database.GetDbConnection();
@@ -334,7 +341,8 @@ public sealed class KpiGoneException(IReadOnlyList<Guid> kpiIds)
 /// <summary>
 /// Tells the <see cref="IKpiValueObserver"/>s of committed values. Writes committed while a pass runs are told
 /// together in the next one, one pass per organisation: a rule or a key result that follows a KPI is evaluated once
-/// for all the values that arrived meanwhile, so its cost does not grow with the rate of values.
+/// for all the values that arrived meanwhile, so its cost does not grow with the rate of values. Each KPI is told as
+/// the last committed of those writes left it.
 /// </summary>
 public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObservation> logger) : IAsyncDisposable
 {
@@ -342,13 +350,13 @@ public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObser
     private readonly Lock _starting = new();
     private Task? _loop;
 
-    private sealed record Observed(Guid OrganisationId, IReadOnlyCollection<Guid> KpiIds, TaskCompletionSource Done);
+    private sealed record Observed(Guid OrganisationId, KpiWriter.Written Written, TaskCompletionSource Done);
 
-    /// <summary>Completes once the observers have been told of these KPIs; their failures are logged, never thrown.</summary>
-    public async Task ObserveAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    /// <summary>Completes once the observers have been told of the written KPIs; their failures are logged, never thrown.</summary>
+    public async Task ObserveAsync(Guid organisationId, KpiWriter.Written written, CancellationToken ct)
     {
-        var observed = new Observed(organisationId, kpiIds, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (kpiIds.Count == 0 || !_queue.Writer.TryWrite(observed))
+        var observed = new Observed(organisationId, written, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (written.Kpis.Count == 0 || !_queue.Writer.TryWrite(observed))
         {
             return;
         }
@@ -377,14 +385,21 @@ public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObser
 
             foreach (var organisation in pass.GroupBy(o => o.OrganisationId))
             {
-                await TellAsync(organisation.Key, organisation.SelectMany(o => o.KpiIds).ToHashSet());
+                // Writers queue here in the order their answers arrive, not always the order they committed in.
+                var newest = new Dictionary<Guid, StoredKpi>();
+                foreach (var kpi in organisation.OrderBy(o => o.Written.Sequence).SelectMany(o => o.Written.Kpis))
+                {
+                    newest[kpi.Kpi.Id] = kpi;
+                }
+
+                await TellAsync(organisation.Key, newest.Values);
             }
 
             pass.ForEach(o => o.Done.TrySetResult());
         }
     }
 
-    private async Task TellAsync(Guid organisationId, IReadOnlyCollection<Guid> kpiIds)
+    private async Task TellAsync(Guid organisationId, IReadOnlyCollection<StoredKpi> kpis)
     {
         try
         {
@@ -394,18 +409,18 @@ public sealed class KpiObservation(IServiceScopeFactory scopes, ILogger<KpiObser
             {
                 try
                 {
-                    await observer.OnValuesStoredAsync(kpiIds, CancellationToken.None);
+                    await observer.OnValuesStoredAsync(kpis, CancellationToken.None);
                 }
                 catch (Exception e)
                 {
                     // The values are committed and their writers told so; an observer's failure must not undo that answer.
-                    logger.LogError(e, "{Observer} failed after values of {Count} KPIs were stored.", observer.GetType().Name, kpiIds.Count);
+                    logger.LogError(e, "{Observer} failed after values of {Count} KPIs were stored.", observer.GetType().Name, kpis.Count);
                 }
             }
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Observers of values of {Count} KPIs could not run.", kpiIds.Count);
+            logger.LogError(e, "Observers of values of {Count} KPIs could not run.", kpis.Count);
         }
     }
 

@@ -17,10 +17,10 @@ namespace Okapi.Web.Features.Okrs;
 /// </summary>
 public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, InboxWriter inbox, KpiWatchers watchers, ILogger<KeyResultKpiFollower> logger) : IKpiValueObserver
 {
-    public async Task OnValuesStoredAsync(IReadOnlyCollection<Guid> kpiIds, CancellationToken ct)
+    public async Task OnValuesStoredAsync(IReadOnlyCollection<StoredKpi> stored, CancellationToken ct)
     {
         // Values of KPIs that no key result follows cost no query.
-        var ids = (await watchers.FollowedAsync(db.OrganisationId, kpiIds, ct)).Distinct().ToList();
+        var ids = (await watchers.FollowedAsync(db.OrganisationId, stored.Select(k => k.Kpi.Id).ToList(), ct)).Distinct().ToList();
         if (ids.Count == 0)
         {
             return;
@@ -36,7 +36,8 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
             return;
         }
 
-        var kpis = await db.Kpis.AsNoTracking().Where(k => ids.Contains(k.Id)).ToDictionaryAsync(k => k.Id, ct);
+        // The KPIs as their write left them: shared with the other observers, so only read.
+        var kpis = stored.ToDictionary(k => k.Kpi.Id, k => k.Kpi);
         var calendar = await db.CalendarAsync(ct);
         var checkedIn = new List<Guid>();
         foreach (var kr in followers)
