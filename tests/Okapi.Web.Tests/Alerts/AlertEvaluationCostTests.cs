@@ -68,14 +68,19 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
 
     [Theory]
     [OnEveryDatabase]
-    public async Task AfterAWriteTheRulesTheirKpisAndPeriodsComeFromMemoryAndOnlyTheOpenAlertsAreRead(DatabaseProvider provider)
+    public async Task AfterAWriteTheRulesDecideFromMemoryAndOnlyPostgresReadsTheOpenAlertsUntilOneChanges(DatabaseProvider provider)
     {
         var (app, kpi) = await KpiWithTwoRulesAndAValueAsync(provider);
         await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(1), 6)));
 
-        var statements = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(2), 7)));
+        var healthy = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(2), 7)));
+        var critical = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(3), 0.5)));
 
-        Assert.Collection(statements, s => Assert.Contains("\"Alerts\"", s));
+        // PostgreSQL reads the open alerts: another instance may have changed one.
+        Assert.Equal(provider == DatabaseProvider.Postgres ? 1 : 0, healthy.Count(s => s.Contains("\"Alerts\"", StringComparison.Ordinal)));
+        Assert.Equal(healthy.Count, healthy.Count(s => s.Contains("\"Alerts\"", StringComparison.Ordinal)));
+        Assert.Contains(critical, s => s.StartsWith("INSERT INTO \"Alerts\"", StringComparison.Ordinal));
+        Assert.Contains(await app.Admin.AlertsOfAsync(kpi.Id), a => a.State == AlertState.Firing);
     }
 
     [Theory]
@@ -88,9 +93,7 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
 
         var statements = await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(2), 7)));
 
-        Assert.Collection(statements,
-            s => Assert.Contains("\"Alerts\"", s),
-            s => Assert.Contains("\"KpiDays\"", s));
+        Assert.Equal(provider == DatabaseProvider.Postgres ? ["Alerts", "KpiDays"] : ["KpiDays"], statements.Select(s => s.Contains("\"Alerts\"", StringComparison.Ordinal) ? "Alerts" : s.Contains("\"KpiDays\"", StringComparison.Ordinal) ? "KpiDays" : s));
     }
 
     /// <summary>The statements of the evaluation that observing these written KPIs runs.</summary>

@@ -25,18 +25,16 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     internal const int RulesPerChunk = 500;
 
     /// <summary>
-    /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them, from the KPIs and periods
-    /// the write left: values of KPIs without a rule cost no query, and those with rules no read of the rules, their
-    /// KPIs or (but for trailing averages) their periods. A disabled rule decides nothing unless it holds an open
-    /// alert, which it then resolves.
+    /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them with their open alerts, from
+    /// the KPIs and periods the write left: on SQLite a value costs no query unless a rule changes an alert (or, for
+    /// trailing averages, needs older periods); on PostgreSQL, one read of the open alerts. A disabled rule decides nothing unless it holds an open alert, which it then
+    /// resolves.
     /// </summary>
     public async Task OnValuesStoredAsync(IReadOnlyCollection<StoredKpi> kpis, CancellationToken ct)
     {
         var rules = await watchers.RulesOfAsync(db.OrganisationId, kpis.Select(k => k.Kpi.Id).ToList(), ct);
         if (rules.Count > 0)
         {
-            // One connection for the pass's reads, opened once rather than for each; the scope's end closes it.
-            await db.Database.OpenConnectionAsync(ct);
             await EvaluateRulesAsync(InChunks(rules), kpis.ToDictionary(k => k.Kpi.Id), ct);
         }
     }
@@ -101,7 +99,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             var now = clock.GetUtcNow();
             foreach (var state in await ReadAsync(rules, calendar, stored, ct))
             {
-                if (Decide(state, now) is not null && await WriteAsync(state.Rule.Id, calendar, ct) is { } transition)
+                if (Decide(state, now) is not null && await WriteAsync(state.Rule, calendar, ct) is { } transition)
                 {
                     transitions++;
                     firings += transition is AlertTransition.OpenFiring or AlertTransition.Fire ? 1 : 0;
@@ -126,8 +124,8 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
 
     /// <summary>
     /// The state of these rules in a fixed number of statements however many they are: their KPIs, their open alerts,
-    /// and the recent periods of all those KPIs, but for KPIs and periods a write just left (<paramref name="stored"/>).
-    /// Rules whose KPI is gone are left out.
+    /// and the recent periods of all those KPIs; after a write (<paramref name="stored"/>), the KPIs and periods it left
+    /// and, on SQLite, the open alerts <see cref="KpiWatchers"/> knows. Rules whose KPI is gone are left out.
     /// </summary>
     private async Task<List<RuleState>> ReadAsync(List<AlertRule> rules, PeriodCalendar calendar, IReadOnlyDictionary<Guid, StoredKpi>? stored, CancellationToken ct)
     {
@@ -140,10 +138,9 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             return [];
         }
 
-        // The one-open-alert-per-rule index makes the first the only one.
-        var ids = rules.Select(r => r.Id).ToList();
-        var open = (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RuleId) && a.State != AlertState.Resolved).ToListAsync(ct))
-            .GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.First());
+        // After a write, the open alerts as this instance knows them: a decision to change one reads it again. Not on
+        // PostgreSQL, where another instance may have changed one a moment ago: a rule it fired must see this value.
+        var open = stored is not null && !db.Database.IsNpgsql() ? await watchers.OpenAlertsAsync(db.OrganisationId, ct) : await OpenAlertsAsync(rules, ct);
         var recent = new Dictionary<(Guid KpiId, int Count), (IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt)>();
         var unread = new List<(Kpi Kpi, int Count)>();
         foreach (var (kpi, count) in rules.Select(r => (kpis[r.KpiId], r.PeriodsNeeded())).Distinct())
@@ -170,6 +167,14 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
         }).ToList();
     }
 
+    /// <summary>The open alerts of these rules by rule id: the one-open-alert-per-rule index makes each the only one.</summary>
+    private async Task<IReadOnlyDictionary<Guid, Alert>> OpenAlertsAsync(List<AlertRule> rules, CancellationToken ct)
+    {
+        var ids = rules.Select(r => r.Id).ToList();
+        return (await db.Alerts.AsNoTracking().Where(a => ids.Contains(a.RuleId) && a.State != AlertState.Resolved).ToListAsync(ct))
+            .GroupBy(a => a.RuleId).ToDictionary(g => g.Key, g => g.First());
+    }
+
     /// <summary>The rule's decision when it changes something to store; null when it leaves everything as it is.</summary>
     private static AlertDecision? Decide(RuleState state, DateTimeOffset now)
     {
@@ -187,16 +192,18 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// another pass may have moved the alert since; a lost race is decided again from what the winner stored.
     /// Returns the transition when the alert changed state, null when it did not.
     /// </summary>
-    private async Task<AlertTransition?> WriteAsync(Guid ruleId, PeriodCalendar calendar, CancellationToken ct)
+    private async Task<AlertTransition?> WriteAsync(AlertRule rule, PeriodCalendar calendar, CancellationToken ct)
     {
+        // One connection for the write's statements, opened once rather than for each; the scope's end closes it.
+        await db.Database.OpenConnectionAsync(ct);
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             db.ChangeTracker.Clear();
             try
             {
-                await using var turn = await TakeTurnAsync(ruleId, ct);
+                await using var turn = await TakeTurnAsync(rule, ct);
                 var now = clock.GetUtcNow();
-                if (await ReadAsync(await RulesAsync([ruleId], ct), calendar, null, ct) is not [var state] || Decide(state, now) is not { } decision)
+                if (await ReadAsync(await RulesAsync([rule.Id], ct), calendar, null, ct) is not [var state] || Decide(state, now) is not { } decision)
                 {
                     return null;
                 }
@@ -219,7 +226,7 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
             }
             catch (DbUpdateException exception)
             {
-                logger.LogWarning(exception, "Alert rule {RuleId} could not be evaluated", ruleId);
+                logger.LogWarning(exception, "Alert rule {RuleId} could not be evaluated", rule.Id);
             }
             finally
             {
@@ -233,10 +240,13 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// <summary>
     /// On PostgreSQL, where several instances may evaluate the same rule at once, a transaction holding the rule's row
     /// lock: the passes that would change one rule's alert read, decide and store one after the other, each from what the
-    /// one before committed, so none decides from a state that changed meanwhile (ADR-013). Disposing it without a commit
-    /// rolls back. On SQLite, one instance whose writers already line up, null.
+    /// one before committed, so none decides from a state that changed meanwhile (ADR-013). It holds the KPI's row too,
+    /// which ingestion locks to write values: a value committed before the decision is in what it reads, and one
+    /// committed after it is evaluated once the alert is stored, so a value resolving a just-fired alert is never
+    /// decided against the state before it fired. Disposing it without a commit rolls back. On SQLite, one instance
+    /// whose writers already line up, null.
     /// </summary>
-    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> TakeTurnAsync(Guid ruleId, CancellationToken ct)
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> TakeTurnAsync(AlertRule rule, CancellationToken ct)
     {
         if (!db.Database.IsNpgsql())
         {
@@ -244,8 +254,10 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
         }
 
         var transaction = await db.Database.BeginTransactionAsync(ct);
-        // NO KEY UPDATE rather than UPDATE: writes that only reference the rule (a delivery, an acknowledgement) need not wait.
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"AlertRules\" WHERE \"Id\" = {ruleId} FOR NO KEY UPDATE", ct);
+        // NO KEY UPDATE rather than UPDATE: writes that only reference the rule (a delivery, an acknowledgement) need not
+        // wait. The rule first, then its KPI, always in that order; ingestion takes KPIs only.
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"AlertRules\" WHERE \"Id\" = {rule.Id} FOR NO KEY UPDATE", ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM \"Kpis\" WHERE \"Id\" = {rule.KpiId} FOR NO KEY UPDATE", ct);
         return transaction;
     }
 
