@@ -113,11 +113,13 @@ public static class RawUpsert
 /// <summary>
 /// SQLite: a fresh file beside Okapi's with Okapi's pragmas, "KpiValues" created from the <c>sql</c> Okapi's own
 /// database holds for it (indexes included), and a minimal parent table holding the foreign key's column. One prepared
-/// multi-row INSERT … ON CONFLICT DO UPDATE of 100 rows.
+/// single-row INSERT … ON CONFLICT DO UPDATE run for each row, in one transaction: the fastest of 1 to 100 rows per
+/// statement (about 480,000 rows a second on two cores against 200,000 at 100 rows, since Microsoft.Data.Sqlite binds
+/// each parameter by a scan of the statement's parameter names).
 /// </summary>
 internal static class SqliteRawUpsert
 {
-    private const int RowsPerStatement = 100;
+    private const int RowsPerStatement = 1;
 
     public static double ValuesPerSecond(string okapiConnectionString, string file, IReadOnlyList<Guid> kpis, int valuesPerKpi, RawUpsert.Row row)
     {

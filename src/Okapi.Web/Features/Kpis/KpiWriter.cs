@@ -20,10 +20,12 @@ namespace Okapi.Web.Features.Kpis;
 public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, OkapiInstruments instruments, ILogger<KpiWriter> logger) : IAsyncDisposable
 {
     /// <summary>
-    /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite
-    /// finds each parameter by name with a linear scan, so its statements stay small; PostgreSQL gains from big ones.
+    /// Rows per INSERT statement (4 parameters each), one prepared statement reused for every full batch. SQLite binds
+    /// each parameter by name with a scan of the statement's names, so binding a multi-row statement grows with the
+    /// square of its rows: one single-row upsert, prepared once and run for each row, is the fastest (on two cores,
+    /// about 480,000 rows a second against 300,000 at 8 rows and 200,000 at 100). PostgreSQL gains from big ones.
     /// </summary>
-    public const int SqliteBatchRows = 128;
+    public const int SqliteBatchRows = 1;
 
     public const int PostgresBatchRows = 1000;
 
