@@ -81,6 +81,10 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
         Assert.Equal(healthy.Count, healthy.Count(s => s.Contains("\"Alerts\"", StringComparison.Ordinal)));
         Assert.Contains(critical, s => s.StartsWith("INSERT INTO \"Alerts\"", StringComparison.Ordinal));
         Assert.Contains(await app.Admin.AlertsOfAsync(kpi.Id), a => a.State == AlertState.Firing);
+
+        // The alert it stored is known to the next write's decisions: a healthy value resolves it.
+        await ObservedAsync(app, await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddSeconds(4), 7)));
+        Assert.All(await app.Admin.AlertsOfAsync(kpi.Id), a => Assert.Equal(AlertState.Resolved, a.State));
     }
 
     [Theory]

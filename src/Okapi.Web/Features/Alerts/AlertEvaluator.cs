@@ -27,8 +27,8 @@ public sealed class AlertEvaluator(OkapiDbContext db, CallerCache cache, Outbox 
     /// <summary>
     /// Evaluates the rules of the written KPIs, as <see cref="KpiWatchers"/> knows them with their open alerts, from
     /// the KPIs and periods the write left: on SQLite a value costs no query unless a rule changes an alert (or, for
-    /// trailing averages, needs older periods); on PostgreSQL, one read of the open alerts. A disabled rule decides nothing unless it holds an open alert, which it then
-    /// resolves.
+    /// trailing averages, needs older periods); on PostgreSQL, one read of the open alerts. A disabled rule decides
+    /// nothing unless it holds an open alert, which it then resolves.
     /// </summary>
     public async Task OnValuesStoredAsync(IReadOnlyCollection<StoredKpi> kpis, CancellationToken ct)
     {

@@ -245,7 +245,10 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
         await db.Database.ExecuteSqlRawAsync("SELECT 1 FROM \"Kpis\" WHERE \"Id\" = ANY(@ids) ORDER BY \"Id\" FOR UPDATE", [ids], ct);
     }
 
-    /// <summary>The rows in batches of one prepared multi-row upsert; a value at a stored instant replaces it.</summary>
+    /// <summary>
+    /// The rows through one prepared upsert of <see cref="SqliteBatchRows"/> or <see cref="PostgresBatchRows"/> rows;
+    /// a value at a stored instant replaces it.
+    /// </summary>
     private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<NewKpiValue> rows, IReadOnlyDictionary<Guid, Kpi> kpis, CancellationToken ct)
     {
         var batchRows = db.Database.IsSqlite() ? SqliteBatchRows : PostgresBatchRows;
