@@ -25,5 +25,10 @@ public sealed class PresentationPage(IPage page)
 
     public ILocator Next => page.GetByRole(AriaRole.Button, new() { Name = "Next objective" });
 
-    public async Task PressAsync(string key) => await page.Keyboard.PressAsync(key);
+    /// <summary>Presses a key once the page listens for keys: a key pressed before that does nothing.</summary>
+    public async Task PressAsync(string key)
+    {
+        await page.Locator("[data-testid=presentation][data-keys=on]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.Keyboard.PressAsync(key);
+    }
 }
