@@ -39,12 +39,29 @@ public sealed class KpiValue
     /// </summary>
     public static ValidationErrors Validate(DateTimeOffset at, double value, DateTimeOffset now, ValidationErrors? errors = null, string? row = null)
     {
+        errors ??= new ValidationErrors();
+        if (IsAcceptable(at, value, now))
+        {
+            return errors;
+        }
+
         var prefix = row is null ? "" : $"{row}.";
-        return (errors ?? new ValidationErrors())
+        return errors
             .Finite(value, $"{prefix}value")
-            .Require(at.UtcDateTime >= EarliestAt, $"{prefix}at", $"must not be before {EarliestAt:yyyy-MM-dd}.")
-            .Require(at <= now + MaxAhead, $"{prefix}at", $"must not be more than {MaxAhead.TotalHours:0} hours in the future.");
+            .Require(!IsTooEarly(at), $"{prefix}at", TooEarly)
+            .Require(!IsTooFarAhead(at, now), $"{prefix}at", TooFarAhead);
     }
+
+    /// <summary>Whether <see cref="Validate"/> finds nothing wrong, without building its messages: bulk rows are checked by the million.</summary>
+    public static bool IsAcceptable(DateTimeOffset at, double value, DateTimeOffset now) =>
+        StorableNumber.IsStorable(value) && !IsTooEarly(at) && !IsTooFarAhead(at, now);
+
+    private static bool IsTooEarly(DateTimeOffset at) => at.UtcDateTime < EarliestAt;
+
+    private static bool IsTooFarAhead(DateTimeOffset at, DateTimeOffset now) => at > now + MaxAhead;
+
+    private static readonly string TooEarly = $"must not be before {EarliestAt:yyyy-MM-dd}.";
+    private static readonly string TooFarAhead = $"must not be more than {MaxAhead.TotalHours:0} hours in the future.";
 
     public KpiReading ToReading() => new(new DateTimeOffset(At), Value);
 }

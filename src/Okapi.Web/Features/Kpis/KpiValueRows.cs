@@ -255,6 +255,11 @@ public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIn
 
     private static bool Check(int row, DateTimeOffset at, double value, DateTimeOffset now, RowErrors errors)
     {
+        if (KpiValue.IsAcceptable(at, value, now))
+        {
+            return true;
+        }
+
         var checks = KpiValue.Validate(at, value, now);
         foreach (var (field, messages) in checks.ToDictionary())
         {
