@@ -56,6 +56,37 @@ public sealed class KpiRollupTests(OkapiApps apps) : IClassFixture<OkapiApps>
 
     [Theory]
     [OnEveryDatabase]
+    public async Task OfTwoRowsOfAKpiAtOneInstantInOneRequestTheLaterIsStoredAndCountedOnce(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var team = await app.Admin.CreateTeamAsync("Twice team");
+        var a = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Twice A", team.Id, aggregation: PeriodAggregation.Sum));
+        var b = await app.Admin.CreateKpiAsync(KpiArrangements.Request("Twice B", team.Id, aggregation: PeriodAggregation.Sum));
+        var (early, late) = (app.Clock.GetUtcNow().AddHours(-3), app.Clock.GetUtcNow().AddHours(-1));
+        var rows = new object[]
+        {
+            new { kpiId = a.Id, at = late, value = 1.0 },
+            new { kpiId = b.Id, at = late, value = 10.0 },
+            new { kpiId = a.Id, at = early, value = 2.0 },
+            new { kpiId = a.Id, at = late, value = 3.0 },
+            new { kpiId = b.Id, at = late, value = 20.0 },
+        };
+
+        Assert.Equal(new IngestResultDto(3, 2), await app.Admin.BulkAsync(rows));
+        foreach (var (kpi, values) in new[] { (a, new[] { 2.0, 3.0 }), (b, new[] { 20.0 }) })
+        {
+            var (calendar, readings, days) = await StoredAsync(app, kpi.Id);
+            Assert.Equal(values, readings.Select(r => r.Value));
+            Assert.Equal(calendar.Days(readings).Select(d => d with { KpiId = kpi.Id }), days);
+            Assert.Equal(values.Length, days.Sum(d => d.Count));
+            var dto = await app.Admin.GetAsync<KpiDto>($"/api/v1/kpis/{kpi.Id}");
+            Assert.Equal(values[^1], dto.LatestValue);
+            Assert.Equal(late, dto.LatestAt!.Value, TimeSpan.FromMilliseconds(1));
+        }
+    }
+
+    [Theory]
+    [OnEveryDatabase]
     public async Task ConcurrentBatchesIntoOneDayLeaveItsSummaryWithAllTheirValues(DatabaseProvider provider)
     {
         var app = await apps.StartAsync(provider);

@@ -146,73 +146,87 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
         var db = scope.ServiceProvider.GetRequiredService<OkapiDbContext>();
         var cache = scope.ServiceProvider.GetRequiredService<CallerCache>();
 
-        // One row per (KPI, instant), the later in the input winning, and of two writes the later: PostgreSQL refuses
-        // an upsert that touches a row twice.
-        var unique = new Dictionary<(Guid KpiId, long Ticks), NewKpiValue>();
-        var owned = new HashSet<(Guid KpiId, long Ticks)>[group.Count];
-        for (var i = 0; i < group.Count; i++)
+        // Each organisation's rows by KPI, in the order they arrived; a write stores all of its organisation's KPIs.
+        var organisations = new Dictionary<Guid, Dictionary<Guid, List<Row>>>();
+        var arrival = 0;
+        foreach (var write in group)
         {
-            owned[i] = [];
-            foreach (var value in group[i].Values)
+            if (!organisations.TryGetValue(write.OrganisationId, out var byKpi))
             {
-                unique[(value.KpiId, value.At.Ticks)] = value;
-                owned[i].Add((value.KpiId, value.At.Ticks));
+                organisations[write.OrganisationId] = byKpi = [];
+            }
+
+            foreach (var value in write.Values)
+            {
+                if (!byKpi.TryGetValue(value.KpiId, out var rows))
+                {
+                    byKpi[value.KpiId] = rows = [];
+                }
+
+                rows.Add(new Row(value.At.Ticks, value.Value, value.Source, arrival++));
             }
         }
 
-        var organisations = group.GroupBy(w => w.OrganisationId)
-            .ToDictionary(g => g.Key, g => g.SelectMany(w => w.Values.Select(v => v.KpiId)).Distinct().Order().ToList());
         var sqlite = db.Database.IsSqlite();
         var stored = new Dictionary<Guid, StoredKpi>();
+        var series = new Dictionary<Guid, List<Row>>();
         await using (var transaction = await db.Database.BeginTransactionAsync(ct))
         {
             if (!sqlite)
             {
-                await LockKpisAsync(db, organisations.Values.SelectMany(ids => ids).Order().ToList(), ct);
+                await LockKpisAsync(db, organisations.Values.SelectMany(byKpi => byKpi.Keys).Order().ToList(), ct);
             }
 
             // Read under the write lock (SQLite's, or the KPIs' row locks on PostgreSQL), so that the newest instant a
             // concurrent batch committed is seen; a KPI of another organisation fails the write.
             var kpis = new Dictionary<Guid, Kpi>();
-            foreach (var (organisationId, ids) in organisations)
+            foreach (var (organisationId, byKpi) in organisations)
             {
                 db.OrganisationId = organisationId;
-                var known = await KpiRollups.KpisAsync(db, ids, ct);
-                if (known.Count != ids.Count)
+                var known = await KpiRollups.KpisAsync(db, byKpi.Keys.Order().ToList(), ct);
+                if (known.Count != byKpi.Count)
                 {
-                    throw new KpiGoneException(ids.Except(known.Select(k => k.Id)).ToList());
+                    throw new KpiGoneException(byKpi.Keys.Except(known.Select(k => k.Id)).ToList());
                 }
 
                 known.ForEach(k => kpis[k.Id] = k);
             }
 
-            var series = unique.Values.GroupBy(v => v.KpiId)
-                .ToDictionary(g => g.Key, g => g.Select(v => new KpiReading(new DateTimeOffset(v.At), v.Value)).OrderBy(r => r.At).ToList());
-            await InsertAsync(db, unique.Values.OrderBy(v => kpis[v.KpiId].Number).ThenBy(v => v.At).ToList(), kpis, ct);
+            foreach (var byKpi in organisations.Values)
+            {
+                foreach (var (id, rows) in byKpi)
+                {
+                    series[id] = Settle(rows);
+                }
+            }
+
+            await InsertAsync(db, kpis.Values.OrderBy(k => k.Number).Select(k => (k.Number, series[k.Id])).ToList(), ct);
 
             // The rollups follow in the same transaction: the days the values went into, then each KPI's current figures.
-            foreach (var (organisationId, ids) in organisations)
+            foreach (var (organisationId, byKpi) in organisations)
             {
                 db.OrganisationId = organisationId;
                 var calendar = await db.CalendarAsync(cache, ct);
+                var ids = byKpi.Keys.Order().ToList();
+                var readings = ids.ToDictionary(id => id, id => series[id].Select(r => r.Reading).ToList());
                 var appended = new List<KpiDay>();
                 var touched = new List<(Guid, long, DateOnly)>();
                 foreach (var id in ids)
                 {
-                    var (kpi, readings) = (kpis[id], series[id]);
-                    if (kpi.LatestAt is not { } latest || readings[0].At.UtcDateTime > latest)
+                    var kpi = kpis[id];
+                    if (kpi.LatestAt is not { } latest || readings[id][0].At.UtcDateTime > latest)
                     {
-                        appended.AddRange(calendar.Days(readings).Select(d => d with { KpiId = id }));
+                        appended.AddRange(calendar.Days(readings[id]).Select(d => d with { KpiId = id }));
                     }
                     else
                     {
-                        touched.AddRange(calendar.Days(readings).Select(d => (id, kpi.Number, d.Day)));
+                        touched.AddRange(calendar.Days(readings[id]).Select(d => (id, kpi.Number, d.Day)));
                     }
                 }
 
                 await KpiRollups.AppendDaysAsync(db, appended, ct);
                 await KpiRollups.RefreshDaysAsync(db, touched, calendar, ct);
-                var windows = await KpiRollups.KeepCurrentAsync(db, ids.Select(id => kpis[id]).ToList(), ids.ToDictionary(id => id, id => series[id][^1]), calendar, ct);
+                var windows = await KpiRollups.KeepCurrentAsync(db, ids.Select(id => kpis[id]).ToList(), ids.ToDictionary(id => id, id => readings[id][^1]), calendar, ct);
                 ids.ForEach(id => stored[id] = new StoredKpi(kpis[id], windows[id]));
             }
 
@@ -221,14 +235,61 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
 
         var sequence = Interlocked.Increment(ref _committed);
 
-        instruments.Committed(unique.Count, Stopwatch.GetElapsedTime(started));
-        activity?.SetTag("okapi.ingestion.values", unique.Count);
-        foreach (var (organisationId, ids) in organisations)
+        var rowCount = series.Values.Sum(rows => rows.Count);
+        instruments.Committed(rowCount, Stopwatch.GetElapsedTime(started));
+        activity?.SetTag("okapi.ingestion.values", rowCount);
+        foreach (var (organisationId, byKpi) in organisations)
         {
-            updates.Publish(new KpiChanged(organisationId, ids.ToHashSet()));
+            updates.Publish(new KpiChanged(organisationId, byKpi.Keys.ToHashSet()));
         }
 
-        return owned.Select(own => new Written(own.Count, own.Select(k => k.KpiId).Distinct().Select(id => stored[id]).ToList(), sequence)).ToArray();
+        if (group.Count == 1)
+        {
+            return [new Written(rowCount, stored.Values.ToList(), sequence)];
+        }
+
+        return group.Select(write =>
+        {
+            var own = write.Values.Select(v => (v.KpiId, v.At.Ticks)).ToHashSet();
+            return new Written(own.Count, own.Select(k => k.KpiId).Distinct().Select(id => stored[id]).ToList(), sequence);
+        }).ToArray();
+    }
+
+    /// <summary>A value as the writer stores it: its instant in ticks (UTC), and its place in the order of arrival.</summary>
+    private readonly record struct Row(long Ticks, double Value, KpiValueSource Source, int Arrival)
+    {
+        public KpiReading Reading => new(new DateTimeOffset(Ticks, TimeSpan.Zero), Value);
+    }
+
+    /// <summary>
+    /// One KPI's rows by instant, one per instant, the later arrival winning: PostgreSQL refuses an upsert that touches
+    /// a row twice. Rows mostly arrive in order already, and are then kept as they are.
+    /// </summary>
+    private static List<Row> Settle(List<Row> rows)
+    {
+        for (var i = 1; i < rows.Count; i++)
+        {
+            if (rows[i].Ticks <= rows[i - 1].Ticks)
+            {
+                rows.Sort(static (a, b) => a.Ticks != b.Ticks ? a.Ticks.CompareTo(b.Ticks) : a.Arrival.CompareTo(b.Arrival));
+                var unique = new List<Row>(rows.Count);
+                foreach (var row in rows)
+                {
+                    if (unique.Count > 0 && unique[^1].Ticks == row.Ticks)
+                    {
+                        unique[^1] = row;
+                    }
+                    else
+                    {
+                        unique.Add(row);
+                    }
+                }
+
+                return unique;
+            }
+        }
+
+        return rows;
     }
 
     /// <summary>
@@ -246,38 +307,49 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     }
 
     /// <summary>
-    /// The rows through one prepared upsert of <see cref="SqliteBatchRows"/> or <see cref="PostgresBatchRows"/> rows;
-    /// a value at a stored instant replaces it.
+    /// The rows, KPI by KPI in the order of their numbers, through one prepared upsert of <see cref="SqliteBatchRows"/>
+    /// or <see cref="PostgresBatchRows"/> rows; a value at a stored instant replaces it.
     /// </summary>
-    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<NewKpiValue> rows, IReadOnlyDictionary<Guid, Kpi> kpis, CancellationToken ct)
+    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<(long Number, List<Row> Rows)> series, CancellationToken ct)
     {
         var batchRows = db.Database.IsSqlite() ? SqliteBatchRows : PostgresBatchRows;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
-        // Boxed once per KPI and source rather than per row.
-        var numbers = kpis.Values.ToDictionary(k => k.Id, k => (object)k.Number);
+        // Boxed once per source rather than per row.
         var sources = Enum.GetValues<KpiValueSource>().Select(v => (object)(int)v).ToArray();
+        var remaining = series.Sum(s => s.Rows.Count);
         DbCommand? full = null;
         try
         {
-            for (var offset = 0; offset < rows.Count; offset += batchRows)
+            DbCommand? command = null;
+            var filled = 0;
+            foreach (var (kpiNumber, rows) in series)
             {
-                var count = Math.Min(batchRows, rows.Count - offset);
-                var command = count == batchRows ? full ??= Prepare(connection, transaction, batchRows) : Prepare(connection, transaction, count);
-                var p = command.Parameters;
-                for (var i = 0; i < count; i++)
+                object number = kpiNumber;
+                foreach (var row in rows)
                 {
-                    var row = rows[offset + i];
-                    p[4 * i].Value = numbers[row.KpiId];
-                    p[(4 * i) + 1].Value = row.At.Ticks;
-                    p[(4 * i) + 2].Value = row.Value;
-                    p[(4 * i) + 3].Value = sources[(int)row.Source];
-                }
+                    if (filled == 0)
+                    {
+                        var count = Math.Min(batchRows, remaining);
+                        command = count == batchRows ? full ??= Prepare(connection, transaction, batchRows) : Prepare(connection, transaction, count);
+                    }
 
-                await command.ExecuteNonQueryAsync(ct);
-                if (command != full)
-                {
-                    await command.DisposeAsync();
+                    var p = command!.Parameters;
+                    p[4 * filled].Value = number;
+                    p[(4 * filled) + 1].Value = row.Ticks;
+                    p[(4 * filled) + 2].Value = row.Value;
+                    p[(4 * filled) + 3].Value = sources[(int)row.Source];
+                    remaining--;
+                    if (++filled == p.Count / 4)
+                    {
+                        await command.ExecuteNonQueryAsync(ct);
+                        if (command != full)
+                        {
+                            await command.DisposeAsync();
+                        }
+
+                        filled = 0;
+                    }
                 }
             }
         }
