@@ -63,10 +63,25 @@ public static class RawUpsert
 {
     public delegate (DateTime At, double Value) Row(int instant, int kpi);
 
-    public static Task<double> ValuesPerSecondAsync(BenchDatabase database, IReadOnlyList<Guid> kpis, int valuesPerKpi, Row row) =>
-        database.Provider == DatabaseProvider.Sqlite
-            ? Task.FromResult(SqliteRawUpsert.ValuesPerSecond(database.ConnectionString, Path.Combine(database.DataFolder, "raw-upsert.db"), kpis, valuesPerKpi, row))
-            : PostgresRawUpsert.ValuesPerSecondAsync(database.ConnectionString, kpis, valuesPerKpi, row);
+    /// <summary>
+    /// Runs of the upsert, of which the fastest is the baseline: on a shared machine one run of the same rows varied by
+    /// a third (330,000 to 485,000 rows a second on SQLite), and the ceiling is what the store can do, not what it did once.
+    /// </summary>
+    public const int Runs = 3;
+
+    public static async Task<double> ValuesPerSecondAsync(BenchDatabase database, IReadOnlyList<Guid> kpis, int valuesPerKpi, Row row)
+    {
+        var fastest = 0.0;
+        for (var run = 1; run <= Runs; run++)
+        {
+            var rate = database.Provider == DatabaseProvider.Sqlite
+                ? SqliteRawUpsert.ValuesPerSecond(database.ConnectionString, Path.Combine(database.DataFolder, $"raw-upsert-{run}.db"), kpis, valuesPerKpi, row)
+                : await PostgresRawUpsert.ValuesPerSecondAsync(database.ConnectionString, kpis, valuesPerKpi, row);
+            fastest = Math.Max(fastest, rate);
+        }
+
+        return fastest;
+    }
 
     /// <summary>Each bench KPI's value of the foreign key's parent column, read from the parent table by the KPI's id.</summary>
     internal static object[] ParentKeys(DbConnection okapi, string parentTable, string parentColumn, IReadOnlyList<Guid> kpis)
