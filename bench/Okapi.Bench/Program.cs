@@ -138,11 +138,13 @@ static async Task<string> BulkAsync(HttpClient client, Guid team, BenchDatabase 
     }
 
     // Warm the server's ingestion path (JIT tiers, caches) with requests of values older than the measured ones, oldest
-    // first, so that the measured requests, like the raw upsert, only add rows after those stored.
+    // first, so that the measured requests, like the raw upsert, only add rows after those stored. They end two days
+    // before the first measured value, outside the days the count below reads.
     const int warmUpRequests = 20;
+    const int gap = 2 * 24 * 60;
     for (var request = warmUpRequests; request >= 1; request--)
     {
-        await PostBulkAsync(client, Body(-request * instantsPerRequest, (1 - request) * instantsPerRequest));
+        await PostBulkAsync(client, Body(-gap - request * instantsPerRequest, -gap - (request - 1) * instantsPerRequest));
     }
 
     var stopwatch = Stopwatch.StartNew();
