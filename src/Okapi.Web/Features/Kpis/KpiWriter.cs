@@ -312,7 +312,8 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     /// </summary>
     private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<(long Number, List<Row> Rows)> series, CancellationToken ct)
     {
-        var batchRows = db.Database.IsSqlite() ? SqliteBatchRows : PostgresBatchRows;
+        var sqlite = db.Database.IsSqlite();
+        var batchRows = sqlite ? SqliteBatchRows : PostgresBatchRows;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         // Boxed once per source rather than per row.
@@ -342,7 +343,8 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
                     remaining--;
                     if (++filled == p.Count / 4)
                     {
-                        await command.ExecuteNonQueryAsync(ct);
+                        // Microsoft.Data.Sqlite runs every command synchronously: its async form only adds a task a row.
+                        _ = sqlite ? command.ExecuteNonQuery() : await command.ExecuteNonQueryAsync(ct);
                         if (command != full)
                         {
                             await command.DisposeAsync();
