@@ -179,13 +179,26 @@ public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIn
             return Failure.Invalid("rows", "at least one row is required.");
         }
 
-        var ids = rows.Where(r => r.KpiId is not null).Select(r => r.KpiId!.Value).Distinct().ToList();
-        var keys = rows.Where(r => r.Key is not null).Select(r => r.Key!).Distinct().ToList();
+        var (ids, keys) = (new HashSet<Guid>(), new HashSet<string>(StringComparer.Ordinal));
+        foreach (var row in rows)
+        {
+            if (row.KpiId is { } id)
+            {
+                ids.Add(id);
+            }
+            else
+            {
+                keys.Add(row.Key!);
+            }
+        }
+
+        var (idList, keyList) = (ids.ToList(), keys.ToList());
         var kpis = await caller.Visible(db.Kpis.AsNoTracking())
-            .Where(k => ids.Contains(k.Id) || keys.Contains(k.Key)).ToListAsync(ct);
+            .Where(k => idList.Contains(k.Id) || keyList.Contains(k.Key)).ToListAsync(ct);
         var byId = kpis.ToDictionary(k => k.Id);
         var byKey = kpis.ToDictionary(k => k.Key, StringComparer.Ordinal);
         var values = new List<NewKpiValue>(rows.Count);
+        var written = new HashSet<Guid>();
         foreach (var row in rows)
         {
             Kpi? kpi = row.KpiId is { } id ? byId.GetValueOrDefault(id) : byKey.GetValueOrDefault(row.Key!);
@@ -204,6 +217,7 @@ public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIn
             else
             {
                 values.Add(new NewKpiValue(kpi.Id, row.At.UtcDateTime, row.Value, source));
+                written.Add(kpi.Id);
             }
         }
 
@@ -215,7 +229,7 @@ public sealed partial class KpiValueRows(OkapiDbContext db, Caller caller, KpiIn
         try
         {
             var stored = await ingestion.StoreAsync(values, ct);
-            return new IngestResultDto(stored, values.Select(v => v.KpiId).Distinct().Count());
+            return new IngestResultDto(stored, written.Count);
         }
         catch (KpiGoneException gone)
         {
