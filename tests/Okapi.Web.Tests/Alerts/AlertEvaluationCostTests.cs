@@ -218,27 +218,7 @@ public sealed class AlertEvaluationCostTests(LongCallerCacheApps apps) : IClassF
         return [.. post, .. evaluation];
     }
 
-    /// <summary>
-    /// Runs an evaluation in a scope of the app's organisation, counting its statements as the counter counts a
-    /// request's: under a request context that carries the counter's header.
-    /// </summary>
-    private static async Task<(int Transitions, IReadOnlyList<string> Statements)> CountedAsync(OkapiApp app, Func<AlertEvaluator, Task<int>> evaluate)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
-        var context = new DefaultHttpContext();
-        context.Request.Headers[StatementCounter.Header] = key;
-        accessor.HttpContext = context;
-        try
-        {
-            using var scope = app.Services.CreateScope();
-            scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = app.OrganisationId;
-            var transitions = await evaluate(scope.ServiceProvider.GetRequiredService<AlertEvaluator>());
-            return (transitions, app.Services.GetRequiredService<StatementCounter>().Of(key));
-        }
-        finally
-        {
-            accessor.HttpContext = null;
-        }
-    }
+    /// <summary>Runs an evaluation in a scope of the app's organisation, counting its statements.</summary>
+    private static Task<(int Transitions, IReadOnlyList<string> Statements)> CountedAsync(OkapiApp app, Func<AlertEvaluator, Task<int>> evaluate) =>
+        app.StatementsOfAsync(services => evaluate(services.GetRequiredService<AlertEvaluator>()));
 }

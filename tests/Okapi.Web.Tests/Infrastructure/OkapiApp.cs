@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -219,6 +220,30 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
 
         return Services.GetRequiredService<StatementCounter>().Of(key);
+    }
+
+    /// <summary>
+    /// Runs work in a DI scope of the app's organisation, as the app's background passes do, and returns its result
+    /// and the statements it ran, counted as a request's are: under a request context that carries the counter's header.
+    /// </summary>
+    public async Task<(T Result, IReadOnlyList<string> Statements)> StatementsOfAsync<T>(Func<IServiceProvider, Task<T>> work)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        var accessor = Services.GetRequiredService<IHttpContextAccessor>();
+        var context = new DefaultHttpContext();
+        context.Request.Headers[StatementCounter.Header] = key;
+        accessor.HttpContext = context;
+        try
+        {
+            using var scope = Services.CreateScope();
+            scope.ServiceProvider.GetRequiredService<OkapiDbContext>().OrganisationId = OrganisationId;
+            var result = await work(scope.ServiceProvider);
+            return (result, Services.GetRequiredService<StatementCounter>().Of(key));
+        }
+        finally
+        {
+            accessor.HttpContext = null;
+        }
     }
 
     /// <summary>Runs a query against the database directly, scoped to an organisation (for "nothing was stored" checks).</summary>
