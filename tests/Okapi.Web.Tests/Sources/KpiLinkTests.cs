@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Okapi.Core.Kpis;
 using Okapi.Core.Okrs;
 using Okapi.Core.Organisations;
@@ -9,6 +10,7 @@ using Okapi.Web.Features.Closing;
 using Okapi.Web.Features.Kpis;
 using Okapi.Web.Features.Okrs;
 using Okapi.Web.Infrastructure;
+using Okapi.Web.Tests.Alerts;
 using Okapi.Web.Tests.Inbox;
 using Okapi.Web.Tests.Infrastructure;
 using Okapi.Web.Tests.Kpis;
@@ -206,5 +208,27 @@ public sealed class KpiLinkTests(OkapiApps apps) : IClassFixture<OkapiApps>
         Assert.Equal([55, 30], checkIns.Select(c => c.Value));
         Assert.All(checkIns, c => Assert.Equal(CheckInSource.Kpi, c.Source));
         Assert.Equal(at.UtcDateTime, checkIns[0].At);
+    }
+
+    [Theory]
+    [OnEveryDatabase]
+    public async Task AfterAWriteAKeyResultFollowsItsKpiFromWhatTheWriteLeftWithoutReadingTheKpisDays(DatabaseProvider provider)
+    {
+        var app = await apps.StartAsync(provider);
+        var (objectiveId, kpi) = await ArrangeAsync(app, "visits", PeriodAggregation.Sum);
+        await app.AddValuesAsync(kpi.Id, (WeekStart.AddHours(1), 30));
+        var kr = await app.Admin.PostAsync<KeyResultDto>("/api/v1/key-results", Linked(objectiveId, kpi.Id));
+        var written = await app.WriteValuesAsync(kpi.Id, (app.Clock.GetUtcNow().AddMinutes(-5), 25));
+
+        var (_, statements) = await app.StatementsOfAsync(async services =>
+        {
+            await services.GetServices<IKpiValueObserver>().OfType<KeyResultKpiFollower>().Single().OnValuesStoredAsync(written, CancellationToken.None);
+            return 0;
+        });
+
+        Assert.DoesNotContain(statements, s => s.Contains("\"KpiDays\"", StringComparison.Ordinal) || s.Contains("\"KpiValues\"", StringComparison.Ordinal));
+        var followed = await app.Admin.GetAsync<KeyResultDto>($"/api/v1/key-results/{kr.Id}");
+        Assert.Equal(55, followed.Current); // this week's sum, the write's value included
+        Assert.Equal([55, 30], (await app.Admin.GetAsync<Page<CheckInDto>>($"/api/v1/key-results/{kr.Id}/check-ins")).Items.Select(c => c.Value));
     }
 }

@@ -36,13 +36,14 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
             return;
         }
 
-        // The KPIs as their write left them: shared with the other observers, so only read.
-        var kpis = stored.ToDictionary(k => k.Kpi.Id, k => k.Kpi);
+        // The KPIs as their write left them, with their latest periods: shared with the other observers, so only read.
+        var kpis = stored.ToDictionary(k => k.Kpi.Id);
         var calendar = await db.CalendarAsync(ct);
         var checkedIn = new List<Guid>();
         foreach (var kr in followers)
         {
-            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi) && await FollowAsync(db, kr, kpi, calendar, clock, logger, ct))
+            if (kpis.TryGetValue(kr.KpiId!.Value, out var kpi)
+                && await FollowAsync(db, kr, kpi.Kpi, await LinkedKpi.LatestPeriodAsync(db, kpi, calendar, ct), clock, logger, ct))
             {
                 checkedIn.Add(kr.Id);
             }
@@ -54,7 +55,7 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
     /// <summary>Checks in the KPI's latest period value on a key result that follows it, if the KPI has a value.</summary>
     internal static async Task FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, TimeProvider clock, InboxWriter inbox, ILogger logger, CancellationToken ct)
     {
-        if (await FollowAsync(db, kr, kpi, await db.CalendarAsync(ct), clock, logger, ct))
+        if (await FollowAsync(db, kr, kpi, await LinkedKpi.LatestPeriodAsync(db, kpi, await db.CalendarAsync(ct), ct), clock, logger, ct))
         {
             await inbox.ResolveAllAsync(InboxItemKind.CheckInDue, [kr.Id], ct);
         }
@@ -66,9 +67,9 @@ public sealed class KeyResultKpiFollower(OkapiDbContext db, TimeProvider clock, 
     /// A reading the check-in rules refuse is left out and logged, like a KPI without values: the KPI's values are stored
     /// whatever becomes of the key results that follow it. Returns whether it checked in.
     /// </summary>
-    private static async Task<bool> FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, PeriodCalendar calendar, TimeProvider clock, ILogger logger, CancellationToken ct)
+    private static async Task<bool> FollowAsync(OkapiDbContext db, KeyResult kr, Kpi kpi, KpiPeriodReading? latest, TimeProvider clock, ILogger logger, CancellationToken ct)
     {
-        if (await LinkedKpi.LatestPeriodAsync(db, kpi, calendar, ct) is not { } reading)
+        if (latest is not { } reading)
         {
             return false;
         }

@@ -15,11 +15,18 @@ public readonly record struct KpiPeriodReading(double Value, DateTime At);
 internal static class LinkedKpi
 {
     /// <summary>The latest period's aggregated value, stamped with the newest value's instant; null without values.</summary>
-    public static async Task<KpiPeriodReading?> LatestPeriodAsync(OkapiDbContext db, Kpi kpi, PeriodCalendar calendar, CancellationToken ct)
-    {
-        var (periods, latestAt) = await db.RecentPeriodsAsync(kpi, 1, calendar, ct);
-        return latestAt is { } at && periods.Count > 0 ? new KpiPeriodReading(periods[^1].Value, at.UtcDateTime) : null;
-    }
+    public static async Task<KpiPeriodReading?> LatestPeriodAsync(OkapiDbContext db, Kpi kpi, PeriodCalendar calendar, CancellationToken ct) =>
+        LatestPeriod(await db.RecentPeriodsAsync(kpi, 1, calendar, ct));
+
+    /// <summary>
+    /// The same as <see cref="LatestPeriodAsync(OkapiDbContext, Kpi, PeriodCalendar, CancellationToken)"/> right after a
+    /// write, from what the write left: no read.
+    /// </summary>
+    public static async Task<KpiPeriodReading?> LatestPeriodAsync(OkapiDbContext db, StoredKpi stored, PeriodCalendar calendar, CancellationToken ct) =>
+        stored.RecentPeriods(1, calendar) is { } recent ? LatestPeriod(recent) : await LatestPeriodAsync(db, stored.Kpi, calendar, ct);
+
+    private static KpiPeriodReading? LatestPeriod((IReadOnlyList<KpiPeriod> Periods, DateTimeOffset? LatestAt) recent) =>
+        recent.LatestAt is { } at && recent.Periods.Count > 0 ? new KpiPeriodReading(recent.Periods[^1].Value, at.UtcDateTime) : null;
 
     /// <summary>The value at an instant: the latest at or before it, else the first after it; null without values.</summary>
     public static async Task<double?> ValueAtAsync(OkapiDbContext db, Kpi kpi, DateTime at, CancellationToken ct) =>
