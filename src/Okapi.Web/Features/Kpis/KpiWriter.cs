@@ -200,7 +200,7 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
                 }
             }
 
-            await InsertAsync(db, kpis.Values.OrderBy(k => k.Number).Select(k => (k.Number, series[k.Id])).ToList(), ct);
+            await InsertAsync(db, sqlite, kpis.Values.OrderBy(k => k.Number).Select(k => (k.Number, series[k.Id])).ToList(), ct);
 
             // The rollups follow in the same transaction: the days the values went into, then each KPI's current figures.
             foreach (var (organisationId, byKpi) in organisations)
@@ -310,9 +310,8 @@ public sealed class KpiWriter(IServiceScopeFactory scopes, LiveUpdates updates, 
     /// The rows, KPI by KPI in the order of their numbers, through one prepared upsert of <see cref="SqliteBatchRows"/>
     /// or <see cref="PostgresBatchRows"/> rows; a value at a stored instant replaces it.
     /// </summary>
-    private static async Task InsertAsync(OkapiDbContext db, IReadOnlyList<(long Number, List<Row> Rows)> series, CancellationToken ct)
+    private static async Task InsertAsync(OkapiDbContext db, bool sqlite, IReadOnlyList<(long Number, List<Row> Rows)> series, CancellationToken ct)
     {
-        var sqlite = db.Database.IsSqlite();
         var batchRows = sqlite ? SqliteBatchRows : PostgresBatchRows;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
