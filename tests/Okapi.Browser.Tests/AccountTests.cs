@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
@@ -33,7 +34,7 @@ public sealed class AccountTests(BrowserApp app) : IClassFixture<BrowserApp>
         await shell.ScreenshotAsync($"account-password-{width}");
         await FillAsync(session.Page, BrowserApp.Password, "a-much-better-password");
 
-        await session.Page.WaitForURLAsync(url => url.Contains("/settings?password=changed"));
+        await Expect(session.Page).ToHaveURLAsync(new Regex(@"/settings\?password=changed"));
         await Expect(session.Page.GetByText("Your password is changed.")).ToBeVisibleAsync();
         await shell.ScreenshotAsync($"account-settings-{width}");
         using var client = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
@@ -62,7 +63,7 @@ public sealed class AccountTests(BrowserApp app) : IClassFixture<BrowserApp>
         await new Shell(session.Page).ScreenshotAsync("account-first-password-1366");
         await FillAsync(session.Page, generated!, "my-own-admin-password");
 
-        await session.Page.WaitForURLAsync(url => !url.Contains("/settings/password"));
+        await Expect(session.Page).Not.ToHaveURLAsync(new Regex("/settings/password"));
         var shell = new Shell(session.Page);
         await shell.WaitUntilInteractiveAsync();
         await shell.GoAsync("/okrs");

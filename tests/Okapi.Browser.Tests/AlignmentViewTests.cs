@@ -105,7 +105,7 @@ public sealed class AlignmentViewTests(BrowserApp app) : IClassFixture<BrowserAp
 
         // A plain click on a node still opens its neighbourhood.
         await alignment.FocusAsync(Team);
-        await page.WaitForURLAsync(u => u.Contains("focus="));
+        await Expect(page).ToHaveURLAsync(new Regex("focus="));
         await Expect(alignment.GraphNode(Deep)).ToBeVisibleAsync();
         Assert.Empty(session.ConsoleErrors);
     }

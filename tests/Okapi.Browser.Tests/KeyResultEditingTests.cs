@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
 using static Microsoft.Playwright.Assertions;
@@ -137,7 +138,7 @@ public sealed class KeyResultEditingTests(BrowserApp app) : IClassFixture<Browse
         await shell.ScreenshotAsync("objective-delete-confirm-390");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.Contains("/okrs"));
+        await Expect(page).ToHaveURLAsync(new Regex("/okrs"));
         using var gone = await api.GetAsync($"/api/v1/objectives/{objective}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Empty(session.ConsoleErrors);
@@ -163,7 +164,7 @@ public sealed class KeyResultEditingTests(BrowserApp app) : IClassFixture<Browse
         await shell.ScreenshotAsync("kpi-delete-confirm-1366");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.EndsWith("/kpis"));
+        await Expect(page).ToHaveURLAsync(new Regex("/kpis$"));
         using var gone = await api.GetAsync($"/api/v1/kpis/{kpi}");
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         Assert.Empty(session.ConsoleErrors);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
 using static Microsoft.Playwright.Assertions;
@@ -43,10 +44,10 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Account" }).ClickAsync();
         await session.Page.GetByTestId("sign-out").ClickAsync();
-        await session.Page.WaitForURLAsync(url => url.Contains("/sign-in"));
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/sign-in"));
 
         await session.Page.GotoAsync("/okrs");
-        await session.Page.WaitForURLAsync(url => url.Contains("/sign-in"));
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/sign-in"));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "Sign in" })).ToBeVisibleAsync();
         Assert.Empty(session.ConsoleErrors);
     }
@@ -195,7 +196,7 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
 
         await shell.NavLink("OKRs").ClickAsync();
-        await session.Page.WaitForURLAsync(url => url.EndsWith("/okrs"));
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/okrs$"));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "OKRs", Level = 1 })).ToBeVisibleAsync();
         var width = await session.Page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390, $"the page scrolls sideways: {width} px wide");

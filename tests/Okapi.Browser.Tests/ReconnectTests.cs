@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
 using static Microsoft.Playwright.Assertions;
@@ -49,7 +50,7 @@ public sealed class ReconnectTests(BrowserApp app) : IClassFixture<BrowserApp>
         }
 
         await shell.NavLink("OKRs").ClickAsync();
-        await page.WaitForURLAsync(url => url.EndsWith("/okrs"));
+        await Expect(page).ToHaveURLAsync(new Regex("/okrs$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "OKRs", Level = 1 })).ToBeVisibleAsync();
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Playwright;
 using Okapi.Browser.Tests.Pages;
@@ -71,14 +72,14 @@ public sealed class SingleSignOnTests(SingleSignOnBrowserApp app) : IClassFixtur
 
         await using var session = await app.NewSessionAsync(width);
         await session.Page.GotoAsync("/settings");
-        await session.Page.WaitForURLAsync(url => url.Contains("/sign-in"));
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/sign-in"));
         var button = session.Page.GetByRole(AriaRole.Link, new() { Name = $"Sign in with {OidcProvider.DisplayName}" });
         await Expect(button).ToBeVisibleAsync();
         var shell = new Shell(session.Page);
         await shell.ScreenshotAsync($"sso-sign-in-{width}");
 
         await button.ClickAsync();
-        await session.Page.WaitForURLAsync(url => url.EndsWith("/settings"), new() { Timeout = 30_000 });
+        await Expect(session.Page).ToHaveURLAsync(new Regex("/settings$"), new() { Timeout = 30_000 });
         await shell.WaitUntilInteractiveAsync();
         await Expect(session.Page.GetByTestId("settings-name")).ToHaveTextAsync(name);
         await Expect(session.Page.GetByTestId("settings-role")).ToHaveTextAsync("Admin");

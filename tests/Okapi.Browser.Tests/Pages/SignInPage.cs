@@ -1,4 +1,6 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
 
 namespace Okapi.Browser.Tests.Pages;
 
@@ -6,17 +8,17 @@ public sealed class SignInPage(IPage page)
 {
     public async Task<Shell> SignInAsync(string email, string password = BrowserApp.Password)
     {
-        await page.GotoAsync("/sign-in");
-        // The page's script has settled, so nothing it does can touch the fields once they are typed in.
-        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // The page's script has settled, so nothing it does can touch the fields once they are typed in. The browser
+        // waits for that within the navigation: a wait for a load state begun afterwards can miss the event.
+        await page.GotoAsync("/sign-in", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await page.GetByLabel("Email").FillAsync(email);
         await page.GetByLabel("Password").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         try
         {
-            await page.WaitForURLAsync(url => !url.Contains("/sign-in"), new() { Timeout = 30_000 });
+            await Expect(page).Not.ToHaveURLAsync(new Regex("/sign-in"), new() { Timeout = 30_000 });
         }
-        catch (TimeoutException e)
+        catch (PlaywrightException e)
         {
             // Say what the page said, so that a refused sign-in is told apart from a slow one.
             var said = string.Join(" | ", await page.Locator("[role=alert], .validation-message").AllInnerTextsAsync());
