@@ -52,7 +52,7 @@ public sealed class AccountTests(BrowserApp app) : IClassFixture<BrowserApp>
             .CreateOrganisationAsync("First start", "UTC", "First admin", email, adminPassword: null, CancellationToken.None);
 
         await using var session = await app.NewSessionAsync(1366);
-        await session.Page.GotoAsync("/sign-in");
+        await session.Page.GotoAsync("/sign-in", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await session.Page.GetByLabel("Email").FillAsync(email);
         await session.Page.GetByLabel("Password").FillAsync(generated!);
         await session.Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();

@@ -39,7 +39,7 @@ public sealed partial class ForgotPasswordTests(MailBrowserApp app) : IClassFixt
         await using var session = await app.NewSessionAsync(width);
         var page = session.Page;
         var shell = new Shell(page);
-        await page.GotoAsync("/sign-in");
+        await page.GotoAsync("/sign-in", new() { WaitUntil = WaitUntilState.NetworkIdle });
         await page.GetByRole(AriaRole.Link, new() { Name = "Forgot password?" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Forgot your password?" })).ToBeVisibleAsync();
         await page.GetByLabel("Email").FillAsync(email);
@@ -51,7 +51,7 @@ public sealed partial class ForgotPasswordTests(MailBrowserApp app) : IClassFixt
 
         var mail = await app.Smtp.WaitForAsync(m => m.To.Mailboxes.Any(a => a.Address == email));
         var link = new Uri(ResetLink().Match(mail.TextBody ?? "").Value);
-        await page.GotoAsync(link.PathAndQuery);
+        await page.GotoAsync(link.PathAndQuery, new() { WaitUntil = WaitUntilState.NetworkIdle });
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Choose a new password" })).ToBeVisibleAsync();
         await FillAsync(page, "short");
         await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("at least 10 characters");

@@ -190,11 +190,7 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
         await using var session = await app.NewSessionAsync(width: 390, height: 844);
         var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
         await Expect(shell.NavToggle).ToBeVisibleAsync();
-        if (!await shell.NavLink("OKRs").IsVisibleAsync())
-        {
-            await shell.NavToggle.ClickAsync();
-        }
-
+        await shell.ShowNavigationAsync();
         await shell.NavLink("OKRs").ClickAsync();
         await Expect(session.Page).ToHaveURLAsync(new Regex("/okrs$"));
         await Expect(session.Page.GetByRole(AriaRole.Heading, new() { Name = "OKRs", Level = 1 })).ToBeVisibleAsync();

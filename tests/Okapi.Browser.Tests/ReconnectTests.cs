@@ -44,11 +44,7 @@ public sealed class ReconnectTests(BrowserApp app) : IClassFixture<BrowserApp>
         await Expect(banner).ToBeHiddenAsync();
 
         // The same circuit answers again: the navigation is interactive.
-        if (!await shell.NavLink("OKRs").IsVisibleAsync())
-        {
-            await shell.NavToggle.ClickAsync();
-        }
-
+        await shell.ShowNavigationAsync();
         await shell.NavLink("OKRs").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/okrs$"));
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "OKRs", Level = 1 })).ToBeVisibleAsync();

@@ -22,6 +22,25 @@ public sealed class Shell(IPage page)
 
     public ILocator NavToggle => page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" });
 
+    /// <summary>
+    /// Shows the main navigation. Below the drawer's breakpoint (960 px) the page comes with the drawer open but hidden,
+    /// until the browser has told the layout its width and the drawer has closed: a toggle before that would be undone,
+    /// so it waits for that first.
+    /// </summary>
+    public async Task ShowNavigationAsync()
+    {
+        if (page.ViewportSize is { Width: < 960 })
+        {
+            await Expect(page.Locator(".mud-drawer--open.mud-drawer--initial")).ToHaveCountAsync(0);
+            if (!await NavLink("OKRs").IsVisibleAsync())
+            {
+                await NavToggle.ClickAsync();
+            }
+        }
+
+        await Expect(NavLink("OKRs")).ToBeVisibleAsync();
+    }
+
     public async Task<ILocator> SearchAsync(string text)
     {
         await page.Keyboard.PressAsync("Control+k");
