@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -86,6 +88,13 @@ public class BrowserApp : IAsyncLifetime
             // Every test signs in through the form, more often than the default limit of a real client allows.
             b.UseSetting("Okapi:SignInAttemptsPerMinute", "1000");
             b.ConfigureLogging(logging => logging.AddProvider(_serverLog));
+            // The demo and every page follow the app's clock: OKAPI_TEST_NOW runs them as if it were another day.
+            if (Environment.GetEnvironmentVariable("OKAPI_TEST_NOW") is { Length: > 0 } now)
+            {
+                var offset = DateTimeOffset.Parse(now, CultureInfo.InvariantCulture) - DateTimeOffset.UtcNow;
+                b.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(new ShiftedClock(offset)));
+            }
+
             Configure(b);
         });
         factory.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -181,4 +190,10 @@ public sealed class Session(IBrowserContext context, IPage page) : IAsyncDisposa
     public List<string> ConsoleErrors { get; } = [];
 
     public async ValueTask DisposeAsync() => await Context.CloseAsync();
+}
+
+/// <summary>The system clock moved by a fixed offset: it runs on from the moment it was set to.</summary>
+internal sealed class ShiftedClock(TimeSpan offset) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + offset;
 }

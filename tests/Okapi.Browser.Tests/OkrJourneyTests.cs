@@ -131,6 +131,19 @@ public sealed class OkrJourneyTests(BrowserApp app) : IClassFixture<BrowserApp>
     [Fact]
     public async Task TheAlignmentTreeExpandsToShowAChildObjectiveWithItsRolledUpProgress()
     {
+        // In a quarter's first days no demo key result has a check-in yet: one here gives the child progress to roll up.
+        // It goes halfway on a key result the other tests of this class leave alone.
+        var api = await app.AdminApiAsync();
+        var childId = (await api.GetFromJsonAsync<JsonElement>("/api/v1/search?q=delight%20more")).EnumerateArray().First().GetProperty("id").GetString();
+        var keyResult = (await api.GetFromJsonAsync<JsonElement>($"/api/v1/objectives/{childId}")).GetProperty("keyResults").EnumerateArray().First(k =>
+            k.GetProperty("canCheckIn").GetBoolean() && k.GetProperty("kpiId").ValueKind == JsonValueKind.Null &&
+            k.GetProperty("type").GetString() is "increaseTo" or "decreaseTo" && k.GetProperty("title").GetString() != "Win 120 new customers");
+        var halfway = (keyResult.GetProperty("start").GetDouble() + keyResult.GetProperty("target").GetDouble()) / 2;
+        using (var checkIn = await api.PostAsJsonAsync($"/api/v1/key-results/{keyResult.GetProperty("id").GetString()}/check-ins", new { value = halfway }))
+        {
+            Assert.True(checkIn.IsSuccessStatusCode, await checkIn.Content.ReadAsStringAsync());
+        }
+
         await using var session = await app.NewSessionAsync();
         var shell = await new SignInPage(session.Page).SignInAsync(BrowserApp.AdminEmail);
         await shell.GoAsync("/alignment");
