@@ -22,7 +22,7 @@ public sealed class AlertGroupsTests(BrowserApp app) : IClassFixture<BrowserApp>
         await PostAsync(api, "/api/v1/alert-rules", new { kpiId = kpi, name = rule, kind = "threshold", thresholdLevel = "critical", pendingSeconds = 0 });
 
         // Critical, fine, critical, fine, critical: the rule fires three times and is firing now.
-        var start = DateTimeOffset.UtcNow.AddMinutes(-10);
+        var start = app.Now.AddMinutes(-10);
         var values = new[] { 1.0, 5, 1, 5, 1 };
         for (var i = 0; i < values.Length; i++)
         {

@@ -36,6 +36,9 @@ public class BrowserApp : IAsyncLifetime
     public IBrowser Browser { get; private set; } = null!;
     public IServiceProvider Services => _factory!.Services;
 
+    /// <summary>The app's clock: what tests date their values by, so that they hold under <c>OKAPI_TEST_NOW</c> too.</summary>
+    public DateTimeOffset Now => Services.GetRequiredService<TimeProvider>().GetUtcNow();
+
     /// <summary>Where screenshots go: test-output/screenshots at the repository root (not committed).</summary>
     public static string ScreenshotFolder
     {

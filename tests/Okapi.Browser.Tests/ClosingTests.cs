@@ -12,7 +12,7 @@ public sealed class ClosingTests(BrowserApp app) : IClassFixture<BrowserApp>
     public async Task ATeamClosesItsCycleWithAnOverrideAndSeesTheGradesAndTheirDistribution()
     {
         var api = await app.AdminApiAsync();
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(app.Now.UtcDateTime);
         var cycle = await CreateAsync(api, "/api/v1/cycles", new { name = "Closing sprint", start = today.AddDays(-40), end = today.AddDays(40), kind = "custom", state = "active" });
         var team = await CreateAsync(api, "/api/v1/teams", new { name = "Closing crew", members = Array.Empty<object>() });
         var objective = await CreateAsync(api, "/api/v1/objectives", new { title = "Make onboarding effortless", cycleId = cycle, ownerTeamId = team, state = "active", visibility = "public", tags = Array.Empty<string>() });

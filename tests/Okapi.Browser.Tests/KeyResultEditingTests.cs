@@ -150,7 +150,7 @@ public sealed class KeyResultEditingTests(BrowserApp app) : IClassFixture<Browse
         var api = await app.AdminApiAsync();
         var sales = await Arrange.TeamAsync(api, "Sales");
         var kpi = await Arrange.CreateAsync(api, "/api/v1/kpis", new { name = "Pop-up footfall", ownerTeamId = sales, unit = "visitors", cadence = "daily", criticalLower = 10 });
-        Assert.True((await api.PostAsJsonAsync($"/api/v1/kpis/{kpi}/values", new[] { new { at = DateTime.UtcNow.AddDays(-2), value = 40.0 }, new { at = DateTime.UtcNow.AddDays(-1), value = 55.0 } })).IsSuccessStatusCode);
+        Assert.True((await api.PostAsJsonAsync($"/api/v1/kpis/{kpi}/values", new[] { new { at = app.Now.AddDays(-2), value = 40.0 }, new { at = app.Now.AddDays(-1), value = 55.0 } })).IsSuccessStatusCode);
         Assert.True((await api.PostAsJsonAsync("/api/v1/alert-rules", new { kpiId = kpi, name = "Footfall collapsed", kind = "threshold", thresholdLevel = "critical", pendingSeconds = 0 })).IsSuccessStatusCode);
 
         await using var session = await app.NewSessionAsync(1366);
@@ -213,11 +213,15 @@ internal static class Arrange
         return await CreateAsync(api, "/api/v1/objectives", new { title, cycleId = cycle, ownerTeamId = await TeamAsync(api, "Sales"), state = "active", visibility = "public", tags = Array.Empty<string>() });
     }
 
-    public static async Task<string> CreateAsync(HttpClient api, string url, object body)
+    public static async Task<string> CreateAsync(HttpClient api, string url, object body) =>
+        JsonDocument.Parse(await PostAsync(api, url, body)).RootElement.GetProperty("id").GetString()!;
+
+    /// <summary>Posts and requires success; returns the answer's body.</summary>
+    public static async Task<string> PostAsync(HttpClient api, string url, object body)
     {
-        var response = await api.PostAsJsonAsync(url, body);
+        using var response = await api.PostAsJsonAsync(url, body);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST {url}: {text}");
-        return JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        return text;
     }
 }

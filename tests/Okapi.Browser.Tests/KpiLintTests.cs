@@ -22,7 +22,7 @@ public sealed class KpiLintTests(BrowserApp app) : IClassFixture<BrowserApp>
         var target = width == 390 ? "140" : "150";
         var kpi = await PostAsync(api, "/api/v1/kpis", new { name, ownerTeamId = team, unit = "signups", cadence = "weekly", tags = new[] { "browser" } });
         // Ten weeks rising by 10 a week, the newest 190.
-        var values = Enumerable.Range(0, 10).Select(i => new { at = DateTimeOffset.UtcNow.AddDays(-7 * (10 - i)), value = 100.0 + 10 * i }).ToArray();
+        var values = Enumerable.Range(0, 10).Select(i => new { at = app.Now.AddDays(-7 * (10 - i)), value = 100.0 + 10 * i }).ToArray();
         (await api.PostAsJsonAsync($"/api/v1/kpis/{kpi}/values", values)).EnsureSuccessStatusCode();
         var objective = await PostAsync(api, "/api/v1/objectives", new { title = $"Grow a loyal readership {width}", cycleId = cycle, ownerTeamId = team, state = "active" });
 

@@ -104,7 +104,7 @@ public sealed class KpiTests(BrowserApp app) : IClassFixture<BrowserApp>
         var id = await CreateKpiAsync(api, name, criticalLower: 50, warningLower: 80, target: 120);
         var rule = await api.PostAsJsonAsync("/api/v1/alert-rules", new { kpiId = id, name = "Revenue low", kind = "threshold", thresholdLevel = "warning", pendingSeconds = 0 });
         Assert.True(rule.IsSuccessStatusCode, await rule.Content.ReadAsStringAsync());
-        var values = Enumerable.Range(0, 12).Select(i => new { at = DateTimeOffset.UtcNow.AddDays(-7 * (11 - i)), value = 100.0 + (i % 4 * 9) - (i == 11 ? 57 : 0) }).ToArray();
+        var values = Enumerable.Range(0, 12).Select(i => new { at = app.Now.AddDays(-7 * (11 - i)), value = 100.0 + (i % 4 * 9) - (i == 11 ? 57 : 0) }).ToArray();
         var posted = await api.PostAsJsonAsync($"/api/v1/kpis/{id}/values", values);
         Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
 
