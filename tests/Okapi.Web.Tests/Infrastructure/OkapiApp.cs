@@ -246,6 +246,14 @@ public sealed class OkapiApp : WebApplicationFactory<Program>, IAsyncLifetime
         }
     }
 
+    /// <summary>The statements of work that returns nothing, run as <see cref="StatementsOfAsync{T}"/> runs it.</summary>
+    public async Task<IReadOnlyList<string>> StatementsOfAsync(Func<IServiceProvider, Task> work) =>
+        (await StatementsOfAsync(async services =>
+        {
+            await work(services);
+            return true;
+        })).Statements;
+
     /// <summary>Runs a query against the database directly, scoped to an organisation (for "nothing was stored" checks).</summary>
     public async Task<T> QueryAsync<T>(Func<OkapiDbContext, Task<T>> query, Guid? organisationId = null)
     {
